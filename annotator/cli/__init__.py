@@ -1,0 +1,1 @@
+"""Headless subcommands (Contract 4). Each module registers one subcommand."""
