@@ -1,0 +1,50 @@
+"""Timestamps as the exchange file writes them: RFC 3339, UTC, milliseconds, ``Z``.
+
+Successive stamps from one process strictly increase, so "the newer ``updated`` wins" never sees two
+edits of one coder as simultaneous, even within a millisecond or after the wall clock steps back.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+_lock = threading.Lock()
+_last: datetime | None = None
+
+
+def format_time(moment: datetime) -> str:
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an RFC 3339 timestamp (``Z`` or an offset); raises ValueError."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp without time zone: {text!r}")
+    return moment.astimezone(UTC)
+
+
+def now() -> str:
+    """The current time, strictly later than any stamp this process gave before."""
+    global _last
+    with _lock:
+        moment = datetime.now(UTC).replace(microsecond=datetime.now(UTC).microsecond // 1000 * 1000)
+        if _last is not None and moment <= _last:
+            moment = _last + timedelta(milliseconds=1)
+        _last = moment
+        return format_time(moment)
+
+
+def later_than(stamp: str) -> str:
+    """A fresh stamp strictly later than ``stamp`` too (another machine's clock may run ahead)."""
+    fresh = now()
+    try:
+        previous = parse_time(stamp)
+    except ValueError:
+        return fresh
+    if parse_time(fresh) > previous:
+        return fresh
+    return format_time(previous + timedelta(milliseconds=1))

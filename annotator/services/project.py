@@ -1,0 +1,573 @@
+"""The project service: every use case the GUI and the CLI share, one short transaction each.
+
+Reads return plain values (:mod:`annotator.services.types`); writes return the :class:`Edit` they
+made, which the GUI puts on its undo stack and which :meth:`Project.undo` / :meth:`Project.redo`
+replay. SQL stays in storage; this module speaks SQLAlchemy Core over the storage tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select
+from sqlalchemy.engine import Connection
+
+from annotator.core import clock
+from annotator.core.codebook import Category as CategoryValue
+from annotator.core.codebook import default_codebook
+from annotator.core.edits import Edit
+from annotator.core.errors import EditError, InputError
+from annotator.core.segment import segment
+from annotator.core.text import document_key, normalise
+from annotator.services.paths import resolve_project
+from annotator.services.types import (
+    ClauseCoding,
+    ClauseInfo,
+    CoderInfo,
+    DocumentData,
+    DocumentMeta,
+    DocumentSummary,
+    ImportResult,
+    SpanTag,
+)
+from annotator.storage.db import open_engine
+from annotator.storage.models import TABLES
+from annotator.storage.rows import Recorder, read_row
+
+T_CODER = TABLES["coder"]
+T_CATEGORY = TABLES["category"]
+T_DOCUMENT = TABLES["document"]
+T_CLAUSE = TABLES["clause"]
+T_ANNOTATION = TABLES["annotation"]
+T_REVIEW = TABLES["review"]
+T_NOTE = TABLES["clause_note"]
+T_SETTING = TABLES["setting"]
+
+Progress = Callable[[int, int], None]
+SAMPLE_FILES = ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt")
+META_FIELDS = ("date", "party", "source", "language", "stage", "revises")
+
+
+class Project:
+    """An open project (one SQLite file, later a server database)."""
+
+    def __init__(self, engine: Engine, path: Path | None = None, *, read_only: bool = False):
+        self.engine = engine
+        self.path = path
+        self.read_only = read_only
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        seed_samples: bool | None = None,
+    ) -> Project:
+        """Open the project at ``path`` (or the default one), creating and seeding it if new.
+
+        A new project gets the default codebook. ``seed_samples`` (default: only for the default
+        project) also imports the sample plans so a first-time user has something to code.
+        """
+        resolved = resolve_project(path)
+        is_new = not resolved.exists() or resolved.stat().st_size == 0
+        engine = open_engine(resolved, create=create)
+        project = cls(engine, resolved)
+        if is_new:
+            project._seed_codebook()
+            if seed_samples if seed_samples is not None else path is None:
+                project.import_samples()
+        return project
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _seed_codebook(self) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(select(func.count()).select_from(T_CATEGORY)).scalar_one():
+                return
+            stamp = clock.now()
+            for cat in default_codebook():
+                conn.execute(T_CATEGORY.insert().values(**_category_row(cat, stamp)))
+
+    def import_samples(self) -> list[ImportResult]:
+        results = []
+        folder = resources.files("annotator.resources").joinpath("samples")
+        for name in SAMPLE_FILES:
+            entry = folder.joinpath(name)
+            if entry.is_file():
+                with resources.as_file(entry) as real:
+                    results.append(self.import_plan(real))
+        return results
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            Recorder(conn).put("setting", (key,), {"key": key, "value": value})
+
+    # -- coders --------------------------------------------------------------------------------
+
+    def coders(self) -> list[CoderInfo]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(T_CODER).order_by(T_CODER.c.name, T_CODER.c.id)).mappings()
+            return [CoderInfo(r["id"], r["name"], bool(r["is_consensus"])) for r in rows]
+
+    def add_coder(self, name: str, coder_id: str | None = None) -> CoderInfo:
+        name = name.strip()
+        if not name:
+            raise InputError("a coder needs a name")
+        info = CoderInfo(coder_id or str(uuid.uuid4()), name)
+        with self.engine.begin() as conn:
+            conn.execute(
+                T_CODER.insert().values(
+                    id=info.id, name=info.name, is_consensus=False, created=clock.now()
+                )
+            )
+        return info
+
+    def coder(self, coder_id: str) -> CoderInfo | None:
+        return next((c for c in self.coders() if c.id == coder_id), None)
+
+    # -- codebook ------------------------------------------------------------------------------
+
+    def categories(self, *, include_retired: bool = False) -> list[CategoryValue]:
+        query = select(T_CATEGORY).order_by(T_CATEGORY.c.position, T_CATEGORY.c.key)
+        if not include_retired:
+            query = query.where(T_CATEGORY.c.retired == False)  # noqa: E712 - SQL expression
+        with self.engine.connect() as conn:
+            return [_category_value(r) for r in conn.execute(query).mappings()]
+
+    # -- documents and clauses -----------------------------------------------------------------
+
+    def documents(self, coder_id: str | None = None) -> list[DocumentSummary]:
+        """Every document with its number of clauses and of clauses ``coder_id`` has coded."""
+        with self.engine.connect() as conn:
+            counts: dict[str, int] = dict(
+                conn.execute(
+                    select(T_CLAUSE.c.document_key, func.count()).group_by(T_CLAUSE.c.document_key)
+                ).all()
+            )
+            coded: dict[str, int] = {}
+            if coder_id is not None:
+                coded_ids = _coded_clause_ids(conn, coder_id)
+                doc_of = select(T_CLAUSE.c.document_key, func.count()).where(
+                    T_CLAUSE.c.id.in_(coded_ids)
+                )
+                coded = dict(conn.execute(doc_of.group_by(T_CLAUSE.c.document_key)).all())
+            rows = conn.execute(
+                select(T_DOCUMENT.c.key, T_DOCUMENT.c.title, T_DOCUMENT.c.position).order_by(
+                    T_DOCUMENT.c.position, T_DOCUMENT.c.title
+                )
+            ).all()
+        return [
+            DocumentSummary(key, title, counts.get(key, 0), coded.get(key, 0), position)
+            for key, title, position in rows
+        ]
+
+    def document(self, key: str) -> DocumentData:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(T_DOCUMENT).where(T_DOCUMENT.c.key == key)).mappings().first()
+        if row is None:
+            raise InputError(f"no document {key[:12]}… in this project")
+        meta = DocumentMeta(**{f: row[f] for f in META_FIELDS})
+        return DocumentData(row["key"], row["title"], row["text"], row["source_name"], meta)
+
+    def clauses(self, key: str) -> list[ClauseInfo]:
+        query = (
+            select(
+                T_CLAUSE.c.id, T_CLAUSE.c.label, T_CLAUSE.c.start, T_CLAUSE.c.end, T_CLAUSE.c.kind
+            )
+            .where(T_CLAUSE.c.document_key == key)
+            .order_by(T_CLAUSE.c.start, T_CLAUSE.c.end)
+        )
+        with self.engine.connect() as conn:
+            return [ClauseInfo(*row) for row in conn.execute(query).all()]
+
+    def import_plan(self, path: str | os.PathLike[str]) -> ImportResult:
+        """Read, normalise and segment a plan file in one transaction; a known text is kept once."""
+        from annotator.core.readers import read_plan
+
+        plan = read_plan(path)
+        return self.import_text(plan.title, plan.text, source_name=Path(path).name)
+
+    def import_text(self, title: str, text: str, *, source_name: str = "") -> ImportResult:
+        text = normalise(text)
+        if not text.strip():
+            raise InputError("the plan is empty", source=source_name or None)
+        key = document_key(text)
+        clauses = segment(text)
+        with self.engine.begin() as conn:
+            if conn.execute(select(T_DOCUMENT.c.key).where(T_DOCUMENT.c.key == key)).first():
+                n = conn.execute(
+                    select(func.count()).where(T_CLAUSE.c.document_key == key)
+                ).scalar_one()
+                return ImportResult(source_name, key, title, n, already_present=True)
+            position = conn.execute(
+                select(func.coalesce(func.max(T_DOCUMENT.c.position), -1))
+            ).scalar_one()
+            conn.execute(
+                T_DOCUMENT.insert().values(
+                    key=key,
+                    title=title,
+                    text=text,
+                    position=position + 1,
+                    source_name=source_name,
+                    imported=clock.now(),
+                )
+            )
+            if clauses:
+                conn.execute(
+                    T_CLAUSE.insert(),
+                    [
+                        {
+                            "document_key": key,
+                            "start": c.start,
+                            "end": c.end,
+                            "label": c.label,
+                            "kind": c.kind,
+                        }
+                        for c in clauses
+                    ],
+                )
+        return ImportResult(source_name, key, title, len(clauses), already_present=False)
+
+    # -- coding --------------------------------------------------------------------------------
+
+    def coding(self, document_key: str, coder_id: str) -> dict[int, ClauseCoding]:
+        """``coder_id``'s tags, spans, reviews, memos and flags on every clause of a document."""
+        with self.engine.connect() as conn:
+            return _coding(conn, document_key, coder_id)
+
+    def clause_coding(self, clause_id: int, coder_id: str) -> ClauseCoding:
+        with self.engine.connect() as conn:
+            doc = conn.execute(
+                select(T_CLAUSE.c.document_key).where(T_CLAUSE.c.id == clause_id)
+            ).scalar()
+            if doc is None:
+                raise EditError(f"no clause {clause_id}")
+            return _coding(conn, doc, coder_id, clause_ids=[clause_id]).get(
+                clause_id, ClauseCoding()
+            )
+
+    def toggle_tag(self, coder_id: str, clause_id: int, category: str) -> Edit:
+        """Apply ``category`` to the whole clause, or remove it if the coder had applied it."""
+        with self.engine.begin() as conn:
+            clause = _clause_row(conn, clause_id)
+            name = _category_name(conn, category)
+            rec = Recorder(conn)
+            stamp = clock.now()
+            live = _live_clause_tags(conn, coder_id, clause_id)
+            if category in live:
+                ann = live[category]
+                rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
+                label = f"Untag {clause['label']} {name}"
+                if len(live) == 1 and not _has_live_spans(conn, coder_id, clause_id):
+                    review = read_row(conn, "review", (coder_id, clause_id))
+                    if review is not None and review["status"] == "done":
+                        rec.put("review", (coder_id, clause_id), None)
+            else:
+                old = _tombstoned_clause_tag(conn, coder_id, clause_id, category)
+                if old is not None:
+                    image = {**old, "deleted": False, "updated": stamp}
+                else:
+                    image = _new_annotation(coder_id, clause_id, category, None, None, stamp)
+                rec.put("annotation", (image["id"],), image)
+                _promote_review(conn, rec, coder_id, clause_id, stamp)
+                label = f"Tag {clause['label']} {name}"
+            return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
+
+    def toggle_span(
+        self, coder_id: str, clause_id: int, category: str, start: int, end: int
+    ) -> Edit:
+        """Tag (or untag, if the same span is tagged) ``[start, end)`` inside a clause."""
+        with self.engine.begin() as conn:
+            clause = _clause_row(conn, clause_id)
+            name = _category_name(conn, category)
+            if not clause["start"] <= start < end <= clause["end"]:
+                raise EditError(
+                    f"the selection {start}-{end} is not inside clause {clause['label']} "
+                    f"({clause['start']}-{clause['end']})"
+                )
+            rec = Recorder(conn)
+            stamp = clock.now()
+            same = (
+                conn.execute(
+                    select(T_ANNOTATION).where(
+                        T_ANNOTATION.c.coder_id == coder_id,
+                        T_ANNOTATION.c.clause_id == clause_id,
+                        T_ANNOTATION.c.category_key == category,
+                        T_ANNOTATION.c.span_start == start,
+                        T_ANNOTATION.c.span_end == end,
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if same is not None and not same["deleted"]:
+                rec.put("annotation", (same["id"],), {**same, "deleted": True, "updated": stamp})
+                label = f"Untag span in {clause['label']} {name}"
+            else:
+                if same is not None:
+                    image = {**same, "deleted": False, "updated": stamp}
+                else:
+                    image = _new_annotation(coder_id, clause_id, category, start, end, stamp)
+                rec.put("annotation", (image["id"],), image)
+                _promote_review(conn, rec, coder_id, clause_id, stamp)
+                label = f"Tag span in {clause['label']} {name}"
+            return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
+
+    def mark_none(self, coder_id: str, clause_id: int) -> Edit:
+        """Say no category applies (removing the coder's tags there); again: take it back."""
+        with self.engine.begin() as conn:
+            clause = _clause_row(conn, clause_id)
+            rec = Recorder(conn)
+            stamp = clock.now()
+            review = read_row(conn, "review", (coder_id, clause_id))
+            if review is not None and review["status"] == "none":
+                rec.put("review", (coder_id, clause_id), None)
+                label = f"Unmark {clause['label']} as none applies"
+            else:
+                live = conn.execute(
+                    select(T_ANNOTATION).where(
+                        T_ANNOTATION.c.coder_id == coder_id,
+                        T_ANNOTATION.c.clause_id == clause_id,
+                        T_ANNOTATION.c.deleted == False,  # noqa: E712
+                    )
+                ).mappings()
+                for ann in list(live):
+                    rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
+                rec.put(
+                    "review",
+                    (coder_id, clause_id),
+                    {
+                        "coder_id": coder_id,
+                        "clause_id": clause_id,
+                        "status": "none",
+                        "updated": stamp,
+                    },
+                )
+                label = f"Mark {clause['label']} as none applies"
+            return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
+
+    # -- undo ----------------------------------------------------------------------------------
+
+    def undo(self, edit: Edit) -> Edit:
+        """Revert ``edit``; returns the edit actually written (for views to refresh)."""
+        return self._replay(edit.inverse())
+
+    def redo(self, edit: Edit) -> Edit:
+        return self._replay(edit)
+
+    def _replay(self, edit: Edit) -> Edit:
+        with self.engine.begin() as conn:
+            rec = Recorder(conn)
+            rec.replay(edit.changes, clock.now())
+            return Edit(edit.label, tuple(rec.changes), edit.document_key, edit.clause_ids)
+
+
+# -- helpers (module level so other services can share them) ----------------------------------
+
+
+def _category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:
+    return {
+        "key": cat.key,
+        "name": cat.name,
+        "description": cat.description,
+        "color": cat.color,
+        "parent_key": cat.parent,
+        "shortcut": cat.shortcut,
+        "position": cat.position,
+        "retired": cat.retired,
+        "updated": stamp,
+    }
+
+
+def _category_value(row: Any) -> CategoryValue:
+    return CategoryValue(
+        key=row["key"],
+        name=row["name"],
+        description=row["description"],
+        color=row["color"],
+        parent=row["parent_key"],
+        shortcut=row["shortcut"],
+        retired=bool(row["retired"]),
+        position=row["position"],
+    )
+
+
+def _new_annotation(
+    coder_id: str, clause_id: int, category: str, start: int | None, end: int | None, stamp: str
+) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "coder_id": coder_id,
+        "clause_id": clause_id,
+        "category_key": category,
+        "span_start": start,
+        "span_end": end,
+        "memo": "",
+        "uncertain": False,
+        "adjudicator": None,
+        "created": stamp,
+        "updated": stamp,
+        "deleted": False,
+    }
+
+
+def _clause_row(conn: Connection, clause_id: int) -> dict[str, Any]:
+    row = read_row(conn, "clause", (clause_id,))
+    if row is None:
+        raise EditError(f"no clause {clause_id} in this project")
+    return row
+
+
+def _category_name(conn: Connection, key: str) -> str:
+    name = conn.execute(select(T_CATEGORY.c.name).where(T_CATEGORY.c.key == key)).scalar()
+    if name is None:
+        raise EditError(f"no category {key!r} in the codebook")
+    return str(name)
+
+
+def _live_clause_tags(conn: Connection, coder_id: str, clause_id: int) -> dict[str, dict[str, Any]]:
+    rows = conn.execute(
+        select(T_ANNOTATION).where(
+            T_ANNOTATION.c.coder_id == coder_id,
+            T_ANNOTATION.c.clause_id == clause_id,
+            T_ANNOTATION.c.span_start.is_(None),
+            T_ANNOTATION.c.deleted == False,  # noqa: E712
+        )
+    ).mappings()
+    return {r["category_key"]: dict(r) for r in rows}
+
+
+def _has_live_spans(conn: Connection, coder_id: str, clause_id: int) -> bool:
+    return (
+        conn.execute(
+            select(T_ANNOTATION.c.id).where(
+                T_ANNOTATION.c.coder_id == coder_id,
+                T_ANNOTATION.c.clause_id == clause_id,
+                T_ANNOTATION.c.span_start.is_not(None),
+                T_ANNOTATION.c.deleted == False,  # noqa: E712
+            )
+        ).first()
+        is not None
+    )
+
+
+def _tombstoned_clause_tag(
+    conn: Connection, coder_id: str, clause_id: int, category: str
+) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(T_ANNOTATION)
+            .where(
+                T_ANNOTATION.c.coder_id == coder_id,
+                T_ANNOTATION.c.clause_id == clause_id,
+                T_ANNOTATION.c.category_key == category,
+                T_ANNOTATION.c.span_start.is_(None),
+            )
+            .order_by(T_ANNOTATION.c.id)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row is not None else None
+
+
+def _promote_review(
+    conn: Connection, rec: Recorder, coder_id: str, clause_id: int, stamp: str
+) -> None:
+    """A tag contradicts "none applies": the clause is now reviewed as done."""
+    review = read_row(conn, "review", (coder_id, clause_id))
+    if review is not None and review["status"] == "none":
+        rec.put("review", (coder_id, clause_id), {**review, "status": "done", "updated": stamp})
+
+
+def _coded_clause_ids(conn: Connection, coder_id: str) -> Any:
+    tagged = select(T_ANNOTATION.c.clause_id).where(
+        T_ANNOTATION.c.coder_id == coder_id,
+        T_ANNOTATION.c.deleted == False,  # noqa: E712
+    )
+    reviewed = select(T_REVIEW.c.clause_id).where(T_REVIEW.c.coder_id == coder_id)
+    return tagged.union(reviewed)
+
+
+def _coding(
+    conn: Connection, doc_key: str, coder_id: str, clause_ids: Iterable[int] | None = None
+) -> dict[int, ClauseCoding]:
+    ids = list(clause_ids) if clause_ids is not None else None
+    in_doc = T_CLAUSE.c.document_key == doc_key
+    tags: dict[int, set[str]] = {}
+    spans: dict[int, list[SpanTag]] = {}
+    ann = (
+        select(
+            T_ANNOTATION.c.clause_id,
+            T_ANNOTATION.c.id,
+            T_ANNOTATION.c.category_key,
+            T_ANNOTATION.c.span_start,
+            T_ANNOTATION.c.span_end,
+            T_ANNOTATION.c.memo,
+        )
+        .join(T_CLAUSE, T_CLAUSE.c.id == T_ANNOTATION.c.clause_id)
+        .where(in_doc, T_ANNOTATION.c.coder_id == coder_id, T_ANNOTATION.c.deleted == False)  # noqa: E712
+        .order_by(T_ANNOTATION.c.span_start, T_ANNOTATION.c.span_end, T_ANNOTATION.c.id)
+    )
+    if ids is not None:
+        ann = ann.where(T_ANNOTATION.c.clause_id.in_(ids))
+    for clause_id, ann_id, cat, s, e, memo in conn.execute(ann):
+        if s is None:
+            tags.setdefault(clause_id, set()).add(cat)
+        else:
+            spans.setdefault(clause_id, []).append(SpanTag(ann_id, cat, s, e, memo))
+    reviews: dict[int, str] = {}
+    rq = (
+        select(T_REVIEW.c.clause_id, T_REVIEW.c.status)
+        .join(T_CLAUSE, T_CLAUSE.c.id == T_REVIEW.c.clause_id)
+        .where(in_doc, T_REVIEW.c.coder_id == coder_id)
+    )
+    if ids is not None:
+        rq = rq.where(T_REVIEW.c.clause_id.in_(ids))
+    reviews = dict(conn.execute(rq).all())
+    notes: dict[int, tuple[str, bool]] = {}
+    nq = (
+        select(T_NOTE.c.clause_id, T_NOTE.c.memo, T_NOTE.c.flagged)
+        .join(T_CLAUSE, T_CLAUSE.c.id == T_NOTE.c.clause_id)
+        .where(in_doc, T_NOTE.c.coder_id == coder_id)
+    )
+    if ids is not None:
+        nq = nq.where(T_NOTE.c.clause_id.in_(ids))
+    for clause_id, memo, flagged in conn.execute(nq):
+        notes[clause_id] = (memo, bool(flagged))
+    result: dict[int, ClauseCoding] = {}
+    for clause_id in set(tags) | set(spans) | set(reviews) | set(notes):
+        memo, flagged = notes.get(clause_id, ("", False))
+        result[clause_id] = ClauseCoding(
+            frozenset(tags.get(clause_id, ())),
+            tuple(spans.get(clause_id, ())),
+            reviews.get(clause_id),
+            memo,
+            flagged,
+        )
+    return result
+
+
+__all__ = ["Progress", "Project", "and_"]

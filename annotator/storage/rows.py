@@ -1,0 +1,79 @@
+"""Reading and writing whole rows by primary key, for recording and replaying :class:`Edit` s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from annotator.core.edits import Row, RowChange
+from annotator.storage.models import TABLES
+
+
+def table(name: str) -> Table:
+    return TABLES[name]
+
+
+def _where(tbl: Table, key: tuple[Any, ...]) -> Any:
+    cols = list(tbl.primary_key.columns)
+    return and_(*(col == value for col, value in zip(cols, key, strict=True)))
+
+
+def read_row(conn: Connection, name: str, key: tuple[Any, ...]) -> dict[str, Any] | None:
+    tbl = table(name)
+    row = conn.execute(select(tbl).where(_where(tbl, key))).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def write_row(conn: Connection, name: str, key: tuple[Any, ...], image: Row | None) -> None:
+    """Make the row equal to ``image`` (insert, update, or delete when ``image`` is None)."""
+    tbl = table(name)
+    if image is None:
+        conn.execute(delete(tbl).where(_where(tbl, key)))
+        return
+    values = dict(image)
+    exists = conn.execute(select(tbl.primary_key.columns[0]).where(_where(tbl, key))).first()
+    if exists:
+        conn.execute(update(tbl).where(_where(tbl, key)).values(**values))
+    else:
+        conn.execute(insert(tbl).values(**values))
+
+
+class Recorder:
+    """Collects the before/after images of rows while a service changes them."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.changes: list[RowChange] = []
+
+    def put(self, name: str, key: tuple[Any, ...], image: Row | None) -> dict[str, Any] | None:
+        """Write ``image`` and record the change; returns the before-image."""
+        before = read_row(self.conn, name, key)
+        if before == (dict(image) if image is not None else None):
+            return before
+        write_row(self.conn, name, key, image)
+        self.changes.append(RowChange(name, key, before, dict(image) if image else None))
+        return before
+
+    def replay(self, changes: Iterable[RowChange], stamp: str) -> None:
+        """Write each change's after-image, as undo and redo do.
+
+        Restored rows get a fresh ``updated`` time so that a merge sees the undo as the newest word.
+        An annotation is never removed: "absent" becomes a tombstone so that the removal merges.
+        """
+        changes = list(changes)
+        # Clauses this replay removes (undoing a split or an import): their annotations go too.
+        vanishing = {c.key[0] for c in changes if c.table == "clause" and c.after is None}
+        for change in changes:
+            image = dict(change.after) if change.after is not None else None
+            if change.table == "annotation" and image is None:
+                current = read_row(self.conn, "annotation", change.key)
+                if current is None:
+                    continue
+                if current["clause_id"] not in vanishing:
+                    image = {**current, "deleted": True}
+            if image is not None and "updated" in image:
+                image["updated"] = stamp
+            self.put(change.table, change.key, image)
