@@ -1,0 +1,579 @@
+"""Exchange files (Contract 2) in and out of a project.
+
+Export builds the Contract 2 object from the tables with Core queries (a million annotations
+stream as plain tuples, not ORM objects). Import is a merge: the project's own content and the
+incoming files go through the same pure :func:`annotator.core.merge.merge_documents` as
+``annotator merge``, and the difference is written in one transaction and recorded as one undoable
+:class:`Edit`. So importing is idempotent and order-independent exactly as merging files is.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from annotator.core import clock
+from annotator.core.edits import Edit, RowChange
+from annotator.core.errors import InputError
+from annotator.services.project import (
+    META_FIELDS,
+    T_ANNOTATION,
+    T_CATEGORY,
+    T_CLAUSE,
+    T_CODER,
+    T_DOCUMENT,
+    T_NOTE,
+    T_REVIEW,
+    Project,
+)
+
+Progress = Callable[[int, int], None]
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def export_exchange_dict(
+    project: Project | str | os.PathLike[str], coder_id: str | None = None
+) -> dict[str, Any]:
+    """The project, or one coder's part of it, as a Contract 2 object for ``dump_exchange``."""
+    if not isinstance(project, Project):
+        with Project.open(project, create=False, seed_samples=False) as opened:
+            return export_exchange_dict(opened, coder_id)
+    with project.engine.connect() as conn:
+        return _export(conn, coder_id)
+
+
+def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
+    coders_q = select(T_CODER).order_by(T_CODER.c.id)
+    if coder_id is not None:
+        coders_q = coders_q.where(T_CODER.c.id == coder_id)
+    coders = []
+    for row in conn.execute(coders_q).mappings():
+        coder: dict[str, Any] = {"id": row["id"], "name": row["name"]}
+        if row["is_consensus"]:
+            coder["consensus"] = True
+        coders.append(coder)
+    if coder_id is not None and not coders:
+        raise InputError(f"no coder with id {coder_id!r} in this project")
+
+    categories = []
+    for row in conn.execute(select(T_CATEGORY).order_by(T_CATEGORY.c.key)).mappings():
+        cat: dict[str, Any] = {
+            "key": row["key"],
+            "name": row["name"],
+            "description": row["description"],
+            "color": row["color"],
+            "parent": row["parent_key"],
+        }
+        if row["shortcut"]:
+            cat["shortcut"] = row["shortcut"]
+        if row["retired"]:
+            cat["retired"] = True
+        categories.append(cat)
+
+    clauses_by_doc: dict[str, list[dict[str, Any]]] = {}
+    clause_pos: dict[int, tuple[str, int, int]] = {}
+    for cid, doc, start, end, label, kind in conn.execute(
+        select(
+            T_CLAUSE.c.id,
+            T_CLAUSE.c.document_key,
+            T_CLAUSE.c.start,
+            T_CLAUSE.c.end,
+            T_CLAUSE.c.label,
+            T_CLAUSE.c.kind,
+        ).order_by(T_CLAUSE.c.document_key, T_CLAUSE.c.start, T_CLAUSE.c.end)
+    ):
+        clauses_by_doc.setdefault(doc, []).append(
+            {"start": start, "end": end, "label": label, "kind": kind}
+        )
+        clause_pos[cid] = (doc, start, end)
+
+    documents = []
+    for row in conn.execute(select(T_DOCUMENT).order_by(T_DOCUMENT.c.key)).mappings():
+        document: dict[str, Any] = {
+            "key": row["key"],
+            "title": row["title"],
+            "text": row["text"],
+            "clauses": clauses_by_doc.get(row["key"], []),
+        }
+        meta = {f: row[f] for f in META_FIELDS if row[f] is not None}
+        if meta:
+            document["meta"] = meta
+        documents.append(document)
+
+    ann_q = select(
+        T_ANNOTATION.c.id,
+        T_ANNOTATION.c.coder_id,
+        T_ANNOTATION.c.clause_id,
+        T_ANNOTATION.c.category_key,
+        T_ANNOTATION.c.span_start,
+        T_ANNOTATION.c.span_end,
+        T_ANNOTATION.c.memo,
+        T_ANNOTATION.c.uncertain,
+        T_ANNOTATION.c.adjudicator,
+        T_ANNOTATION.c.created,
+        T_ANNOTATION.c.updated,
+        T_ANNOTATION.c.deleted,
+    ).order_by(T_ANNOTATION.c.id)
+    if coder_id is not None:
+        ann_q = ann_q.where(T_ANNOTATION.c.coder_id == coder_id)
+    annotations = []
+    for (
+        aid,
+        coder_,
+        cid,
+        cat_key,
+        s,
+        e,
+        memo,
+        uncertain,
+        adj,
+        created,
+        updated,
+        deleted,
+    ) in conn.execute(ann_q):
+        doc, start, end = clause_pos[cid]
+        ann: dict[str, Any] = {
+            "id": aid,
+            "coder": coder_,
+            "document": doc,
+            "clause": [start, end],
+            "category": cat_key,
+            "span": None if s is None else [s, e],
+            "memo": memo,
+            "created": created,
+            "updated": updated,
+            "deleted": bool(deleted),
+        }
+        if uncertain:
+            ann["uncertain"] = True
+        if adj:
+            ann["adjudicator"] = adj
+        annotations.append(ann)
+
+    rev_q = select(T_REVIEW)
+    if coder_id is not None:
+        rev_q = rev_q.where(T_REVIEW.c.coder_id == coder_id)
+    reviews = []
+    for row in conn.execute(rev_q).mappings():
+        doc, start, end = clause_pos[row["clause_id"]]
+        reviews.append(
+            {
+                "coder": row["coder_id"],
+                "document": doc,
+                "clause": [start, end],
+                "status": row["status"],
+                "updated": row["updated"],
+            }
+        )
+    reviews.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
+
+    note_q = select(T_NOTE)
+    if coder_id is not None:
+        note_q = note_q.where(T_NOTE.c.coder_id == coder_id)
+    notes = []
+    for row in conn.execute(note_q).mappings():
+        doc, start, end = clause_pos[row["clause_id"]]
+        notes.append(
+            {
+                "coder": row["coder_id"],
+                "document": doc,
+                "clause": [start, end],
+                "memo": row["memo"],
+                "flagged": bool(row["flagged"]),
+                "updated": row["updated"],
+            }
+        )
+    notes.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
+
+    out: dict[str, Any] = {
+        "format": "plan-annotations",
+        "version": 1,
+        "codebook": {"categories": categories},
+        "coders": coders,
+        "documents": documents,
+        "annotations": annotations,
+        "reviews": reviews,
+    }
+    if notes:
+        out["clause_notes"] = notes
+    return out
+
+
+def write_exchange_file(
+    project: Project, out: str | os.PathLike[str], coder_id: str | None = None
+) -> dict[str, int]:
+    """Export to ``out`` atomically; returns counts for the caller to report."""
+    from annotator.core.exchange import dump_exchange
+
+    doc = export_exchange_dict(project, coder_id)
+    data = dump_exchange(doc)
+    atomic_write(Path(out), data)
+    return {
+        "coders": len(doc["coders"]),
+        "documents": len(doc["documents"]),
+        "annotations": len(doc["annotations"]),
+        "reviews": len(doc["reviews"]),
+    }
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from exc
+
+
+# -- import (merge into the project) -----------------------------------------------------------
+
+
+@dataclass
+class MergePlan:
+    """What merging a file into the project would change; shown as a preview, then applied."""
+
+    sources: list[str]
+    merged: dict[str, Any]
+    current: dict[str, Any]
+    conflicts: list[Any] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"{c.get('coders_added', 0)} coders, {c.get('documents_added', 0)} documents, "
+            f"{c.get('annotations_added', 0)} annotations added, "
+            f"{c.get('annotations_updated', 0)} updated, "
+            f"{c.get('annotations_deleted', 0)} deleted, "
+            f"{c.get('reviews_changed', 0)} reviews; {len(self.conflicts)} conflicts"
+        )
+
+
+def plan_merge(
+    project: Project, paths: list[str | os.PathLike[str]], progress: Progress | None = None
+) -> MergePlan:
+    """Validate the files and compute the merge with the project, writing nothing."""
+    from annotator.core.exchange import load_exchange
+    from annotator.core.merge import merge_documents
+
+    incoming = [load_exchange(p) for p in paths]
+    with project.engine.connect() as conn:
+        current = _export(conn, None)
+    sources = ["project"] + [str(Path(p).name) for p in paths]
+    result = merge_documents([current, *incoming], sources, progress=progress)
+    plan = MergePlan([str(p) for p in paths], result.document, current, list(result.conflicts))
+    plan.counts = _count_changes(current, result.document)
+    return plan
+
+
+def _by(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> dict[Any, Any]:
+    return {key(item): item for item in items}
+
+
+def _review_key(r: dict[str, Any]) -> tuple[str, str, int, int]:
+    return (r["coder"], r["document"], r["clause"][0], r["clause"][1])
+
+
+def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str, int]:
+    old_ann = _by(current["annotations"], lambda a: a["id"])
+    counts = {
+        "coders_added": len(
+            {c["id"] for c in merged["coders"]} - {c["id"] for c in current["coders"]}
+        ),
+        "documents_added": len(
+            {d["key"] for d in merged["documents"]} - {d["key"] for d in current["documents"]}
+        ),
+        "categories_added": len(
+            {c["key"] for c in merged["codebook"]["categories"]}
+            - {c["key"] for c in current["codebook"]["categories"]}
+        ),
+        "annotations_added": 0,
+        "annotations_updated": 0,
+        "annotations_deleted": 0,
+        "reviews_changed": 0,
+    }
+    for ann in merged["annotations"]:
+        old = old_ann.get(ann["id"])
+        if old is None:
+            counts["annotations_added"] += 1
+        elif old != ann:
+            if ann["deleted"] and not old["deleted"]:
+                counts["annotations_deleted"] += 1
+            else:
+                counts["annotations_updated"] += 1
+    old_rev = _by(current["reviews"], _review_key)
+    counts["reviews_changed"] = sum(
+        1 for r in merged["reviews"] if old_rev.get(_review_key(r)) != r
+    )
+    return counts
+
+
+def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = None) -> Edit:
+    """Write the merge in one transaction; returns it as one undoable Edit."""
+    merged, current = plan.merged, plan.current
+    changes: list[RowChange] = []
+    stamp = clock.now()
+    with project.engine.begin() as conn:
+        _apply_coders(conn, current, merged, changes, stamp)
+        _apply_categories(conn, current, merged, changes, stamp)
+        clause_ids = _apply_documents(conn, current, merged, changes, stamp)
+        _apply_annotations(conn, current, merged, clause_ids, changes, progress)
+        _apply_reviews(conn, current, merged, clause_ids, changes)
+        _apply_notes(conn, current, merged, clause_ids, changes)
+    names = ", ".join(Path(s).name for s in plan.sources)
+    return Edit(f"Merge {names}", tuple(changes))
+
+
+def _put(
+    conn: Connection,
+    changes: list[RowChange],
+    table: Any,
+    key: tuple[Any, ...],
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    if before == after:
+        return
+    if before is None:
+        conn.execute(table.insert().values(**after))
+    else:
+        pk = list(table.primary_key.columns)
+        cond = [col == value for col, value in zip(pk, key, strict=True)]
+        conn.execute(table.update().where(*cond).values(**after))
+    changes.append(RowChange(table.name, key, before, after))
+
+
+def _current_rows(conn: Connection, table: Any) -> dict[tuple[Any, ...], dict[str, Any]]:
+    pk = [c.name for c in table.primary_key.columns]
+    return {tuple(r[c] for c in pk): dict(r) for r in conn.execute(select(table)).mappings()}
+
+
+def _apply_coders(conn: Connection, current: Any, merged: Any, changes: Any, stamp: str) -> None:
+    rows = _current_rows(conn, T_CODER)
+    for coder in merged["coders"]:
+        before = rows.get((coder["id"],))
+        after = {
+            "id": coder["id"],
+            "name": coder["name"],
+            "is_consensus": bool(coder.get("consensus", False)),
+            "created": before["created"] if before else stamp,
+        }
+        _put(conn, changes, T_CODER, (coder["id"],), before, after)
+
+
+def _apply_categories(
+    conn: Connection, current: Any, merged: Any, changes: Any, stamp: str
+) -> None:
+    rows = _current_rows(conn, T_CATEGORY)
+    cats = merged["codebook"]["categories"]
+    next_pos = max((r["position"] for r in rows.values()), default=-1) + 1
+    # Parents first, so the foreign key on parent_key always finds its row.
+    ordered = sorted(cats, key=lambda c: (c.get("parent") is not None, c["key"]))
+    for cat in ordered:
+        before = rows.get((cat["key"],))
+        after = {
+            "key": cat["key"],
+            "name": cat["name"],
+            "description": cat.get("description") or "",
+            "color": (cat.get("color") or "#808080").lower(),
+            "parent_key": cat.get("parent"),
+            "shortcut": cat.get("shortcut", before["shortcut"] if before else None),
+            "position": before["position"] if before else next_pos,
+            "retired": bool(cat.get("retired", False)),
+            "updated": before["updated"] if before else stamp,
+        }
+        if before is None:
+            next_pos += 1
+        elif {k: v for k, v in after.items() if k != "updated"} != {
+            k: v for k, v in before.items() if k != "updated"
+        }:
+            after["updated"] = stamp
+        _put(conn, changes, T_CATEGORY, (cat["key"],), before, after)
+
+
+def _apply_documents(
+    conn: Connection, current: Any, merged: Any, changes: Any, stamp: str
+) -> dict[tuple[str, int, int], int]:
+    rows = _current_rows(conn, T_DOCUMENT)
+    next_pos = max((r["position"] for r in rows.values()), default=-1) + 1
+    for doc in merged["documents"]:
+        before = rows.get((doc["key"],))
+        meta = doc.get("meta") or {}
+        after = {
+            "key": doc["key"],
+            "title": doc["title"],
+            "text": doc["text"],
+            "position": before["position"] if before else next_pos,
+            "source_name": before["source_name"] if before else "",
+            "imported": before["imported"] if before else stamp,
+            **{f: meta.get(f) for f in META_FIELDS},
+        }
+        if before is None:
+            next_pos += 1
+        _put(conn, changes, T_DOCUMENT, (doc["key"],), before, after)
+    existing = {
+        (d, s, e): (cid, label, kind)
+        for cid, d, s, e, label, kind in conn.execute(
+            select(
+                T_CLAUSE.c.id,
+                T_CLAUSE.c.document_key,
+                T_CLAUSE.c.start,
+                T_CLAUSE.c.end,
+                T_CLAUSE.c.label,
+                T_CLAUSE.c.kind,
+            )
+        )
+    }
+    ids = {k: v[0] for k, v in existing.items()}
+    for doc in merged["documents"]:
+        for clause in doc["clauses"]:
+            k = (doc["key"], clause["start"], clause["end"])
+            kind = clause.get("kind", "paragraph")
+            if k in existing:
+                cid, label, old_kind = existing[k]
+                if (label, old_kind) != (clause["label"], kind):
+                    before = {
+                        "id": cid,
+                        "document_key": k[0],
+                        "start": k[1],
+                        "end": k[2],
+                        "label": label,
+                        "kind": old_kind,
+                    }
+                    _put(
+                        conn,
+                        changes,
+                        T_CLAUSE,
+                        (cid,),
+                        before,
+                        {**before, "label": clause["label"], "kind": kind},
+                    )
+                continue
+            values = {
+                "document_key": k[0],
+                "start": k[1],
+                "end": k[2],
+                "label": clause["label"],
+                "kind": kind,
+            }
+            inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
+            assert inserted is not None
+            cid = inserted[0]
+            ids[k] = cid
+            changes.append(RowChange("clause", (cid,), None, {"id": cid, **values}))
+    return ids
+
+
+def _apply_annotations(
+    conn: Connection,
+    current: Any,
+    merged: Any,
+    clause_ids: dict[tuple[str, int, int], int],
+    changes: list[RowChange],
+    progress: Progress | None,
+) -> None:
+    old = _by(current["annotations"], lambda a: a["id"])
+    total = len(merged["annotations"])
+    inserts: list[dict[str, Any]] = []
+    for i, ann in enumerate(merged["annotations"]):
+        if old.get(ann["id"]) == ann:
+            continue
+        cid = clause_ids[(ann["document"], ann["clause"][0], ann["clause"][1])]
+        span = ann.get("span")
+        after = {
+            "id": ann["id"],
+            "coder_id": ann["coder"],
+            "clause_id": cid,
+            "category_key": ann["category"],
+            "span_start": span[0] if span else None,
+            "span_end": span[1] if span else None,
+            "memo": ann.get("memo") or "",
+            "uncertain": bool(ann.get("uncertain", False)),
+            "adjudicator": ann.get("adjudicator"),
+            "created": ann["created"],
+            "updated": ann["updated"],
+            "deleted": bool(ann["deleted"]),
+        }
+        if ann["id"] in old:
+            row = (
+                conn.execute(select(T_ANNOTATION).where(T_ANNOTATION.c.id == ann["id"]))
+                .mappings()
+                .one()
+            )
+            _put(conn, changes, T_ANNOTATION, (ann["id"],), dict(row), after)
+        else:
+            inserts.append(after)
+            changes.append(RowChange("annotation", (ann["id"],), None, after))
+        if progress and i % 5000 == 0:
+            progress(i, total)
+    if inserts:
+        conn.execute(T_ANNOTATION.insert(), inserts)
+    if progress:
+        progress(total, total)
+
+
+def _apply_keyed(
+    conn: Connection,
+    table: Any,
+    old_items: list[dict[str, Any]],
+    new_items: list[dict[str, Any]],
+    clause_ids: dict[tuple[str, int, int], int],
+    changes: list[RowChange],
+    row_of: Callable[[dict[str, Any], int], dict[str, Any]],
+) -> None:
+    old = _by(old_items, _review_key)
+    rows = _current_rows(conn, table)
+    for item in new_items:
+        if old.get(_review_key(item)) == item:
+            continue
+        cid = clause_ids[(item["document"], item["clause"][0], item["clause"][1])]
+        key = (item["coder"], cid)
+        _put(conn, changes, table, key, rows.get(key), row_of(item, cid))
+
+
+def _apply_reviews(conn: Connection, current: Any, merged: Any, ids: Any, changes: Any) -> None:
+    _apply_keyed(
+        conn,
+        T_REVIEW,
+        current["reviews"],
+        merged["reviews"],
+        ids,
+        changes,
+        lambda r, cid: {
+            "coder_id": r["coder"],
+            "clause_id": cid,
+            "status": r["status"],
+            "updated": r["updated"],
+        },
+    )
+
+
+def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes: Any) -> None:
+    _apply_keyed(
+        conn,
+        T_NOTE,
+        current.get("clause_notes", []),
+        merged.get("clause_notes", []),
+        ids,
+        changes,
+        lambda n, cid: {
+            "coder_id": n["coder"],
+            "clause_id": cid,
+            "memo": n.get("memo") or "",
+            "flagged": bool(n.get("flagged")),
+            "updated": n["updated"],
+        },
+    )

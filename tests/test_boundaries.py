@@ -1,0 +1,32 @@
+"""The layers' import rules, checked in a fresh interpreter (import-linter checks them statically)."""
+
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import sys, importlib, pkgutil
+import annotator.{package} as pkg
+for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+    if ".migrations" in info.name:
+        continue
+    importlib.import_module(info.name)
+bad = sorted(m for m in sys.modules if m.split(".")[0] in {forbidden})
+print(",".join(bad))
+"""
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("core", {"PySide6", "sqlalchemy", "alembic"}),
+        ("storage", {"PySide6"}),
+        ("services", {"PySide6"}),
+        ("cli", {"PySide6"}),
+    ],
+)
+def test_layer_imports_nothing_forbidden(package: str, forbidden: set[str]) -> None:
+    code = PROBE.format(package=package, forbidden=sorted(forbidden))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
