@@ -14,9 +14,12 @@ BOM = "\ufeff"
 
 
 def normalise(text: str) -> str:
-    """Remove a leading BOM, turn CRLF and CR into LF, and apply Unicode NFC. Nothing else."""
-    if text.startswith(BOM):
-        text = text[1:]
+    """Remove a leading BOM, turn CRLF and CR into LF, and apply Unicode NFC. Nothing else.
+
+    Every leading BOM goes (a file saved twice by careless tools can carry two), so that
+    normalising is idempotent and a normalised text never starts with a BOM.
+    """
+    text = text.lstrip(BOM)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 

@@ -207,7 +207,7 @@ class Project:
         from annotator.core.readers import read_plan
 
         plan = read_plan(path)
-        return self.import_text(plan.title, plan.text, source_name=Path(path).name)
+        return self.import_text(plan.title, plan.text, source_name=plan.source_name)
 
     def import_text(self, title: str, text: str, *, source_name: str = "") -> ImportResult:
         text = normalise(text)
