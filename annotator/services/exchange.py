@@ -267,14 +267,25 @@ def plan_merge(
 ) -> MergePlan:
     """Validate the files and compute the merge with the project, writing nothing."""
     from annotator.core.exchange import load_exchange
-    from annotator.core.merge import merge_documents
 
     incoming = [load_exchange(p) for p in paths]
+    return plan_merge_documents(project, incoming, [str(p) for p in paths], progress)
+
+
+def plan_merge_documents(
+    project: Project,
+    incoming: list[dict[str, Any]],
+    sources: list[str],
+    progress: Progress | None = None,
+) -> MergePlan:
+    """Like :func:`plan_merge` for exchange objects already loaded and validated."""
+    from annotator.core.merge import merge_documents
+
     with project.engine.connect() as conn:
         current = _export(conn, None)
-    sources = ["project"] + [str(Path(p).name) for p in paths]
-    result = merge_documents([current, *incoming], sources, progress=progress)
-    plan = MergePlan([str(p) for p in paths], result.document, current, list(result.conflicts))
+    names = ["project"] + [Path(s).name for s in sources]
+    result = merge_documents([current, *incoming], names, progress=progress)
+    plan = MergePlan(list(sources), result.document, current, list(result.conflicts))
     plan.counts = _count_changes(current, result.document)
     return plan
 

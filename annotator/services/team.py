@@ -1,0 +1,115 @@
+"""Team work on a server project: open it, take a coder's work offline, sync it back.
+
+An offline copy is an ordinary SQLite project holding every document, clause and category of the
+server and one coder's own work. Syncing it back is the Contract 2 merge (newest ``updated`` wins,
+tombstones survive), so it is idempotent: syncing the same copy twice changes nothing the second
+time, and a sync never loses what the coder did on the server meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
+
+from annotator.core.edits import Edit
+from annotator.core.errors import ProjectError
+from annotator.services.exchange import (
+    MergePlan,
+    _export,
+    apply_merge,
+    export_exchange_dict,
+    plan_merge_documents,
+)
+from annotator.services.project import Project
+from annotator.storage.db import open_engine
+from annotator.storage.server import (
+    as_annotator_error,
+    create_team,
+    display_url,
+    open_server_engine,
+    retry_transient,
+)
+
+OFFLINE_CODER = "offline.coder"
+OFFLINE_SERVER = "offline.server"
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What a sync wrote to the server (``edit``) and what the merge found (``plan``)."""
+
+    plan: MergePlan
+    edit: Edit
+
+
+def open_server_project(url: str) -> Project:
+    """The project database at ``url`` (``postgresql://user@host:port/db``) as a :class:`Project`."""
+    return Project(open_server_engine(url), None)
+
+
+def create_team_project(admin_url: str, database: str) -> Project:
+    """Create the team's project database (see :func:`create_team`) with the default codebook.
+
+    Returns the project opened as the team owner, ready for ``add_coder_role(project.engine, ...)``.
+    """
+    project = Project(create_team(admin_url, database), None)
+    project._seed_codebook()  # does nothing when the codebook is already there
+    return project
+
+
+def take_offline_copy(
+    server_project: Project, coder_id: str, path: str | os.PathLike[str]
+) -> Path:
+    """Write ``coder_id``'s work and the shared documents to a new SQLite project at ``path``."""
+    target = Path(path)
+    if target.exists():
+        raise ProjectError("an offline copy must go to a new file; this one exists", source=str(target))
+    try:
+        # One snapshot: documents, clauses and annotations as of a single moment on the server.
+        with server_project.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            document = _export(conn, coder_id)
+    except DBAPIError as exc:
+        raise as_annotator_error(exc) from None
+    local = Project(open_engine(target), target)
+    try:
+        plan = plan_merge_documents(local, [document], [_source(server_project)])
+        apply_merge(local, plan)
+        local.set_setting(OFFLINE_CODER, coder_id)
+        local.set_setting(OFFLINE_SERVER, _source(server_project))
+    except BaseException:
+        local.close()
+        target.unlink(missing_ok=True)
+        raise
+    local.close()
+    return target
+
+
+def sync_offline_copy(server_project: Project, path: str | os.PathLike[str]) -> SyncResult:
+    """Merge the offline copy's coder's work (and any clauses they split) into the server.
+
+    One transaction on the server, retried after a serialization failure or a deadlock. The
+    codebook stays the server's: coders do not change it, so the copy's categories are ignored.
+    """
+    source = Path(path)
+    with Project(open_engine(source, create=False), source) as local:
+        coder_id = local.setting(OFFLINE_CODER)
+        if not coder_id:
+            raise ProjectError("not an offline copy of a server project", source=str(source))
+        incoming = export_exchange_dict(local, coder_id)
+
+    def attempt() -> SyncResult:
+        plan = plan_merge_documents(server_project, [incoming], [str(source)])
+        plan.merged["codebook"] = plan.current["codebook"]
+        return SyncResult(plan, apply_merge(server_project, plan))
+
+    return retry_transient(attempt)
+
+
+def _source(project: Project) -> str:
+    if project.path is not None:
+        return str(project.path)
+    return display_url(project.engine.url)
