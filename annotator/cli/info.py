@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(f"project: {data['project']}")
-        print("coders: " + (", ".join(f"{c['name']} ({c['id']})" for c in data["coders"]) or "none"))
+        print(
+            "coders: " + (", ".join(f"{c['name']} ({c['id']})" for c in data["coders"]) or "none")
+        )
         for d in data["documents"]:
             print(f"  {d['key'][:12]}  {d['clauses']:5d} clauses  {d['title']}")
     return 0

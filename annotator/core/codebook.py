@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any
@@ -17,6 +19,11 @@ from annotator.core.errors import FormatError
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 SHORTCUTS = tuple("123456789")
+DEFAULT_COLOR = "#808080"
+
+# Fixed namespace for the GUIDs this tool gives its categories, coders and sources in REFI-QDA
+# files: the same key always yields the same GUID, so re-exports do not look like new codes.
+GUID_NAMESPACE = uuid.UUID("6f3c1d0e-5b7a-5c42-9e1f-2a8d4b6c0e17")
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class Category:
         return out
 
     def to_json(self) -> dict[str, Any]:
+        """Every field (the ``plan-codebook`` file form)."""
         data = asdict(self)
         data.pop("extra")
         return data
@@ -56,8 +64,50 @@ def slugify(name: str) -> str:
     return slug or "category"
 
 
+def unique_key(name: str, taken: set[str]) -> str:
+    """``slugify(name)``, suffixed ``_2``, ``_3`` ... until it is not in ``taken`` (then added)."""
+    base = slugify(name)
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    taken.add(key)
+    return key
+
+
+def category_guid(key: str) -> str:
+    """The stable REFI-QDA GUID of the category ``key`` (UUID 5 in :data:`GUID_NAMESPACE`)."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"category:{key}"))
+
+
+def tree_order(categories: Iterable[Category]) -> list[tuple[int, Category]]:
+    """Categories depth first (parents before children, siblings by position), with their depth.
+
+    A category whose parent is unknown is treated as a top-level one.
+    """
+    cats = sorted(categories, key=lambda c: (c.position, c.key))
+    keys = {c.key for c in cats}
+    children: dict[str | None, list[Category]] = {}
+    for cat in cats:
+        parent = cat.parent if cat.parent in keys and cat.parent != cat.key else None
+        children.setdefault(parent, []).append(cat)
+    out: list[tuple[int, Category]] = []
+    seen: set[str] = set()
+    stack = [(0, c) for c in reversed(children.get(None, []))]
+    while stack:
+        depth, cat = stack.pop()
+        if cat.key in seen:
+            continue
+        seen.add(cat.key)
+        out.append((depth, cat))
+        stack.extend((depth + 1, c) for c in reversed(children.get(cat.key, [])))
+    # Members of a parent cycle are unreachable from the roots: list them flat, never drop them.
+    out.extend((0, c) for c in cats if c.key not in seen)
+    return out
+
+
 def category_from_json(data: Any, *, source: str, where: str) -> Category:
-    """Read one category object, raising :class:`FormatError` that names ``where`` on a bad field."""
+    """Read one category object; a bad field raises :class:`FormatError` naming ``where``."""
     if not isinstance(data, dict):
         raise FormatError("a category must be an object", source=source, where=where)
     key = data.get("key")
@@ -75,7 +125,9 @@ def category_from_json(data: Any, *, source: str, where: str) -> Category:
     shortcut = data.get("shortcut")
     if shortcut is not None and shortcut not in SHORTCUTS:
         raise FormatError(
-            f"shortcut must be one of 1-9, not {shortcut!r}", source=source, where=f"{where}.shortcut"
+            f"shortcut must be one of 1-9, not {shortcut!r}",
+            source=source,
+            where=f"{where}.shortcut",
         )
     description = data.get("description") or ""
     if not isinstance(description, str):
@@ -102,11 +154,14 @@ def codebook_from_json(data: Any, *, source: str = "codebook") -> list[Category]
     for i, item in enumerate(items):
         cat = category_from_json(item, source=source, where=f"$.categories[{i}]")
         if cat.key in seen:
-            raise FormatError(f"duplicate key {cat.key!r}", source=source, where=f"$.categories[{i}]")
+            raise FormatError(
+                f"duplicate key {cat.key!r}", source=source, where=f"$.categories[{i}]"
+            )
         seen.add(cat.key)
         if not item.get("position"):
             cat = Category(**{**cat.to_json(), "position": i})
         categories.append(cat)
+    parents = {c.key: c.parent for c in categories}
     for i, cat in enumerate(categories):
         if cat.parent is not None and cat.parent not in seen:
             raise FormatError(
@@ -114,10 +169,22 @@ def codebook_from_json(data: Any, *, source: str = "codebook") -> list[Category]
                 source=source,
                 where=f"$.categories[{i}].parent",
             )
+        # Walk up the parents: a cycle would make the hierarchy unrenderable.
+        node, steps = cat.parent, 0
+        while node is not None:
+            steps += 1
+            if node == cat.key or steps > len(categories):
+                raise FormatError(
+                    f"category {cat.key!r} is its own ancestor",
+                    source=source,
+                    where=f"$.categories[{i}].parent",
+                )
+            node = parents.get(node)
     return categories
 
 
 def codebook_to_json(categories: list[Category]) -> dict[str, Any]:
+    """A ``plan-codebook`` JSON object, categories ordered by position then key."""
     return {
         "format": "plan-codebook",
         "version": 1,

@@ -1,0 +1,199 @@
+"""``annotator agreement``: inter-coder agreement on exchange files or a reliability table.
+
+``annotator agreement FILE... [--json]`` merges the exchange files (Contract 2) and reports
+agreement per clause (Contract 3); ``annotator agreement --table CSV [--level L] [--json]`` reports
+on arbitrary reliability data. ``--json`` prints one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.core.agreement import LEVELS, agreement_report, table_report
+from annotator.core.errors import FormatError, InputError
+from annotator.core.reliability import read_reliability_csv
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``agreement`` subcommand."""
+    parser = subparsers.add_parser(
+        "agreement",
+        help="inter-coder agreement on exchange files or a reliability table",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="exchange files (.json)")
+    parser.add_argument("--table", metavar="CSV", help="reliability data: units x coders CSV")
+    parser.add_argument(
+        "--level", choices=LEVELS, help="level of measurement for --table (default nominal)"
+    )
+    parser.add_argument("--project", metavar="P", help="a project file instead of exchange files")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--category", action="append", metavar="KEY", help="only this category")
+    parser.add_argument("--coder", action="append", metavar="NAME", help="only this coder")
+    parser.add_argument("--document", action="append", metavar="DOC", help="only this document")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples for alpha's interval (default 1000; 0 disables)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", source=source) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise FormatError(f"not valid JSON: {exc.msg}", source=source, where=where) from None
+    if not isinstance(data, dict) or data.get("format") != "plan-annotations":
+        raise FormatError("not a plan-annotations exchange file", source=source, where="format")
+    if data.get("version") != 1:
+        raise FormatError(
+            f"unsupported version {data.get('version')!r}", source=source, where="version"
+        )
+    return data
+
+
+def _load_exchange(paths: Sequence[str]) -> tuple[dict[str, Any], str]:
+    """One exchange document from the files, merged if there are several; and its source name."""
+    read: Callable[[Path], dict[str, Any]] = _read_json
+    try:  # the validating reader, where it exists; a plain JSON read otherwise
+        from annotator.core.exchange import load_exchange
+
+        read = load_exchange
+    except ImportError:
+        pass
+    docs = [read(Path(p)) for p in paths]
+    if len(docs) == 1:
+        return docs[0], str(paths[0])
+    try:
+        from annotator.core.merge import merge_documents
+    except ImportError:
+        raise InputError("merging several files is not available yet; merge them first") from None
+    result = merge_documents(docs, [str(p) for p in paths])
+    if getattr(result, "conflicts", None):
+        print(
+            f"annotator agreement: {len(result.conflicts)} merge conflict(s) settled;"
+            " see `annotator merge` for details",
+            file=sys.stderr,
+        )
+    return result.document, " + ".join(str(p) for p in paths)
+
+
+def _load_project(path: str) -> dict[str, Any]:
+    # TODO(lead): wire the project path through the service layer once it exists.
+    try:
+        service = importlib.import_module("annotator.services.project")
+        export_exchange_dict = service.export_exchange_dict
+    except (ImportError, AttributeError):
+        raise InputError("--project is not available yet") from None
+    document: dict[str, Any] = export_exchange_dict(path)
+    return document
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _print_table(report: dict[str, Any]) -> None:
+    print(f"Units: {report['units']}   Coders: {len(report['coders'])}   Level: {report['level']}")
+    print(f"Coders: {', '.join(report['coders'])}")
+    rows = [
+        ("Percent agreement", "percent_agreement"),
+        ("Krippendorff's alpha", "krippendorff_alpha"),
+        ("Fleiss' kappa", "fleiss_kappa"),
+        ("Gwet's AC1", "gwet_ac1"),
+        ("Cohen's kappa", "cohen_kappa"),
+        ("Scott's pi", "scott_pi"),
+    ]
+    undefined = report["undefined"]
+    for title, key in rows:
+        note = f"  ({undefined[key]})" if key in undefined else ""
+        print(f"  {title:<22}{_fmt(report[key]):>7}{note}")
+    if report["pairs"] and len(report["coders"]) > 2:
+        width = max(len(" / ".join(p["coders"])) for p in report["pairs"])
+        print("Cohen's kappa by pair:")
+        for pair in report["pairs"]:
+            name = " / ".join(pair["coders"])
+            print(f"  {name:<{width}}  {_fmt(pair['cohen_kappa']):>7}  units {pair['units']}")
+
+
+def _print_exchange(report: dict[str, Any]) -> None:
+    overall = report["overall"]
+    print(f"Units (clauses): {report['units']}   Coders: {', '.join(report['coders'])}")
+    ci = overall.get("krippendorff_alpha_masi_ci")
+    interval = f"  [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else ""
+    print(
+        f"  Alpha, category sets (MASI)   {_fmt(overall['krippendorff_alpha_masi']):>7}{interval}"
+    )
+    print(f"  Alpha, sets as nominal        {_fmt(overall['krippendorff_alpha_nominal_sets']):>7}")
+    print(f"  Percent agreement (sets)      {_fmt(overall['percent_agreement']):>7}")
+    for key, reason in overall["undefined"].items():
+        print(f"  {key}: {reason}")
+    per = report["per_category"]
+    if not per:
+        return
+    width = max(8, *(len(k) for k in per))
+    cols = ("percent_agreement", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1", "cohen_kappa")
+    heads = ("agree", "alpha", "fleiss", "AC1", "cohen")
+    print(f"{'category':<{width}}  " + "  ".join(f"{h:>7}" for h in heads))
+    for key, table in per.items():
+        print(f"{key:<{width}}  " + "  ".join(f"{_fmt(table[c]):>7}" for c in cols))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the report; returns the exit code."""
+    if args.table:
+        if args.files or args.project:
+            raise InputError("give either --table or exchange files / --project, not both")
+        level = args.level or "nominal"
+        table = read_reliability_csv(args.table, level)
+        report = table_report(table.codes(), table.coders, level=level)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, sort_keys=False))
+        else:
+            _print_table(report)
+        return 0
+    if args.level:
+        raise InputError("--level applies to --table only")
+    if args.bootstrap < 0:
+        raise InputError("--bootstrap must be 0 or more")
+    if args.project:
+        if args.files:
+            raise InputError("give either exchange files or --project, not both")
+        exchange, source = _load_project(args.project), str(args.project)
+    elif args.files:
+        exchange, source = _load_exchange(args.files)
+    else:
+        raise InputError("give exchange files, --project P or --table CSV (see --help)")
+    report = agreement_report(
+        exchange,
+        categories=args.category,
+        coders=args.coder,
+        documents=args.document,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        source=source,
+    )
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        _print_exchange(report)
+    return 0

@@ -1,0 +1,122 @@
+"""``annotator merge FILE... -o OUT [--json]``: merge coders' exchange files into one.
+
+Every input is validated before anything is written: one invalid file stops the command with a
+one-line error naming the file and the JSON path (exit 2) and OUT is left as it was. OUT is
+written atomically (a temporary file in the same folder, then ``os.replace``), so ``-o`` may name
+one of the inputs: all inputs are read before OUT is replaced, and an interrupted run leaves the
+old OUT intact.
+
+Without ``--json`` a summary and the conflicts go to stderr. With ``--json`` one object goes to
+stdout: ``{"output": str, "inputs": [str], "counts": {...}, "conflicts": [{"kind", "id",
+"sources", "resolution", "detail"}]}``. Conflicts are settled and reported; they do not change the
+exit code (0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.core.errors import InputError
+from annotator.core.exchange import dump_exchange, load_exchange, validate_exchange
+from annotator.core.merge import MergeResult, merge_documents
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``merge`` subcommand."""
+    parser = subparsers.add_parser(
+        "merge",
+        help="merge exchange files (.json) into one, reporting conflicts",
+        description=(
+            "Merge plan-annotations exchange files. The result does not depend on the order or "
+            "repetition of the inputs. OUT may be one of the inputs (it is replaced atomically)."
+        ),
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="exchange files to merge")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT", help="merged file to write")
+    parser.add_argument(
+        "--json", action="store_true", help="print a machine-readable report on stdout"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate all inputs, merge, check the result, write it atomically, report."""
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise InputError("the output folder does not exist", source=str(output))
+    docs = [load_exchange(name) for name in args.files]
+    names = [str(name) for name in args.files]
+    result = merge_documents(docs, names, progress=_progress(args.json))
+    # A merge of valid files is valid; checking costs little and guards what we write.
+    validate_exchange(result.document, source="merged result")
+    write_atomically(output, dump_exchange(result.document))
+    if args.json:
+        json.dump(report(result, str(output), names), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        _print_summary(result, str(output))
+    return 0
+
+
+def report(result: MergeResult, output: str, inputs: list[str]) -> dict[str, object]:
+    """The ``--json`` report object."""
+    return {
+        "output": output,
+        "inputs": inputs,
+        "counts": result.counts,
+        "conflicts": [c.to_json() for c in result.conflicts],
+    }
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException as exc:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
+        raise
+
+
+def _progress(quiet: bool) -> Callable[[int, int], None] | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total:
+            end = "\n" if done >= total else ""
+            print(f"\rmerging: {done * 100 // total:3d}%", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _print_summary(result: MergeResult, output: str) -> None:
+    c = result.counts
+    print(
+        f"merged {c['inputs']} file(s) into {output}: {c['categories']} categories,"
+        f" {c['coders']} coders, {c['documents']} documents, {c['clauses']} clauses,"
+        f" {c['annotations']} annotations ({c['deleted']} deleted), {c['reviews']} reviews;"
+        f" {c['superseded']} older versions superseded; {c['conflicts']} conflict(s)",
+        file=sys.stderr,
+    )
+    for conflict in result.conflicts:
+        print(f"  conflict: {conflict}", file=sys.stderr)

@@ -1,0 +1,218 @@
+"""REFI-QDA codebooks (``.qdc``, namespace ``urn:QDA-XML:codebook:1.0``).
+
+Export gives each category the GUID :func:`~annotator.core.codebook.category_guid` of its key, so
+exporting twice yields the same GUIDs, and nests children inside their parent's ``Code``. The key
+and shortcut ride along in a ``<?plan-annotator key="..." shortcut="..."?>`` processing instruction,
+which schema validation and other tools ignore; on import that hint is trusted only when its key
+hashes to the code's GUID. A code without a trustworthy key (a foreign codebook) gets
+``slugify(name)``, de-duplicated.
+
+Foreign XML is parsed only through defusedxml with DTDs forbidden, which refuses entity expansion
+("billion laughs") and external entities (XXE). The helpers here are shared with
+:mod:`annotator.core.refi`, whose ``CodeBook`` element has the same shape in another namespace.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from annotator import __version__
+from annotator.core.codebook import (
+    COLOR_RE,
+    DEFAULT_COLOR,
+    KEY_RE,
+    SHORTCUTS,
+    Category,
+    category_guid,
+    tree_order,
+    unique_key,
+)
+from annotator.core.errors import FormatError
+
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+PI_TARGET = "plan-annotator"
+MAX_DEPTH = 64  # deeper code trees than this are hostile, not a codebook
+_PI_ATTR_RE = re.compile(r'([a-z]+)="([^"<>&]*)"')
+_SHORT_RGB_RE = re.compile(r"^#[0-9a-fA-F]{3}$")
+
+
+def parse_xml(data: bytes, *, source: str, where: str = "") -> ET.Element:
+    """Parse untrusted XML, keeping processing instructions; DTDs and entities are refused."""
+    parser = DefusedXMLParser(target=ET.TreeBuilder(insert_pis=True), forbid_dtd=True)
+    try:
+        parser.feed(data)
+        root: ET.Element = parser.close()
+    except DefusedXmlException as exc:
+        raise FormatError(
+            f"refused XML: DTDs and entities are not allowed ({type(exc).__name__})",
+            source=source,
+            where=where or None,
+        ) from None
+    except ET.ParseError as exc:
+        raise FormatError(
+            f"not well-formed XML ({exc})", source=source, where=where or None
+        ) from None
+    return root
+
+
+def guid_text(value: str) -> str:
+    """A GUID as lowercase text without braces (REFI-QDA allows ``{...}`` and either case)."""
+    return value.strip().strip("{}").lower()
+
+
+def pi_attributes(element: ET.Element) -> dict[str, str]:
+    """The ``key="value"`` pairs of this element's ``plan-annotator`` processing instruction."""
+    for child in element:
+        if child.tag is ET.ProcessingInstruction and (child.text or "").startswith(PI_TARGET):
+            return dict(_PI_ATTR_RE.findall(child.text or ""))
+    return {}
+
+
+def code_elements(parent: ET.Element, categories: Iterable[Category]) -> None:
+    """Append the categories to ``parent`` (a ``Codes`` element) as nested ``Code`` elements.
+
+    Writers build unqualified tags under a root carrying ``xmlns``: ElementTree cannot serialise a
+    default namespace together with unqualified attributes.
+    """
+    elements: dict[str, ET.Element] = {}
+    for _depth, cat in tree_order(categories):
+        container = elements.get(cat.parent or "", parent)
+        el = ET.SubElement(
+            container,
+            "Code",
+            {
+                "guid": category_guid(cat.key),
+                "name": cat.name,
+                "isCodable": "false" if cat.retired else "true",
+                "color": cat.color,
+            },
+        )
+        hint = f'key="{cat.key}"' + (f' shortcut="{cat.shortcut}"' if cat.shortcut else "")
+        el.append(ET.ProcessingInstruction(PI_TARGET, hint))
+        if cat.description:
+            ET.SubElement(el, "Description").text = cat.description
+        elements[cat.key] = el
+
+
+def parse_code_elements(
+    codes: ET.Element, ns: str, *, source: str, where: str, known_keys: Iterable[str] = ()
+) -> tuple[list[Category], dict[str, str]]:
+    """Categories from a ``Codes`` element, and the map from (normalised) GUID to key.
+
+    ``known_keys`` (e.g. the project's codebook) are recognised by their GUID even when a code was
+    renamed in another tool.
+    """
+    by_guid = {category_guid(k): k for k in known_keys}
+    taken: set[str] = set()
+    categories: list[Category] = []
+    guid_to_key: dict[str, str] = {}
+    pending: list[tuple[ET.Element, str | None, str, int]] = [
+        (el, None, f"{where}/Code[{i + 1}]", 1)
+        for i, el in enumerate(codes.findall(f"{{{ns}}}Code"))
+    ]
+    if not pending:
+        raise FormatError("the codebook has no Code element", source=source, where=where)
+    pending.reverse()
+    while pending:
+        el, parent, path, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise FormatError(f"codes nested deeper than {MAX_DEPTH}", source=source, where=path)
+        cat = _code_to_category(el, parent, path, source, taken, by_guid, guid_to_key)
+        cat = Category(**{**cat.to_json(), "position": len(categories)})
+        categories.append(cat)
+        children = el.findall(f"{{{ns}}}Code")
+        pending.extend(
+            (child, cat.key, f"{path}/Code[{i + 1}]", depth + 1)
+            for i, child in reversed(list(enumerate(children)))
+        )
+    return categories, guid_to_key
+
+
+def _code_to_category(
+    el: ET.Element,
+    parent: str | None,
+    path: str,
+    source: str,
+    taken: set[str],
+    by_guid: dict[str, str],
+    guid_to_key: dict[str, str],
+) -> Category:
+    raw_guid = el.get("guid")
+    name = (el.get("name") or "").strip()
+    if not raw_guid:
+        raise FormatError("a Code needs a guid", source=source, where=path)
+    if not name:
+        raise FormatError("a Code needs a name", source=source, where=path)
+    guid = guid_text(raw_guid)
+    if guid in guid_to_key:
+        raise FormatError(f"duplicate Code guid {raw_guid}", source=source, where=path)
+    hint = pi_attributes(el)
+    key = by_guid.get(guid)
+    hinted = hint.get("key", "")
+    if key is None and KEY_RE.match(hinted) and category_guid(hinted) == guid:
+        key = hinted
+    if key is None and category_guid(_slug(name)) == guid:
+        key = _slug(name)
+    if key is None or key in taken:
+        key = unique_key(name, taken)
+    taken.add(key)
+    guid_to_key[guid] = key
+    color = (el.get("color") or "").strip()
+    if _SHORT_RGB_RE.match(color):
+        color = "#" + "".join(ch * 2 for ch in color[1:])
+    if not COLOR_RE.match(color):
+        color = DEFAULT_COLOR
+    description = ""
+    for child in el:
+        if isinstance(child.tag, str) and child.tag.endswith("}Description"):
+            description = child.text or ""
+    shortcut = hint.get("shortcut")
+    return Category(
+        key=key,
+        name=name,
+        description=description,
+        color=color.lower(),
+        parent=parent,
+        shortcut=shortcut if shortcut in SHORTCUTS else None,
+        retired=(el.get("isCodable") or "true").strip() in ("false", "0"),
+    )
+
+
+def _slug(name: str) -> str:
+    return unique_key(name, set())
+
+
+def codebook_to_qdc(categories: Iterable[Category]) -> bytes:
+    """A ``.qdc`` document (UTF-8 bytes with an XML declaration) for the categories."""
+    cats = list(categories)
+    if not cats:
+        raise FormatError("a REFI-QDA codebook needs at least one category", source="codebook")
+    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": f"Plan Annotator {__version__}"})
+    code_elements(ET.SubElement(root, "Codes"), cats)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def codebook_from_qdc(
+    data: bytes, *, source: str = "codebook.qdc", known_keys: Iterable[str] = ()
+) -> list[Category]:
+    """Categories from a ``.qdc`` document; see the module docstring for how keys are chosen."""
+    root = parse_xml(data, source=source)
+    if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
+        raise FormatError(
+            f"expected a CodeBook element in namespace {CODEBOOK_NS}, found {root.tag}",
+            source=source,
+            where="/",
+        )
+    codes = root.find(f"{{{CODEBOOK_NS}}}Codes")
+    if codes is None:
+        raise FormatError("no Codes element", source=source, where="/CodeBook")
+    categories, _ = parse_code_elements(
+        codes, CODEBOOK_NS, source=source, where="/CodeBook/Codes", known_keys=known_keys
+    )
+    return categories

@@ -1,0 +1,1 @@
+"""Benchmarks: run as modules (python -m tests.benchmarks.bench_x); pytest does not collect them."""

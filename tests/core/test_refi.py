@@ -1,0 +1,354 @@
+"""REFI-QDA projects: schema-valid export, lossless round trip, foreign and hostile archives."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import xmlschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.core.codebook import category_guid
+from annotator.core.errors import FormatError
+from annotator.core.refi import ZipLimits, _OffsetShift, export_qdpx, import_qdpx
+from annotator.core.segment import segment
+from annotator.core.text import document_key, normalise
+
+ROOT = Path(__file__).parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "exchange_small.json"
+XSD = ROOT / "resources" / "refi-qda" / "Project.xsd"
+FIXED = datetime(2026, 1, 7, 9, 0, tzinfo=UTC)
+NS = "urn:QDA-XML:project:1.0"
+USER = "11111111-2222-4333-8444-555555555555"
+
+
+@pytest.fixture
+def ex() -> dict:
+    return json.loads(FIXTURE.read_text("utf-8"))
+
+
+def qdpx_bytes(ex: dict) -> bytes:
+    buf = io.BytesIO()
+    export_qdpx(ex, buf, fixed_time=FIXED)
+    return buf.getvalue()
+
+
+def codings(ex: dict) -> set[tuple]:
+    return {
+        (
+            a["coder"],
+            a["document"],
+            tuple(a["clause"]),
+            a["category"],
+            tuple(a["span"]) if a["span"] else None,
+        )
+        for a in ex["annotations"]
+        if not a.get("deleted")
+    }
+
+
+def test_export_is_schema_valid_and_deterministic(ex):
+    data = qdpx_bytes(ex)
+    assert qdpx_bytes(ex) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        qde = zf.read("project.qde").decode("utf-8")
+        texts = {n: zf.read(n).decode("utf-8") for n in names if n.startswith("sources/")}
+    xmlschema.XMLSchema(str(XSD)).validate(qde)
+    assert names[0] == "project.qde" and len(texts) == 2
+    assert sorted(texts.values()) == sorted(d["text"] for d in ex["documents"])
+    # 17 live tags, one Coding each; the tombstone is not exported
+    assert qde.count("<Coding ") == 17
+    assert f'targetGUID="{category_guid("sanctions")}"' in qde
+
+
+def test_selections_are_code_points_into_the_exported_text(ex):
+    with zipfile.ZipFile(io.BytesIO(qdpx_bytes(ex))) as zf:
+        root = xmlschema.XMLResource(zf.read("project.qde").decode()).root
+        texts = {n.split("/")[1]: zf.read(n).decode() for n in zf.namelist() if "/" in n}
+    spans = set()
+    for src in root.iter(f"{{{NS}}}TextSource"):
+        text = texts[src.get("plainTextPath").removeprefix("internal://")]
+        for sel in src.iter(f"{{{NS}}}PlainTextSelection"):
+            spans.add(text[int(sel.get("startPosition")) : int(sel.get("endPosition"))])
+    assert "reconstruction \U0001f3d7" in spans  # the emoji counts as one position
+    assert "line of contact" in spans
+    assert "1. Гарантії безпеки надаються." in spans
+
+
+def test_round_trip_keeps_documents_coders_categories_codings_and_reviews(ex):
+    warnings: list[str] = []
+    back = import_qdpx(io.BytesIO(qdpx_bytes(ex)), source="p.qdpx", warnings=warnings)
+    assert warnings == []
+    docs = {d["key"]: d for d in back["documents"]}
+    for d in ex["documents"]:
+        got = docs[d["key"]]
+        assert (got["title"], got["text"], got["clauses"], got["meta"]) == (
+            d["title"],
+            d["text"],
+            d["clauses"],
+            d["meta"],
+        )
+        assert document_key(got["text"]) == d["key"]
+    assert {(c["id"], c["name"]) for c in back["coders"]} == {
+        (c["id"], c["name"]) for c in ex["coders"]
+    }
+    by_key = lambda c: c["key"]  # noqa: E731 - the order is depth first after a round trip
+    assert sorted(back["codebook"]["categories"], key=by_key) == sorted(
+        ex["codebook"]["categories"], key=by_key
+    )
+    assert codings(back) == codings(ex)
+    ids = {a["id"] for a in ex["annotations"] if not a["deleted"]}
+    assert {a["id"] for a in back["annotations"]} == ids
+    memos = {a["id"]: a["memo"] for a in back["annotations"] if a["memo"]}
+    assert memos == {a["id"]: a["memo"] for a in ex["annotations"] if a["memo"]}
+    key = lambda r: (r["coder"], r["document"], tuple(r["clause"]), r["status"], r["updated"])  # noqa: E731
+    assert sorted(map(key, back["reviews"])) == sorted(map(key, ex["reviews"]))
+
+
+# -- foreign archives ----------------------------------------------------------------------
+
+
+def make_qdpx(qde: str | bytes, files: dict[str, bytes] | None = None) -> io.BytesIO:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", qde if isinstance(qde, bytes) else qde.encode())
+        for name, data in (files or {}).items():
+            zf.writestr(name, data)
+    buf.seek(0)
+    return buf
+
+
+def project(sources: str, codes: str | None = None) -> str:
+    codes = codes or (
+        '<Code guid="{AAAAAAAA-0000-4000-8000-000000000001}" name="Aid money" isCodable="true" '
+        'color="#0f0"/>'
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000002" name="Ceasefire" isCodable="true"/>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS}" name="x">'
+        f'<Users><User guid="{USER}" name="Ana"/></Users>'
+        f"<CodeBook><Codes>{codes}</Codes></CodeBook><Sources>{sources}</Sources></Project>"
+    )
+
+
+def selection(
+    start: int, end: int, code: str = "aaaaaaaa-0000-4000-8000-000000000001", n: int = 1
+) -> str:
+    return (
+        f'<PlainTextSelection guid="bbbbbbbb-0000-4000-8000-{n:012d}" startPosition="{start}" '
+        f'endPosition="{end}" creatingUser="{USER}" creationDateTime="2025-03-01T08:00:00+01:00">'
+        f'<Coding guid="cccccccc-0000-4000-8000-{n:012d}" creatingUser="{USER}">'
+        f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>'
+    )
+
+
+RAW = "Intro line.\r\n\r\nCafe\u0301 aid is paid.\r\n\r\nA ceasefire holds."
+
+
+def test_foreign_project_with_crlf_and_decomposed_text_maps_offsets():
+    aid = RAW.index("aid")
+    holds = RAW.index("ceasefire")
+    sources = (
+        f'<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Plan" '
+        f'plainTextPath="internal://plan.txt">'
+        f"{selection(aid, aid + 3, n=1)}"
+        f"{selection(holds, holds + 9, 'aaaaaaaa-0000-4000-8000-000000000002', n=2)}"
+        "</TextSource>"
+    )
+    files = {"Sources/plan.txt": b"\xef\xbb\xbf" + RAW.encode("utf-8")}  # capital S, with a BOM
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(project(sources), files), source="f.qdpx", warnings=warnings)
+    text = normalise(RAW)
+    (doc,) = back["documents"]
+    assert doc["key"] == document_key(text) and doc["text"] == text
+    assert [(c["start"], c["end"], c["label"]) for c in doc["clauses"]] == [
+        (c.start, c.end, c.label) for c in segment(text)
+    ]
+    keys = {c["key"]: c for c in back["codebook"]["categories"]}
+    assert keys["aid_money"]["color"] == "#00ff00"
+    assert back["coders"] == [{"id": USER, "name": "Ana"}]
+    spans = {a["category"]: text[a["span"][0] : a["span"][1]] for a in back["annotations"]}
+    assert spans == {"aid_money": "aid", "ceasefire": "ceasefire"}
+    first = next(a for a in back["annotations"] if a["category"] == "aid_money")
+    assert (
+        first["created"] == "2025-03-01T07:00:00Z"
+        and first["id"] == "cccccccc-0000-4000-8000-000000000001"
+    )
+    assert warnings == []
+
+
+def test_inline_text_relative_path_and_straddling_selection():
+    text = "First point here.\n\nSecond point here."
+    whole = (
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Inline">'
+        f"<PlainTextContent>{text}</PlainTextContent>{selection(6, 25)}</TextSource>"
+    )
+    rel = (
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000002" name="Rel" '
+        'plainTextPath="docs/other.txt">'
+        f"{selection(0, 17, n=3)}</TextSource>"
+    )
+    warnings: list[str] = []
+    files = {"docs/other.txt": text.upper().encode()}
+    back = import_qdpx(make_qdpx(project(whole + rel), files), warnings=warnings)
+    by_doc = {d["title"]: d for d in back["documents"]}
+    inline = next(a for a in back["annotations"] if a["document"] == by_doc["Inline"]["key"])
+    # starts in clause 1, runs into clause 2: attached to clause 1, span cut at its end
+    assert inline["clause"] == [0, 17] and inline["span"] == [6, 17]
+    assert any("crosses a clause boundary" in w for w in warnings)
+    other = next(a for a in back["annotations"] if a["document"] == by_doc["Rel"]["key"])
+    assert other["clause"] == [0, 17] and other["span"] is None  # exactly the clause
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \r\n\u0301\u0327e\u00e9\ufeff\U0001f3d7\u1100\u1161", max_size=40))
+def test_offset_shift_is_monotone_and_ends_at_the_end(raw):
+    shift = _OffsetShift(raw)
+    assert shift.text == normalise(raw)
+    mapped = [shift(i) for i in range(len(raw) + 1)]
+    assert mapped == sorted(mapped)
+    assert mapped[-1] == len(shift.text)
+    assert all(0 <= m <= len(shift.text) for m in mapped)
+
+
+def test_offset_shift_known_values():
+    shift = _OffsetShift("\ufeffa\r\nb\u0065\u0301c")
+    assert shift.text == "a\nb\u00e9c"
+    assert [shift(i) for i in (1, 2, 4, 5, 7, 8)] == [0, 1, 2, 3, 4, 5]
+
+
+# -- hostile archives ----------------------------------------------------------------------
+
+
+def zip_with(name: str, data: bytes = b"x") -> io.BytesIO:
+    buf = make_qdpx(project(""))
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, data)
+    buf.seek(0)
+    return buf
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.txt", "sources/../../evil.txt", "/etc/evil", "C:/evil", "..\\evil"]
+)
+def test_zip_slip_names_are_refused(name):
+    with pytest.raises(FormatError, match="unsafe entry name") as err:
+        import_qdpx(zip_with(name), source="evil.qdpx")
+    assert err.value.source == "evil.qdpx" and err.value.where == name
+
+
+def test_zip_bomb_by_ratio_and_by_total_size():
+    with pytest.raises(FormatError, match="zip bomb") as err:
+        import_qdpx(zip_with("sources/bomb.txt", b"\0" * (8 << 20)), source="b.qdpx")
+    assert err.value.where == "sources/bomb.txt"
+    with pytest.raises(FormatError, match="archive inflates"):
+        import_qdpx(zip_with("sources/big.txt", b"x" * 5000), limits=ZipLimits(total=4000))
+
+
+def test_a_lying_size_header_is_caught():
+    text = "sources/a.txt"
+    src = (
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="A" '
+        'plainTextPath="internal://a.txt"/>'
+    )
+    buf = make_qdpx(project(src), {f"{text}": b"hello world, hello world"})
+    data = bytearray(buf.getvalue())
+    pos = data.rfind(b"PK\x01\x02")  # the last central record is sources/a.txt
+    data[pos + 24 : pos + 28] = (5).to_bytes(4, "little")  # uncompressed size
+    with pytest.raises(FormatError) as err:
+        import_qdpx(io.BytesIO(bytes(data)), source="lie.qdpx")
+    assert err.value.where == "sources/a.txt"
+
+
+@pytest.mark.parametrize(
+    ("qde", "message"),
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            f'<Project xmlns="{NS}" name="&x;"/>',
+            "DTDs and entities",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;">'
+            f'<!ENTITY c "&b;&b;&b;&b;&b;&b;">]><Project xmlns="{NS}" name="&c;"/>',
+            "DTDs and entities",
+        ),
+        ('<Project xmlns="urn:QDA-XML:project:2.0" name="x"/>', "namespace"),
+        ("<Project", "not well-formed"),
+        (
+            project(
+                '<TextSource guid="dddddddd-0000-4000-8000-000000000001" plainTextPath="file:///etc/passwd"/>'
+            ),
+            "outside the archive",
+        ),
+        (
+            project(
+                '<TextSource guid="dddddddd-0000-4000-8000-000000000001" plainTextPath="internal://../x"/>'
+            ),
+            "climbs out",
+        ),
+        (
+            project(
+                '<TextSource guid="dddddddd-0000-4000-8000-000000000001" plainTextPath="internal://no.txt"/>'
+            ),
+            "not in the archive",
+        ),
+        (
+            project(
+                '<TextSource guid="dddddddd-0000-4000-8000-000000000001"><PlainTextContent>abc'
+                f"</PlainTextContent>{selection(0, 9)}</TextSource>"
+            ),
+            "outside the text",
+        ),
+        (
+            project(
+                '<TextSource guid="dddddddd-0000-4000-8000-000000000001"><PlainTextContent>abc'
+                "</PlainTextContent>"
+                f"{selection(0, 2, 'eeeeeeee-0000-4000-8000-000000000000')}</TextSource>"
+            ),
+            "not in the codebook",
+        ),
+    ],
+)
+def test_bad_projects_are_refused_with_file_and_entry(qde, message):
+    with pytest.raises(FormatError, match=message) as err:
+        import_qdpx(make_qdpx(qde), source="bad.qdpx")
+    assert str(err.value).startswith("bad.qdpx: project.qde")
+
+
+def test_missing_project_and_non_zip():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("sources/a.txt", "x")
+    buf.seek(0)
+    with pytest.raises(FormatError, match=r"no project\.qde"):
+        import_qdpx(buf, source="empty.qdpx")
+    with pytest.raises(FormatError, match="not a readable zip"):
+        import_qdpx(io.BytesIO(b"not a zip at all"), source="junk.qdpx")
+
+
+def test_non_utf8_source_text_is_refused():
+    src = (
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" plainTextPath="internal://a.txt"/>'
+    )
+    with pytest.raises(FormatError, match="not UTF-8") as err:
+        import_qdpx(make_qdpx(project(src), {"sources/a.txt": b"\xff\xfe\x00"}), source="l.qdpx")
+    assert err.value.where == "sources/a.txt"
+
+
+def test_imports_pass_the_exchange_validator(ex):
+    exchange = pytest.importorskip("annotator.core.exchange")
+    exchange.validate_exchange(import_qdpx(io.BytesIO(qdpx_bytes(ex))), "round-trip")
+    aid = RAW.index("aid")
+    src = (
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Plan" '
+        f'plainTextPath="internal://plan.txt">{selection(aid, aid + 3)}</TextSource>'
+    )
+    foreign = import_qdpx(make_qdpx(project(src), {"sources/plan.txt": RAW.encode()}))
+    exchange.validate_exchange(foreign, "foreign")
