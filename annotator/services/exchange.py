@@ -377,6 +377,7 @@ def _apply_coders(conn: Connection, current: Any, merged: Any, changes: Any, sta
     for coder in merged["coders"]:
         before = rows.get((coder["id"],))
         after = {
+            **(before or {}),  # keep columns the exchange file does not carry (db_role)
             "id": coder["id"],
             "name": coder["name"],
             "is_consensus": bool(coder.get("consensus", False)),

@@ -76,6 +76,12 @@ class Project:
         A new project gets the default codebook. ``seed_samples`` (default: only for the default
         project) also imports the sample plans so a first-time user has something to code.
         """
+        from annotator.storage.server import is_server_url
+
+        if path is not None and is_server_url(str(path)):
+            from annotator.storage.server import open_server_engine
+
+            return cls(open_server_engine(str(path)))
         resolved = resolve_project(path)
         is_new = not resolved.exists() or resolved.stat().st_size == 0
         engine = open_engine(resolved, create=create)

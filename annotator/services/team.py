@@ -46,7 +46,7 @@ class SyncResult:
 
 
 def open_server_project(url: str) -> Project:
-    """The project database at ``url`` (``postgresql://user@host:port/db``) as a :class:`Project`."""
+    """The project database at ``url`` (``postgresql://user@host:port/db``), opened."""
     return Project(open_server_engine(url), None)
 
 
@@ -60,13 +60,13 @@ def create_team_project(admin_url: str, database: str) -> Project:
     return project
 
 
-def take_offline_copy(
-    server_project: Project, coder_id: str, path: str | os.PathLike[str]
-) -> Path:
+def take_offline_copy(server_project: Project, coder_id: str, path: str | os.PathLike[str]) -> Path:
     """Write ``coder_id``'s work and the shared documents to a new SQLite project at ``path``."""
     target = Path(path)
     if target.exists():
-        raise ProjectError("an offline copy must go to a new file; this one exists", source=str(target))
+        raise ProjectError(
+            "an offline copy must go to a new file; this one exists", source=str(target)
+        )
     try:
         # One snapshot: documents, clauses and annotations as of a single moment on the server.
         with server_project.engine.connect() as conn:

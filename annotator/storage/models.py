@@ -48,6 +48,8 @@ class Coder(Base):
     # The consensus layer is a pseudo-coder: it exports and merges like any coder.
     is_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
     created: Mapped[str] = mapped_column(String(40))
+    # On a team server: the database role this coder logs in as (row-level security keys on it).
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True, nullable=True)
 
 
 class Category(Base):

@@ -9,6 +9,7 @@ from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from annotator.core.edits import Row, RowChange
+from annotator.core.errors import EditError
 from annotator.storage.models import TABLES
 
 
@@ -31,14 +32,18 @@ def write_row(conn: Connection, name: str, key: tuple[Any, ...], image: Row | No
     """Make the row equal to ``image`` (insert, update, or delete when ``image`` is None)."""
     tbl = table(name)
     if image is None:
-        conn.execute(delete(tbl).where(_where(tbl, key)))
-        return
-    values = dict(image)
-    exists = conn.execute(select(tbl.primary_key.columns[0]).where(_where(tbl, key))).first()
-    if exists:
-        conn.execute(update(tbl).where(_where(tbl, key)).values(**values))
+        result = conn.execute(delete(tbl).where(_where(tbl, key)))
     else:
-        conn.execute(insert(tbl).values(**values))
+        values = dict(image)
+        exists = conn.execute(select(tbl.primary_key.columns[0]).where(_where(tbl, key))).first()
+        if not exists:
+            conn.execute(insert(tbl).values(**values))
+            return
+        result = conn.execute(update(tbl).where(_where(tbl, key)).values(**values))
+    # On a team server row-level security turns a forbidden write into "0 rows": refuse it, so
+    # that no undo stack ever records an edit that did not happen.
+    if result.rowcount == 0:
+        raise EditError(f"not allowed to change this {name} (it is another coder's work?)")
 
 
 class Recorder:

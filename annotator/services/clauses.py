@@ -1,0 +1,265 @@
+"""Clause editing: split at a position, merge with the next clause, move a boundary.
+
+A clause's identity is (document, start, end), so an edit here changes identities. Every coder's
+annotations, reviews and notes follow their text: a clause-level tag on a split clause stays on
+both halves (it applied to the whole text), a span goes to the half that holds it (cut in two if it
+crosses the split). All of it is one Edit, so one undo restores the clause and everything on it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from annotator.core import clock
+from annotator.core.edits import Edit
+from annotator.core.errors import EditError
+from annotator.services.project import (
+    T_ANNOTATION,
+    T_CLAUSE,
+    T_NOTE,
+    T_REVIEW,
+    Project,
+    _clause_row,
+)
+from annotator.storage.rows import Recorder
+
+
+def _rows(conn: Connection, table: Any, clause_id: int) -> list[dict[str, Any]]:
+    return [
+        dict(r)
+        for r in conn.execute(select(table).where(table.c.clause_id == clause_id)).mappings()
+    ]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` to exclude surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _text(conn: Connection, doc_key: str) -> str:
+    from annotator.services.project import T_DOCUMENT
+
+    return str(
+        conn.execute(select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == doc_key)).scalar_one()
+    )
+
+
+def _insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> int:
+    inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
+    assert inserted is not None
+    cid = int(inserted[0])
+    from annotator.core.edits import RowChange
+
+    rec.changes.append(RowChange("clause", (cid,), None, {"id": cid, **values}))
+    return cid
+
+
+def split_clause(project: Project, clause_id: int, at: int) -> Edit:
+    """Split a clause at code-point offset ``at`` (document coordinates) into two clauses."""
+    with project.engine.begin() as conn:
+        clause = _clause_row(conn, clause_id)
+        text = _text(conn, clause["document_key"])
+        first = _trim(text, clause["start"], at)
+        second = _trim(text, at, clause["end"])
+        if (
+            not clause["start"] < at < clause["end"]
+            or first[0] >= first[1]
+            or second[0] >= second[1]
+        ):
+            raise EditError(f"cannot split clause {clause['label']} there: both parts need text")
+        rec = Recorder(conn)
+        stamp = clock.now()
+        rec.put("clause", (clause_id,), {**clause, "start": first[0], "end": first[1]})
+        new_id = _insert_clause(
+            conn,
+            rec,
+            {
+                "document_key": clause["document_key"],
+                "start": second[0],
+                "end": second[1],
+                "label": f"{clause['label']}+",
+                "kind": clause["kind"],
+            },
+        )
+        for ann in _rows(conn, T_ANNOTATION, clause_id):
+            s, e = ann["span_start"], ann["span_end"]
+            if s is None:
+                # A whole-clause tag covered both halves: it stays on both.
+                rec.put("annotation", (ann["id"],), {**ann, "updated": stamp})
+                copy = {
+                    **ann,
+                    "id": str(uuid.uuid4()),
+                    "clause_id": new_id,
+                    "created": stamp,
+                    "updated": stamp,
+                }
+                rec.put("annotation", (copy["id"],), copy)
+            elif e <= second[0]:  # wholly before the second half: stays, clipped
+                rec.put(
+                    "annotation",
+                    (ann["id"],),
+                    {**ann, "span_end": min(e, first[1]), "updated": stamp},
+                )
+            elif s >= first[1]:  # wholly after the first half: moves, clipped
+                moved = {
+                    **ann,
+                    "clause_id": new_id,
+                    "span_start": max(s, second[0]),
+                    "updated": stamp,
+                }
+                rec.put("annotation", (ann["id"],), moved)
+            else:  # the span crosses the split: cut it in two
+                rec.put("annotation", (ann["id"],), {**ann, "span_end": first[1], "updated": stamp})
+                copy = {
+                    **ann,
+                    "id": str(uuid.uuid4()),
+                    "clause_id": new_id,
+                    "span_start": second[0],
+                    "created": stamp,
+                    "updated": stamp,
+                }
+                rec.put("annotation", (copy["id"],), copy)
+        for review in _rows(conn, T_REVIEW, clause_id):
+            rec.put(
+                "review",
+                (review["coder_id"], new_id),
+                {**review, "clause_id": new_id, "updated": stamp},
+            )
+        for note in _rows(conn, T_NOTE, clause_id):
+            if note["flagged"]:
+                rec.put(
+                    "clause_note",
+                    (note["coder_id"], new_id),
+                    {**note, "clause_id": new_id, "memo": "", "updated": stamp},
+                )
+        return Edit(
+            f"Split clause {clause['label']}",
+            tuple(rec.changes),
+            clause["document_key"],
+            (clause_id, new_id),
+        )
+
+
+def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(T_CLAUSE)
+            .where(
+                T_CLAUSE.c.document_key == clause["document_key"],
+                T_CLAUSE.c.start >= clause["end"],
+            )
+            .order_by(T_CLAUSE.c.start, T_CLAUSE.c.end)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row is not None else None
+
+
+def merge_with_next(project: Project, clause_id: int) -> Edit:
+    """Join a clause with the one after it; tags of both stay, duplicates become tombstones."""
+    with project.engine.begin() as conn:
+        clause = _clause_row(conn, clause_id)
+        nxt = _next_clause(conn, clause)
+        if nxt is None:
+            raise EditError(f"clause {clause['label']} is the last one: nothing to merge with")
+        rec = Recorder(conn)
+        stamp = clock.now()
+        # Move everything off the next clause first, so it can be removed.
+        live = {
+            (a["coder_id"], a["category_key"])
+            for a in _rows(conn, T_ANNOTATION, clause_id)
+            if a["span_start"] is None and not a["deleted"]
+        }
+        for ann in _rows(conn, T_ANNOTATION, nxt["id"]):
+            moved = {**ann, "clause_id": clause_id, "updated": stamp}
+            if ann["span_start"] is None and (ann["coder_id"], ann["category_key"]) in live:
+                moved["deleted"] = True
+            rec.put("annotation", (ann["id"],), moved)
+        reviews = {r["coder_id"]: r for r in _rows(conn, T_REVIEW, clause_id)}
+        for review in _rows(conn, T_REVIEW, nxt["id"]):
+            rec.put("review", (review["coder_id"], nxt["id"]), None)
+            mine = reviews.get(review["coder_id"])
+            if mine is None or (mine["status"] == "none" and review["status"] == "done"):
+                rec.put(
+                    "review",
+                    (review["coder_id"], clause_id),
+                    {**review, "clause_id": clause_id, "updated": stamp},
+                )
+        notes = {n["coder_id"]: n for n in _rows(conn, T_NOTE, clause_id)}
+        for note in _rows(conn, T_NOTE, nxt["id"]):
+            rec.put("clause_note", (note["coder_id"], nxt["id"]), None)
+            mine = notes.get(note["coder_id"])
+            memo = "\n".join(m for m in ((mine or {}).get("memo", ""), note["memo"]) if m)
+            flagged = bool(note["flagged"] or (mine or {}).get("flagged"))
+            image = {
+                **note,
+                "clause_id": clause_id,
+                "memo": memo,
+                "flagged": flagged,
+                "updated": stamp,
+            }
+            rec.put("clause_note", (note["coder_id"], clause_id), image)
+        rec.put("clause", (nxt["id"],), None)
+        label = f"{clause['label']}–{nxt['label']}"
+        rec.put("clause", (clause_id,), {**clause, "end": nxt["end"], "label": label})
+        return Edit(
+            f"Merge clauses {clause['label']} and {nxt['label']}",
+            tuple(rec.changes),
+            clause["document_key"],
+            (clause_id, nxt["id"]),
+        )
+
+
+def move_boundary(project: Project, clause_id: int, new_end: int) -> Edit:
+    """Move the boundary between a clause and the next one to ``new_end``.
+
+    Text between the old and new boundary changes clause; spans are clipped to their clause.
+    """
+    with project.engine.begin() as conn:
+        clause = _clause_row(conn, clause_id)
+        nxt = _next_clause(conn, clause)
+        if nxt is None:
+            raise EditError(f"clause {clause['label']} is the last one: no boundary to move")
+        text = _text(conn, clause["document_key"])
+        first = _trim(text, clause["start"], new_end)
+        second = _trim(text, new_end, nxt["end"])
+        if first[0] >= first[1] or second[0] >= second[1]:
+            raise EditError("both clauses must keep some text")
+        rec = Recorder(conn)
+        stamp = clock.now()
+        for owner in (clause, nxt):
+            for ann in _rows(conn, T_ANNOTATION, owner["id"]):
+                s, e = ann["span_start"], ann["span_end"]
+                if s is None:
+                    continue
+                target, (tlo, thi) = (clause, first) if s < first[1] else (nxt, second)
+                ns, ne = max(s, tlo), min(e, thi)
+                if ns >= ne:
+                    rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
+                    continue
+                image = {**ann, "clause_id": target["id"], "span_start": ns, "span_end": ne}
+                if image != ann:
+                    rec.put("annotation", (ann["id"],), {**image, "updated": stamp})
+        # Shrink first, then grow, so the two clauses never overlap (unique constraint).
+        order = (
+            [(clause, first), (nxt, second)]
+            if first[1] < clause["end"]
+            else [(nxt, second), (clause, first)]
+        )
+        for row, (lo, hi) in order:
+            rec.put("clause", (row["id"],), {**row, "start": lo, "end": hi})
+        return Edit(
+            f"Move boundary of {clause['label']}",
+            tuple(rec.changes),
+            clause["document_key"],
+            (clause_id, nxt["id"]),
+        )

@@ -1,0 +1,157 @@
+"""Blind mode, the reviewer's view of every coder, disagreements and the consensus layer.
+
+The consensus layer is a pseudo-coder (``is_consensus``) with a fixed id, so consensus work done in
+different copies of a project merges like any coder's. Settling a clause writes its final category
+set into that layer, with the adjudicator's name on each annotation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from annotator.core import clock
+from annotator.core.edits import Edit
+from annotator.core.errors import EditError
+from annotator.services.project import (
+    T_ANNOTATION,
+    T_CODER,
+    Project,
+    _clause_row,
+    _coding,
+    _new_annotation,
+    _promote_review,
+)
+from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
+from annotator.storage.rows import Recorder, read_row
+
+CONSENSUS_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "plan-annotator:consensus"))
+CONSENSUS_NAME = "Consensus"
+
+
+def blind_mode(project: Project) -> bool:
+    """Whether coders see only their own work: "on"/"off", or by default on with two coders."""
+    value = project.setting("blind", "auto")
+    if value in ("on", "off"):
+        return value == "on"
+    return len([c for c in project.coders() if not c.is_consensus]) >= 2
+
+
+def set_blind_mode(project: Project, on: bool) -> None:
+    project.set_setting("blind", "on" if on else "off")
+
+
+def coding_by_coder(project: Project, document_key: str) -> dict[str, dict[int, ClauseCoding]]:
+    """Every coder's coding of a document (the reviewer's side-by-side columns)."""
+    with project.engine.connect() as conn:
+        coder_ids = [r[0] for r in conn.execute(select(T_CODER.c.id).order_by(T_CODER.c.name))]
+        return {cid: _coding(conn, document_key, cid) for cid in coder_ids}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    clause: ClauseInfo
+    values: dict[str, frozenset[str]]  # coder id -> categories, for coders who coded the clause
+
+
+def disagreements(
+    project: Project, document_key: str, *, category: str | None = None
+) -> list[Disagreement]:
+    """Clauses where at least two coders coded and their category sets differ.
+
+    With ``category``, only clauses where coders differ on that one category.
+    """
+    by_coder = coding_by_coder(project, document_key)
+    consensus = {c.id for c in project.coders() if c.is_consensus}
+    out = []
+    for clause in project.clauses(document_key):
+        values = {
+            coder: coding[clause.id].categories
+            for coder, coding in by_coder.items()
+            if coder not in consensus and clause.id in coding and coding[clause.id].coded
+        }
+        if len(values) < 2:
+            continue
+        if category is None:
+            differ = len(set(values.values())) > 1
+        else:
+            differ = len({category in v for v in values.values()}) > 1
+        if differ:
+            out.append(Disagreement(clause, values))
+    return out
+
+
+def consensus_coder(project: Project) -> CoderInfo:
+    """The consensus pseudo-coder, created on first use."""
+    existing = project.coder(CONSENSUS_ID)
+    if existing is not None:
+        return existing
+    with project.engine.begin() as conn:
+        conn.execute(
+            T_CODER.insert().values(
+                id=CONSENSUS_ID, name=CONSENSUS_NAME, is_consensus=True, created=clock.now()
+            )
+        )
+    return CoderInfo(CONSENSUS_ID, CONSENSUS_NAME, True)
+
+
+def settle(
+    project: Project, clause_id: int, categories: set[str] | frozenset[str], adjudicator: str
+) -> Edit:
+    """Make the consensus layer's clause-level tags on a clause exactly ``categories``.
+
+    An empty set records "no category applies". The adjudicator's name is kept on each tag.
+    """
+    consensus = consensus_coder(project).id
+    known = {c.key for c in project.categories(include_retired=True)}
+    unknown = set(categories) - known
+    if unknown:
+        raise EditError(f"unknown categories: {', '.join(sorted(unknown))}")
+    with project.engine.begin() as conn:
+        clause = _clause_row(conn, clause_id)
+        rec = Recorder(conn)
+        stamp = clock.now()
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                select(T_ANNOTATION).where(
+                    T_ANNOTATION.c.coder_id == consensus,
+                    T_ANNOTATION.c.clause_id == clause_id,
+                    T_ANNOTATION.c.span_start.is_(None),
+                )
+            ).mappings()
+        ]
+        by_cat = {r["category_key"]: r for r in rows}
+        for row in rows:
+            if not row["deleted"] and row["category_key"] not in categories:
+                rec.put("annotation", (row["id"],), {**row, "deleted": True, "updated": stamp})
+        for cat in sorted(categories):
+            existing = by_cat.get(cat)
+            if existing is None:
+                image = _new_annotation(consensus, clause_id, cat, None, None, stamp)
+                image["adjudicator"] = adjudicator
+                rec.put("annotation", (image["id"],), image)
+            elif existing["deleted"] or existing["adjudicator"] != adjudicator:
+                rec.put(
+                    "annotation",
+                    (existing["id"],),
+                    {**existing, "deleted": False, "adjudicator": adjudicator, "updated": stamp},
+                )
+        review = read_row(conn, "review", (consensus, clause_id))
+        status = "done" if categories else "none"
+        if review is None or review["status"] != status:
+            rec.put(
+                "review",
+                (consensus, clause_id),
+                {"coder_id": consensus, "clause_id": clause_id, "status": status, "updated": stamp},
+            )
+        _promote_review(conn, rec, consensus, clause_id, stamp)
+        names = ", ".join(sorted(categories)) or "none applies"
+        return Edit(
+            f"Settle {clause['label']}: {names}",
+            tuple(rec.changes),
+            clause["document_key"],
+            (clause_id,),
+        )

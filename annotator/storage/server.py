@@ -1,0 +1,446 @@
+"""A project on a shared PostgreSQL server: opening, schema, team roles, transient-error retries.
+
+The schema is built and upgraded by the same Alembic revisions as an SQLite file. Confinement is
+the server's job, not the GUI's: every coder logs in as their own PostgreSQL role, and revision 0003
+puts row-level security on annotations, reviews and clause notes (see its docstring). Privileges:
+
+- ``<database>_coders`` (a NOLOGIN group every coder role joins): reads every table; writes its own
+  annotations, reviews and clause notes (RLS); may insert and relabel clauses, because splitting a
+  clause is part of coding. Coders cannot delete clauses or touch documents, the codebook, the
+  coder list or the settings (so they cannot switch blind mode off).
+- ``<database>_reviewers``: reads everything even in blind mode; writes the consensus layer (coder
+  rows with ``is_consensus``), documents, clauses, the codebook and the settings.
+- The team owner (the role that ran :func:`create_team`) owns the tables, is not subject to RLS,
+  adds coders and reviewers and runs upgrades.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from annotator.core import clock
+from annotator.core.errors import EditError, ProjectError
+from annotator.storage.db import _alembic_config, _known_revisions, head_revision
+
+T = TypeVar("T")
+
+CONNECT_TIMEOUT_S = 5
+KEYRING_SERVICE = "plan-annotator"
+# Serialization failure and deadlock: the transaction was rolled back whole, so running the action
+# again is safe. Nothing else is retried (a lost connection may have committed: retry_transient).
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+CODED_TABLES = ("annotation", "review", "clause_note")
+
+
+# -- URLs and engines --------------------------------------------------------------------------
+
+
+def is_server_url(location: str | os.PathLike[str]) -> bool:
+    """True for ``postgresql://`` and ``postgresql+psycopg://`` locations (not file paths)."""
+    return str(location).startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+
+
+def server_url(url: str | URL) -> URL:
+    """The URL with the psycopg driver, and a password from the keyring if the URL has none.
+
+    PGPASSWORD and ~/.pgpass need nothing from us: libpq reads them when the URL has no password.
+    """
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError as exc:
+        raise ProjectError(f"not a database URL: {exc}", source=_safe(str(url))) from exc
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername != "postgresql+psycopg":
+        raise ProjectError("a server project needs a postgresql:// URL", source=_safe(str(url)))
+    if not parsed.database:
+        raise ProjectError("the URL names no database", source=display_url(parsed))
+    if parsed.password is None and not os.environ.get("PGPASSWORD"):
+        secret = _keyring_password(parsed)
+        if secret is not None:
+            parsed = parsed.set(password=secret)
+    return parsed
+
+
+def display_url(url: URL) -> str:
+    """The URL as shown in messages: never with the password."""
+    return url.render_as_string(hide_password=True).replace("+psycopg", "")
+
+
+def _safe(text_url: str) -> str:
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", text_url)
+
+
+def _keyring_password(url: URL) -> str | None:
+    """A password the user stored with ``keyring set plan-annotator user@host:port/db``."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        value = keyring.get_password(
+            KEYRING_SERVICE, f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+        )
+    except Exception:  # a keyring with no usable backend must not stop the project opening
+        return None
+    return str(value) if value is not None else None
+
+
+def server_engine(url: str | URL) -> Engine:
+    """An engine for ``url`` that does not touch the schema (see :func:`open_server_engine`)."""
+    return create_engine(
+        server_url(url),
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "plan-annotator"},
+    )
+
+
+def open_server_engine(url: str | URL, *, upgrade: bool = True) -> Engine:
+    """Open the project database at ``url``; build or upgrade its schema with Alembic.
+
+    An empty database gets every revision up to head. A database from a newer version of the
+    app, a database that is not a project, and every connection failure (unreachable server,
+    wrong password, missing database) raise :class:`ProjectError` with a one-line message.
+    """
+    engine = server_engine(url)
+    where = display_url(engine.url)
+    try:
+        _prepare_server_schema(engine, where, upgrade=upgrade)
+    except ProjectError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise ProjectError(connection_problem(exc, engine.url), source=where) from None
+    return engine
+
+
+def connection_problem(exc: BaseException, url: URL) -> str:
+    """A one-line explanation of why connecting to ``url`` failed."""
+    reason = _first_line(exc)
+    low = reason.lower()
+    host = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if "password authentication failed" in low:
+        return f"wrong user name or password for {url.username!r}"
+    if "no password supplied" in low:
+        return (
+            "the server asks for a password: give it in the URL, PGPASSWORD, ~/.pgpass or keyring"
+        )
+    if "does not exist" in low and "database" in low:
+        return f"there is no database {url.database!r} on the server at {host}"
+    if "does not exist" in low and "role" in low:
+        return f"there is no user {url.username!r} on the server at {host}"
+    if "permission denied for database" in low or "not permitted to log in" in low:
+        return f"{url.username!r} may not connect to {url.database!r}: ask the team owner"
+    if any(s in low for s in ("connection refused", "could not connect", "timeout", "timed out")):
+        return f"cannot reach the server at {host} (is PostgreSQL running there?)"
+    if "could not translate host name" in low or "name or service not known" in low:
+        return f"unknown server host {url.host!r}"
+    return f"cannot open the server project: {reason}"
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    lines = str(orig or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _prepare_server_schema(engine: Engine, where: str, *, upgrade: bool) -> None:
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        has_tables = bool(inspect(conn).get_table_names())
+    if current == head_revision():
+        return
+    if current is None and has_tables:
+        raise ProjectError("not a Plan Annotator project (unknown tables)", source=where)
+    if current is not None and current not in _known_revisions():
+        raise ProjectError(
+            f"made by a newer version of Plan Annotator (schema {current}); please update the app",
+            source=where,
+        )
+    if not upgrade:
+        raise ProjectError(f"the server schema ({current}) needs an upgrade", source=where)
+    try:
+        with engine.begin() as conn:
+            # Two people opening a new database at once: one builds, the other waits and sees it.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(2023, 1)")
+            if MigrationContext.configure(conn).get_current_revision() != head_revision():
+                command.upgrade(_alembic_config(conn), "head")
+                grant_team_privileges(conn)
+    except DBAPIError as exc:
+        if _sqlstate(exc) == "42501":  # insufficient privilege: only the owner may upgrade
+            raise ProjectError(
+                f"the server schema ({current or 'empty'}) needs an upgrade that only the team "
+                "owner can run; ask them to open the project once",
+                source=where,
+            ) from None
+        raise
+
+
+# -- transient errors --------------------------------------------------------------------------
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None)
+
+
+def retry_transient(
+    fn: Callable[[], T], attempts: int = 5, *, on_retry: Callable[[str], None] | None = None
+) -> T:
+    """Run ``fn`` (one whole transaction), again after a serialization failure or a deadlock.
+
+    Other database errors become :class:`AnnotatorError` s: a refusal by the server's privileges
+    or row-level security is an :class:`EditError`; a lost connection is a :class:`ProjectError`
+    and is NOT retried, because the commit may have reached the server before the connection
+    broke and running a toggle twice would undo it. ``on_retry`` is told each retried SQLSTATE.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except DBAPIError as exc:
+            state = _sqlstate(exc)
+            if state in TRANSIENT_SQLSTATES and attempt < attempts:
+                if on_retry is not None:
+                    on_retry(state)
+                # Jittered backoff so the two sides of a deadlock do not collide again.
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+                continue
+            raise as_annotator_error(exc) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def as_annotator_error(exc: DBAPIError) -> ProjectError | EditError:
+    """The user-facing error for a database error raised during an action."""
+    state = _sqlstate(exc) or ""
+    reason = _first_line(exc)
+    if state == "42501":
+        return EditError(f"the server refused the change: {reason}")
+    if state in TRANSIENT_SQLSTATES:
+        return ProjectError(f"the server is too busy to save the change; try again ({reason})")
+    if exc.connection_invalidated or state.startswith("08") or state in ("57P01", "57P02"):
+        return ProjectError(
+            "the connection to the server was lost during the action; it may not have been "
+            "saved: check it, then try again"
+        )
+    return ProjectError(f"the server could not save the change: {reason}")
+
+
+# -- teams and roles ---------------------------------------------------------------------------
+
+
+def group_roles(database: str) -> tuple[str, str]:
+    """The coders' and reviewers' group roles of a project database."""
+    return f"{database}_coders", f"{database}_reviewers"
+
+
+def _check_role_name(name: str) -> str:
+    if not ROLE_NAME.match(name):
+        raise ProjectError(
+            f"{name!r} is not a usable role name: lowercase letters, digits and _, "
+            "starting with a letter, at most 63 characters"
+        )
+    return name
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    # standard_conforming_strings is on in every supported PostgreSQL: only quotes need doubling.
+    return "'" + value.replace("'", "''") + "'"
+
+
+def create_team(admin_url: str | URL, database: str) -> Engine:
+    """Create the project database ``database``, its schema and its two group roles.
+
+    ``admin_url`` is any database on the server (usually ``postgres``), as a role with CREATEDB
+    and CREATEROLE; that role becomes the team owner. Returns an engine on the new database, as
+    the owner, for :func:`add_coder_role` and :func:`add_reviewer_role`. Idempotent.
+    """
+    _check_role_name(database)
+    admin = server_url(admin_url)
+    engine = create_engine(
+        admin, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
+    )
+    try:
+        with engine.connect() as conn:
+            if not conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database}
+            ).first():
+                conn.exec_driver_sql(f"CREATE DATABASE {_ident(database)} ENCODING 'UTF8'")
+            # Nobody but the team connects; a shared server may host several teams.
+            conn.exec_driver_sql(
+                f"REVOKE CONNECT, TEMPORARY ON DATABASE {_ident(database)} FROM PUBLIC"
+            )
+            for group in group_roles(database):
+                if not conn.execute(
+                    text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": group}
+                ).first():
+                    conn.exec_driver_sql(f"CREATE ROLE {_ident(group)} NOLOGIN")
+                conn.exec_driver_sql(
+                    f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(group)}"
+                )
+    except DBAPIError as exc:
+        raise ProjectError(connection_problem(exc, admin), source=display_url(admin)) from None
+    finally:
+        engine.dispose()
+    return open_server_engine(admin.set(database=database))
+
+
+def grant_team_privileges(conn: Connection) -> None:
+    """(Re)grant the group roles their privileges; run after every schema upgrade."""
+    database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+    coders, reviewers = (_ident(g) for g in group_roles(database))
+    exists = conn.execute(
+        text("SELECT count(*) FROM pg_roles WHERE rolname IN (:a, :b)"),
+        {"a": group_roles(database)[0], "b": group_roles(database)[1]},
+    ).scalar_one()
+    if exists < 2:  # a database not made by create_team: nothing to grant to yet
+        return
+    schema = _ident(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+    for group in (coders, reviewers):
+        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {group}")
+        conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {group}")
+        conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {group}")
+        conn.exec_driver_sql(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(CODED_TABLES)} TO {group}"
+        )
+    conn.exec_driver_sql(f"GRANT INSERT, UPDATE ON clause TO {coders}")
+    conn.exec_driver_sql(
+        f"GRANT INSERT, UPDATE, DELETE ON clause, document, category, setting TO {reviewers}"
+    )
+
+
+def _create_login(conn: Connection, name: str, password: str) -> None:
+    if not password:
+        raise ProjectError(f"the role {name!r} needs a password")
+    raw: Any = conn.connection.dbapi_connection
+    # libpq hashes the password (SCRAM) on our side: the server and its logs never see it.
+    try:
+        secret = raw.pgconn.encrypt_password(
+            password.encode(), name.encode(), b"scram-sha-256"
+        ).decode()
+    except Exception:  # an old libpq without PQencryptPasswordConn: send it, quoted
+        secret = password
+    if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}).first():
+        conn.exec_driver_sql(f"ALTER ROLE {_ident(name)} LOGIN PASSWORD {_literal(secret)}")
+    else:
+        conn.exec_driver_sql(f"CREATE ROLE {_ident(name)} LOGIN PASSWORD {_literal(secret)}")
+
+
+def _admin_action(admin_engine: Engine, action: Callable[[Connection], T]) -> T:
+    try:
+        with admin_engine.begin() as conn:
+            return action(conn)
+    except DBAPIError as exc:
+        raise as_annotator_error(exc) from None
+
+
+def add_coder_role(
+    admin_engine: Engine, name: str, password: str, *, display_name: str | None = None
+) -> str:
+    """A LOGIN role ``name`` confined to its own coder row; returns that coder's id.
+
+    Run as the team owner. Calling it again for the same role resets its password.
+    """
+    _check_role_name(name)
+
+    def action(conn: Connection) -> str:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+        _create_login(conn, name, password)
+        conn.exec_driver_sql(f"GRANT {_ident(group_roles(database)[0])} TO {_ident(name)}")
+        return _coder_row(conn, name, display_name or name, consensus=False)
+
+    return _admin_action(admin_engine, action)
+
+
+def add_reviewer_role(
+    admin_engine: Engine, name: str, password: str, *, consensus_name: str = "Consensus"
+) -> str:
+    """A LOGIN role that reads everything and writes the consensus layer; returns its coder id.
+
+    The consensus layer is one coder row with ``is_consensus``, shared by every reviewer (it has
+    no ``db_role``); it is created the first time a reviewer is added.
+    """
+    _check_role_name(name)
+
+    def action(conn: Connection) -> str:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+        _create_login(conn, name, password)
+        conn.exec_driver_sql(f"GRANT {_ident(group_roles(database)[1])} TO {_ident(name)}")
+        existing = conn.execute(
+            text("SELECT id FROM coder WHERE is_consensus ORDER BY created, id LIMIT 1")
+        ).scalar()
+        if existing is not None:
+            return str(existing)
+        coder_id = str(uuid.uuid4())
+        conn.execute(
+            text(
+                "INSERT INTO coder (id, name, is_consensus, created) "
+                "VALUES (:id, :name, true, :created)"
+            ),
+            {"id": coder_id, "name": consensus_name, "created": clock.now()},
+        )
+        return coder_id
+
+    return _admin_action(admin_engine, action)
+
+
+def _coder_row(conn: Connection, role: str, display_name: str, *, consensus: bool) -> str:
+    existing = conn.execute(text("SELECT id FROM coder WHERE db_role = :r"), {"r": role}).scalar()
+    if existing is not None:
+        return str(existing)
+    coder_id = str(uuid.uuid4())
+    conn.execute(
+        text(
+            "INSERT INTO coder (id, name, is_consensus, created, db_role) "
+            "VALUES (:id, :name, :consensus, :created, :role)"
+        ),
+        {
+            "id": coder_id,
+            "name": display_name,
+            "consensus": consensus,
+            "created": clock.now(),
+            "role": role,
+        },
+    )
+    return coder_id
+
+
+def coder_id_for_role(engine: Engine, role: str | None = None) -> str | None:
+    """The coder id whose ``db_role`` is ``role`` (default: the role this engine logs in as)."""
+    with engine.connect() as conn:
+        return conn.execute(
+            text("SELECT id FROM coder WHERE db_role = coalesce(:r, current_user)"), {"r": role}
+        ).scalar()
+
+
+def set_blind(admin_engine: Engine, on: bool) -> None:
+    """Switch blind mode (coders see only their own work) on or off; owner or reviewer only."""
+
+    def action(conn: Connection) -> None:
+        value = "on" if on else "off"
+        updated = conn.execute(
+            text("UPDATE setting SET value = :v WHERE key = 'blind'"), {"v": value}
+        ).rowcount
+        if not updated:
+            conn.execute(
+                text("INSERT INTO setting (key, value) VALUES ('blind', :v)"), {"v": value}
+            )
+
+    _admin_action(admin_engine, action)

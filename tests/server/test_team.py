@@ -1,0 +1,78 @@
+"""Offline copies of a coder's server work, syncing them back, and a short load run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import ProjectError
+from annotator.services.project import Project
+from annotator.services.team import sync_offline_copy, take_offline_copy
+from annotator.storage.db import open_engine
+from annotator.storage.server import add_coder_role, open_server_engine
+from tests.benchmarks.bench_server_load import run_load
+from tests.server.conftest import Team
+
+
+def _coder(team: Team, short: str) -> tuple[Project, str]:
+    role = team.role(short)
+    coder_id = add_coder_role(team.owner, role, "pw")
+    engine = open_server_engine(team.url(role, "pw"))
+    team.disposables.append(engine)
+    return Project(engine), coder_id
+
+
+def test_offline_edits_come_back_with_server_edits_and_sync_is_idempotent(
+    team: Team, tmp_path: Path
+) -> None:
+    server, olena = _coder(team, "olena")
+    taras_server, taras = _coder(team, "taras")
+    first, second, third = [c.id for c in server.clauses(team.document_key)][:3]
+    server.toggle_tag(olena, first, "economic")
+    taras_server.toggle_tag(taras, first, "territorial")
+
+    copy = take_offline_copy(server, olena, tmp_path / "olena-offline.sqlite")
+    with Project(open_engine(copy, create=False), copy) as local:
+        assert [c.id for c in local.coders()] == [olena]  # nobody else's work goes offline
+        by_span = {(c.start, c.end): c.id for c in local.clauses(team.document_key)}
+        spans = {c.id: (c.start, c.end) for c in server.clauses(team.document_key)}
+        assert local.coding(team.document_key, olena)[by_span[spans[first]]].tags == {"economic"}
+        local.toggle_tag(olena, by_span[spans[second]], "military_cap")
+        local.toggle_tag(olena, by_span[spans[first]], "economic")  # taken back offline
+    server.toggle_tag(olena, third, "security_guarantee")  # meanwhile, on the server
+
+    result = sync_offline_copy(server, copy)
+    assert result.plan.counts["annotations_added"] == 1
+    assert result.plan.counts["annotations_deleted"] == 1
+    coding = Project(team.owner).coding(team.document_key, olena)
+    assert {cid: c.tags for cid, c in coding.items() if c.tags} == {
+        second: {"military_cap"},
+        third: {"security_guarantee"},
+    }
+    assert Project(team.owner).coding(team.document_key, taras)[first].tags == {"territorial"}
+
+    again = sync_offline_copy(server, copy)
+    assert again.edit.empty
+    assert Project(team.owner).coding(team.document_key, olena) == coding
+
+
+def test_offline_copy_refuses_an_existing_file_and_sync_a_plain_project(
+    team: Team, tmp_path: Path
+) -> None:
+    server, olena = _coder(team, "olena")
+    existing = tmp_path / "x.sqlite"
+    existing.write_bytes(b"")
+    with pytest.raises(ProjectError, match="new file"):
+        take_offline_copy(server, olena, existing)
+    plain = tmp_path / "plain.sqlite"
+    Project(open_engine(plain), plain).close()
+    with pytest.raises(ProjectError, match="not an offline copy"):
+        sync_offline_copy(server, plain)
+
+
+def test_short_load_run_loses_nothing(pg_url: str) -> None:
+    report = run_load(pg_url, coders=5, seconds=3)
+    assert report.errors == []
+    assert report.lost == []
+    assert report.actions > 50  # about 2 ms per toggle on a laptop; CI has 2 cores
