@@ -8,15 +8,14 @@ on arbitrary reliability data. ``--json`` prints one JSON object on stdout.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from annotator.core.agreement import LEVELS, agreement_report, table_report
-from annotator.core.errors import FormatError, InputError
+from annotator.core.errors import InputError
 from annotator.core.reliability import read_reliability_csv
 
 
@@ -49,44 +48,14 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", source=source) from None
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", source=source) from None
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise FormatError(f"not valid JSON: {exc.msg}", source=source, where=where) from None
-    if not isinstance(data, dict) or data.get("format") != "plan-annotations":
-        raise FormatError("not a plan-annotations exchange file", source=source, where="format")
-    if data.get("version") != 1:
-        raise FormatError(
-            f"unsupported version {data.get('version')!r}", source=source, where="version"
-        )
-    return data
-
-
 def _load_exchange(paths: Sequence[str]) -> tuple[dict[str, Any], str]:
     """One exchange document from the files, merged if there are several; and its source name."""
-    read: Callable[[Path], dict[str, Any]] = _read_json
-    try:  # the validating reader, where it exists; a plain JSON read otherwise
-        from annotator.core.exchange import load_exchange
+    from annotator.core.exchange import load_exchange
+    from annotator.core.merge import merge_documents
 
-        read = load_exchange
-    except ImportError:
-        pass
-    docs = [read(Path(p)) for p in paths]
+    docs = [load_exchange(Path(p)) for p in paths]
     if len(docs) == 1:
         return docs[0], str(paths[0])
-    try:
-        from annotator.core.merge import merge_documents
-    except ImportError:
-        raise InputError("merging several files is not available yet; merge them first") from None
     result = merge_documents(docs, [str(p) for p in paths])
     if getattr(result, "conflicts", None):
         print(
@@ -98,14 +67,9 @@ def _load_exchange(paths: Sequence[str]) -> tuple[dict[str, Any], str]:
 
 
 def _load_project(path: str) -> dict[str, Any]:
-    # TODO(lead): wire the project path through the service layer once it exists.
-    try:
-        service = importlib.import_module("annotator.services.project")
-        export_exchange_dict = service.export_exchange_dict
-    except (ImportError, AttributeError):
-        raise InputError("--project is not available yet") from None
-    document: dict[str, Any] = export_exchange_dict(path)
-    return document
+    from annotator.services.exchange import export_exchange_dict
+
+    return export_exchange_dict(path)
 
 
 def _fmt(value: float | None) -> str:

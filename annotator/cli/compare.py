@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -55,19 +54,9 @@ def _load_files(paths: list[str]) -> tuple[dict[str, Any], str]:
 
 
 def _from_project(path: str) -> dict[str, Any]:
-    # The project service may not be built (or importable) on every install.
-    export = None
-    for name in ("annotator.services.exchange", "annotator.services.project"):
-        try:
-            export = getattr(importlib.import_module(name), "export_exchange_dict", None)
-        except ImportError:
-            continue
-        if export is not None:
-            break
-    if export is None:
-        raise InputError("--project is not available yet; export an exchange file and compare it")
-    result: dict[str, Any] = export(path)
-    return result
+    from annotator.services.exchange import export_exchange_dict
+
+    return export_exchange_dict(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -72,15 +72,13 @@ def test_several_files_are_combined(tmp_path, capsys):
     ("args", "message"),
     [
         (["compare"], "give one or more exchange files"),
-        (["compare", "--project", "p.sqlite"], "not available yet"),
+        (["compare", "--project", "absent.sqlite"], "no such project"),
         (["compare", "missing.json"], "missing.json: cannot read"),
         (["compare", str(FIXTURE), "--rule", "coder"], "needs a coder"),
     ],
 )
-def test_errors_are_one_line(args, message, capsys, monkeypatch):
-    # the project service may or may not exist yet: make it absent
-    monkeypatch.setitem(sys.modules, "annotator.services.exchange", None)
-    monkeypatch.setitem(sys.modules, "annotator.services.project", None)
+def test_errors_are_one_line(args, message, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
     assert run(args) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err

@@ -82,3 +82,21 @@ def test_export_to_missing_project_is_refused(
                 "--project", str(tmp_path / "absent.sqlite")])  # fmt: skip
     assert code == 2 and "no such project" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_agreement_and_compare_on_a_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.sqlite"
+    _project_with_tags(path)
+    with Project.open(path) as project:
+        other = project.add_coder("Taras").id
+        doc = project.documents()[0].key
+        for clause in project.clauses(doc)[:6]:
+            project.toggle_tag(other, clause.id, "security_guarantee")
+    assert run(["agreement", "--project", str(path), "--json", "--bootstrap", "0"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["units"] == 6
+    assert report["per_category"]["security_guarantee"]["percent_agreement"] == 1.0
+    assert run(["compare", "--project", str(path), "--json"]) == 0
+    assert "security_guarantee" in capsys.readouterr().out
