@@ -15,6 +15,7 @@ exit code (0).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -91,7 +92,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            Path(temp).unlink()
         if isinstance(exc, OSError):
             raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
         raise

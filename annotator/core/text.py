@@ -59,7 +59,7 @@ class OffsetMap:
         return offset + bisect.bisect_left(self._astral, offset)
 
     def from_utf16(self, position: int) -> int:
-        """Code-point offset of UTF-16 ``position``; a position inside a surrogate pair rounds down."""
+        """Code-point offset of UTF-16 ``position`` (inside a surrogate pair: rounds down)."""
         if position < 0:
             raise ValueError(f"position {position} is negative")
         lo, hi = 0, len(self._astral)

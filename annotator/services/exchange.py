@@ -9,6 +9,7 @@ incoming files go through the same pure :func:`annotator.core.merge.merge_docume
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -234,7 +235,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only file system refuses even this
+            tmp.unlink()
         raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from exc
 
 

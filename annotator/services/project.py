@@ -21,7 +21,7 @@ from annotator.core import clock
 from annotator.core.codebook import Category as CategoryValue
 from annotator.core.codebook import default_codebook
 from annotator.core.edits import Edit
-from annotator.core.errors import EditError, InputError
+from annotator.core.errors import EditError, InputError, ProjectError
 from annotator.core.segment import segment
 from annotator.core.text import document_key, normalise
 from annotator.services.paths import resolve_project
@@ -36,6 +36,7 @@ from annotator.services.types import (
     SpanTag,
 )
 from annotator.storage.db import open_engine
+from annotator.storage.lock import ProjectLockedError, acquire_shared_lock
 from annotator.storage.models import TABLES
 from annotator.storage.rows import Recorder, read_row
 
@@ -60,6 +61,9 @@ class Project:
         self.engine = engine
         self.path = path
         self.read_only = read_only
+        self.lock: Any = None  # the process-wide lock hold, released on close
+        #: Why the project is read-only (another window holds it), for the GUI to say.
+        self.locked_by: ProjectError | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -70,6 +74,7 @@ class Project:
         *,
         create: bool = True,
         seed_samples: bool | None = None,
+        read_only_if_locked: bool = False,
     ) -> Project:
         """Open the project at ``path`` (or the default one), creating and seeding it if new.
 
@@ -84,8 +89,25 @@ class Project:
             return cls(open_server_engine(str(path)))
         resolved = resolve_project(path)
         is_new = not resolved.exists() or resolved.stat().st_size == 0
-        engine = open_engine(resolved, create=create)
+        if not create and is_new:
+            raise ProjectError("no such project", source=str(resolved))
+        # Never two writers: a second window gets the project read-only, or a clear refusal.
+        try:
+            lock = acquire_shared_lock(resolved)
+        except ProjectLockedError as locked:
+            if not read_only_if_locked or is_new:
+                raise
+            engine = open_engine(resolved, create=False, read_only=True)
+            project = cls(engine, resolved, read_only=True)
+            project.locked_by = locked
+            return project
+        try:
+            engine = open_engine(resolved, create=create)
+        except BaseException:
+            lock.release()
+            raise
         project = cls(engine, resolved)
+        project.lock = lock
         if is_new:
             project._seed_codebook()
             if seed_samples if seed_samples is not None else path is None:
@@ -94,6 +116,9 @@ class Project:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def __enter__(self) -> Project:
         return self

@@ -6,6 +6,7 @@ portable SQLAlchemy so the same storage can later run on PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -67,7 +68,23 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     url = f"sqlite:///{path}"
     engine = create_engine(url, future=True)
     event.listen(engine, "connect", _on_sqlite_connect(read_only))
+    event.listen(engine, "handle_error", _saving_error(path))
     return engine
+
+
+def _saving_error(path: Path) -> Callable[[Any], None]:
+    """Turn SQLite's operational failures (disk full, read-only, locked) into a ProjectError.
+
+    The transaction has been rolled back by then, so the message can promise nothing half-saved.
+    """
+
+    def translate(context: Any) -> None:
+        original = context.original_exception
+        if isinstance(original, sqlite3.OperationalError):
+            reason = str(original).splitlines()[0]
+            raise ProjectError(f"cannot save: {reason}; nothing was changed", source=str(path))
+
+    return translate
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -178,7 +195,8 @@ def backup_sqlite(source: Path, target: Path) -> None:
             src.close()
         os.replace(tmp, target)
     except (OSError, sqlite3.Error) as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only file system refuses even this
+            tmp.unlink()
         raise ProjectError(f"cannot write backup {target}: {exc}", source=str(source)) from exc
 
 

@@ -1,0 +1,1 @@
+"""Scripts and helpers the tests and benchmarks run (subprocess workers, fixture builders)."""
