@@ -1,4 +1,4 @@
-"""The layers' import rules, checked in a fresh interpreter (import-linter checks them statically)."""
+"""The layers' import rules, checked in a fresh interpreter (import-linter checks them too)."""
 
 import subprocess
 import sys

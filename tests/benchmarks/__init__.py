@@ -1,1 +1,1 @@
-"""Benchmarks: run as modules (python -m tests.benchmarks.bench_x); pytest does not collect them."""
+"""Benchmarks, outside the default test run: ``python -m tests.benchmarks`` runs them all."""

@@ -58,9 +58,7 @@ def _make_revision_0001_project(path: Path) -> None:
             "INSERT INTO annotation VALUES ('a1','c1',1,'economic',NULL,NULL,'memo',"
             "'2026-01-01T00:00:00.000Z','2026-01-01T00:00:00.000Z',0)"
         )
-        conn.exec_driver_sql(
-            "INSERT INTO review VALUES ('c1',1,'done','2026-01-01T00:00:00.000Z')"
-        )
+        conn.exec_driver_sql("INSERT INTO review VALUES ('c1',1,'done','2026-01-01T00:00:00.000Z')")
     engine.dispose()
 
 
