@@ -41,6 +41,8 @@ REVIEW_STATUSES = frozenset({"done", "none"})
 
 # Top-level lists other than the fixed ones whose items are merged one by one by "id".
 KEYED_COLLECTIONS = ("links",)
+# Top-level lists of per-coder, per-clause objects, merged like reviews (coder, document, clause).
+CLAUSE_KEYED_COLLECTIONS = ("clause_notes",)
 
 Doc = dict[str, Any]
 
@@ -270,6 +272,8 @@ class _Semantics:
         clauses = {d["key"]: self.document(d, i) for i, d in enumerate(doc["documents"])}
         self.annotations(doc["annotations"], coders, categories, clauses)
         self.reviews(doc["reviews"], coders, clauses)
+        for name in CLAUSE_KEYED_COLLECTIONS:
+            self.reviews(doc.get(name) or [], coders, clauses, where=f"$.{name}")
         for name in KEYED_COLLECTIONS:
             items = doc.get(name)
             if items is not None:
@@ -370,16 +374,20 @@ class _Semantics:
         reviews: list[dict[str, Any]],
         coders: set[str],
         clauses: dict[str, dict[tuple[int, int], int]],
+        *,
+        where: str = "$.reviews",
     ) -> None:
+        """Checks reviews, and the other per-coder, per-clause lists shaped like them."""
+        collection = where
         seen: set[tuple[str, str, int, int]] = set()
         for i, review in enumerate(reviews):
-            where = f"$.reviews[{i}]"
+            where = f"{collection}[{i}]"
             if review["coder"] not in coders:
                 raise self.fail(f"coder {review['coder']!r} is not in the file", f"{where}.coder")
             start, end = self.clause_of(review, clauses, where)
             identity = (review["coder"], review["document"], start, end)
             if identity in seen:
-                raise self.fail("duplicate review of the same clause by the same coder", where)
+                raise self.fail("duplicate entry for the same clause by the same coder", where)
             seen.add(identity)
             self.time(review["updated"], f"{where}.updated")
 
@@ -420,6 +428,9 @@ def canonical_form(doc: Doc) -> Doc:
     out["documents"] = documents
     out["annotations"] = _sorted(doc["annotations"], lambda a: a["id"])
     out["reviews"] = _sorted(doc["reviews"], _review_key)
+    for name in CLAUSE_KEYED_COLLECTIONS:
+        if isinstance(doc.get(name), list):
+            out[name] = _sorted(doc[name], _review_key)
     for name in KEYED_COLLECTIONS:
         if isinstance(doc.get(name), list):
             out[name] = _sorted(doc[name], lambda x: x["id"])

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.exchange import (
+    CLAUSE_KEYED_COLLECTIONS,
     FORMAT,
     KEYED_COLLECTIONS,
     VERSION,
@@ -56,11 +57,14 @@ ANNOTATION_FIELDS = frozenset(
     }
 )
 REVIEW_FIELDS = frozenset({"coder", "document", "clause", "status", "updated"})
+NOTE_FIELDS = frozenset({"coder", "document", "clause", "memo", "flagged", "updated"})
 CLAUSE_FIELDS = frozenset({"start", "end", "label"})
 # Fields of a file (and of its codebook) that have their own merge rule.
-STRUCTURAL_FIELDS = frozenset(
-    {"format", "version", "codebook", "coders", "documents", "annotations", "reviews"}
-) | frozenset(KEYED_COLLECTIONS)
+STRUCTURAL_FIELDS = (
+    frozenset({"format", "version", "codebook", "coders", "documents", "annotations", "reviews"})
+    | frozenset(KEYED_COLLECTIONS)
+    | frozenset(CLAUSE_KEYED_COLLECTIONS)
+)
 
 # Conflict kinds, in the order reports list them.
 CONFLICT_KINDS = (
@@ -72,6 +76,7 @@ CONFLICT_KINDS = (
     "clause_overlap",
     "annotation",
     "review",
+    "clause_note",
     "link",
 )
 
@@ -351,7 +356,7 @@ def _merge(docs: Sequence[Doc], sources: Sequence[str], progress: Progress | Non
     total = sum(
         len(d["annotations"])
         + len(d["reviews"])
-        + sum(len(d.get(k) or ()) for k in KEYED_COLLECTIONS)
+        + sum(len(d.get(k) or ()) for k in (*KEYED_COLLECTIONS, *CLAUSE_KEYED_COLLECTIONS))
         for d in docs
     )
     done = 0
@@ -411,6 +416,13 @@ def _merge(docs: Sequence[Doc], sources: Sequence[str], progress: Progress | Non
     )
     superseded += versions.superseded
     out["reviews"] = _settle_versions(versions, "review", _review_name, conflicts)
+    # Per-coder, per-clause objects (memos and flags): merged exactly like reviews.
+    for name in CLAUSE_KEYED_COLLECTIONS:
+        present = [(s, d[name]) for s, d in pairs if name in d]
+        if present:
+            versions = _merge_versioned(present, _review_identity, NOTE_FIELDS, tick)
+            superseded += versions.superseded
+            out[name] = _settle_versions(versions, name[:-1], _review_name, conflicts)
     links = 0
     for name in KEYED_COLLECTIONS:
         present = [(s, d[name]) for s, d in pairs if name in d]

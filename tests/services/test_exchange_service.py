@@ -118,3 +118,25 @@ def test_bad_file_changes_nothing(tmp_path: Path, content: bytes, message: str) 
             plan_merge(team, [bad])
         assert "bad.json" in str(err.value)
         assert json.dumps(export_exchange_dict(team), sort_keys=True) == before
+
+
+def test_clause_memos_of_two_coders_merge_without_conflict(tmp_path: Path) -> None:
+    from annotator.services.notes import set_clause_memo, toggle_clause_flag
+
+    a, coder_a = _coded_project(tmp_path / "a.sqlite", "Olena", ["economic"])
+    b, coder_b = _coded_project(tmp_path / "b.sqlite", "Taras", ["territorial"])
+    clause_a = a.clauses(a.documents()[0].key)[0]
+    clause_b = b.clauses(b.documents()[0].key)[0]
+    set_clause_memo(a, coder_a, clause_a.id, "compare with the 19-point text")
+    toggle_clause_flag(b, coder_b, clause_b.id)
+    write_exchange_file(a, tmp_path / "a.json", coder_a)
+    write_exchange_file(b, tmp_path / "b.json", coder_b)
+    with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
+        plan = plan_merge(team, [tmp_path / "a.json", tmp_path / "b.json"])
+        assert [c for c in plan.conflicts if "note" in str(c)] == []
+        apply_merge(team, plan)
+        notes = {n["coder"]: n for n in export_exchange_dict(team)["clause_notes"]}
+    assert notes[coder_a]["memo"] == "compare with the 19-point text"
+    assert notes[coder_b]["flagged"] is True
+    a.close()
+    b.close()
