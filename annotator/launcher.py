@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 SUBCOMMANDS = frozenset(
-    {"segment", "import", "export", "merge", "agreement", "compare", "codebook", "info"}
+    {"segment", "import", "export", "merge", "agreement", "compare", "codebook", "info", "team"}
 )
 
 

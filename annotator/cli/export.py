@@ -7,7 +7,6 @@ never leaves a half-written file and never clobbers a good one.
 from __future__ import annotations
 
 import argparse
-import io
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,6 @@ def _resolve_coder(project: Any, wanted: str | None) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.core import datasets
     from annotator.services.exchange import atomic_write, export_exchange_dict
     from annotator.services.project import Project
 
@@ -78,35 +76,18 @@ def run(args: argparse.Namespace) -> int:
             )
             return 0
         doc = export_exchange_dict(project, coder if args.format == "exchange" else None)
-    if args.format == "exchange":
-        from annotator.core.exchange import dump_exchange
+    from annotator.services.exports import export_bytes
 
-        atomic_write(out, dump_exchange(doc))
-        print(f"{out}: {len(doc['annotations'])} annotations by {len(doc['coders'])} coders")
-        return 0
-    if args.format in ("long", "wide", "plans"):
-        writer = {
-            "long": datasets.write_long_csv,
-            "wide": datasets.write_wide_csv,
-            "plans": datasets.write_plans_csv,
-        }[args.format]
-        text = io.StringIO(newline="")
-        rows = writer(doc, text, coder=coder, consensus=args.consensus, bom=args.bom)
-        atomic_write(out, text.getvalue().encode("utf-8"))
-        print(f"{out}: {rows} rows")
-        return 0
-    binary = io.BytesIO()
-    if args.format == "xlsx":
-        counts = datasets.write_xlsx(
-            doc, binary, coder=coder, consensus=args.consensus, fixed_time=fixed
-        )
-        summary = ", ".join(f"{k} {v}" for k, v in counts.items())
-    else:
-        from annotator.core.refi import export_qdpx
-
-        export_qdpx(doc, binary, name=out.stem, fixed_time=fixed)
-        summary = f"{len(doc['documents'])} documents"
-    atomic_write(out, binary.getvalue())
+    data, summary = export_bytes(
+        doc,
+        args.format,
+        coder=coder,
+        consensus=args.consensus,
+        bom=args.bom,
+        fixed_time=fixed,
+        name=out.stem,
+    )
+    atomic_write(out, data)
     print(f"{out}: {summary}")
     return 0
 

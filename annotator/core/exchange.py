@@ -22,6 +22,7 @@ import functools
 import gc
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -45,6 +46,10 @@ KEYED_COLLECTIONS = ("links",)
 CLAUSE_KEYED_COLLECTIONS = ("clause_notes",)
 
 Doc = dict[str, Any]
+
+#: The consensus layer's pseudo-coder has one fixed id everywhere, so that consensus work done in
+#: different copies of a project (or on a team server) merges as one layer.
+CONSENSUS_CODER_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "plan-annotator:consensus"))
 
 
 @contextlib.contextmanager
@@ -280,6 +285,13 @@ class _Semantics:
                 self.unique(items, "id", f"$.{name}")
                 for i, item in enumerate(items):
                     self.time(item["updated"], f"$.{name}[{i}].updated")
+                    # A clause link (one with a status) joins clauses of documents in the file.
+                    # Other links (relations of other tools) are carried along unchecked.
+                    if "status" not in item:
+                        continue
+                    for end in ("source", "target"):
+                        if isinstance(item.get(end), dict):
+                            self.clause_of(item[end], clauses, f"$.{name}[{i}].{end}")
 
     def unique(self, items: list[dict[str, Any]], field: str, where: str) -> set[str]:
         seen: set[str] = set()

@@ -137,7 +137,7 @@ def _zip_has(path: Path, member: str) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             return member in zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return False
 
 

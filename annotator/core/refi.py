@@ -225,7 +225,14 @@ class _Archive:
         try:
             self.zf = zipfile.ZipFile(file)
             infos = self.zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,  # a damaged header can claim an unknown zip version
+        ) as exc:
             raise FormatError(f"not a readable zip archive ({exc})", source=source) from None
         if len(infos) > limits.entries:
             raise FormatError(f"more than {limits.entries} entries", source=source)

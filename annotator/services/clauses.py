@@ -148,6 +148,16 @@ def split_clause(project: Project, clause_id: int, at: int) -> Edit:
         )
 
 
+def _links_touching(conn: Connection, clause_id: int) -> list[dict[str, Any]]:
+    from annotator.storage.models import TABLES
+
+    links = TABLES["clause_link"]
+    query = select(links).where(
+        (links.c.source_clause_id == clause_id) | (links.c.target_clause_id == clause_id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
 def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | None:
     row = (
         conn.execute(
@@ -208,6 +218,18 @@ def merge_with_next(project: Project, clause_id: int) -> Edit:
                 "updated": stamp,
             }
             rec.put("clause_note", (note["coder_id"], clause_id), image)
+        for link in _links_touching(conn, nxt["id"]):
+            moved = {
+                **link,
+                "source_clause_id": clause_id
+                if link["source_clause_id"] == nxt["id"]
+                else link["source_clause_id"],
+                "target_clause_id": clause_id
+                if link["target_clause_id"] == nxt["id"]
+                else link["target_clause_id"],
+                "updated": stamp,
+            }
+            rec.put("clause_link", (link["id"],), moved)
         rec.put("clause", (nxt["id"],), None)
         label = f"{clause['label']}–{nxt['label']}"
         rec.put("clause", (clause_id,), {**clause, "end": nxt["end"], "label": label})

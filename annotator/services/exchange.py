@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
 from annotator.core import clock
@@ -33,6 +33,10 @@ from annotator.services.project import (
     T_REVIEW,
     Project,
 )
+from annotator.storage.models import TABLES
+
+T_LINK = TABLES["clause_link"]
+LINK_STATUSES = frozenset({"accepted", "rejected"})
 
 Progress = Callable[[int, int], None]
 
@@ -194,6 +198,8 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
         )
     notes.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
 
+    links = _export_links(conn, coder_id, clause_pos)
+
     out: dict[str, Any] = {
         "format": "plan-annotations",
         "version": 1,
@@ -205,7 +211,36 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
     }
     if notes:
         out["clause_notes"] = notes
+    if links:  # an optional field: files without links keep their bytes
+        out["links"] = links
     return out
+
+
+def _export_links(
+    conn: Connection, coder_id: str | None, clause_pos: dict[int, tuple[str, int, int]]
+) -> list[dict[str, Any]]:
+    """Clause links; one coder's export holds theirs and those no coder signed."""
+    query = select(T_LINK).order_by(T_LINK.c.id)
+    if coder_id is not None:
+        query = query.where(or_(T_LINK.c.coder_id == coder_id, T_LINK.c.coder_id.is_(None)))
+    links = []
+    for row in conn.execute(query).mappings():
+        ends = {}
+        for end in ("source", "target"):
+            doc, start, stop = clause_pos[row[f"{end}_clause_id"]]
+            ends[end] = {"document": doc, "clause": [start, stop]}
+        link: dict[str, Any] = {
+            "id": row["id"],
+            **ends,
+            "status": row["status"],
+            "created": row["created"],
+            "updated": row["updated"],
+            "deleted": bool(row["deleted"]),
+        }
+        if row["coder_id"] is not None:
+            link["coder"] = row["coder_id"]
+        links.append(link)
+    return links
 
 
 def write_exchange_file(
@@ -331,6 +366,8 @@ def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str,
     counts["reviews_changed"] = sum(
         1 for r in merged["reviews"] if old_rev.get(_review_key(r)) != r
     )
+    old_links = _by(current.get("links", []), lambda x: x["id"])
+    counts["links_changed"] = sum(1 for x in merged.get("links", []) if old_links.get(x["id"]) != x)
     return counts
 
 
@@ -346,6 +383,7 @@ def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = N
         _apply_annotations(conn, current, merged, clause_ids, changes, progress)
         _apply_reviews(conn, current, merged, clause_ids, changes)
         _apply_notes(conn, current, merged, clause_ids, changes)
+        _apply_links(conn, current, merged, clause_ids, changes)
     names = ", ".join(Path(s).name for s in plan.sources)
     return Edit(f"Merge {names}", tuple(changes))
 
@@ -591,3 +629,45 @@ def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes:
             "updated": n["updated"],
         },
     )
+
+
+def _apply_links(
+    conn: Connection,
+    current: Any,
+    merged: Any,
+    clause_ids: dict[tuple[str, int, int], int],
+    changes: list[RowChange],
+) -> None:
+    """Clause links, once their clauses are in place. Links of another shape are not stored."""
+    old = _by(current.get("links", []), lambda x: x["id"])
+    new = [x for x in merged.get("links", []) if old.get(x["id"]) != x]
+    if not new:
+        return
+    rows = _current_rows(conn, T_LINK)
+    coders = {c["id"] for c in merged["coders"]}
+    for link in new:
+        ends = []
+        for end in ("source", "target"):
+            item = link.get(end)
+            clause = item.get("clause") if isinstance(item, dict) else None
+            if not isinstance(clause, list) or len(clause) != 2:
+                break
+            cid = clause_ids.get((item["document"], clause[0], clause[1]))
+            if cid is None:
+                break
+            ends.append(cid)
+        if len(ends) != 2 or link.get("status") not in LINK_STATUSES:
+            continue
+        before = rows.get((link["id"],))
+        coder = link.get("coder")
+        after = {
+            "id": link["id"],
+            "source_clause_id": ends[0],
+            "target_clause_id": ends[1],
+            "coder_id": coder if coder in coders else None,
+            "status": link["status"],
+            "created": link.get("created") or link["updated"],
+            "updated": link["updated"],
+            "deleted": bool(link.get("deleted", False)),
+        }
+        _put(conn, changes, T_LINK, (link["id"],), before, after)

@@ -91,6 +91,13 @@ class Project:
         is_new = not resolved.exists() or resolved.stat().st_size == 0
         if not create and is_new:
             raise ProjectError("no such project", source=str(resolved))
+        if is_new:
+            try:  # the lock file sits beside the project, so its folder must exist first
+                resolved.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ProjectError(
+                    f"cannot create the folder: {exc.strerror or exc}", source=str(resolved)
+                ) from exc
         # Never two writers: a second window gets the project read-only, or a clear refusal.
         try:
             lock = acquire_shared_lock(resolved)

@@ -7,7 +7,6 @@ set into that layer, with the adjudicator's name on each annotation.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
+from annotator.core.exchange import CONSENSUS_CODER_ID
 from annotator.services.project import (
     T_ANNOTATION,
     T_CODER,
@@ -27,7 +27,7 @@ from annotator.services.project import (
 from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
 from annotator.storage.rows import Recorder, read_row
 
-CONSENSUS_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "plan-annotator:consensus"))
+CONSENSUS_ID = CONSENSUS_CODER_ID
 CONSENSUS_NAME = "Consensus"
 
 

@@ -75,7 +75,9 @@ class ProjectLock:
     def __del__(self) -> None:
         # Only a safety net: the lock is also freed when the process exits.
         if getattr(self, "_fd", None) is not None:
-            self.release()
+            # At interpreter exit module globals may already be gone; the OS frees the lock.
+            with contextlib.suppress(Exception):
+                self.release()
 
 
 def acquire_project_lock(path: str | os.PathLike[str]) -> ProjectLock:

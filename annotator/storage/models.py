@@ -145,3 +145,24 @@ class ClauseNote(Base):
 
 
 TABLES = Base.metadata.tables
+
+
+class ClauseLink(Base):
+    """A clause of one plan linked to its counterpart in another; "rejected" = never suggest.
+
+    Deleted = tombstone, so that an unlink merges like a removed annotation.
+    """
+
+    __tablename__ = "clause_link"
+    __table_args__ = (
+        Index("ix_clause_link_source", "source_clause_id"),
+        Index("ix_clause_link_target", "target_clause_id"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    source_clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"))
+    target_clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"))
+    coder_id: Mapped[str | None] = mapped_column(ForeignKey("coder.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))  # "accepted" | "rejected"
+    created: Mapped[str] = mapped_column(String(40))
+    updated: Mapped[str] = mapped_column(String(40))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

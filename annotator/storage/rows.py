@@ -73,12 +73,18 @@ class Recorder:
         vanishing = {c.key[0] for c in changes if c.table == "clause" and c.after is None}
         for change in changes:
             image = dict(change.after) if change.after is not None else None
-            if change.table == "annotation" and image is None:
-                current = read_row(self.conn, "annotation", change.key)
+            if image is None and "deleted" in table(change.table).c:
+                # Rows that merge by id (annotations, clause links) become tombstones.
+                current = read_row(self.conn, change.table, change.key)
                 if current is None:
                     continue
-                if current["clause_id"] not in vanishing:
+                if not vanishing & _clause_refs(current):
                     image = {**current, "deleted": True}
             if image is not None and "updated" in image:
                 image["updated"] = stamp
             self.put(change.table, change.key, image)
+
+
+def _clause_refs(row: Row) -> set[Any]:
+    """The clause ids a row points at."""
+    return {row[k] for k in ("clause_id", "source_clause_id", "target_clause_id") if k in row}

@@ -32,6 +32,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from annotator.core import clock
 from annotator.core.errors import EditError, ProjectError
+from annotator.core.exchange import CONSENSUS_CODER_ID
 from annotator.storage.db import _alembic_config, _known_revisions, head_revision
 
 T = TypeVar("T")
@@ -388,7 +389,7 @@ def add_reviewer_role(
         ).scalar()
         if existing is not None:
             return str(existing)
-        coder_id = str(uuid.uuid4())
+        coder_id = CONSENSUS_CODER_ID
         conn.execute(
             text(
                 "INSERT INTO coder (id, name, is_consensus, created) "

@@ -122,3 +122,9 @@ def test_backup_is_consistent_copy(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "copy.sqlite") as conn:
         assert conn.execute("SELECT value FROM setting WHERE key='k'").fetchone() == ("v",)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_head_constant_matches_alembic() -> None:
+    from annotator.storage.db import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
