@@ -163,40 +163,8 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
             ann["adjudicator"] = adj
         annotations.append(ann)
 
-    rev_q = select(T_REVIEW)
-    if coder_id is not None:
-        rev_q = rev_q.where(T_REVIEW.c.coder_id == coder_id)
-    reviews = []
-    for row in conn.execute(rev_q).mappings():
-        doc, start, end = clause_pos[row["clause_id"]]
-        reviews.append(
-            {
-                "coder": row["coder_id"],
-                "document": doc,
-                "clause": [start, end],
-                "status": row["status"],
-                "updated": row["updated"],
-            }
-        )
-    reviews.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
-
-    note_q = select(T_NOTE)
-    if coder_id is not None:
-        note_q = note_q.where(T_NOTE.c.coder_id == coder_id)
-    notes = []
-    for row in conn.execute(note_q).mappings():
-        doc, start, end = clause_pos[row["clause_id"]]
-        notes.append(
-            {
-                "coder": row["coder_id"],
-                "document": doc,
-                "clause": [start, end],
-                "memo": row["memo"],
-                "flagged": bool(row["flagged"]),
-                "updated": row["updated"],
-            }
-        )
-    notes.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
+    reviews = _per_clause_rows(conn, T_REVIEW, coder_id, clause_pos, {"status": str})
+    notes = _per_clause_rows(conn, T_NOTE, coder_id, clause_pos, {"memo": str, "flagged": bool})
 
     links = _export_links(conn, coder_id, clause_pos)
 
@@ -241,6 +209,28 @@ def _export_links(
             link["coder"] = row["coder_id"]
         links.append(link)
     return links
+
+
+def _per_clause_rows(
+    conn: Connection,
+    table: Any,
+    coder_id: str | None,
+    clause_pos: dict[int, tuple[str, int, int]],
+    fields: dict[str, Callable[[Any], Any]],
+) -> list[dict[str, Any]]:
+    """Rows keyed by (coder, clause) — reviews, clause notes — as Contract 2 objects, sorted."""
+    query = select(table)
+    if coder_id is not None:
+        query = query.where(table.c.coder_id == coder_id)
+    out = []
+    for row in conn.execute(query).mappings():
+        doc, start, end = clause_pos[row["clause_id"]]
+        item: dict[str, Any] = {"coder": row["coder_id"], "document": doc, "clause": [start, end]}
+        item.update({name: convert(row[name]) for name, convert in fields.items()})
+        item["updated"] = row["updated"]
+        out.append(item)
+    out.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
+    return out
 
 
 def write_exchange_file(
