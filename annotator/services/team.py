@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
@@ -95,18 +96,38 @@ def sync_offline_copy(server_project: Project, path: str | os.PathLike[str]) -> 
     codebook stays the server's: coders do not change it, so the copy's categories are ignored.
     """
     source = Path(path)
-    with Project(open_engine(source, create=False), source) as local:
-        coder_id = local.setting(OFFLINE_CODER)
-        if not coder_id:
-            raise ProjectError("not an offline copy of a server project", source=str(source))
-        incoming = export_exchange_dict(local, coder_id)
+    incoming = _offline_work(source)
 
     def attempt() -> SyncResult:
-        plan = plan_merge_documents(server_project, [incoming], [str(source)])
-        plan.merged["codebook"] = plan.current["codebook"]
+        plan = _plan_sync(server_project, incoming, source)
         return SyncResult(plan, apply_merge(server_project, plan))
 
     return retry_transient(attempt)
+
+
+def plan_offline_sync(server_project: Project, path: str | os.PathLike[str]) -> MergePlan:
+    """What syncing the offline copy at ``path`` would do, writing nothing (for a preview)."""
+    source = Path(path)
+    try:
+        return _plan_sync(server_project, _offline_work(source), source)
+    except DBAPIError as exc:
+        raise as_annotator_error(exc) from None
+
+
+def _offline_work(source: Path) -> dict[str, Any]:
+    """The offline coder's work in the copy at ``source``, as a Contract 2 object."""
+    with Project(open_engine(source, create=False, read_only=True), source) as local:
+        coder_id = local.setting(OFFLINE_CODER)
+        if not coder_id:
+            raise ProjectError("not an offline copy of a server project", source=str(source))
+        return export_exchange_dict(local, coder_id)
+
+
+def _plan_sync(server_project: Project, incoming: dict[str, Any], source: Path) -> MergePlan:
+    plan = plan_merge_documents(server_project, [incoming], [str(source)])
+    # The codebook stays the server's: coders do not change it there.
+    plan.merged["codebook"] = plan.current["codebook"]
+    return plan
 
 
 def _source(project: Project) -> str:

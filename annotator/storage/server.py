@@ -322,6 +322,14 @@ def grant_team_privileges(conn: Connection) -> None:
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(CODED_TABLES)} TO {group}"
         )
     conn.exec_driver_sql(f"GRANT INSERT, UPDATE ON clause TO {coders}")
+    # Progress counts that blind mode still allows (revision 0005); absent on older schemas.
+    has_counts = conn.exec_driver_sql(
+        "SELECT to_regprocedure('annotator_coded_counts()') IS NOT NULL"
+    ).scalar_one()
+    if has_counts:
+        conn.exec_driver_sql(
+            f"GRANT EXECUTE ON FUNCTION annotator_coded_counts() TO {coders}, {reviewers}"
+        )
     conn.exec_driver_sql(
         f"GRANT INSERT, UPDATE, DELETE ON clause, document, category, setting TO {reviewers}"
     )

@@ -1,0 +1,325 @@
+"""Team server dialogs: connect to a server project, take work offline, sync it back.
+
+Passwords are never written anywhere by this module: not to QSettings, not to a file, not in a
+URL string. The password typed in :class:`ConnectDialog` goes into an in-memory SQLAlchemy URL
+(``storage.server`` takes it only there, or from PGPASSWORD, ~/.pgpass or the keyring); the
+dialog remembers host, port, database and user, and — when the optional ``keyring`` package is
+importable and the user ticks the box — stores the password in the system keyring, under the key
+:func:`annotator.storage.server.server_url` reads it back from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.gui.jobs import Progress, run_with_progress
+from annotator.gui.workspace import Workspace
+
+if TYPE_CHECKING:  # SQLAlchemy and the services load only when a dialog is used
+    from sqlalchemy.engine import URL
+
+    from annotator.core.edits import Edit
+    from annotator.services.exchange import MergePlan
+    from annotator.services.project import Project
+
+SETTINGS_GROUP = "team_server"
+DEFAULT_PORT = 5432
+COPY_FILTER = "Plan Annotator project (*.sqlite *.annotator);;All files (*)"
+AskPath = Callable[[QWidget | None], str | None]
+Preview = Callable[["MergePlan", QWidget | None], bool]
+
+
+def keyring_module() -> Any | None:
+    """The ``keyring`` package, or None when it is not installed."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+def keyring_key(url: URL) -> str:
+    """The keyring entry name for ``url``; must match ``storage.server._keyring_password``."""
+    return f"{url.username}@{url.host}:{url.port or DEFAULT_PORT}/{url.database}"
+
+
+class ConnectDialog(QDialog):
+    """Host, port, database, user and password of a team server; Connect opens the project.
+
+    After ``exec()`` returns Accepted: :attr:`project` is the open project, :attr:`coder_id` the
+    coder row of the login (None for the team owner), :meth:`url` the URL without its password
+    and :meth:`password` what was typed. A failure (unreachable server, wrong password, a schema
+    from a newer app) is shown as one line in the dialog, which stays open.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, use_keyring: bool | None = None):
+        super().__init__(parent)
+        self.setObjectName("connectDialog")
+        self.setWindowTitle("Connect to team server")
+        self.keyring = keyring_module() if use_keyring is not False else None
+        self.project: Project | None = None
+        self.coder_id: str | None = None
+
+        settings = QSettings()
+        self.host = QLineEdit(str(settings.value(f"{SETTINGS_GROUP}/host", "localhost")))
+        self.host.setObjectName("host")
+        self.port = QSpinBox()
+        self.port.setObjectName("port")
+        self.port.setRange(1, 65535)
+        self.port.setValue(int(str(settings.value(f"{SETTINGS_GROUP}/port", DEFAULT_PORT))))
+        self.database = QLineEdit(str(settings.value(f"{SETTINGS_GROUP}/database", "")))
+        self.database.setObjectName("database")
+        self.database.setPlaceholderText("e.g. peace2026")
+        self.user = QLineEdit(str(settings.value(f"{SETTINGS_GROUP}/user", "")))
+        self.user.setObjectName("user")
+        self.user.setPlaceholderText("your database login, e.g. peace2026_olena")
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        if self.keyring is not None:
+            self.password_edit.setPlaceholderText("empty: use the one stored in the keyring")
+        self.remember = QCheckBox("&Remember the password in the system keyring")
+        self.remember.setObjectName("rememberPassword")
+        self.remember.setVisible(self.keyring is not None)
+
+        form = QFormLayout()
+        form.addRow("&Server:", self.host)
+        form.addRow("P&ort:", self.port)
+        form.addRow("&Database:", self.database)
+        form.addRow("&User:", self.user)
+        form.addRow("&Password:", self.password_edit)
+        self.error = QLabel("")
+        self.error.setObjectName("connectError")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.buttons = QDialogButtonBox(self)
+        self.connect_button = self.buttons.addButton(
+            "&Connect", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.connect_button.setObjectName("connectButton")
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.addLayout(form)
+        if self.keyring is not None:
+            layout.addWidget(self.remember)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        for edit in (self.host, self.database, self.user):
+            edit.textChanged.connect(self._validate)
+        self.resize(440, self.sizeHint().height())
+        self._validate()
+        (self.password_edit if self.database.text() else self.database).setFocus()
+
+    # -- values --------------------------------------------------------------------------------
+
+    def problem(self) -> str | None:
+        """Why the fields cannot be used yet, or None."""
+        from annotator.storage.server import ROLE_NAME
+
+        host = self.host.text().strip()
+        if not host or any(c.isspace() for c in host) or "/" in host or "@" in host:
+            return "Give the server's host name or address."
+        if not ROLE_NAME.match(self.database.text().strip()):
+            return "The database name is lowercase letters, digits and _ (as the owner made it)."
+        if not ROLE_NAME.match(self.user.text().strip()):
+            return "The user is your database login: lowercase letters, digits and _."
+        return None
+
+    def _validate(self) -> None:
+        problem = self.problem()
+        self.connect_button.setEnabled(problem is None)
+        self.error.setText(problem or "")
+
+    def url(self) -> URL:
+        """The project's URL, without a password."""
+        from sqlalchemy.engine import URL
+
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.user.text().strip(),
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            database=self.database.text().strip(),
+        )
+
+    def password(self) -> str:
+        return self.password_edit.text()
+
+    # -- connecting ----------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem is not None:
+            self.error.setText(problem)
+            return
+        url, password = self.url(), self.password()
+        # In memory only: the URL object is never rendered with its password.
+        target = url.set(password=password) if password else url
+        self.error.setText("")
+        self.connect_button.setEnabled(False)
+        try:
+            opened = run_with_progress(
+                self, f"Connecting to {url.host}…", lambda _p: _open(target), delay_ms=400
+            )
+        except AnnotatorError as exc:
+            self.error.setText(str(exc))
+            self.connect_button.setEnabled(True)
+            self.password_edit.setFocus()
+            self.password_edit.selectAll()
+            return
+        self.connect_button.setEnabled(True)
+        if opened is None:  # cancelled
+            return
+        self.project, self.coder_id = opened
+        self._remember(url, password)
+        super().accept()
+
+    def _remember(self, url: URL, password: str) -> None:
+        settings = QSettings()
+        for name, value in (
+            ("host", url.host),
+            ("port", url.port),
+            ("database", url.database),
+            ("user", url.username),
+        ):
+            settings.setValue(f"{SETTINGS_GROUP}/{name}", value)
+        if self.keyring is not None and self.remember.isChecked() and password:
+            try:
+                from annotator.storage.server import KEYRING_SERVICE
+
+                self.keyring.set_password(KEYRING_SERVICE, keyring_key(url), password)
+            except Exception as exc:  # no usable keyring backend: connected all the same
+                self.error.setText(f"connected, but the keyring refused the password: {exc}")
+
+
+def _open(url: URL) -> tuple[Project, str | None]:
+    from annotator.services.project import Project
+    from annotator.storage.server import coder_id_for_role, open_server_engine
+
+    engine = open_server_engine(url)
+    return Project(engine, None), coder_id_for_role(engine)
+
+
+def connect_to_team_server(parent: QWidget | None = None) -> tuple[Project, str | None] | None:
+    """Ask for the server and open its project: ``(project, coder id of this login)`` or None."""
+    dialog = ConnectDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.project is None:
+        return None
+    return dialog.project, dialog.coder_id
+
+
+# -- offline copies ----------------------------------------------------------------------------
+
+
+def _server_only(workspace: Workspace, what: str) -> bool:
+    if workspace.project.path is not None:
+        workspace.failed.emit(f"{what} works on a project opened from a team server")
+        return False
+    return True
+
+
+def _ask_new_copy(parent: QWidget | None) -> str | None:
+    name, _ = QFileDialog.getSaveFileName(
+        parent,
+        "Take offline copy",
+        str(Path.home() / "offline-copy.sqlite"),
+        COPY_FILTER,
+        options=QFileDialog.Option.DontConfirmOverwrite,  # the service refuses existing files
+    )
+    return name or None
+
+
+def _ask_copy(parent: QWidget | None) -> str | None:
+    name, _ = QFileDialog.getOpenFileName(
+        parent, "Sync offline copy", str(Path.home()), COPY_FILTER
+    )
+    return name or None
+
+
+def take_offline_copy_dialog(
+    workspace: Workspace, parent: QWidget | None = None, *, ask_path: AskPath | None = None
+) -> Path | None:
+    """Choose a new file and write the current coder's offline copy there; its path, or None.
+
+    Errors (an existing file, a lost connection) go to ``workspace.failed``.
+    """
+    if not _server_only(workspace, "Take offline copy"):
+        return None
+    chosen = (ask_path or _ask_new_copy)(parent)
+    if not chosen:
+        return None
+    from annotator.services.team import take_offline_copy
+
+    project, coder = workspace.project, workspace.coder_id
+
+    def job(_progress: Progress) -> Path:
+        return take_offline_copy(project, coder, chosen)
+
+    try:
+        return run_with_progress(parent, "Writing the offline copy…", job)
+    except AnnotatorError as exc:
+        workspace.failed.emit(str(exc))
+        return None
+
+
+def _preview(plan: MergePlan, parent: QWidget | None) -> bool:
+    from annotator.gui.merge_preview import MergePreviewDialog
+
+    dialog = MergePreviewDialog(plan, parent)
+    dialog.setWindowTitle(f"Sync {Path(plan.sources[0]).name}" if plan.sources else "Sync")
+    dialog.apply_button.setText("&Apply sync")
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def sync_dialog(
+    workspace: Workspace,
+    parent: QWidget | None = None,
+    *,
+    ask_path: AskPath | None = None,
+    preview: Preview | None = None,
+) -> Edit | None:
+    """Choose an offline copy, preview the merge (counts, conflicts), then apply it undoably.
+
+    The write is ``services.team.sync_offline_copy`` through ``workspace._do``: one server
+    transaction, retried after a deadlock, on the undo stack. Returns the edit, or None.
+    """
+    if not _server_only(workspace, "Sync"):
+        return None
+    chosen = (ask_path or _ask_copy)(parent)
+    if not chosen:
+        return None
+    from annotator.services.team import plan_offline_sync, sync_offline_copy
+
+    project = workspace.project
+    try:
+        plan = run_with_progress(
+            parent, "Comparing the offline copy…", lambda _p: plan_offline_sync(project, chosen)
+        )
+    except AnnotatorError as exc:
+        workspace.failed.emit(str(exc))
+        return None
+    if plan is None or not (preview or _preview)(plan, parent):
+        return None
+    return workspace._do(lambda: sync_offline_copy(project, chosen).edit)
