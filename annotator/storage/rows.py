@@ -71,6 +71,8 @@ class Recorder:
         changes = list(changes)
         # Clauses this replay removes (undoing a split or an import): their annotations go too.
         vanishing = {c.key[0] for c in changes if c.table == "clause" and c.after is None}
+        # Coders this replay removes (undoing a merge that brought them): their rows go too.
+        leaving = {c.key[0] for c in changes if c.table == "coder" and c.after is None}
         for change in changes:
             image = dict(change.after) if change.after is not None else None
             if image is None and "deleted" in table(change.table).c:
@@ -78,7 +80,7 @@ class Recorder:
                 current = read_row(self.conn, change.table, change.key)
                 if current is None:
                     continue
-                if not vanishing & _clause_refs(current):
+                if not vanishing & _clause_refs(current) and current.get("coder_id") not in leaving:
                     image = {**current, "deleted": True}
             if image is not None and "updated" in image:
                 image["updated"] = stamp

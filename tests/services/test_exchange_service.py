@@ -140,3 +140,16 @@ def test_clause_memos_of_two_coders_merge_without_conflict(tmp_path: Path) -> No
     assert notes[coder_b]["flagged"] is True
     a.close()
     b.close()
+
+
+def test_undo_of_a_merge_that_brought_a_new_coder_into_known_plans(tmp_path: Path) -> None:
+    a, coder = _coded_project(tmp_path / "a.sqlite", "Olena", ["economic"] * 2)
+    write_exchange_file(a, tmp_path / "a.json", coder)
+    a.close()
+    with Project.open(tmp_path / "team.sqlite", seed_samples=True) as team:
+        before = export_exchange_dict(team)
+        edit = apply_merge(team, plan_merge(team, [tmp_path / "a.json"]))
+        team.undo(edit)
+        assert export_exchange_dict(team) == before
+        team.redo(edit)
+        assert [c.name for c in team.coders()] == ["Olena"]

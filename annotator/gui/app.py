@@ -1,0 +1,118 @@
+"""Start the GUI: show the window first, then open the project (SQLAlchemy loads meanwhile)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from importlib import resources
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon, QWindow
+from PySide6.QtWidgets import QApplication
+
+from annotator.gui.main_window import MainWindow
+
+APP_NAME = "Plan Annotator"
+ORG_NAME = "plan-annotator"
+DESKTOP_ID = "io.github.plan_annotator.PlanAnnotator"  # the .desktop file's name, for Wayland
+SMOKE_ENV = "ANNOTATOR_SMOKE_TEST"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="annotator", description="Open the Plan Annotator window."
+    )
+    parser.add_argument(
+        "--project", metavar="PATH", help="project file (default: your data folder)"
+    )
+    parser.add_argument("--coder", metavar="NAME", help="code as NAME (created if new)")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="quit (exit 0) as soon as the project is shown: for packaging checks",
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="plan files to import; annotation files (.json) and .qdpx to merge",
+    )
+    args, qt_args = parser.parse_known_args(argv)
+    args.qt_args = qt_args  # e.g. -style Fusion, -platform offscreen: Qt's own options
+    args.smoke_test = args.smoke_test or os.environ.get(SMOKE_ENV, "") not in ("", "0")
+    return args
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    folder = resources.files("annotator.resources").joinpath("icons")
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        entry = folder.joinpath(f"plan-annotator-{size}.png")
+        if entry.is_file():
+            with resources.as_file(entry) as real:
+                icon.addFile(str(real))
+    return icon
+
+
+def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = None) -> int:
+    """Run the application; returns its exit code.
+
+    ``on_shown`` is called once the project is open (benchmarks and smoke tests use it).
+    """
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication(
+        [sys.argv[0] if sys.argv else "annotator", *args.qt_args]
+    )
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(app_icon())
+    window = MainWindow()
+    started = False
+    smoke_code = 0
+
+    def start() -> None:
+        nonlocal started, smoke_code
+        if started:
+            return
+        started = True
+        opened = window.open_project(args.project, args.files, args.coder)
+        if on_shown is not None:
+            on_shown(window)
+        if args.smoke_test:
+            smoke_code = 0 if opened and window.isVisible() else 1
+            print(f"smoke test: {'ok' if smoke_code == 0 else 'failed'}", flush=True)
+            QTimer.singleShot(0, app.quit)
+
+    # Open the project (SQLAlchemy, migrations) only once the window is on screen: a zero timer
+    # alone fires before the first paint. The fallback covers platforms that never expose.
+    first_paint = _WhenExposed(start)
+    window.winId()  # create the native window so its expose events can be watched
+    handle = window.windowHandle()
+    if handle is not None:
+        handle.installEventFilter(first_paint)
+    window.show()
+    QTimer.singleShot(1500, start)
+    code = app.exec()
+    window.shutdown()  # quit without a close event (session end, app.quit()) still closes it
+    return smoke_code if args.smoke_test else int(code)
+
+
+class _WhenExposed(QObject):
+    """Calls ``action`` (after the pending paint) the first time the window is exposed."""
+
+    def __init__(self, action: Callable[[], None]):
+        super().__init__()
+        self.action = action
+        self.done = False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        exposed = isinstance(obj, QWindow) and obj.isExposed()
+        if not self.done and event.type() == QEvent.Type.Expose and exposed:
+            self.done = True
+            QTimer.singleShot(0, self.action)
+        return False

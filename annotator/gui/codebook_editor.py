@@ -1,0 +1,470 @@
+"""The codebook editor: add, rename, recolour, describe, nest, reorder, key and retire categories.
+
+Every change is one service call through :meth:`Workspace._do`, so it lands on the window's undo
+stack; the tree is rebuilt from the project whenever the workspace announces an edit, which makes
+undo and redo (here or in the main window) show up at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.codebook import SHORTCUTS, Category
+from annotator.core.errors import AnnotatorError
+from annotator.gui.codebook_panel import swatch
+from annotator.gui.colors import category_color
+from annotator.gui.workspace import Workspace
+from annotator.services import codebook as service
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+FILE_FILTER = "Codebooks (*.json *.qdc);;JSON codebook (*.json);;REFI-QDA codebook (*.qdc)"
+
+#: ``(parent, title, label, text) -> str | None``: asks for a category name.
+AskText = Callable[[QWidget, str, str, str], "str | None"]
+#: ``(parent, title) -> path | None``: asks for a file to read or write.
+AskPath = Callable[[QWidget, str], "str | None"]
+
+
+def _ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
+    value, ok = QInputDialog.getText(parent, title, label, text=text)
+    return value if ok else None
+
+
+def _ask_open(parent: QWidget, title: str) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", FILE_FILTER)
+    return path or None
+
+
+def _ask_save(parent: QWidget, title: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, "codebook.json", FILE_FILTER)
+    return path or None
+
+
+class DescriptionEdit(QPlainTextEdit):
+    """A coding-rule box that commits on focus-out and on Enter (Shift+Enter for a new line)."""
+
+    committed = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.committed.emit(self.toPlainText())
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.committed.emit(self.toPlainText())
+        super().focusOutEvent(event)
+
+
+class CodebookEditor(QDialog):
+    """Edit the project's codebook; every change is undoable with Ctrl+Z."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.ask_text: AskText = _ask_text
+        self.ask_open_path: AskPath = _ask_open
+        self.ask_save_path: AskPath = _ask_save
+        self._all: list[Category] = []
+        self._filling = False  # widgets being set from the model: their signals are not edits
+        self.setWindowTitle("Codebook")
+        self.setObjectName("codebookEditor")
+        self.resize(760, 480)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Category", "Key"])
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setUniformRowHeights(True)
+        self.tree.currentItemChanged.connect(lambda *_: self._show_current())
+        self.show_retired = QCheckBox("Show &retired categories")
+        self.show_retired.toggled.connect(lambda _on: self.refresh())
+
+        self.description = DescriptionEdit()
+        self.description.setPlaceholderText("Coding rule: when does this category apply?")
+        self.description.setTabChangesFocus(True)
+        self.description.committed.connect(self._set_description)
+        self.parent_combo = QComboBox()
+        self.parent_combo.activated.connect(self._set_parent)
+        self.shortcut_combo = QComboBox()
+        self.shortcut_combo.addItem("none", None)
+        for digit in SHORTCUTS:
+            self.shortcut_combo.addItem(digit, digit)
+        self.shortcut_combo.activated.connect(self._set_shortcut)
+
+        self.buttons: dict[str, QPushButton] = {}
+        left = QVBoxLayout()
+        left.addWidget(self.tree, 1)
+        left.addWidget(self.show_retired)
+        row = QHBoxLayout()
+        for name, text, keys, slot in (
+            ("add", "&Add…", "Ctrl+N", self.add),
+            ("rename", "Re&name…", "F2", self.rename),
+            ("up", "Move &up", "Ctrl+Up", lambda: self.move_selected(-1)),
+            ("down", "Move &down", "Ctrl+Down", lambda: self.move_selected(1)),
+        ):
+            row.addWidget(self._button(name, text, keys, slot))
+        left.addLayout(row)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        form.addRow(self.heading)
+        form.addRow("&Coding rule:", self.description)
+        form.addRow("&Parent:", self.parent_combo)
+        form.addRow("&Key:", self.shortcut_combo)
+        colour = self._button("color", "C&olour…", "Ctrl+K", self.recolour)
+        retire = self._button("retire", "Re&tire", "Ctrl+Delete", self.toggle_retired)
+        pair = QHBoxLayout()
+        pair.addWidget(colour)
+        pair.addWidget(retire)
+        pair.addStretch(1)
+        form.addRow(pair)
+        self.status = QLabel()
+        self.status.setObjectName("codebookStatus")
+        self.status.setWordWrap(True)
+
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addStretch(1)
+        right.addWidget(self.status)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        footer = QHBoxLayout()
+        footer.addWidget(self._button("import", "&Import…", "Ctrl+I", self.import_file))
+        footer.addWidget(self._button("export", "&Export…", "Ctrl+E", self.export_file))
+        footer.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        for button in close.buttons():  # Enter in the tree must not close the editor; Esc does
+            button.setAutoDefault(False)
+        footer.addWidget(close)
+        outer = QVBoxLayout(self)
+        outer.addLayout(body, 1)
+        outer.addLayout(footer)
+
+        # A modal dialog does not see the main window's Undo action: give it its own keys.
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, workspace.undo_stack.undo)
+        QShortcut(QKeySequence("Ctrl+Shift+Z"), self, workspace.undo_stack.redo)
+        workspace.changed.connect(self._edited)
+        workspace.failed.connect(self._failed)
+        self.refresh()
+        self.tree.setFocus()
+
+    def _button(self, name: str, text: str, keys: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(f"{name}Button")
+        button.setAutoDefault(False)  # Enter in the coding rule must not press a button
+        button.clicked.connect(lambda _=False: slot())
+        shortcut = QShortcut(QKeySequence(keys), self, slot)
+        button.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shortcut.key().toString()})")
+        self.buttons[name] = button
+        return button
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def current_key(self) -> str | None:
+        """The key of the selected category, if any."""
+        item = self.tree.currentItem()
+        return item.data(0, KEY_ROLE) if item is not None else None
+
+    def select(self, key: str) -> None:
+        """Make the category ``key`` current (if it is shown)."""
+        item = self.item(key)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+
+    def item(self, key: str) -> QTreeWidgetItem | None:
+        """The tree item of ``key``, if shown."""
+        for item in self._items():
+            if item.data(0, KEY_ROLE) == key:
+                return item
+        return None
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        out: list[QTreeWidgetItem] = []
+        stack = [self.tree.invisibleRootItem()]
+        while stack:  # depth first, in display order
+            item = stack.pop(0)
+            children = (item.child(i) for i in range(item.childCount()))
+            stack[0:0] = [c for c in children if c is not None]
+            if item is not self.tree.invisibleRootItem():
+                out.append(item)
+        return out
+
+    def _visible(self) -> list[Category]:
+        return [c for c in self._all if self.show_retired.isChecked() or not c.retired]
+
+    def refresh(self) -> None:
+        """Rebuild the tree from the project, keeping the selection."""
+        keep = self.current_key()
+        self._all = self.workspace.project.categories(include_retired=True)
+        shown = self._visible()
+        shown_keys = {c.key for c in shown}
+        self.tree.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        pending = list(shown)  # parents first: positions do not guarantee it
+        while pending:
+            rest = []
+            for cat in pending:
+                parent = cat.parent if cat.parent in shown_keys else None
+                if parent is not None and parent not in items:
+                    rest.append(cat)
+                    continue
+                item = QTreeWidgetItem([cat.name, cat.shortcut or ""])
+                self._decorate(item, cat)
+                items[cat.key] = item
+                if parent is None:
+                    self.tree.addTopLevelItem(item)
+                else:
+                    items[parent].addChild(item)
+            if len(rest) == len(pending):  # a cycle cannot be stored, but never loop forever
+                for cat in rest:
+                    item = QTreeWidgetItem([cat.name, cat.shortcut or ""])
+                    self._decorate(item, cat)
+                    items[cat.key] = item
+                    self.tree.addTopLevelItem(item)
+                break
+            pending = rest
+        self.tree.expandAll()
+        if keep is not None and keep in items:
+            self.tree.setCurrentItem(items[keep])
+        elif items:
+            self.tree.setCurrentItem(next(iter(items.values())))
+        self._show_current()
+
+    def _decorate(self, item: QTreeWidgetItem, cat: Category) -> None:
+        item.setData(0, KEY_ROLE, cat.key)
+        item.setIcon(0, swatch(category_color(cat.color)))
+        rule = cat.description.strip() or "No coding rule yet."
+        tip = f"<b>{_escape(cat.name)}</b> ({cat.key})<br>{_escape(rule)}"
+        for column in (0, 1):
+            item.setToolTip(column, tip)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
+        if cat.retired:
+            grey = self.palette().color(
+                self.palette().ColorGroup.Disabled, self.palette().ColorRole.Text
+            )
+            font = item.font(0)
+            font.setItalic(True)
+            for column in (0, 1):
+                item.setForeground(column, grey)
+                item.setFont(column, font)
+            item.setText(0, f"{cat.name} (retired)")
+
+    def _category(self, key: str | None) -> Category | None:
+        return next((c for c in self._all if c.key == key), None)
+
+    def _show_current(self) -> None:
+        cat = self._category(self.current_key())
+        self._filling = True
+        try:
+            for name in ("rename", "up", "down", "color", "retire"):
+                self.buttons[name].setEnabled(cat is not None)
+            for widget in (self.description, self.parent_combo, self.shortcut_combo):
+                widget.setEnabled(cat is not None)
+            self.parent_combo.clear()
+            if cat is None:
+                self.heading.setText("No category selected")
+                self.description.setPlainText("")
+                return
+            self.heading.setText(
+                f"{cat.name}  ·  {cat.key}" + ("  ·  retired" if cat.retired else "")
+            )
+            if self.description.toPlainText() != cat.description:
+                self.description.setPlainText(cat.description)
+            self.parent_combo.addItem("(top level)", None)
+            blocked = self._descendants(cat.key)
+            for other in self._all:
+                if other.key not in blocked:
+                    self.parent_combo.addItem(
+                        swatch(category_color(other.color)), other.name, other.key
+                    )
+            self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(cat.parent)))
+            self.shortcut_combo.setCurrentIndex(max(0, self.shortcut_combo.findData(cat.shortcut)))
+            self.buttons["retire"].setText("Res&tore" if cat.retired else "Re&tire")
+        finally:
+            self._filling = False
+
+    def _descendants(self, key: str) -> set[str]:
+        """``key`` and every category nested under it (they cannot become its parent)."""
+        out = {key}
+        grew = True
+        while grew:
+            grew = False
+            for c in self._all:
+                if c.parent in out and c.key not in out:
+                    out.add(c.key)
+                    grew = True
+        return out
+
+    def _edited(self, _edit: object) -> None:
+        self.workspace.reload_codebook()
+        self.refresh()
+
+    def _failed(self, message: str) -> None:
+        if self.isVisible():
+            self.status.setText(f"<span style='color:#b00020'>{_escape(message)}</span>")
+
+    # -- edits -----------------------------------------------------------------------------------
+
+    def _change(self, key: str | None, **changes: object) -> None:
+        if key is None:
+            return
+        self.status.clear()
+        self.workspace._do(lambda: service.update_category(self.workspace.project, key, **changes))
+
+    def add(self) -> str | None:
+        """Ask for a name and add a category (nested under none); returns its key."""
+        name = self.ask_text(self, "New category", "Name:", "")
+        if not name or not name.strip():
+            return None
+        added: list[str] = []
+
+        def action():  # type: ignore[no-untyped-def]
+            edit, key = service.add_category(self.workspace.project, name)
+            added.append(key)
+            return edit
+
+        self.status.clear()
+        self.workspace._do(action)
+        if added:
+            self.select(added[0])
+            return added[0]
+        return None
+
+    def rename(self) -> None:
+        """Ask for a new name of the selected category."""
+        cat = self._category(self.current_key())
+        if cat is None:
+            return
+        name = self.ask_text(self, "Rename category", f"New name for {cat.name}:", cat.name)
+        if name is not None and name.strip() and name.strip() != cat.name:
+            self._change(cat.key, name=name.strip())
+
+    def recolour(self) -> None:
+        """Pick a new colour for the selected category."""
+        cat = self._category(self.current_key())
+        if cat is None:
+            return
+        color = QColorDialog.getColor(category_color(cat.color), self, f"Colour of {cat.name}")
+        if color.isValid():
+            self._change(cat.key, color=QColor(color).name())
+
+    def _set_description(self, text: str) -> None:
+        cat = self._category(self.current_key())
+        if self._filling or cat is None or text == cat.description:
+            return
+        self._change(cat.key, description=text)
+
+    def _set_parent(self, index: int) -> None:
+        if not self._filling:
+            self._change(self.current_key(), parent=self.parent_combo.itemData(index))
+
+    def _set_shortcut(self, index: int) -> None:
+        if not self._filling:
+            self._change(self.current_key(), shortcut=self.shortcut_combo.itemData(index))
+
+    def move_selected(self, step: int) -> None:
+        """Move the selected category above (-1) or below (+1) its neighbouring sibling."""
+        cat = self._category(self.current_key())
+        if cat is None:
+            return
+        siblings = [c.key for c in self._visible() if c.parent == cat.parent]
+        at = siblings.index(cat.key)
+        if not 0 <= at + step < len(siblings):
+            return
+        flat = [c.key for c in self._all]  # positions are over all categories, retired included
+        delta = flat.index(siblings[at + step]) - flat.index(cat.key)
+        self.status.clear()
+        self.workspace._do(lambda: service.move_category(self.workspace.project, cat.key, delta))
+
+    def toggle_retired(self) -> None:
+        """Retire the selected category, or restore it if it is retired."""
+        cat = self._category(self.current_key())
+        if cat is not None:
+            if not cat.retired and not self.show_retired.isChecked():
+                self._select_neighbour(cat.key)
+            self._change(cat.key, retired=not cat.retired)
+
+    def _select_neighbour(self, key: str) -> None:
+        """Keep the cursor near a category about to disappear from view."""
+        items = self._items()
+        keys = [i.data(0, KEY_ROLE) for i in items]
+        at = keys.index(key)
+        others = [i for i in items if not self._descendants(key) & {i.data(0, KEY_ROLE)}]
+        below = [i for i in items[at + 1 :] if i in others]
+        above = [i for i in items[:at] if i in others]
+        target = below[0] if below else (above[-1] if above else None)
+        if target is not None:
+            self.tree.setCurrentItem(target)
+
+    def import_file(self) -> None:
+        """Merge a .json or .qdc codebook into the project's (one undoable edit)."""
+        path = self.ask_open_path(self, "Import codebook")
+        if not path:
+            return
+        self.status.clear()
+        edit = self.workspace._do(lambda: service.import_codebook(self.workspace.project, path))
+        if edit is not None:
+            n = sum(1 for c in edit.changes if c.table == "category")
+            self.status.setText(f"Imported {Path(path).name}: {n} categories added or changed.")
+
+    def export_file(self) -> None:
+        """Write the codebook as .json or .qdc (by the chosen file's suffix)."""
+        path = self.ask_save_path(self, "Export codebook")
+        if not path:
+            return
+        try:
+            n = service.export_codebook(self.workspace.project, path)
+        except AnnotatorError as exc:
+            self._failed(str(exc))
+            return
+        self.status.setText(f"Wrote {n} categories to {Path(path).name}.")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def open_codebook_editor(workspace: Workspace, parent: QWidget | None = None) -> int:
+    """Show the codebook editor modally; returns the dialog's result code."""
+    dialog = CodebookEditor(workspace, parent)
+    try:
+        return dialog.exec()
+    finally:
+        workspace.changed.disconnect(dialog._edited)
+        workspace.failed.disconnect(dialog._failed)
+        dialog.deleteLater()

@@ -1,0 +1,330 @@
+"""Which plan says what: the categories × plans table and a grouped bar chart, saved as PNG or SVG.
+
+The chart is painted with QPainter (no QtCharts: PySide6-Essentials only), through one ``paint``
+function shared by the screen, the PNG (a QImage) and the SVG (QSvgGenerator).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPaintEvent, QPen
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.compare import Comparison, compare_plans
+from annotator.core.errors import AnnotatorError
+
+if TYPE_CHECKING:
+    from annotator.gui.workspace import Workspace
+
+#: Okabe & Ito's colour-blind-safe palette, one colour per plan.
+PLAN_COLORS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+)
+COUNT_ROLE = Qt.ItemDataRole.UserRole
+SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class GroupedBarChart(QWidget):
+    """Bars grouped by category, one bar per plan, with a legend; values are shares or counts."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.groups: list[str] = []
+        self.series: list[str] = []
+        self.values: list[list[float]] = []  # [group][series]
+        self.percent = True
+        self.setMinimumSize(420, 260)
+
+    def set_data(
+        self, groups: list[str], series: list[str], values: list[list[float]], *, percent: bool
+    ) -> None:
+        """Replace the chart's data and repaint."""
+        self.groups, self.series, self.values, self.percent = groups, series, values, percent
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(720, 360)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().base())
+        self.paint(painter, QRectF(self.rect()), self.palette().text().color())
+        painter.end()
+
+    def paint(self, painter: QPainter, area: QRectF, ink: QColor) -> None:
+        """Draw the chart into ``area`` (screen, image or SVG alike)."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetricsF(painter.font())
+        line = fm.height()
+        if not self.groups or not self.series:
+            painter.setPen(ink)
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "Nothing to compare yet.")
+            return
+        top = max(max(v) for v in self.values) if self.values else 0.0
+        top = top if top > 0 else 1.0
+        legend_h = line + 8
+        left = area.left() + fm.horizontalAdvance(self._tick(top)) + 12
+        plot = QRectF(left, area.top() + legend_h + 6, area.right() - left - 10, 0)
+        plot.setBottom(area.bottom() - 2 * line - 8)
+        # Axis and gridlines at quarters of the top value.
+        grid = QColor(ink)
+        grid.setAlpha(50)
+        for q in range(5):
+            value = top * q / 4
+            y = plot.bottom() - plot.height() * q / 4
+            painter.setPen(QPen(grid, 1))
+            painter.drawLine(QLineF(plot.left(), y, plot.right(), y))
+            painter.setPen(ink)
+            label = QRectF(area.left(), y - line / 2, plot.left() - area.left() - 6, line)
+            painter.drawText(
+                label,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                self._tick(value),
+            )
+        slot = plot.width() / len(self.groups)
+        bar = slot * 0.8 / len(self.series)
+        for g, name in enumerate(self.groups):
+            x0 = plot.left() + g * slot + slot * 0.1
+            for s, value in enumerate(self.values[g]):
+                h = plot.height() * value / top
+                painter.fillRect(
+                    QRectF(x0 + s * bar, plot.bottom() - h, bar * 0.92, h),
+                    QColor(PLAN_COLORS[s % len(PLAN_COLORS)]),
+                )
+            painter.setPen(ink)
+            text = fm.elidedText(name, Qt.TextElideMode.ElideRight, slot - 4)
+            painter.drawText(
+                QRectF(plot.left() + g * slot, plot.bottom() + 4, slot, 2 * line),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                text,
+            )
+        painter.setPen(QPen(ink, 1))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        # Legend along the top.
+        x = plot.left()
+        for s, name in enumerate(self.series):
+            painter.fillRect(
+                QRectF(x, area.top() + 4, line * 0.8, line * 0.8),
+                QColor(PLAN_COLORS[s % len(PLAN_COLORS)]),
+            )
+            painter.setPen(ink)
+            width = min(fm.horizontalAdvance(name), 220.0)
+            painter.drawText(
+                QRectF(x + line, area.top() + 2, width + 2, line),
+                Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(name, Qt.TextElideMode.ElideRight, 220),
+            )
+            x += line + width + 16
+
+    def _tick(self, value: float) -> str:
+        return f"{value * 100:.0f}%" if self.percent else f"{value:g}"
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def save_png(self, path: str | Path, size: QSize | None = None) -> bool:
+        """Render the chart on white into a PNG image file."""
+        size = size or QSize(max(self.width(), 720), max(self.height(), 360))
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        self.paint(painter, QRectF(0, 0, size.width(), size.height()), QColor("black"))
+        painter.end()
+        return image.save(str(path), "PNG")  # type: ignore[call-overload]  # stubs want bytes
+
+    def save_svg(self, path: str | Path, size: QSize | None = None) -> None:
+        """Write the chart as an SVG file (vector, for papers)."""
+        size = size or QSize(max(self.width(), 720), max(self.height(), 360))
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setTitle("Categories by plan")
+        painter = QPainter(generator)
+        self.paint(painter, QRectF(0, 0, size.width(), size.height()), QColor("black"))
+        painter.end()
+
+
+class CompareView(QDialog):
+    """Categories × plans: how many clauses of each plan carry each category.
+
+    ``CompareView(workspace, parent).open_view()``.
+    """
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.comparison: Comparison | None = None
+        self.setWindowTitle("Compare plans")
+        self.resize(980, 680)
+        layout = QVBoxLayout(self)
+        options = QHBoxLayout()
+        options.addWidget(QLabel("A clause counts when:"))
+        self.rule_combo = QComboBox()
+        self.rule_combo.addItem("any coder applied the category", "any")
+        self.rule_combo.addItem("most coders who reviewed it did", "majority")
+        self.rule_combo.addItem("the consensus applied it", "consensus")
+        options.addWidget(self.rule_combo)
+        options.addWidget(QLabel("Chart:"))
+        self.measure_combo = QComboBox()
+        self.measure_combo.addItem("share of the plan's clauses", "share")
+        self.measure_combo.addItem("number of clauses", "count")
+        options.addWidget(self.measure_combo)
+        options.addStretch(1)
+        layout.addLayout(options)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.table = QTableWidget(0, 0)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        split.addWidget(self.table)
+        self.chart = GroupedBarChart()
+        split.addWidget(self.chart)
+        split.setSizes([260, 380])
+        layout.addWidget(split, 1)
+
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("Save chart as PNG…", self._ask_png),
+            ("Save chart as SVG…", self._ask_svg),
+            ("Export table as CSV…", self._ask_csv),
+        ):
+            button = QPushButton(text)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+
+        self.rule_combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.measure_combo.currentIndexChanged.connect(lambda _: self._fill_chart())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the project and recompute the comparison."""
+        from annotator.services.exchange import export_exchange_dict
+
+        rule = self.rule_combo.currentData()
+        try:
+            exchange = export_exchange_dict(self.workspace.project)
+            if rule == "consensus":
+                self.comparison = compare_plans(
+                    exchange, consensus=True, rule="coder", source="project"
+                )
+            else:
+                self.comparison = compare_plans(exchange, rule=rule, source="project")
+        except AnnotatorError as exc:
+            self.comparison = None
+            self.message.setText(f"Cannot compare: {exc}")
+            self.message.show()
+            self.table.setRowCount(0)
+            self.chart.set_data([], [], [], percent=True)
+            return
+        self.message.hide()
+        self._fill_table()
+        self._fill_chart()
+
+    def _fill_table(self) -> None:
+        c = self.comparison
+        assert c is not None
+        self.table.setRowCount(len(c.categories))
+        self.table.setColumnCount(len(c.plans))
+        self.table.setHorizontalHeaderLabels(
+            [f"{p['title'] or p['key'][:12]}\n{p['clauses']} clauses" for p in c.plans]
+        )
+        self.table.setVerticalHeaderLabels([name for _, name in c.categories])
+        for row, (key, _) in enumerate(c.categories):
+            for col, plan in enumerate(c.plans):
+                count, share = c.counts[(key, plan["key"])], c.share(key, plan["key"])
+                text = f"{count}" + (f"  ({share * 100:.0f}%)" if share is not None else "")
+                item = QTableWidgetItem(text)
+                item.setData(COUNT_ROLE, count)
+                item.setData(SHARE_ROLE, share)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def _fill_chart(self) -> None:
+        c = self.comparison
+        if c is None:
+            return
+        percent = self.measure_combo.currentData() == "share"
+        values = [
+            [
+                (c.share(key, p["key"]) or 0.0) if percent else float(c.counts[(key, p["key"])])
+                for p in c.plans
+            ]
+            for key, _ in c.categories
+        ]
+        self.chart.set_data(
+            [name for _, name in c.categories],
+            [p["title"] or p["key"][:12] for p in c.plans],
+            values,
+            percent=percent,
+        )
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def _ask(self, title: str, name: str, pattern: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, name, pattern)
+        return path
+
+    def _ask_png(self) -> None:
+        path = self._ask("Save chart as PNG", "plans.png", "PNG image (*.png)")
+        if path and not self.chart.save_png(path):
+            QMessageBox.warning(self, "Cannot save", f"{path}: the image could not be written")
+
+    def _ask_svg(self) -> None:
+        path = self._ask("Save chart as SVG", "plans.svg", "SVG image (*.svg)")
+        if path:
+            self.chart.save_svg(path)
+
+    def _ask_csv(self) -> None:
+        if self.comparison is None:
+            return
+        path = self._ask("Export comparison as CSV", "plans.csv", "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                self.comparison.write_csv(out)
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+
+    def open_view(self) -> None:
+        """Show the window (non-modal)."""
+        self.show()
+        self.raise_()
+        self.activateWindow()

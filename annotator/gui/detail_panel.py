@@ -1,0 +1,312 @@
+"""The current clause in full: its text (select a span there to tag it), spans highlighted, tags.
+
+Qt counts UTF-16 units; the project counts code points (Contract 1). This module is where the
+clause's :class:`OffsetMap` converts between the two.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QKeyEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.codebook import Category
+from annotator.core.text import OffsetMap
+from annotator.gui.colors import category_color, span_background, text_on
+from annotator.gui.delegates import SEARCH_HIT
+from annotator.services.types import ClauseCoding, ClauseInfo
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Paints span tags (UTF-16 ranges of the whole clause text) in their category colours."""
+
+    def __init__(self, document: QTextDocument):
+        super().__init__(document)
+        self.ranges: list[tuple[int, int, QTextCharFormat]] = []
+        self.search: re.Pattern[str] | None = None
+        self.hit_format = QTextCharFormat()
+        self.hit_format.setBackground(QColor(SEARCH_HIT))
+        self.hit_format.setForeground(QColor("#000000"))
+
+    def set_ranges(self, ranges: list[tuple[int, int, QTextCharFormat]]) -> None:
+        self.ranges = ranges
+        self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:
+        block = self.currentBlock()
+        first, length = block.position(), block.length()
+        for start, end, fmt in self.ranges:
+            lo, hi = max(start, first), min(end, first + length)
+            if lo < hi:
+                self.setFormat(lo - first, hi - lo, fmt)
+        if self.search is not None:
+            # The block's text is UTF-16 in Qt but a Python str here: positions line up with
+            # setFormat only without non-BMP characters, so count them in.
+            for match in self.search.finditer(text):
+                if match.end() > match.start():
+                    start = _utf16(text, match.start())
+                    self.setFormat(start, _utf16(text, match.end()) - start, self.hit_format)
+
+
+def _utf16(text: str, offset: int) -> int:
+    return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
+
+
+class MemoEdit(QPlainTextEdit):
+    """A memo: saved (``committed``) when focus leaves it or on Ctrl+Enter, not per keystroke."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("memoEdit")
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText("Memo: why this coding, what is unclear…  (Ctrl+Enter saves)")
+        self.saved = ""
+
+    def load(self, text: str) -> None:
+        self.saved = text
+        if self.toPlainText() != text:
+            self.setPlainText(text)
+
+    def commit(self) -> None:
+        text = self.toPlainText()
+        if text != self.saved:
+            self.saved = text
+            self.committed.emit(text)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.commit()
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.commit()
+            return
+        if event.key() == Qt.Key.Key_Escape:  # drop the unsaved change
+            self.setPlainText(self.saved)
+            return
+        super().keyPressEvent(event)
+
+
+def chip_html(cat: Category) -> str:
+    color = category_color(cat.color)
+    fg = text_on(color).name()
+    return (
+        f'<span style="background:{color.name()}; color:{fg};">&nbsp;{html.escape(cat.name)}'
+        "&nbsp;</span>"
+    )
+
+
+class DetailPanel(QWidget):
+    """Shows one clause; :meth:`selected_span` reports the selection in code points."""
+
+    #: (clause id, annotation id or None for the whole clause, memo text): a memo was saved.
+    memo_committed = Signal(int, object, str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clause: ClauseInfo | None = None
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self.header = QLabel(self)
+        self.header.setObjectName("clauseHeader")
+        font = self.header.font()
+        font.setBold(True)
+        self.header.setFont(font)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("clauseText")
+        self.editor.setReadOnly(True)
+        self.editor.setUndoRedoEnabled(False)
+        self.editor.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.editor.setFrameShape(QFrame.Shape.StyledPanel)
+        self.editor.document().setDocumentMargin(8)
+        self.editor.setToolTip("Select words here, then press a category key to tag just them.")
+        self.highlighter = SpanHighlighter(self.editor.document())
+        self.tags = QLabel(self)
+        self.tags.setObjectName("clauseTags")
+        self.tags.setWordWrap(True)
+        self.tags.setTextFormat(Qt.TextFormat.RichText)
+        self.flag = QLabel("⚑ Flagged as uncertain  (F toggles)", self)
+        self.flag.setObjectName("clauseFlag")
+        self.flag.setStyleSheet("color: #e08a00; font-weight: bold;")
+        self.memo_target = QComboBox(self)
+        self.memo_target.setObjectName("memoTarget")
+        self.memo_target.setToolTip("Write the memo on the whole clause or on one span tag")
+        self.memo_edit = MemoEdit(self)
+        self.memo_edit.setMaximumHeight(120)
+        memo_label = QLabel("&Memo", self)
+        memo_label.setBuddy(self.memo_edit)
+        self.memo_label = memo_label
+        memo_row = QHBoxLayout()
+        memo_row.setSpacing(6)
+        memo_row.addWidget(memo_label)
+        memo_row.addWidget(self.memo_target, 1)
+        self._memos: list[tuple[str | None, str]] = []  # (annotation id or None, memo) per item
+        self.memo_target.currentIndexChanged.connect(self._target_chosen)
+        self.memo_edit.committed.connect(self._memo_committed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.header)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.tags)
+        layout.addWidget(self.flag)
+        layout.addLayout(memo_row)
+        layout.addWidget(self.memo_edit)
+        self.show_clause(None, "", ClauseCoding(), [])
+
+    def set_search(self, pattern: re.Pattern[str] | None) -> None:
+        self.highlighter.search = pattern
+        self.highlighter.rehighlight()
+
+    def _target_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._memos):
+            self.memo_edit.load(self._memos[index][1])
+
+    def _memo_committed(self, text: str) -> None:
+        index = self.memo_target.currentIndex()
+        if self.clause is None or not 0 <= index < len(self._memos):
+            return
+        target = self._memos[index][0]
+        self._memos[index] = (target, text)
+        self.memo_committed.emit(self.clause.id, target, text)
+
+    def commit_memo(self) -> None:
+        """Save a memo being typed (before the clause shown changes)."""
+        self.memo_edit.commit()
+
+    def _show_memos(self, coding: ClauseCoding, by_key: dict[str, Category]) -> None:
+        current = self.memo_target.currentIndex()
+        previous = self._memos[current][0] if 0 <= current < len(self._memos) else None
+        self._memos = [(None, coding.memo)]
+        labels = ["the whole clause"]
+        for span in coding.spans:
+            cat = by_key.get(span.category) or Category(span.category, span.category)
+            words = self._text[span.start - self._clause_start : span.end - self._clause_start]
+            short = words if len(words) <= 24 else words[:22] + "…"
+            self._memos.append((span.annotation_id, span.memo))
+            labels.append(f"span {cat.name}: “{short}”")
+        blocked = self.memo_target.blockSignals(True)
+        self.memo_target.clear()
+        self.memo_target.addItems(labels)
+        ids = [m[0] for m in self._memos]
+        self.memo_target.setCurrentIndex(ids.index(previous) if previous in ids else 0)
+        self.memo_target.blockSignals(blocked)
+        self.memo_target.setVisible(len(self._memos) > 1)
+        self.memo_label.setText("&Memo on" if len(self._memos) > 1 else "&Memo on this clause")
+        self.memo_edit.load(self._memos[self.memo_target.currentIndex()][1])
+
+    def show_clause(
+        self,
+        clause: ClauseInfo | None,
+        text: str,
+        coding: ClauseCoding,
+        categories: list[Category],
+        *,
+        keep_text: bool = False,
+    ) -> None:
+        """Display ``clause`` (``text`` is its own text); ``keep_text`` only refreshes coding."""
+        same = keep_text and clause is not None and self.clause == clause and self._text == text
+        self.clause = clause
+        if not same:
+            self._text = text
+            self._offsets = OffsetMap(text)
+            self.highlighter.ranges = []
+            self.editor.setPlainText(text)
+        if clause is None:
+            self.header.setText("No clause")
+            self.tags.setText("")
+            self.flag.hide()
+            self._memos = []
+            self.memo_target.clear()
+            self.memo_edit.load("")
+            self.memo_edit.setEnabled(False)
+            return
+        self.memo_edit.setEnabled(True)
+        self.header.setText(f"Clause {clause.label}  ·  {clause.kind}")
+        by_key = {c.key: c for c in categories}
+        ranges = []
+        for span in coding.spans:
+            cat = by_key.get(span.category) or Category(span.category, span.category)
+            fmt = QTextCharFormat()
+            fmt.setBackground(span_background(category_color(cat.color), 120))
+            fmt.setToolTip(cat.name)
+            start = self._offsets.to_utf16(min(len(text), max(0, span.start - clause.start)))
+            end = self._offsets.to_utf16(min(len(text), max(0, span.end - clause.start)))
+            ranges.append((start, end, fmt))
+        self.highlighter.set_ranges(ranges)
+        self.tags.setText(self._tags_html(coding, by_key))
+        self.flag.setVisible(coding.flagged)
+        if not same:
+            self.memo_target.blockSignals(True)
+            self.memo_target.clear()  # a new clause: the memo target starts at the clause
+            self.memo_target.blockSignals(False)
+        self._show_memos(coding, by_key)
+
+    def _tags_html(self, coding: ClauseCoding, by_key: dict[str, Category]) -> str:
+        if coding.review == "none" and not coding.categories:
+            return "<i>No category applies.</i>"
+        parts = [chip_html(by_key.get(k) or Category(k, k)) for k in sorted(coding.tags)]
+        spans = []
+        for span in coding.spans:
+            cat = by_key.get(span.category) or Category(span.category, span.category)
+            words = self._text[span.start - self._clause_start : span.end - self._clause_start]
+            short = words if len(words) <= 40 else words[:37] + "…"
+            spans.append(f"{chip_html(cat)} “{html.escape(short)}”")
+        if not parts and not spans:
+            return "<i>Not coded yet: press 1–9, or 0 if no category applies.</i>"
+        out = ""
+        if parts:
+            out += "Clause: " + " ".join(parts)
+        if spans:
+            out += ("<br>" if out else "") + "Spans: " + "<br>".join(spans)
+        return out
+
+    @property
+    def _clause_start(self) -> int:
+        return self.clause.start if self.clause else 0
+
+    def cursor_offset(self) -> int | None:
+        """The text cursor as an absolute code-point offset into the document (for splits)."""
+        if self.clause is None:
+            return None
+        return self.clause.start + self._offsets.from_utf16(self.editor.textCursor().position())
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as absolute code-point offsets into the document, or None."""
+        cursor = self.editor.textCursor()
+        if self.clause is None or not cursor.hasSelection():
+            return None
+        start = self._offsets.from_utf16(cursor.selectionStart())
+        end = self._offsets.from_utf16(cursor.selectionEnd())
+        if end <= start:
+            return None
+        return self.clause.start + start, self.clause.start + end
+
+    def clear_selection(self) -> None:
+        cursor = self.editor.textCursor()
+        cursor.clearSelection()
+        self.editor.setTextCursor(cursor)

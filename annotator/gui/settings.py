@@ -1,0 +1,75 @@
+"""Per-user GUI state in QSettings: the coder, last document and clause per project, the layout.
+
+Project-specific keys live under a group derived from the project's resolved path, so two
+projects never share a coder or a reading position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+def project_group(path: Path | str | None) -> str:
+    """The settings group of the project at ``path`` (stable, filesystem-safe)."""
+    resolved = str(Path(path).expanduser().resolve()) if path else "<default>"
+    return "projects/" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+class ProjectSettings:
+    """Typed access to one project's GUI settings."""
+
+    def __init__(self, path: Path | str | None):
+        self.group = project_group(path)
+        self.path = str(path) if path else ""
+
+    def _get(self, name: str) -> str | None:
+        value = QSettings().value(f"{self.group}/{name}")
+        return str(value) if value not in (None, "") else None
+
+    def _set(self, name: str, value: str | None) -> None:
+        settings = QSettings()
+        settings.setValue(f"{self.group}/path", self.path)
+        if value is None:
+            settings.remove(f"{self.group}/{name}")
+        else:
+            settings.setValue(f"{self.group}/{name}", value)
+
+    @property
+    def coder_id(self) -> str | None:
+        return self._get("coder")
+
+    @coder_id.setter
+    def coder_id(self, value: str | None) -> None:
+        self._set("coder", value)
+
+    @property
+    def document_key(self) -> str | None:
+        return self._get("document")
+
+    @document_key.setter
+    def document_key(self, value: str | None) -> None:
+        self._set("document", value)
+
+    def clause_id(self, document_key: str) -> int | None:
+        """The clause last current in ``document_key``."""
+        value = self._get(f"clause/{document_key}")
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+    def set_clause_id(self, document_key: str, clause_id: int | None) -> None:
+        self._set(f"clause/{document_key}", None if clause_id is None else str(clause_id))
+
+
+def load_bytes(key: str) -> QByteArray | None:
+    """A saved QByteArray (geometry, dock state), or None."""
+    value = QSettings().value(key)
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def save_bytes(key: str, value: QByteArray) -> None:
+    QSettings().setValue(key, value)

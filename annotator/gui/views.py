@@ -1,0 +1,96 @@
+"""The two list views, configured for speed and keyboard use."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
+
+from annotator.gui.delegates import ClauseDelegate, DocumentDelegate
+from annotator.gui.models import ClauseListModel, DocumentListModel
+
+# Above this many clauses rows get one height (FACTS.md: 100,000 rows of a QListView take 6.9 s
+# to lay out with per-row heights, 0.38 s with uniform sizes).
+UNIFORM_ABOVE = 3000
+BATCHED_ABOVE = 1000
+
+
+class ClauseListView(QListView):
+    """The open plan's clauses, one readable row each."""
+
+    def __init__(self, model: ClauseListModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("clauseList")
+        self.setModel(model)
+        self.clauses = model
+        self.clause_delegate = ClauseDelegate(self)
+        self.setItemDelegate(self.clause_delegate)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        model.modelAboutToBeReset.connect(self.clause_delegate.invalidate)
+        model.modelReset.connect(self._size_mode)
+
+    def _size_mode(self) -> None:
+        model = self.clauses
+        rows = model.rowCount()
+        huge = rows > UNIFORM_ABOVE
+        font = QFont(self.font())
+        font.setBold(True)
+        fm = QFontMetrics(font)
+        widest = max(
+            (fm.horizontalAdvance(model.clause(r).label) for r in range(min(rows, 5000))), default=0
+        )
+        self.clause_delegate.label_width = (
+            max(fm.horizontalAdvance("00.0"), min(widest, fm.horizontalAdvance("Preamble ¶99"))) + 4
+        )
+        self.clause_delegate.fixed_lines = 3 if huge else None
+        # Batches keep a long plan responsive while it is laid out, but make rows jump once.
+        batched = rows > BATCHED_ABOVE
+        self.setLayoutMode(
+            QListView.LayoutMode.Batched if batched else QListView.LayoutMode.SinglePass
+        )
+        self.setUniformItemSizes(huge)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width() and not self.uniformItemSizes():
+            # Row heights follow the width (wrapped text): lay out again now, not in a while,
+            # or rows painted at the new width sit in slots sized for the old one.
+            if self.clauses.rowCount() <= BATCHED_ABOVE:
+                self.doItemsLayout()
+            else:
+                self.scheduleDelayedItemsLayout()
+
+    def keyboardSearch(self, search: str) -> None:
+        """Letters are commands here (J, K, N), never a jump to a matching row."""
+
+    def current_row(self) -> int:
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def go_to_row(self, row: int) -> None:
+        index = self.model().index(row, 0, QModelIndex())
+        if index.isValid():
+            self.setCurrentIndex(index)
+            self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+
+class DocumentListView(QListView):
+    """The project's plans with their progress."""
+
+    def __init__(self, model: DocumentListModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("documentList")
+        self.setModel(model)
+        self.setItemDelegate(DocumentDelegate(self))
+        self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # titles elide
+        self.setMinimumWidth(180)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFrameShape(QFrame.Shape.NoFrame)

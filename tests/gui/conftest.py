@@ -1,0 +1,69 @@
+"""GUI tests run offscreen, each with its own project file and its own QSettings."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QWidget
+
+PLAN = (
+    "Framework for peace\n\n"
+    "1. The parties agree to a ceasefire along the line of contact.\n"
+    "2. A fund of 2.5 billion 🕊 supports reconstruction of the east.\n"
+    "3. Armed forces shall not exceed 600,000 personnel.\n"
+    "4. Sanctions are lifted in stages.\n"
+)
+SECOND = (
+    "Counter-proposal\n\n"
+    "1. Territory is returned along the 2014 line.\n"
+    "2. Guarantors deploy a monitoring mission.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, qapp: object) -> Iterator[Path]:
+    """Fresh QSettings (an INI file under tmp_path) for every test."""
+    folder = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QCoreApplication.setOrganizationName("plan-annotator-tests")
+    QCoreApplication.setApplicationName("Plan Annotator tests")
+    yield folder
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    return tmp_path / "project.sqlite"
+
+
+@pytest.fixture
+def plan_files(tmp_path: Path) -> tuple[Path, Path]:
+    first, second = tmp_path / "framework.txt", tmp_path / "counter.txt"
+    first.write_text(PLAN, encoding="utf-8")
+    second.write_text(SECOND, encoding="utf-8")
+    return first, second
+
+
+def name_giver(name: str = "Olena"):  # type: ignore[no-untyped-def]
+    """An ``ask_name`` that answers without a dialog, recording that it was asked."""
+    asked: list[Sequence[str]] = []
+
+    def ask(_parent: QWidget | None, known: Sequence[str]) -> str | None:
+        asked.append(list(known))
+        return name
+
+    ask.asked = asked  # type: ignore[attr-defined]
+    return ask
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``GUI_TESTS_REVERSED=1`` runs the tests backwards: a check that none leaks into another."""
+    if os.environ.get("GUI_TESTS_REVERSED") == "1":
+        items.reverse()
