@@ -53,7 +53,8 @@ def parse_xml(data: bytes, *, source: str, where: str = "") -> ET.Element:
             source=source,
             where=where or None,
         ) from None
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:
+        # LookupError: an unknown declared encoding; ValueError: bytes the parser cannot take.
         raise FormatError(
             f"not well-formed XML ({exc})", source=source, where=where or None
         ) from None

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QMessageBox,
     QProgressBar,
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement import agreement_report
+from annotator.core.agreement.confusion import Confusion, confusion_table
 from annotator.core.errors import AnnotatorError
 
 if TYPE_CHECKING:
@@ -273,6 +277,9 @@ class AgreementView(QDialog):
         self.workspace = workspace
         self.bootstrap = bootstrap
         self.report: dict[str, Any] | None = None
+        self.exchange: dict[str, Any] | None = None  # what the shown report was computed from
+        self.confusion: Confusion | None = None
+        self._pending_exchange: dict[str, Any] | None = None
         self._run = 0
         self._jobs: dict[int, _ReportJob] = {}
         self.pool = QThreadPool(self)
@@ -331,14 +338,20 @@ class AgreementView(QDialog):
         layout.addWidget(self.table, 3)
 
         pair_row = QHBoxLayout()
-        pair_row.addWidget(QLabel("Cohen's κ between coders, for category:"))
+        pair_row.addWidget(QLabel("Coder pairs, for category:"))
         self.pair_combo = QComboBox()
         self.pair_combo.currentIndexChanged.connect(self._show_pairs)
         pair_row.addWidget(self.pair_combo, 1)
         layout.addLayout(pair_row)
+        below = QHBoxLayout()
+        kappa_box = QGroupBox("Cohen's κ")
+        kappa_layout = QVBoxLayout(kappa_box)
         self.pairs = QTableWidget(0, 0)
         self.pairs.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.pairs, 2)
+        kappa_layout.addWidget(self.pairs)
+        below.addWidget(kappa_box, 2)
+        below.addWidget(self._build_confusion(), 3)
+        layout.addLayout(below, 2)
 
         buttons = QHBoxLayout()
         self.csv_button = QPushButton("Export CSV…")
@@ -352,6 +365,32 @@ class AgreementView(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
+
+    def _build_confusion(self) -> QGroupBox:
+        box = QGroupBox("Confusion")
+        lay = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.coder_a_combo, self.coder_b_combo = QComboBox(), QComboBox()
+        row.addWidget(QLabel("Coder A:"))
+        row.addWidget(self.coder_a_combo, 1)
+        row.addWidget(QLabel("Coder B:"))
+        row.addWidget(self.coder_b_combo, 1)
+        lay.addLayout(row)
+        self.confusion_grid = QTableWidget(2, 2)
+        self.confusion_grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.confusion_grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.confusion_grid.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.confusion_grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.confusion_grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lay.addWidget(self.confusion_grid)
+        self.confusion_note = QLabel()
+        self.confusion_note.setWordWrap(True)
+        lay.addWidget(self.confusion_note)
+        self.disagreement_list = QListWidget()
+        lay.addWidget(self.disagreement_list, 1)
+        return box
 
     def _load_filters(self) -> None:
         project = self.workspace.project
@@ -370,6 +409,12 @@ class AgreementView(QDialog):
             self.coder_actions.append(action)
         self._label_coders()
         self.document_combo.currentIndexChanged.connect(self.recompute)
+        coders = [c for c in project.coders() if not c.is_consensus]
+        for combo, default in ((self.coder_a_combo, 0), (self.coder_b_combo, 1)):
+            for coder in coders:
+                combo.addItem(coder.name, coder.id)
+            combo.setCurrentIndex(min(default, len(coders) - 1))
+            combo.currentIndexChanged.connect(self._show_confusion)
 
     def _label_coders(self) -> None:
         chosen = [a.text() for a in self.coder_actions if a.isChecked()]
@@ -401,6 +446,7 @@ class AgreementView(QDialog):
             "bootstrap": self.bootstrap,
             "source": "project",
         }
+        self._pending_exchange = exchange
         job = _ReportJob(self._run, exchange, options)
         job.signals.done.connect(self._finished)
         job.signals.failed.connect(self._failed)
@@ -423,6 +469,8 @@ class AgreementView(QDialog):
         self.busy.hide()
         self.report = None
         self.table.setRowCount(0)
+        self.exchange = None
+        self._show_confusion()
         self.overall.setText(f"Cannot compute agreement: {message}")
 
     def _finished(self, run: int, report: dict[str, Any]) -> None:
@@ -430,6 +478,7 @@ class AgreementView(QDialog):
         if run != self._run:
             return
         self.busy.hide()
+        self.exchange = self._pending_exchange
         self.show_report(report)
         self.finished_report.emit(report)
 
@@ -524,6 +573,61 @@ class AgreementView(QDialog):
                 )
                 self.pairs.setItem(r, c, item)
         self.pairs.resizeColumnsToContents()
+        self._show_confusion()
+
+    def _show_confusion(self) -> None:
+        """The 2×2 table of the pair-matrix category between the two chosen coders."""
+        self.confusion = None
+        self.disagreement_list.clear()
+        grid = self.confusion_grid
+        grid.clearContents()
+        key = self.pair_combo.currentData()
+        a, b = self.coder_a_combo.currentData(), self.coder_b_combo.currentData()
+        if self.exchange is None or key is None or a is None or b is None:
+            self.confusion_note.setText("")
+            return
+        if a == b:
+            self.confusion_note.setText("Choose two different coders.")
+            return
+        document = self.document_combo.currentData()
+        try:
+            conf = confusion_table(
+                self.exchange, key, a, b, documents=[document] if document else None
+            )
+        except AnnotatorError as exc:
+            self.confusion_note.setText(f"Cannot cross-tabulate: {exc}")
+            return
+        self.confusion = conf
+        name_a, name_b = self.coder_a_combo.currentText(), self.coder_b_combo.currentText()
+        grid.setVerticalHeaderLabels([f"{name_a}: present", f"{name_a}: absent"])
+        grid.setHorizontalHeaderLabels([f"{name_b}: present", f"{name_b}: absent"])
+        for r, row in enumerate(conf.matrix()):
+            for c, count in enumerate(row):
+                item = QTableWidgetItem(str(count))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setData(Qt.ItemDataRole.UserRole, count)
+                grid.setItem(r, c, item)
+        grid.setFixedHeight(
+            grid.horizontalHeader().height()
+            + grid.verticalHeader().length()
+            + 2 * grid.frameWidth()
+        )
+        self.confusion_note.setText(
+            f"{conf.units} clauses coded by both · {len(conf.disagreements)} disagree"
+            + (":" if conf.disagreements else "")
+        )
+        texts = {d["key"]: d.get("text", "") for d in self.exchange.get("documents", [])}
+        titles = {d["key"]: d.get("title") or d["key"][:8] for d in self.exchange["documents"]}
+        for d in conf.disagreements:
+            all_words = texts.get(d.document, "")[d.start : d.end].split()
+            words = " ".join(all_words[:10]) + ("…" if len(all_words) > 10 else "")
+            who = name_a if d.a_present else name_b
+            label = d.label or f"{d.start}–{d.end}"
+            prefix = "" if document else f"{titles.get(d.document, '')} "
+            entry = QListWidgetItem(f"{prefix}[{label}]  {words}  (only {who})")
+            entry.setData(Qt.ItemDataRole.UserRole, (d.document, d.start, d.end))
+            entry.setToolTip(texts.get(d.document, "")[d.start : d.end])
+            self.disagreement_list.addItem(entry)
 
     # -- exports -------------------------------------------------------------------------------
 

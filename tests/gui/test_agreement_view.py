@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.core.agreement import agreement_report
+from annotator.core.agreement.confusion import confusion_table
 from annotator.gui.agreement_view import DASH, AgreementView, alpha_svg, fmt
 from annotator.gui.workspace import Workspace
 from annotator.services.exchange import export_exchange_dict
@@ -141,3 +142,44 @@ def test_exports(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
 def test_svg_chart_has_one_bar_per_defined_alpha() -> None:
     svg = alpha_svg([("A", 0.5), ("B", None), ("C", -0.25)])
     assert svg.startswith("<svg") and svg.count("<rect") == 2
+
+
+def grid_counts(view: AgreementView) -> list[list[int]]:
+    grid = view.confusion_grid
+    return [[int(grid.item(r, c).text()) for c in range(2)] for r in range(2)]
+
+
+def test_confusion_table(qtbot: QtBot, workspace: Workspace) -> None:
+    view = opened(qtbot, workspace)
+    assert (view.coder_a_combo.currentText(), view.coder_b_combo.currentText()) == (
+        "Olena",
+        "Taras",
+    )
+    view.pair_combo.setCurrentIndex(view.pair_combo.findData("territorial"))
+    # By hand: clauses 1-4 coded by both; Taras alone has territorial on 2 and 4.
+    assert grid_counts(view) == [[0, 0], [2, 2]]
+    exchange = export_exchange_dict(workspace.project)
+    olena, taras = view.coder_a_combo.currentData(), view.coder_b_combo.currentData()
+    conf = confusion_table(exchange, "territorial", olena, taras)
+    assert grid_counts(view) == [list(row) for row in conf.matrix()]
+    grid = view.confusion_grid
+    assert grid.verticalHeaderItem(0).text() == "Olena: present"
+    assert grid.horizontalHeaderItem(1).text() == "Taras: absent"
+    assert "4 clauses coded by both" in view.confusion_note.text()
+    rows = [view.disagreement_list.item(i).text() for i in range(view.disagreement_list.count())]
+    assert len(rows) == 2
+    assert (
+        rows[0].startswith("Framework [2]  2. A fund of 2.5 billion") and "(only Taras)" in rows[0]
+    )
+    assert rows[1].startswith("Framework [4]  4. Sanctions are lifted in stages.")
+
+    # Another category updates the table: economic is on 2 for both, on 4 for Olena only.
+    view.pair_combo.setCurrentIndex(view.pair_combo.findData("economic"))
+    assert grid_counts(view) == [[1, 1], [0, 2]]
+    # Swapping the coders transposes it, headers included.
+    view.coder_a_combo.setCurrentIndex(view.coder_a_combo.findText("Taras"))
+    assert "Choose two different coders" in view.confusion_note.text()
+    view.coder_b_combo.setCurrentIndex(view.coder_b_combo.findText("Olena"))
+    assert grid_counts(view) == [[1, 0], [1, 2]]
+    assert grid.verticalHeaderItem(1).text() == "Taras: absent"
+    assert "(only Olena)" in view.disagreement_list.item(0).text()

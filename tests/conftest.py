@@ -1,0 +1,14 @@
+"""Settings shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+# CI runs the property tests on a fixed, derandomised set of examples, so that a run is
+# reproducible and a landing cannot be blocked by a case no one has seen. Locally (no CI variable)
+# every run draws new examples: that is where fuzzing finds new bugs.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
