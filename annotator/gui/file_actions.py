@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 EXCHANGE_SUFFIX = ".plan-annotations.json"
 _FORMAT = re.compile(rb'"format"\s*:\s*"plan-annotations"')
 PEEK = 65536
+PROJECT_SUFFIX = ".annotator.sqlite"
+PROJECT_FILTER = "Projects (*.annotator.sqlite *.sqlite);;All files (*)"
 
 
 def ask_open_files(parent: QWidget, title: str, filter_: str) -> list[str]:
@@ -36,6 +38,18 @@ def ask_open_files(parent: QWidget, title: str, filter_: str) -> list[str]:
 
 def ask_save_file(parent: QWidget, title: str, suggested: str, filter_: str) -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
+    return path or None
+
+
+def ask_project_to_open(parent: QWidget) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "Open project", "", PROJECT_FILTER)
+    return path or None
+
+
+def ask_new_project(parent: QWidget) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(
+        parent, "New project", f"untitled{PROJECT_SUFFIX}", PROJECT_FILTER
+    )
     return path or None
 
 
@@ -260,6 +274,33 @@ def backup_project(window: MainWindow) -> Path | None:
         return None
     window.statusBar().showMessage(f"Backed up to {target}.", 8000)
     return Path(target)
+
+
+# -- projects ----------------------------------------------------------------------------------
+
+
+def open_project_dialog(window: MainWindow) -> bool:
+    """File ▸ Open project…: pick an existing project file and switch to it."""
+    path = ask_project_to_open(window)
+    return window.switch_project(path, create=False) if path else False
+
+
+def new_project_dialog(window: MainWindow) -> bool:
+    """File ▸ New project…: name a new project file, create it empty and switch to it."""
+    name = ask_new_project(window)
+    if not name:
+        return False
+    path = Path(name)
+    if not path.name.endswith(".sqlite"):
+        path = path.with_name(path.name + PROJECT_SUFFIX)
+    if path.exists() and path.stat().st_size > 0:
+        # Never overwrite someone's coding: opening it is what they most likely want.
+        window.show_error(
+            "Cannot create the project",
+            f"{path} already exists. Use File ▸ Open project… to open it.",
+        )
+        return False
+    return window.switch_project(path, create=True)
 
 
 def open_data_folder() -> bool:

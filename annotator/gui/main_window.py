@@ -34,7 +34,13 @@ from annotator.gui.detail_panel import DetailPanel
 from annotator.gui.dialogs import ask_coder_name, show_about
 from annotator.gui.models import FILTERS, ClauseListModel, DocumentListModel, Role
 from annotator.gui.search import SearchBar
-from annotator.gui.settings import ProjectSettings, load_bytes, save_bytes
+from annotator.gui.settings import (
+    ProjectSettings,
+    forget_project,
+    load_bytes,
+    remember_project,
+    save_bytes,
+)
 from annotator.gui.views import ClauseListView, DocumentListView
 from annotator.gui.workspace import Workspace
 
@@ -217,11 +223,18 @@ class MainWindow(QMainWindow):
         self, project: Project, import_files: Sequence[str] = (), coder_name: str | None = None
     ) -> bool:
         """Show ``project`` (already open) in this window."""
+        previous_settings = self.settings
         self.settings = ProjectSettings(project.path)
         coder_id = self._choose_coder(project, coder_name)
         if coder_id is None:
+            if self.workspace is not None:  # switching: the current project stays
+                self.settings = previous_settings
+                return False
             self.heading.setText("No coder chosen: restart to code")
             return False
+        if project.path is not None:  # a team server's project has no file to reopen
+            remember_project(project.path)
+            menus.refresh_recent_menu(self)
         if self.workspace is not None and self.workspace.project is not project:
             self.workspace.deleteLater()  # the previous project's undo stack goes with it
         self.workspace = Workspace(project, coder_id, self)
@@ -239,6 +252,10 @@ class MainWindow(QMainWindow):
         if key is not None:
             self.open_document(key, self.settings.clause_id(key))
         else:
+            self.detail.commit_memo()
+            self.clauses.set_document(None, "", [], {})  # not the previous project's plan
+            self._clause_changed(QModelIndex())
+            self.setWindowTitle("Plan Annotator")
             self.heading.setText("No plans yet: File ▸ Import plan… or drop a file here")
         menus.set_enabled(self, True, writable=not project.read_only)
         self._sync_blind_action()
@@ -249,6 +266,46 @@ class MainWindow(QMainWindow):
             return True
         if import_files:
             file_actions.open_files(self, import_files)
+        return True
+
+    def switch_project(self, path: str | Path, create: bool = False) -> bool:
+        """Open the project file at ``path`` in place of the current one.
+
+        The current project stays open and shown if ``path`` cannot be opened (or no coder is
+        chosen); it is closed only once the new one is in use.
+        """
+        from annotator.services.project import Project
+
+        previous = self.project
+        current = previous.path if previous is not None else None
+        if current is not None and Path(path).expanduser().resolve() == Path(current).resolve():
+            self.statusBar().showMessage("That project is already open.", 6000)
+            return True
+        if not create and not Path(path).expanduser().is_file():
+            forget_project(path)  # gone since it was remembered
+            menus.refresh_recent_menu(self)
+            self.show_error("Cannot open the project", f"{path}: no such file")
+            return False
+        self.detail.commit_memo()  # a memo being typed belongs to the project being left
+        try:
+            project = Project.open(
+                path, create=create, seed_samples=False, read_only_if_locked=True
+            )
+        except AnnotatorError as exc:
+            self.show_error("Cannot open the project", str(exc))
+            return False
+        except Exception as exc:  # not a project (or a damaged one): say so, keep the current
+            self.show_error("Cannot open the project", f"{path}: {exc}")
+            return False
+        for view in list(self.views.values()):
+            view.close()  # colleagues' windows show the project being left
+        if not self.use_project(project):
+            project.close()
+            return False
+        if previous is not None and previous is not project:
+            previous.close()
+        self._show_team_progress(False)
+        self.statusBar().showMessage(f"Opened {Path(path).name}.", 6000)
         return True
 
     # -- team server ---------------------------------------------------------------------------

@@ -62,6 +62,21 @@ def build(window: MainWindow) -> dict[str, QAction]:
     from annotator.gui import file_actions as fa
 
     file_menu = bar.addMenu("&File")
+    acts["new_project"] = _action(
+        window, "&New project…", [], lambda: fa.new_project_dialog(window)
+    )
+    acts["open_project"] = _action(
+        window, "Open &project…", ["Ctrl+Shift+O"], lambda: fa.open_project_dialog(window)
+    )
+    file_menu.addAction(acts["new_project"])
+    file_menu.addAction(acts["open_project"])
+    recent = file_menu.addMenu("Open Recen&t")
+    recent.setObjectName("recentMenu")
+    window.recent_menu = recent  # type: ignore[attr-defined]
+    # Rebuilt when shown, so a file deleted meanwhile shows up disabled.
+    recent.aboutToShow.connect(lambda: refresh_recent_menu(window))
+    refresh_recent_menu(window)
+    file_menu.addSeparator()
     acts["import"] = _action(window, "&Import plan…", ["Ctrl+O"], window.import_dialog)
     acts["merge"] = _action(
         window, "&Merge annotation files…", ["Ctrl+Shift+M"], lambda: fa.merge_dialog(window)
@@ -161,6 +176,42 @@ def build(window: MainWindow) -> dict[str, QAction]:
     window.code_menu = code  # type: ignore[attr-defined]
     set_enabled(window, False, acts=acts)
     return acts
+
+
+def refresh_recent_menu(window: MainWindow) -> None:
+    """Fill File ▸ Open Recent from the settings: most recent first, missing files disabled."""
+    from pathlib import Path
+
+    from annotator.gui.settings import clear_recent_projects, recent_projects
+
+    menu = window.recent_menu  # type: ignore[attr-defined]
+    for old in menu.actions():
+        # Not menu.clear(): this may run inside one of these actions' triggered signal.
+        menu.removeAction(old)
+        old.deleteLater()
+    paths = recent_projects()
+    for i, path in enumerate(paths, 1):
+        name = Path(path).name.replace("&", "&&")
+        action = menu.addAction(f"&{i} {name}" if i < 10 else name)
+        action.setData(path)
+        action.setToolTip(path)
+        action.setStatusTip(path)
+        if Path(path).is_file():
+            action.triggered.connect(lambda _=False, p=path: window.switch_project(p, create=False))
+        else:
+            action.setEnabled(False)
+            action.setText(f"{action.text()} (missing)")
+    if not paths:
+        menu.addAction("No recent projects").setEnabled(False)
+    menu.addSeparator()
+    clear = menu.addAction("&Clear menu")
+    clear.setEnabled(bool(paths))
+
+    def clear_all() -> None:
+        clear_recent_projects()
+        refresh_recent_menu(window)
+
+    clear.triggered.connect(clear_all)
 
 
 def attach_undo(window: MainWindow, stack: QUndoStack) -> None:

@@ -73,3 +73,47 @@ def load_bytes(key: str) -> QByteArray | None:
 
 def save_bytes(key: str, value: QByteArray) -> None:
     QSettings().setValue(key, value)
+
+
+# -- recently opened projects ------------------------------------------------------------------
+
+RECENT_KEY = "recent/projects"
+RECENT_LIMIT = 8
+
+
+def _resolved(path: Path | str) -> str:
+    return str(Path(path).expanduser().resolve())
+
+
+def recent_projects() -> list[str]:
+    """Project files opened lately, most recent first (at most :data:`RECENT_LIMIT`)."""
+    value = QSettings().value(RECENT_KEY)
+    # QSettings gives back a str for a one-item list in INI files, a list otherwise.
+    items = [value] if isinstance(value, str) else list(value or [])
+    return [str(p) for p in items if p][:RECENT_LIMIT]
+
+
+def _store_recent(paths: list[str]) -> None:
+    settings = QSettings()
+    if paths:
+        settings.setValue(RECENT_KEY, paths[:RECENT_LIMIT])
+    else:
+        settings.remove(RECENT_KEY)
+
+
+def remember_project(path: Path | str) -> list[str]:
+    """Put ``path`` first in the recent list (once); returns the new list."""
+    resolved = _resolved(path)
+    paths = [resolved] + [p for p in recent_projects() if p != resolved]
+    _store_recent(paths)
+    return paths[:RECENT_LIMIT]
+
+
+def forget_project(path: Path | str) -> None:
+    """Drop ``path`` from the recent list."""
+    resolved = _resolved(path)
+    _store_recent([p for p in recent_projects() if p != resolved])
+
+
+def clear_recent_projects() -> None:
+    _store_recent([])
