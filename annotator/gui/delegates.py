@@ -384,14 +384,7 @@ class DocumentDelegate(QStyledItemDelegate):
         return QSize(120, 8 + fm.height() + 6 + fm.height() + 8)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget
-            )
+        opt = draw_item_panel(self, painter, option, index)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         fm = QFontMetrics(opt.font)
@@ -433,3 +426,16 @@ class DocumentDelegate(QStyledItemDelegate):
             count,
         )
         painter.restore()
+
+
+def draw_item_panel(
+    delegate: QStyledItemDelegate, painter: QPainter, option: QStyleOptionViewItem, index: Index
+) -> QStyleOptionViewItem:
+    """Draw the style's item background (selection, hover, focus) and return the option used."""
+    opt = QStyleOptionViewItem(option)
+    delegate.initStyleOption(opt, index)
+    opt.text = ""
+    style = opt.widget.style() if opt.widget else None
+    if style is not None:
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
+    return opt

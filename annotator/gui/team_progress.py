@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
     QLabel,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.gui.delegates import draw_item_panel
 from annotator.gui.workspace import Workspace
 
 DEFAULT_INTERVAL_MS = 5000
@@ -120,14 +120,7 @@ class BarDelegate(QStyledItemDelegate):
         return QSize(fm.horizontalAdvance("00000/00000") + 60, fm.height() + 10)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget
-            )
+        opt = draw_item_panel(self, painter, option, index)
         coded, total = index.data(CELL_ROLE) or (0, 0)
         fm = QFontMetrics(opt.font)
         rect = opt.rect.adjusted(6, 0, -6, 0)

@@ -55,6 +55,12 @@ def export_exchange_dict(
         return _export(conn, coder_id)
 
 
+def _clause_rows() -> Any:
+    """Every clause as (id, document_key, start, end, label, kind)."""
+    c = T_CLAUSE.c
+    return select(c.id, c.document_key, c.start, c.end, c.label, c.kind)
+
+
 def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
     coders_q = select(T_CODER).order_by(T_CODER.c.id)
     if coder_id is not None:
@@ -86,14 +92,7 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
     clauses_by_doc: dict[str, list[dict[str, Any]]] = {}
     clause_pos: dict[int, tuple[str, int, int]] = {}
     for cid, doc, start, end, label, kind in conn.execute(
-        select(
-            T_CLAUSE.c.id,
-            T_CLAUSE.c.document_key,
-            T_CLAUSE.c.start,
-            T_CLAUSE.c.end,
-            T_CLAUSE.c.label,
-            T_CLAUSE.c.kind,
-        ).order_by(T_CLAUSE.c.document_key, T_CLAUSE.c.start, T_CLAUSE.c.end)
+        _clause_rows().order_by(T_CLAUSE.c.document_key, T_CLAUSE.c.start, T_CLAUSE.c.end)
     ):
         clauses_by_doc.setdefault(doc, []).append(
             {"start": start, "end": end, "label": label, "kind": kind}
@@ -467,17 +466,7 @@ def _apply_documents(
             next_pos += 1
         _put(conn, changes, T_DOCUMENT, (doc["key"],), before, after)
     existing = {
-        (d, s, e): (cid, label, kind)
-        for cid, d, s, e, label, kind in conn.execute(
-            select(
-                T_CLAUSE.c.id,
-                T_CLAUSE.c.document_key,
-                T_CLAUSE.c.start,
-                T_CLAUSE.c.end,
-                T_CLAUSE.c.label,
-                T_CLAUSE.c.kind,
-            )
-        )
+        (d, s, e): (cid, label, kind) for cid, d, s, e, label, kind in conn.execute(_clause_rows())
     }
     ids = {k: v[0] for k, v in existing.items()}
     for doc in merged["documents"]:
