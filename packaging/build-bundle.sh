@@ -68,7 +68,7 @@ print(f"ok: import + info -> {docs} documents, {cats} categories")'
 # ANNOTATOR_SMOKE_TEST=1 is for a GUI that can open-and-quit by itself (exit 0 counts too).
 DEFAULT="$XDG_DATA_HOME/plan-annotator/default.annotator.sqlite"
 set +e
-ANNOTATOR_SMOKE_TEST=1 timeout 10 "$EXE" >"$SCRATCH/gui.log" 2>&1 &
+ANNOTATOR_SMOKE_TEST=1 timeout 10 "$EXE" --coder Smoke >"$SCRATCH/gui.log" 2>&1 &
 gui=$!
 sleep 5
 if kill -0 "$gui" 2>/dev/null; then
