@@ -30,3 +30,17 @@ def test_layer_imports_nothing_forbidden(package: str, forbidden: set[str]) -> N
     code = PROBE.format(package=package, forbidden=sorted(forbidden))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_window_module_loads_without_sqlalchemy() -> None:
+    """The window is shown before SQLAlchemy (the largest start-up cost) is imported."""
+    code = (
+        "import sys, annotator.gui.app\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'sqlalchemy', 'alembic', 'numpy'})))"
+    )
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == ""

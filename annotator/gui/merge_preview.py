@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.services.exchange import MergePlan
+if TYPE_CHECKING:  # the service pulls in SQLAlchemy: not before the window is shown
+    from annotator.services.exchange import MergePlan
 
 #: Rows of the counts table, in order: (count key, what the row says).
 COUNT_ROWS = (

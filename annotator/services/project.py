@@ -324,12 +324,7 @@ class Project:
                         rec.put("review", (coder_id, clause_id), None)
             else:
                 old = _tombstoned_clause_tag(conn, coder_id, clause_id, category)
-                if old is not None:
-                    image = {**old, "deleted": False, "updated": stamp}
-                else:
-                    image = _new_annotation(coder_id, clause_id, category, None, None, stamp)
-                rec.put("annotation", (image["id"],), image)
-                _promote_review(conn, rec, coder_id, clause_id, stamp)
+                _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp)
                 label = f"Tag {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
@@ -364,12 +359,8 @@ class Project:
                 rec.put("annotation", (same["id"],), {**same, "deleted": True, "updated": stamp})
                 label = f"Untag span in {clause['label']} {name}"
             else:
-                if same is not None:
-                    image = {**same, "deleted": False, "updated": stamp}
-                else:
-                    image = _new_annotation(coder_id, clause_id, category, start, end, stamp)
-                rec.put("annotation", (image["id"],), image)
-                _promote_review(conn, rec, coder_id, clause_id, stamp)
+                old = dict(same) if same is not None else None
+                _apply_tag(conn, rec, old, coder_id, clause_id, category, start, end, stamp)
                 label = f"Tag span in {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
@@ -469,6 +460,26 @@ def _new_annotation(
         "updated": stamp,
         "deleted": False,
     }
+
+
+def _apply_tag(
+    conn: Connection,
+    rec: Recorder,
+    old: dict[str, Any] | None,
+    coder_id: str,
+    clause_id: int,
+    category: str,
+    start: int | None,
+    end: int | None,
+    stamp: str,
+) -> None:
+    """Revive the tombstone ``old`` (keeping its id) or add a new tag; the clause is then done."""
+    if old is not None:
+        image = {**old, "deleted": False, "updated": stamp}
+    else:
+        image = _new_annotation(coder_id, clause_id, category, start, end, stamp)
+    rec.put("annotation", (image["id"],), image)
+    _promote_review(conn, rec, coder_id, clause_id, stamp)
 
 
 def _clause_row(conn: Connection, clause_id: int) -> dict[str, Any]:

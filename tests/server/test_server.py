@@ -263,9 +263,13 @@ def test_dropped_connection_leaves_the_action_whole_or_absent(team: Team, moment
         pid = cursor.connection.info.backend_pid
         with team.owner.connect() as admin:
             admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            deadline = time.monotonic() + 30
             while admin.execute(
                 text("SELECT 1 FROM pg_stat_activity WHERE pid = :p"), {"p": pid}
             ).first():
+                # pg_stat_activity is a snapshot per transaction: end it to see the exit.
+                admin.rollback()
+                assert time.monotonic() < deadline, "the terminated backend did not exit"
                 time.sleep(0.01)
         killed.set()
 
