@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,6 +40,7 @@ from annotator.core.agreement.confusion import Confusion, confusion_table
 from annotator.core.errors import AnnotatorError
 
 if TYPE_CHECKING:
+    from annotator.gui.ops import Job
     from annotator.gui.workspace import Workspace
 
 DASH = "—"
@@ -225,39 +226,6 @@ or too few pairable values is not defined.</p>
 """
 
 
-# -- worker --------------------------------------------------------------------------------------
-
-
-class _Signals(QObject):
-    done = Signal(int, object)
-    failed = Signal(int, str)
-    progress = Signal(int, int, int)
-
-
-class _ReportJob(QRunnable):
-    """agreement_report on a worker thread; results tagged with the run number."""
-
-    def __init__(self, run: int, exchange: dict[str, Any], options: dict[str, Any]):
-        super().__init__()
-        self.run_id, self.exchange, self.options = run, exchange, options
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            report = agreement_report(
-                self.exchange,
-                progress=lambda d, t: self.signals.progress.emit(self.run_id, d, t),
-                **self.options,
-            )
-        except AnnotatorError as exc:
-            self.signals.failed.emit(self.run_id, str(exc))
-            return
-        except Exception as exc:  # a bug must not kill the thread silently
-            self.signals.failed.emit(self.run_id, f"{type(exc).__name__}: {exc}")
-            return
-        self.signals.done.emit(self.run_id, report)
-
-
 # -- the window ----------------------------------------------------------------------------------
 
 
@@ -281,9 +249,7 @@ class AgreementView(QDialog):
         self.confusion: Confusion | None = None
         self._pending_exchange: dict[str, Any] | None = None
         self._run = 0
-        self._jobs: dict[int, _ReportJob] = {}
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self._job: Job[dict[str, Any]] | None = None  # the latest computation
         self.setWindowTitle("Inter-coder agreement")
         self.resize(900, 640)
         self._build()
@@ -447,15 +413,18 @@ class AgreementView(QDialog):
             "source": "project",
         }
         self._pending_exchange = exchange
-        job = _ReportJob(self._run, exchange, options)
-        job.signals.done.connect(self._finished)
-        job.signals.failed.connect(self._failed)
-        job.signals.progress.connect(self._progress)
-        self._jobs[self._run] = job  # keep the signal carrier alive until it reports
+        if self._job is not None:
+            self._job.cancel()  # stops at its next progress report; its result would be stale
+        run = self._run
         self.busy.setRange(0, 0)  # busy until the first progress report
         self.busy.show()
         self.overall.setText("Computing…")
-        self.pool.start(job)
+        self._job = self.workspace.ops.run(
+            lambda progress: agreement_report(exchange, progress=progress, **options),
+            on_done=lambda report: self._finished(run, report),
+            on_failed=lambda message: self._failed(run, message),
+            on_progress=lambda done, total: self._progress(run, done, total),
+        )
 
     def _progress(self, run: int, done: int, total: int) -> None:
         if run == self._run:
@@ -463,7 +432,6 @@ class AgreementView(QDialog):
             self.busy.setValue(done)
 
     def _failed(self, run: int, message: str) -> None:
-        self._jobs.pop(run, None)
         if run != self._run:
             return
         self.busy.hide()
@@ -474,7 +442,6 @@ class AgreementView(QDialog):
         self.overall.setText(f"Cannot compute agreement: {message}")
 
     def _finished(self, run: int, report: dict[str, Any]) -> None:
-        self._jobs.pop(run, None)
         if run != self._run:
             return
         self.busy.hide()
@@ -482,13 +449,10 @@ class AgreementView(QDialog):
         self.show_report(report)
         self.finished_report.emit(report)
 
-    def wait(self) -> None:
-        """Block until the worker is idle (closing, tests)."""
-        self.pool.waitForDone()
-
     def done(self, result: int) -> None:
         self._run += 1  # any result still coming is stale
-        self.pool.waitForDone()
+        if self._job is not None:
+            self._job.cancel()
         super().done(result)
 
     # -- showing -------------------------------------------------------------------------------

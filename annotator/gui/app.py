@@ -81,12 +81,17 @@ def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = 
             return
         started = True
         opened = window.open_project(args.project, args.files, args.coder)
-        if on_shown is not None:
-            on_shown(window)
-        if args.smoke_test:
-            smoke_code = 0 if opened and window.isVisible() else 1
-            print(f"smoke test: {'ok' if smoke_code == 0 else 'failed'}", flush=True)
-            QTimer.singleShot(0, app.quit)
+
+        def shown() -> None:  # once the files given have been imported or merged
+            nonlocal smoke_code
+            if on_shown is not None:
+                on_shown(window)
+            if args.smoke_test:
+                smoke_code = 0 if opened and window.isVisible() else 1
+                print(f"smoke test: {'ok' if smoke_code == 0 else 'failed'}", flush=True)
+                QTimer.singleShot(0, app.quit)
+
+        window.ops.when_idle(shown)
 
     # Open the project (SQLAlchemy, migrations) only once the window is on screen: a zero timer
     # alone fires before the first paint. The fallback covers platforms that never expose.

@@ -1,8 +1,8 @@
 """The codebook editor: add, rename, recolour, describe, nest, reorder, key and retire categories.
 
-Every change is one service call through :meth:`Workspace._do`, so it lands on the window's undo
-stack; the tree is rebuilt from the project whenever the workspace announces an edit, which makes
-undo and redo (here or in the main window) show up at once.
+Every change is one service call through the window's operation runner, so it lands on the undo
+stack; the tree is rebuilt from the project whenever the runner announces a codebook change,
+which makes undo and redo (here or in the main window) show up at once.
 """
 
 from __future__ import annotations
@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.changes import Kind
 from annotator.core.codebook import SHORTCUTS, Category
 from annotator.core.errors import AnnotatorError
 from annotator.gui.codebook_panel import swatch
 from annotator.gui.colors import category_color
+from annotator.gui.ops import Change
 from annotator.gui.workspace import Workspace
 from annotator.services import codebook as service
 
@@ -178,8 +180,7 @@ class CodebookEditor(QDialog):
         # A modal dialog does not see the main window's Undo action: give it its own keys.
         QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, workspace.undo_stack.undo)
         QShortcut(QKeySequence("Ctrl+Shift+Z"), self, workspace.undo_stack.redo)
-        workspace.changed.connect(self._edited)
-        workspace.failed.connect(self._failed)
+        workspace.ops.changed.connect(self._edited)
         self.refresh()
         self.tree.setFocus()
 
@@ -330,7 +331,9 @@ class CodebookEditor(QDialog):
                     grew = True
         return out
 
-    def _edited(self, _edit: object) -> None:
+    def _edited(self, change: Change) -> None:
+        if not change.touches(Kind.CODEBOOK):
+            return
         self.workspace.reload_codebook()
         self.refresh()
 
@@ -344,7 +347,10 @@ class CodebookEditor(QDialog):
         if key is None:
             return
         self.status.clear()
-        self.workspace._do(lambda: service.update_category(self.workspace.project, key, **changes))
+        self.workspace.ops.edit(
+            lambda: service.update_category(self.workspace.project, key, **changes),
+            on_failed=self._failed,
+        )
 
     def add(self) -> str | None:
         """Ask for a name and add a category (nested under none); returns its key."""
@@ -359,7 +365,7 @@ class CodebookEditor(QDialog):
             return edit
 
         self.status.clear()
-        self.workspace._do(action)
+        self.workspace.ops.edit(action, on_failed=self._failed)
         if added:
             self.select(added[0])
             return added[0]
@@ -409,7 +415,10 @@ class CodebookEditor(QDialog):
         flat = [c.key for c in self._all]  # positions are over all categories, retired included
         delta = flat.index(siblings[at + step]) - flat.index(cat.key)
         self.status.clear()
-        self.workspace._do(lambda: service.move_category(self.workspace.project, cat.key, delta))
+        self.workspace.ops.edit(
+            lambda: service.move_category(self.workspace.project, cat.key, delta),
+            on_failed=self._failed,
+        )
 
     def toggle_retired(self) -> None:
         """Retire the selected category, or restore it if it is retired."""
@@ -437,7 +446,9 @@ class CodebookEditor(QDialog):
         if not path:
             return
         self.status.clear()
-        edit = self.workspace._do(lambda: service.import_codebook(self.workspace.project, path))
+        edit = self.workspace.ops.edit(
+            lambda: service.import_codebook(self.workspace.project, path), on_failed=self._failed
+        )
         if edit is not None:
             n = sum(1 for c in edit.changes if c.table == "category")
             self.status.setText(f"Imported {Path(path).name}: {n} categories added or changed.")
@@ -465,6 +476,5 @@ def open_codebook_editor(workspace: Workspace, parent: QWidget | None = None) ->
     try:
         return dialog.exec()
     finally:
-        workspace.changed.disconnect(dialog._edited)
-        workspace.failed.disconnect(dialog._failed)
+        workspace.ops.changed.disconnect(dialog._edited)
         dialog.deleteLater()

@@ -141,7 +141,7 @@ class ClauseDelegate(QStyledItemDelegate):
         if width != self._width:
             self._heights.clear()
             self._width = width
-        key = (-1 if self.fixed_lines else index.row(), width)
+        key = (-1 if self.fixed_lines else int(index.data(Role.KEY) or 0), width)  # filter-proof
         cached = self._heights.get(key)
         coders = index.data(Role.CODERS)
         chip_lines = max(1, len(coders)) if coders is not None else 1

@@ -142,15 +142,12 @@ class DocumentDialog(QDialog):
             super().accept()  # nothing changed: no empty entry on the undo stack
             return
         messages: list[str] = []
-        self.workspace.failed.connect(messages.append)
-        try:
-            edit = self.workspace._do(
-                lambda: set_document_properties(
-                    self.workspace.project, self.document_key, title=title, meta=meta
-                )
-            )
-        finally:
-            self.workspace.failed.disconnect(messages.append)
+        edit = self.workspace.ops.edit(
+            lambda: set_document_properties(
+                self.workspace.project, self.document_key, title=title, meta=meta
+            ),
+            on_failed=messages.append,  # shown in the dialog, which stays open
+        )
         if edit is None:
             self.error.setText(messages[-1] if messages else "The plan could not be changed.")
             return

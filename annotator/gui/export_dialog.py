@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import datasets
 from annotator.core.errors import AnnotatorError
+from annotator.gui.ops import Job, Progress
 from annotator.gui.workspace import Workspace
 from annotator.services.exchange import atomic_write, export_exchange_dict
 from annotator.services.exports import export_bytes
@@ -89,31 +90,6 @@ def preview_table(
     return datasets.long_table(doc, coder, consensus)
 
 
-class _Signals(QObject):
-    done = Signal(str, str)  # path, summary
-    failed = Signal(str, str)  # path, message
-
-
-class _ExportJob(QRunnable):
-    """Writes one export off the UI thread; pure core plus a file write, no database."""
-
-    def __init__(self, job: Callable[[], tuple[bytes, str]], path: Path):
-        super().__init__()
-        self.job, self.path = job, path
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            data, summary = self.job()
-            atomic_write(self.path, data)
-        except AnnotatorError as exc:
-            self.signals.failed.emit(str(self.path), str(exc))
-        except Exception as exc:
-            self.signals.failed.emit(str(self.path), f"{type(exc).__name__}: {exc}")
-        else:
-            self.signals.done.emit(str(self.path), summary)
-
-
 class ExportDialog(QDialog):
     """Choose format and scope, look at the first rows, then export to a file."""
 
@@ -127,9 +103,7 @@ class ExportDialog(QDialog):
         self.workspace = workspace
         self.ask_path: AskPath = _ask_path
         self.warn: Warn = _warn
-        self.pool = QThreadPool(self)  # its own: the global pool may be shut down at app exit
-        self.pool.setMaxThreadCount(1)
-        self._job: _ExportJob | None = None  # one export at a time, kept alive until it reports
+        self._job: Job[str] | None = None  # one export at a time
         self._doc: dict[str, Any] | None = None
         self.setWindowTitle("Export")
         self.setObjectName("exportDialog")
@@ -184,7 +158,7 @@ class ExportDialog(QDialog):
 
         self.format.currentIndexChanged.connect(lambda _i: self.refresh())
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
-        workspace.changed.connect(self._project_changed)
+        workspace.ops.changed.connect(self._project_changed)
         self.refresh()
 
     # -- what would be exported ------------------------------------------------------------------
@@ -295,20 +269,22 @@ class ExportDialog(QDialog):
             self._failed(str(path), str(exc))
             return
         bom = self.bom.isChecked() and self.bom.isEnabled()
-        job = _ExportJob(
-            lambda: export_bytes(
+
+        def write(_progress: Progress) -> str:  # pure core plus a file write, no database
+            data, summary = export_bytes(
                 doc, fmt.key, coder=coder, consensus=consensus, bom=bom, name=path.stem
-            ),
-            path,
-        )
-        job.setAutoDelete(False)  # the signals object must outlive run()
-        job.signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
-        job.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
-        self._job = job
+            )
+            atomic_write(path, data)
+            return summary
+
         self.export_button.setEnabled(False)
         self.busy.show()
         self.summary.setText(f"Writing {path.name}…")
-        self.pool.start(job)
+        self._job = self.workspace.ops.run(
+            write,
+            on_done=lambda summary: self._done(str(path), summary),
+            on_failed=lambda message: self._failed(str(path), message),
+        )
 
     def _finish(self) -> None:
         self._job = None
@@ -346,5 +322,5 @@ def open_export_dialog(workspace: Workspace, parent: QWidget | None = None) -> i
     try:
         return dialog.exec()
     finally:
-        workspace.changed.disconnect(dialog._project_changed)
+        workspace.ops.changed.disconnect(dialog._project_changed)
         dialog.deleteLater()

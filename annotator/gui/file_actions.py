@@ -1,29 +1,32 @@
 """File menu jobs: import several plans, merge annotation files, export one coder, back up.
 
 Each function takes the main window; the file dialogs are module functions so tests can replace
-them. Long jobs run through :func:`annotator.gui.jobs.run_with_progress`.
+them. Long jobs run through the window's operation runner (:mod:`annotator.gui.ops`) and
+return its :class:`~annotator.gui.ops.Job`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from annotator.core.changes import Kind
 from annotator.core.errors import AnnotatorError
-from annotator.gui.jobs import Progress, run_with_progress
 from annotator.gui.merge_preview import MergePreviewDialog
+from annotator.gui.ops import Job, Progress, message_for
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
     from annotator.services.exchange import MergePlan
 
+Answer = Callable[[bool], None]
 EXCHANGE_SUFFIX = ".plan-annotations.json"
 _FORMAT = re.compile(rb'"format"\s*:\s*"plan-annotations"')
 PEEK = 65536
@@ -53,13 +56,12 @@ def ask_new_project(parent: QWidget) -> str | None:
     return path or None
 
 
-def preview_merge(plan: MergePlan, parent: QWidget) -> bool:
-    """Show the merge preview modally; True to apply."""
-    dialog = MergePreviewDialog(plan, parent)
-    try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
-    finally:
-        dialog.deleteLater()
+def preview_merge(preview: MergePlan, parent: QWidget, answer: Answer) -> None:
+    """Show the merge preview (window-modal, no nested event loop); ``answer(True)`` to apply."""
+    dialog = MergePreviewDialog(preview, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.finished.connect(lambda code: answer(code == QDialog.DialogCode.Accepted))
+    dialog.open()
 
 
 def is_exchange_file(path: str | Path) -> bool:
@@ -94,54 +96,64 @@ def open_files(window: MainWindow, files: Sequence[str]) -> None:
 # -- import ------------------------------------------------------------------------------------
 
 
-def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
-    """Import plan files, each in its own transaction, in a worker with a Cancel button.
+def import_dialog(window: MainWindow) -> None:
+    """File ▸ Import plan…: choose plan files and import them."""
+    files = ask_open_files(
+        window, "Import plans", "Plans (*.txt *.md *.docx *.pdf *.html *.htm);;All files (*)"
+    )
+    if files:
+        import_plans(window, files)
 
-    Cancel stops before the next file; the files already imported stay. Returns the keys of the
-    documents imported (or already present).
+
+def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | None:
+    """Import plan files, each in its own transaction, as a job with a Cancel button.
+
+    Cancel stops before the next file; the files already imported stay. The job's value is the
+    keys of the documents imported (or already present).
     """
     ws = window.workspace
     if ws is None:
-        return []
+        return None
     project = ws.project
     done: list[tuple[str, str, int, bool]] = []
     errors: list[str] = []
 
-    def job(progress: Progress) -> None:
+    def job(progress: Progress) -> list[str]:
         for i, name in enumerate(files):
             progress(i, len(files))  # raises Cancelled once the user has cancelled
             try:
                 result = project.import_plan(name)
-            except AnnotatorError as exc:
-                errors.append(str(exc))
-                continue
-            except OSError as exc:
-                errors.append(f"{name}: {exc.strerror or exc}")
+            except (AnnotatorError, OSError) as exc:
+                errors.append(message_for(exc))
                 continue
             done.append((result.document_key, result.title, result.clauses, result.already_present))
         progress(len(files), len(files))
+        return [d[0] for d in done]
+
+    def finish(cancelled: bool) -> None:
+        if errors:  # one message for all the files that failed
+            window.ops.fail("Cannot import the plan", "\n".join(errors))
+        if done:
+            key, title, clauses, present = done[-1]
+            note = "was already in the project" if present else "imported"
+            extra = f" ({len(done)} of {len(files)} files; cancelled)" if cancelled else ""
+            window.statusBar().showMessage(f"{title}: {note} ({clauses} clauses){extra}.", 6000)
+            window.ops.announce(frozenset({Kind.DOCUMENTS}))
+            window.open_document(key)
+        elif cancelled:
+            window.statusBar().showMessage("Import cancelled: nothing imported.", 6000)
 
     label = (
         f"Importing {len(files)} plans…" if len(files) > 1 else f"Importing {Path(files[0]).name}…"
     )
-    try:
-        finished = run_with_progress(window, label, job, delay_ms=0 if len(files) > 1 else 400)
-    except AnnotatorError as exc:  # pragma: no cover - the job catches per file
-        errors.append(str(exc))
-        finished = None
-    cancelled = finished is None and not errors and len(done) < len(files)
-    for message in errors:
-        window.show_error("Cannot import the plan", message)
-    if done:
-        key, title, clauses, present = done[-1]
-        note = "was already in the project" if present else "imported"
-        extra = f" ({len(done)} of {len(files)} files; cancelled)" if cancelled else ""
-        window.statusBar().showMessage(f"{title}: {note} ({clauses} clauses){extra}.", 6000)
-        window.reload_documents()
-        window.open_document(key)
-    elif cancelled:
-        window.statusBar().showMessage("Import cancelled: nothing imported.", 6000)
-    return [d[0] for d in done]
+    return window.ops.run(
+        job,
+        label=label,
+        title="Cannot import the plan",
+        on_done=lambda _keys: finish(False),
+        on_cancelled=lambda: finish(True),
+        delay_ms=0 if len(files) > 1 else 400,
+    )
 
 
 # -- merge -------------------------------------------------------------------------------------
@@ -155,64 +167,62 @@ def merge_dialog(window: MainWindow) -> None:
         merge_files(window, files)
 
 
-def merge_files(window: MainWindow, files: Sequence[str]) -> bool:
-    """Plan the merge in a worker, preview it, and apply it as one undoable edit."""
+def merge_files(window: MainWindow, files: Sequence[str]) -> Job[MergePlan] | None:
+    """Read and merge the files as a job, preview the result, and apply it as one undoable edit."""
     ws = window.workspace
     if ws is None:
-        return False
+        return None
     from annotator.services.exchange import plan_merge
 
     project = ws.project
     names = ", ".join(Path(f).name for f in files)
-    try:
-        plan = run_with_progress(
-            window,
-            f"Reading and merging {names}…",
-            lambda progress: plan_merge(project, list(files), progress),
-        )
-    except AnnotatorError as exc:
-        window.show_error("Cannot merge", str(exc))
-        return False
-    if plan is None:
-        window.statusBar().showMessage("Merge cancelled: nothing changed.", 6000)
-        return False
-    return apply_planned(window, plan)
+    return window.ops.run(
+        lambda progress: plan_merge(project, list(files), progress),
+        label=f"Reading and merging {names}…",
+        title="Cannot merge",
+        on_done=lambda preview: ask_to_apply(window, preview),
+        on_cancelled=lambda: window.statusBar().showMessage(
+            "Merge cancelled: nothing changed.", 6000
+        ),
+    )
 
 
-def merge_qdpx(window: MainWindow, name: str) -> bool:
+def merge_qdpx(window: MainWindow, name: str) -> Job[MergePlan] | None:
     """A REFI-QDA project: converted, previewed and merged like an exchange file."""
     ws = window.workspace
     if ws is None:
-        return False
+        return None
     from annotator.services.refi import plan_qdpx_merge
 
     project = ws.project
-    try:
-        plan = run_with_progress(
-            window, f"Reading {Path(name).name}…", lambda _p: plan_qdpx_merge(project, name)
-        )
-    except AnnotatorError as exc:
-        window.show_error("Cannot merge", str(exc))
-        return False
-    if plan is None:
-        return False
-    return apply_planned(window, plan)
+    return window.ops.run(
+        lambda _progress: plan_qdpx_merge(project, name),
+        label=f"Reading {Path(name).name}…",
+        title="Cannot merge",
+        on_done=lambda preview: ask_to_apply(window, preview),
+    )
 
 
-def apply_planned(window: MainWindow, plan: MergePlan) -> bool:
+def ask_to_apply(window: MainWindow, preview: MergePlan) -> None:
+    """Show the preview; apply the merge if the user says so."""
+    window.preview_merge(preview, window, lambda yes: apply_previewed(window, preview, yes))
+
+
+def apply_previewed(window: MainWindow, preview: MergePlan, apply: bool) -> bool:
+    """Write a previewed merge (one undoable edit), or say that nothing changed."""
     ws = window.workspace
-    if ws is None or not window.preview_merge(plan, window):
+    if ws is None or not apply:
         window.statusBar().showMessage("Merge not applied: nothing changed.", 6000)
         return False
     from annotator.services.exchange import apply_merge
 
-    edit = ws._do(lambda: apply_merge(ws.project, plan))
+    edit = window.ops.edit(lambda: apply_merge(ws.project, preview), title="Cannot merge")
     if edit is None:
         return False
     if edit.empty:
         window.statusBar().showMessage("The merge changed nothing: all already here.", 6000)
     else:
-        window.statusBar().showMessage(f"{edit.label}: {plan.summary()}.", 8000)
+        window.statusBar().showMessage(f"{edit.label}: {preview.summary()}.", 8000)
     return True
 
 
@@ -230,10 +240,10 @@ def export_annotations(window: MainWindow) -> Path | None:
     target = ask_save_file(window, "Export my annotations", suggested, "Annotation files (*.json)")
     if not target:
         return None
-    try:
-        counts = write_exchange_file(ws.project, target, ws.coder_id)
-    except AnnotatorError as exc:
-        window.show_error("Cannot export", str(exc))
+    counts = window.ops.call(
+        lambda: write_exchange_file(ws.project, target, ws.coder_id), title="Cannot export"
+    )
+    if counts is None:
         return None
     window.statusBar().showMessage(
         f"Exported {counts['annotations']} annotations and {counts['reviews']} reviews "
@@ -257,20 +267,14 @@ def backup_project(window: MainWindow) -> Path | None:
     ws = window.workspace
     if ws is None or ws.project.path is None:
         return None
-    from annotator.storage.db import backup_sqlite
+    from annotator.services.backup import backup_project as backup
 
     source = Path(ws.project.path)
     suggested = str(source.with_name(backup_name(source)))
     target = ask_save_file(window, "Back up project", suggested, "Projects (*.sqlite)")
     if not target:
         return None
-    if Path(target).resolve() == source.resolve():
-        window.show_error("Cannot back up", "Choose another file than the project itself.")
-        return None
-    try:
-        backup_sqlite(source, Path(target))
-    except AnnotatorError as exc:
-        window.show_error("Cannot back up", str(exc))
+    if window.ops.call(lambda: backup(ws.project, target), title="Cannot back up") is None:
         return None
     window.statusBar().showMessage(f"Backed up to {target}.", 8000)
     return Path(target)
@@ -282,7 +286,7 @@ def backup_project(window: MainWindow) -> Path | None:
 def open_project_dialog(window: MainWindow) -> bool:
     """File ▸ Open project…: pick an existing project file and switch to it."""
     path = ask_project_to_open(window)
-    return window.switch_project(path, create=False) if path else False
+    return window.projects.switch_project(path, create=False) if path else False
 
 
 def new_project_dialog(window: MainWindow) -> bool:
@@ -300,7 +304,7 @@ def new_project_dialog(window: MainWindow) -> bool:
             f"{path} already exists. Use File ▸ Open project… to open it.",
         )
         return False
-    return window.switch_project(path, create=True)
+    return window.projects.switch_project(path, create=True)
 
 
 def open_data_folder() -> bool:

@@ -77,21 +77,25 @@ def build(window: MainWindow) -> dict[str, QAction]:
     recent.aboutToShow.connect(lambda: refresh_recent_menu(window))
     refresh_recent_menu(window)
     file_menu.addSeparator()
-    acts["import"] = _action(window, "&Import plan…", ["Ctrl+O"], window.import_dialog)
+    acts["import"] = _action(window, "&Import plan…", ["Ctrl+O"], lambda: fa.import_dialog(window))
     acts["merge"] = _action(
         window, "&Merge annotation files…", ["Ctrl+Shift+M"], lambda: fa.merge_dialog(window)
     )
     acts["export_annotations"] = _action(
         window, "Export &annotations…", ["Ctrl+Shift+E"], lambda: fa.export_annotations(window)
     )
-    acts["export"] = _action(window, "&Export…", ["Ctrl+E"], window.open_export)
+    acts["export"] = _action(window, "&Export…", ["Ctrl+E"], window.tools.open_export)
     acts["properties"] = _action(
-        window, "Plan p&roperties…", ["Alt+Return"], window.open_properties
+        window, "Plan p&roperties…", ["Alt+Return"], window.tools.open_properties
     )
-    acts["switch_coder"] = _action(window, "S&witch coder…", [], lambda: window.switch_coder())
-    acts["connect"] = _action(window, "Connect to team &server…", [], window.connect_team_server)
-    acts["offline"] = _action(window, "Take &offline copy…", [], window.take_offline_copy)
-    acts["sync"] = _action(window, "S&ync offline copy…", [], window.sync_offline_copy)
+    acts["switch_coder"] = _action(
+        window, "S&witch coder…", [], lambda: window.projects.switch_coder()
+    )
+    acts["connect"] = _action(
+        window, "Connect to team &server…", [], window.projects.connect_team_server
+    )
+    acts["offline"] = _action(window, "Take &offline copy…", [], window.projects.take_offline_copy)
+    acts["sync"] = _action(window, "S&ync offline copy…", [], window.projects.sync_offline_copy)
     acts["backup"] = _action(window, "&Back up project…", [], lambda: fa.backup_project(window))
     acts["quit"] = _action(window, "&Quit", ["Ctrl+Q"], window.close)
     for name in ("import", "merge", None, "export_annotations", "export", None, "properties"):
@@ -102,37 +106,43 @@ def build(window: MainWindow) -> dict[str, QAction]:
     edit_menu = bar.addMenu("&Edit")
     edit_menu.setObjectName("editMenu")
     window.edit_menu = edit_menu  # type: ignore[attr-defined]
-    acts["find"] = _action(window, "&Find…", ["Ctrl+F"], window.open_search)
-    acts["find_next"] = _action(window, "Find &next", ["F3"], lambda: window.step_hit(1))
-    acts["find_prev"] = _action(window, "Find pre&vious", ["Shift+F3"], lambda: window.step_hit(-1))
+    acts["find"] = _action(window, "&Find…", ["Ctrl+F"], window.navigator.open_search)
+    acts["find_next"] = _action(window, "Find &next", ["F3"], lambda: window.navigator.step_hit(1))
+    acts["find_prev"] = _action(
+        window, "Find pre&vious", ["Shift+F3"], lambda: window.navigator.step_hit(-1)
+    )
     window.edit_extra = [acts["find"], acts["find_next"], acts["find_prev"]]  # type: ignore[attr-defined]
     edit_menu.addActions(window.edit_extra)  # type: ignore[attr-defined]
 
     nav = bar.addMenu("&Navigate")
-    acts["down"] = _action(window, "Next clause", ["J"], lambda: window.step_clause(1))
-    acts["up"] = _action(window, "Previous clause", ["K"], lambda: window.step_clause(-1))
+    acts["down"] = _action(window, "Next clause", ["J"], lambda: window.navigator.step_clause(1))
+    acts["up"] = _action(window, "Previous clause", ["K"], lambda: window.navigator.step_clause(-1))
     acts["next_uncoded"] = _action(
-        window, "Next &uncoded clause", ["N"], lambda: window.next_uncoded(1)
+        window, "Next &uncoded clause", ["N"], lambda: window.navigator.next_uncoded(1)
     )
     acts["prev_uncoded"] = _action(
-        window, "&Previous uncoded clause", ["Shift+N"], lambda: window.next_uncoded(-1)
+        window, "&Previous uncoded clause", ["Shift+N"], lambda: window.navigator.next_uncoded(-1)
     )
-    acts["goto"] = _action(window, "&Go to clause…", ["Ctrl+G"], lambda: window.jump_to_label())
+    acts["goto"] = _action(
+        window, "&Go to clause…", ["Ctrl+G"], lambda: window.navigator.jump_to_label()
+    )
     for name in ("down", "up", "next_uncoded", "prev_uncoded", "goto"):
         nav.addAction(acts[name])
 
     code = bar.addMenu("C&ode")
-    acts["codebook"] = _action(window, "&Codebook…", ["Ctrl+Shift+K"], window.open_codebook_editor)
-    acts["flag"] = _action(window, "&Flag as uncertain", ["F"], window.toggle_flag)
+    acts["codebook"] = _action(
+        window, "&Codebook…", ["Ctrl+Shift+K"], window.tools.open_codebook_editor
+    )
+    acts["flag"] = _action(window, "&Flag as uncertain", ["F"], window.commands.toggle_flag)
     acts["memo"] = _action(window, "Edit &memo", ["Ctrl+M"], window.detail.memo_edit.setFocus)
     acts["split"] = _action(
-        window, "&Split clause at cursor", ["Ctrl+Shift+S"], window.split_clause
+        window, "&Split clause at cursor", ["Ctrl+Shift+S"], window.commands.split_clause
     )
     acts["merge_next"] = _action(
-        window, "&Join with next clause", ["Ctrl+Shift+J"], window.merge_next
+        window, "&Join with next clause", ["Ctrl+Shift+J"], window.commands.merge_next
     )
     acts["move_boundary"] = _action(
-        window, "Move clause &end to cursor", ["Ctrl+Shift+B"], window.move_boundary
+        window, "Move clause &end to cursor", ["Ctrl+Shift+B"], window.commands.move_boundary
     )
     for name in ("codebook", None, "flag", "memo", None, "split", "merge_next", "move_boundary"):
         code.addAction(acts[name]) if name else code.addSeparator()
@@ -142,29 +152,35 @@ def build(window: MainWindow) -> dict[str, QAction]:
             window,
             f"Category on key {digit}",
             [digit],
-            lambda _=False, d=digit: window.apply_shortcut(d),
+            lambda _=False, d=digit: window.commands.apply_shortcut(d),
         )
         code.addAction(acts[f"key{digit}"])
     code.addSeparator()
-    acts["key0"] = _action(window, "&None applies", ["0"], lambda: window.apply_shortcut("0"))
+    acts["key0"] = _action(
+        window, "&None applies", ["0"], lambda: window.commands.apply_shortcut("0")
+    )
     code.addAction(acts["key0"])
 
     review = bar.addMenu("&Review")
-    acts["blind"] = _action(window, "&Blind mode", [], window.set_blind_mode)
+    acts["blind"] = _action(window, "&Blind mode", [], window.projects.set_blind_mode)
     acts["blind"].setCheckable(True)
     acts["blind"].setToolTip("Each coder sees only their own work")
-    acts["reviewer"] = _action(window, "&Reviewer mode", ["Ctrl+Shift+R"], window.set_reviewer_mode)
+    acts["reviewer"] = _action(
+        window, "&Reviewer mode", ["Ctrl+Shift+R"], window.navigator.set_reviewer_mode
+    )
     acts["reviewer"].setCheckable(True)
-    acts["agreement"] = _action(window, "&Agreement…", ["Ctrl+Shift+A"], window.open_agreement)
+    acts["agreement"] = _action(
+        window, "&Agreement…", ["Ctrl+Shift+A"], window.tools.open_agreement
+    )
     acts["disagreements"] = _action(
-        window, "&Disagreements…", ["Ctrl+Shift+D"], window.open_disagreements
+        window, "&Disagreements…", ["Ctrl+Shift+D"], window.tools.open_disagreements
     )
     for name in ("blind", "reviewer", None, "agreement", "disagreements"):
         review.addAction(acts[name]) if name else review.addSeparator()
 
     analyse = bar.addMenu("&Analyse")
-    acts["compare"] = _action(window, "&Compare plans…", [], window.open_compare)
-    acts["side_by_side"] = _action(window, "&Side by side…", [], window.open_side_by_side)
+    acts["compare"] = _action(window, "&Compare plans…", [], window.tools.open_compare)
+    acts["side_by_side"] = _action(window, "&Side by side…", [], window.tools.open_side_by_side)
     analyse.addAction(acts["compare"])
     analyse.addAction(acts["side_by_side"])
 
@@ -197,7 +213,9 @@ def refresh_recent_menu(window: MainWindow) -> None:
         action.setToolTip(path)
         action.setStatusTip(path)
         if Path(path).is_file():
-            action.triggered.connect(lambda _=False, p=path: window.switch_project(p, create=False))
+            action.triggered.connect(
+                lambda _=False, p=path: window.projects.switch_project(p, create=False)
+            )
         else:
             action.setEnabled(False)
             action.setText(f"{action.text()} (missing)")

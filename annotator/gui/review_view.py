@@ -32,6 +32,7 @@ from annotator.services.review import CONSENSUS_ID, Disagreement, disagreements,
 
 if TYPE_CHECKING:
     from annotator.core.codebook import Category
+    from annotator.gui.ops import Change
     from annotator.gui.workspace import Workspace
 
 SETTLED = "✓"
@@ -78,7 +79,7 @@ class ReviewView(QDialog):
             self.category_combo.addItem(cat.name, cat.key)
         self.document_combo.currentIndexChanged.connect(lambda _: self.reload())
         self.category_combo.currentIndexChanged.connect(lambda _: self.reload())
-        workspace.changed.connect(self._edit_written)
+        workspace.ops.changed.connect(self._edit_written)
         self.reload()
 
     # -- layout --------------------------------------------------------------------------------
@@ -345,7 +346,7 @@ class ReviewView(QDialog):
         if d is None:
             return None
         chosen = frozenset(self.consensus)
-        edit = self.workspace._do(
+        edit = self.workspace.ops.edit(
             lambda: settle(self.workspace.project, d.clause.id, chosen, self.workspace.coder_name)
         )
         if edit is None:
@@ -364,11 +365,11 @@ class ReviewView(QDialog):
                 return
         self._show_current()
 
-    def _edit_written(self, edit: Edit) -> None:
-        if edit.document_key != self.document_key:
+    def _edit_written(self, change: Change) -> None:
+        if change.document_key != self.document_key:
             return
         for row, d in enumerate(self.items):
-            if d.clause.id in edit.clause_ids:
+            if d.clause.id in change.clause_ids:
                 self._label_item(self.list.item(row), d)
                 if row == self.list.currentRow():
                     self._fill_consensus()

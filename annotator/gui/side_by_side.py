@@ -42,10 +42,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.changes import Kind
 from annotator.core.edits import Edit
 from annotator.core.links import ADDED, DROPPED, LINKED, MOVED, align
 from annotator.gui.colors import category_color, text_on
 from annotator.gui.delegates import compact_text
+from annotator.gui.ops import Change
 from annotator.gui.workspace import Workspace
 from annotator.services import links as link_service
 from annotator.services.types import ClauseInfo
@@ -404,7 +406,7 @@ class SideBySideView(QDialog):
         self.accept_button.clicked.connect(self.accept_current)
         self.reject_button.clicked.connect(self.reject_current)
         self.unlink_button.clicked.connect(self.unlink_current)
-        workspace.changed.connect(self._on_changed)
+        workspace.ops.changed.connect(self._on_changed)
         self.refresh()
         self.suggestion_table.setFocus()
 
@@ -535,7 +537,7 @@ class SideBySideView(QDialog):
             return None
         project, coder = self.workspace.project, self.workspace.coder_id
         a, b = s.source_clause.id, s.target_clause.id
-        return self.workspace._do(lambda: link_service.accept(project, a, b, coder))
+        return self.workspace.ops.edit(lambda: link_service.accept(project, a, b, coder))
 
     def reject_current(self) -> Edit | None:
         """Reject the current suggestion: it is not suggested again."""
@@ -544,7 +546,7 @@ class SideBySideView(QDialog):
             return None
         project, coder = self.workspace.project, self.workspace.coder_id
         a, b = s.source_clause.id, s.target_clause.id
-        return self.workspace._do(lambda: link_service.reject(project, a, b, coder))
+        return self.workspace.ops.edit(lambda: link_service.reject(project, a, b, coder))
 
     def unlink_current(self) -> Edit | None:
         """Remove the link of the selected aligned row."""
@@ -555,8 +557,9 @@ class SideBySideView(QDialog):
         if link_id is None:
             return None
         project = self.workspace.project
-        return self.workspace._do(lambda: link_service.unlink(project, link_id))
+        return self.workspace.ops.edit(lambda: link_service.unlink(project, link_id))
 
-    def _on_changed(self, _edit: Edit) -> None:
-        # Links, tags or plans may have changed: the view is cheap to rebuild.
-        self.refresh()
+    def _on_changed(self, change: Change) -> None:
+        # The view is cheap to rebuild: any change to what it shows rebuilds it.
+        if change.touches(Kind.LINKS, Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODEBOOK):
+            self.refresh()

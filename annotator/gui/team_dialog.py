@@ -28,14 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
-from annotator.gui.jobs import Progress, run_with_progress
+from annotator.gui.ops import Job, Operations, Progress
 from annotator.gui.workspace import Workspace
 
 if TYPE_CHECKING:  # SQLAlchemy and the services load only when a dialog is used
     from sqlalchemy.engine import URL
 
-    from annotator.core.edits import Edit
     from annotator.services.exchange import MergePlan
     from annotator.services.project import Project
 
@@ -43,7 +41,8 @@ SETTINGS_GROUP = "team_server"
 DEFAULT_PORT = 5432
 COPY_FILTER = "Plan Annotator project (*.sqlite *.annotator);;All files (*)"
 AskPath = Callable[[QWidget | None], str | None]
-Preview = Callable[["MergePlan", QWidget | None], bool]
+#: Shows a sync's preview and calls back with True to apply it.
+Preview = Callable[["MergePlan", QWidget | None, Callable[[bool], None]], None]
 
 
 def keyring_module() -> Any | None:
@@ -71,6 +70,8 @@ class ConnectDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None, *, use_keyring: bool | None = None):
         super().__init__(parent)
+        self.ops = Operations(self)
+        self.job: Job[tuple[Project, str | None]] | None = None  # the connection being made
         self.setObjectName("connectDialog")
         self.setWindowTitle("Connect to team server")
         self.keyring = keyring_module() if use_keyring is not False else None
@@ -179,19 +180,24 @@ class ConnectDialog(QDialog):
         target = url.set(password=password) if password else url
         self.error.setText("")
         self.connect_button.setEnabled(False)
-        try:
-            opened = run_with_progress(
-                self, f"Connecting to {url.host}…", lambda _p: _open(target), delay_ms=400
-            )
-        except AnnotatorError as exc:
-            self.error.setText(str(exc))
-            self.connect_button.setEnabled(True)
-            self.password_edit.setFocus()
-            self.password_edit.selectAll()
-            return
+        self.job = self.ops.run(
+            lambda _p: _open(target),
+            label=f"Connecting to {url.host}…",
+            delay_ms=400,
+            parent=self,
+            on_done=lambda opened: self._connected(opened, url, password),
+            on_failed=self._refused,
+            on_cancelled=lambda: self.connect_button.setEnabled(True),
+        )
+
+    def _refused(self, message: str) -> None:
+        self.error.setText(message)
         self.connect_button.setEnabled(True)
-        if opened is None:  # cancelled
-            return
+        self.password_edit.setFocus()
+        self.password_edit.selectAll()
+
+    def _connected(self, opened: tuple[Project, str | None], url: URL, password: str) -> None:
+        self.connect_button.setEnabled(True)
         self.project, self.coder_id = opened
         self._remember(url, password)
         super().accept()
@@ -235,7 +241,8 @@ def connect_to_team_server(parent: QWidget | None = None) -> tuple[Project, str 
 
 def _server_only(workspace: Workspace, what: str) -> bool:
     if workspace.project.path is not None:
-        workspace.failed.emit(f"{what} works on a project opened from a team server")
+        message = f"{what} works on a project opened from a team server"
+        workspace.ops.fail(f"Cannot {what.lower()}", message)
         return False
     return True
 
@@ -260,10 +267,11 @@ def _ask_copy(parent: QWidget | None) -> str | None:
 
 def take_offline_copy_dialog(
     workspace: Workspace, parent: QWidget | None = None, *, ask_path: AskPath | None = None
-) -> Path | None:
-    """Choose a new file and write the current coder's offline copy there; its path, or None.
+) -> Job[Path] | None:
+    """Choose a new file and write the current coder's offline copy there, as a job.
 
-    Errors (an existing file, a lost connection) go to ``workspace.failed``.
+    The job's value is the path written; errors (an existing file, a lost connection) are shown
+    by the runner. None if nothing was started.
     """
     if not _server_only(workspace, "Take offline copy"):
         return None
@@ -277,20 +285,20 @@ def take_offline_copy_dialog(
     def job(_progress: Progress) -> Path:
         return take_offline_copy(project, coder, chosen)
 
-    try:
-        return run_with_progress(parent, "Writing the offline copy…", job)
-    except AnnotatorError as exc:
-        workspace.failed.emit(str(exc))
-        return None
+    return workspace.ops.run(
+        job, label="Writing the offline copy…", title="Cannot take an offline copy", parent=parent
+    )
 
 
-def _preview(plan: MergePlan, parent: QWidget | None) -> bool:
+def _preview(preview: MergePlan, parent: QWidget | None, answer: Callable[[bool], None]) -> None:
     from annotator.gui.merge_preview import MergePreviewDialog
 
-    dialog = MergePreviewDialog(plan, parent)
-    dialog.setWindowTitle(f"Sync {Path(plan.sources[0]).name}" if plan.sources else "Sync")
+    dialog = MergePreviewDialog(preview, parent)
+    dialog.setWindowTitle(f"Sync {Path(preview.sources[0]).name}" if preview.sources else "Sync")
     dialog.apply_button.setText("&Apply sync")
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.finished.connect(lambda code: answer(code == QDialog.DialogCode.Accepted))
+    dialog.open()
 
 
 def sync_dialog(
@@ -299,11 +307,12 @@ def sync_dialog(
     *,
     ask_path: AskPath | None = None,
     preview: Preview | None = None,
-) -> Edit | None:
+) -> Job[MergePlan] | None:
     """Choose an offline copy, preview the merge (counts, conflicts), then apply it undoably.
 
-    The write is ``services.team.sync_offline_copy`` through ``workspace._do``: one server
-    transaction, retried after a deadlock, on the undo stack. Returns the edit, or None.
+    Comparing runs as a job; the write is ``services.team.sync_offline_copy`` through the runner:
+    one server transaction, retried after a deadlock, on the undo stack. Returns the comparing
+    job, or None if nothing was started.
     """
     if not _server_only(workspace, "Sync"):
         return None
@@ -313,13 +322,15 @@ def sync_dialog(
     from annotator.services.team import plan_offline_sync, sync_offline_copy
 
     project = workspace.project
-    try:
-        plan = run_with_progress(
-            parent, "Comparing the offline copy…", lambda _p: plan_offline_sync(project, chosen)
-        )
-    except AnnotatorError as exc:
-        workspace.failed.emit(str(exc))
-        return None
-    if plan is None or not (preview or _preview)(plan, parent):
-        return None
-    return workspace._do(lambda: sync_offline_copy(project, chosen).edit)
+
+    def apply(yes: bool) -> None:
+        if yes:
+            workspace.ops.edit(lambda: sync_offline_copy(project, chosen).edit, title="Cannot sync")
+
+    return workspace.ops.run(
+        lambda _p: plan_offline_sync(project, chosen),
+        label="Comparing the offline copy…",
+        title="Cannot sync",
+        parent=parent,
+        on_done=lambda compared: (preview or _preview)(compared, parent, apply),
+    )

@@ -2,13 +2,13 @@
 
 The counts come from :func:`annotator.services.progress.coder_progress`, which blind mode cannot
 hide (numbers, never tags). The query takes about 150 ms on a server with 20 coders who have each
-coded 10,000 clauses, so it runs in a worker thread; a poll that finds the previous one still
-running is skipped. The timer runs only while the dock is visible.
+coded 10,000 clauses, so it runs on the window's operation runner; a poll that finds the previous
+one still running is skipped. The timer runs only while the dock is visible.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -17,10 +17,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRect,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
     Slot,
@@ -38,17 +36,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
 from annotator.gui.delegates import draw_item_panel
+from annotator.gui.ops import Job
 from annotator.gui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 DEFAULT_INTERVAL_MS = 5000
 Index = QModelIndex | QPersistentModelIndex
 #: Item role holding ``(coded, clauses)`` for the bar delegate.
 CELL_ROLE = Qt.ItemDataRole.UserRole + 1
 DONE_COLOR = "#3d8b47"  # the document list's "finished" green
-#: Polls still running: a runnable must outlive a panel closed while it queries.
-_IN_FLIGHT: set[_Poll] = set()
 
 
 class ProgressModel(QAbstractTableModel):
@@ -153,32 +152,12 @@ class BarDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class _Signals(QObject):
-    done = Signal(object, object)  # (rows, plans) or None, error message or None
+def _poll(project: Project) -> tuple[list[Any], list[tuple[str, str]]]:
+    """One progress query, on the runner's pool (the engine's pool gives it its own connection)."""
+    from annotator.services.progress import coder_progress
 
-
-class _Poll(QRunnable):
-    """One progress query in a worker thread (the engine's pool gives it its own connection)."""
-
-    def __init__(self, workspace: Workspace):
-        super().__init__()
-        self.project = workspace.project
-        self.signals = _Signals()
-        self.setAutoDelete(False)  # the panel keeps it until its signal has been handled
-
-    def run(self) -> None:
-        from annotator.services.progress import coder_progress
-
-        try:
-            rows = coder_progress(self.project)
-            titles = [(d.key, d.title) for d in self.project.documents()]
-        except AnnotatorError as exc:
-            self.signals.done.emit(None, str(exc))
-            return
-        except Exception as exc:  # a closed project, a driver error: shown, never a crash
-            self.signals.done.emit(None, f"cannot read the team's progress: {exc}")
-            return
-        self.signals.done.emit((rows, titles), None)
+    rows = coder_progress(project)
+    return rows, [(d.key, d.title) for d in project.documents()]
 
 
 class TeamProgressPanel(QDockWidget):
@@ -201,7 +180,7 @@ class TeamProgressPanel(QDockWidget):
         super().__init__("Team progress", parent)
         self.setObjectName("teamProgressDock")
         self.workspace = workspace
-        self._poll: _Poll | None = None
+        self._poll: Job[Any] | None = None
         self._again = False
 
         self.model = ProgressModel(self)
@@ -235,7 +214,7 @@ class TeamProgressPanel(QDockWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.refresh)
-        workspace.changed.connect(self._own_edit)
+        workspace.ops.changed.connect(self._own_edit)
 
     # -- polling -------------------------------------------------------------------------------
 
@@ -249,12 +228,14 @@ class TeamProgressPanel(QDockWidget):
         if self._poll is not None:
             self._again = True
             return
-        poll = self._poll = _Poll(self.workspace)
-        _IN_FLIGHT.add(poll)
-        queued = Qt.ConnectionType.QueuedConnection
-        poll.signals.done.connect(lambda *_: _IN_FLIGHT.discard(poll), queued)
-        poll.signals.done.connect(self._arrived, queued)
-        QThreadPool.globalInstance().start(poll)
+        project = self.workspace.project
+        self._poll = self.workspace.ops.run(
+            lambda _progress: _poll(project),
+            on_done=lambda result: self._arrived(result, None),
+            on_failed=lambda message: self._arrived(
+                None, f"cannot read the team's progress: {message}"
+            ),
+        )
 
     def _own_edit(self, _edit: object) -> None:
         if self.isVisible():

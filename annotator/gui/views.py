@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
@@ -15,14 +15,42 @@ UNIFORM_ABOVE = 3000
 BATCHED_ABOVE = 1000
 
 
+class ClauseFilter(QSortFilterProxyModel):
+    """The clauses the filter shows (see :data:`annotator.gui.models.FILTERS`, or "cat:<key>").
+
+    Not dynamic: a clause tagged under "Uncoded" stays in view until the filter is applied again,
+    so the coder sees the tag land instead of the row vanishing under the cursor.
+    """
+
+    def __init__(self, model: ClauseListModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.how = "all"
+        self.setDynamicSortFilter(False)
+        self.setSourceModel(model)
+        self.clauses = model
+
+    def set_how(self, how: str) -> None:
+        """Filter by ``how`` now (and again, e.g. after edits, when called with the same)."""
+        self.beginFilterChange()
+        self.how = how
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return self.how == "all" or self.clauses.matches_filter(row, self.how)
+
+
 class ClauseListView(QListView):
-    """The open plan's clauses, one readable row each."""
+    """The open plan's clauses, one readable row each, through :class:`ClauseFilter`.
+
+    Rows in this class's methods are rows of the clause model (the proxy maps them).
+    """
 
     def __init__(self, model: ClauseListModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("clauseList")
-        self.setModel(model)
         self.clauses = model
+        self.shown = ClauseFilter(model, self)
+        self.setModel(self.shown)
         self.clause_delegate = ClauseDelegate(self)
         self.setItemDelegate(self.clause_delegate)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -70,11 +98,20 @@ class ClauseListView(QListView):
         """Letters are commands here (J, K, N), never a jump to a matching row."""
 
     def current_row(self) -> int:
-        index = self.currentIndex()
+        """The clause model's row of the current clause, or -1."""
+        index = self.shown.mapToSource(self.currentIndex())
         return index.row() if index.isValid() else -1
 
+    def is_shown(self, row: int) -> bool:
+        """Whether the filter shows the clause model's ``row``."""
+        return self.shown.mapFromSource(self.clauses.index(row, 0)).isValid()
+
+    def shown_count(self) -> int:
+        return self.shown.rowCount()
+
     def go_to_row(self, row: int) -> None:
-        index = self.model().index(row, 0, QModelIndex())
+        """Make the clause model's ``row`` current, if the filter shows it."""
+        index = self.shown.mapFromSource(self.clauses.index(row, 0, QModelIndex()))
         if index.isValid():
             self.setCurrentIndex(index)
             self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -67,3 +69,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """``GUI_TESTS_REVERSED=1`` runs the tests backwards: a check that none leaks into another."""
     if os.environ.get("GUI_TESTS_REVERSED") == "1":
         items.reverse()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Process events until ``condition`` holds. Not qtbot.waitUntil: it runs a nested QEventLoop,
+    which returns at once once any earlier test has quit the application's loop."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        QCoreApplication.processEvents()
+        time.sleep(0.002)
+
+
+def settle(window: Any, seconds: float = 10.0) -> None:
+    """Wait until the window's operation runner has no job left, and their callbacks ran."""
+    wait_for(lambda: not window.ops.running(), seconds)
+    QCoreApplication.processEvents()
+
+
+def finish(job: Any, seconds: float = 10.0) -> Any:
+    """Wait for a runner job (see annotator.gui.ops.Job); returns it."""
+    assert job is not None
+    wait_for(lambda: job.done, seconds)
+    QCoreApplication.processEvents()
+    return job

@@ -14,7 +14,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.models import Role
 from annotator.gui.settings import ProjectSettings
 from annotator.services.project import Project
-from tests.gui.conftest import name_giver
+from tests.gui.conftest import name_giver, settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.gui
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
     assert w.open_project(project_path, [str(p) for p in plan_files])
+    settle(w)
     w.open_document(KEY1)
     w.clause_view.setFocus()
     return w
@@ -73,7 +74,7 @@ def test_span_memo(qtbot: QtBot, window: MainWindow, project_path: Path) -> None
     cursor.setPosition(3)
     cursor.setPosition(9, QTextCursor.MoveMode.KeepAnchor)
     window.detail.editor.setTextCursor(cursor)
-    window.apply_shortcut("3")
+    window.commands.apply_shortcut("3")
     assert window.detail.memo_target.count() == 2
     window.detail.memo_target.setCurrentIndex(1)
     window.detail.memo_edit.setFocus()
@@ -157,9 +158,9 @@ def test_split_merge_and_move_boundary(
 
 
 def test_jump_to_label(window: MainWindow) -> None:
-    assert window.jump_to_label("4")
+    assert window.navigator.jump_to_label("4")
     assert window.detail.clause is not None and window.detail.clause.label == "4"
-    assert not window.jump_to_label("99")
+    assert not window.navigator.jump_to_label("99")
     assert "No clause labelled" in window.statusBar().currentMessage()
 
 
@@ -169,7 +170,7 @@ def test_search_highlights_and_f3_steps(qtbot: QtBot, window: MainWindow) -> Non
     assert bar.isVisible() and bar.edit.hasFocus()
     qtbot.keyClicks(bar.edit, "the")
     bar.flush()
-    hit_labels = [window.clauses.clause(r).label for r in window.hits]
+    hit_labels = [window.clauses.clause(r).label for r in window.navigator.hits]
     assert hit_labels == ["1", "2"]  # "the parties", "of the east"
     assert bar.count.text() == "2 clauses"
     qtbot.keyClick(bar.edit, Qt.Key.Key_Return)
@@ -188,10 +189,10 @@ def test_search_highlights_and_f3_steps(qtbot: QtBot, window: MainWindow) -> Non
     bar.regex.setChecked(True)
     bar.edit.setText(r"\d{3},\d{3}")
     bar.flush()
-    assert [window.clauses.clause(r).label for r in window.hits] == ["3"]
+    assert [window.clauses.clause(r).label for r in window.navigator.hits] == ["3"]
     bar.edit.setText("(")
     bar.flush()
-    assert bar.count.text() == "invalid expression" and window.hits == []
+    assert bar.count.text() == "invalid expression" and window.navigator.hits == []
     qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
     assert not bar.isVisible() and window.clause_view.clause_delegate.search is None
 
@@ -206,22 +207,20 @@ def test_filter_uncoded_flagged_category_keeps_keys_working(
     qtbot.keyClick(view, Qt.Key.Key_F)  # 3 flagged
 
     def shown() -> list[str]:
-        return [
-            labels(window)[r] for r in range(window.clauses.rowCount()) if not view.isRowHidden(r)
-        ]
+        return [labels(window)[r] for r in range(window.clauses.rowCount()) if view.is_shown(r)]
 
-    window.set_filter("flagged")
+    window.navigator.set_filter("flagged")
     assert shown() == ["3"]
-    window.set_filter("cat:security_guarantee")
+    window.navigator.set_filter("cat:security_guarantee")
     assert shown() == ["1"]
     assert window.filter_combo.currentData() == "cat:security_guarantee"
-    window.set_filter("uncoded")
+    window.navigator.set_filter("uncoded")
     assert "1" not in shown() and "3" in shown()
     go(window, row_label := shown()[0])
     qtbot.keyClick(view, Qt.Key.Key_J)
     assert window.detail.clause is not None and window.detail.clause.label == shown()[1]
     assert row_label != window.detail.clause.label
-    window.set_filter("all")
+    window.navigator.set_filter("all")
     assert shown() == labels(window)
 
 
@@ -231,7 +230,7 @@ def test_switch_coder_clears_undo_and_shows_their_work(
     go(window, "1")
     qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
     first = coder_id(project_path)
-    assert window.switch_coder("Taras")
+    assert window.projects.switch_coder("Taras")
     assert window.workspace is not None and window.workspace.undo_stack.count() == 0
     assert "undo history was cleared" in window.statusBar().currentMessage()
     assert window.coder_label.text() == "Coder: Taras"
@@ -246,7 +245,7 @@ def test_reviewer_mode_with_blind_mode(
 ) -> None:
     go(window, "1")
     qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
-    window.switch_coder("Taras")
+    window.projects.switch_coder("Taras")
     go(window, "1")
     qtbot.keyClick(window.clause_view, Qt.Key.Key_2)
     # Two coders: blind mode is on by default; the reviewer mode asks first.
@@ -282,9 +281,9 @@ def test_reviewer_mode_with_blind_mode(
 
 
 def test_reviewer_mode_without_blind_needs_no_confirmation(window: MainWindow) -> None:
-    window.set_blind_mode(False)
+    window.projects.set_blind_mode(False)
     window.confirm = lambda *_: pytest.fail("no question without blind mode")  # type: ignore[assignment]
-    assert window.set_reviewer_mode(True)
+    assert window.navigator.set_reviewer_mode(True)
     assert window.clauses.index(0).data(Role.CODERS) is not None
 
 
@@ -294,12 +293,12 @@ def test_reload_after_codebook_and_title_edits(window: MainWindow) -> None:
 
     ws = window.workspace
     assert ws is not None
-    ws._do(lambda: update_category(ws.project, "territorial", name="Land"))
+    ws.ops.edit(lambda: update_category(ws.project, "territorial", name="Land"))
     assert window.actions_["key2"].text() == "Land"
     assert any(c.name == "Land" for c in ws.categories)
     texts = [window.codebook.model.index(r).data() for r in range(window.codebook.model.rowCount())]
     assert any(t.endswith("Land") for t in texts)
-    ws._do(lambda: set_document_properties(ws.project, KEY1, title="Framework 2"))
+    ws.ops.edit(lambda: set_document_properties(ws.project, KEY1, title="Framework 2"))
     row = window.documents.row_of(KEY1)
     assert row is not None and window.documents.index(row).data(Role.LABEL) == "Framework 2"
     ws.undo_stack.undo()
@@ -308,5 +307,5 @@ def test_reload_after_codebook_and_title_edits(window: MainWindow) -> None:
 
 def test_name_giver_is_used_for_switch(qtbot: QtBot, window: MainWindow) -> None:
     window.ask_name = name_giver("Iryna")
-    assert window.switch_coder()
+    assert window.projects.switch_coder()
     assert window.coder_label.text() == "Coder: Iryna"

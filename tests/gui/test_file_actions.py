@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from annotator.gui import file_actions, jobs
+from annotator.gui import file_actions
 from annotator.gui.main_window import MainWindow
 from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.gui.models import Role
 from annotator.services.exchange import plan_merge, write_exchange_file
 from annotator.services.project import Project
-from tests.gui.conftest import PLAN
+from tests.gui.conftest import PLAN, finish, settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -29,6 +28,7 @@ pytestmark = pytest.mark.gui
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
     assert w.open_project(project_path, [str(plan_files[0])])
+    settle(w)
     return w
 
 
@@ -61,14 +61,14 @@ def test_merge_preview_apply_and_undo(
     source = taras_file(tmp_path, plan_files[0])
     seen: list[MergePreviewDialog] = []
 
-    def preview(plan, parent):  # type: ignore[no-untyped-def]
-        dialog = MergePreviewDialog(plan, parent)
+    def preview(merged, parent, answer):  # type: ignore[no-untyped-def]
+        dialog = MergePreviewDialog(merged, parent)
         qtbot.addWidget(dialog)
         seen.append(dialog)
-        return True
+        answer(True)
 
     window.preview_merge = preview
-    assert file_actions.merge_files(window, [str(source)])
+    assert finish(file_actions.merge_files(window, [str(source)])).state == "done"
     dialog = seen[0]
     assert "Taras.plan-annotations.json" in dialog.summary.text()
     assert "1 coders" in dialog.summary.text() and "1 annotations added" in dialog.summary.text()
@@ -88,10 +88,10 @@ def test_merge_undo_and_redo(
     window: MainWindow, tmp_path: Path, project_path: Path, plan_files: tuple[Path, Path]
 ) -> None:
     source = taras_file(tmp_path, plan_files[0])
-    window.preview_merge = lambda plan, parent: True
+    window.preview_merge = lambda merged, parent, answer: answer(True)
     errors: list[str] = []
     window.show_error = lambda title, msg: errors.append(msg)  # type: ignore[method-assign]
-    assert file_actions.merge_files(window, [str(source)])
+    finish(file_actions.merge_files(window, [str(source)]))
     window.workspace.undo_stack.undo()  # type: ignore[union-attr]
     assert errors == []
     assert "Taras" not in all_tags(project_path)
@@ -103,8 +103,9 @@ def test_merge_declined_changes_nothing(
     window: MainWindow, tmp_path: Path, project_path: Path, plan_files: tuple[Path, Path]
 ) -> None:
     source = taras_file(tmp_path, plan_files[0])
-    window.preview_merge = lambda plan, parent: False
-    assert not file_actions.merge_files(window, [str(source)])
+    window.preview_merge = lambda merged, parent, answer: answer(False)
+    finish(file_actions.merge_files(window, [str(source)]))
+    assert "not applied" in window.statusBar().currentMessage()
     assert "Taras" not in all_tags(project_path)
     assert window.workspace is not None and window.workspace.undo_stack.count() == 0
 
@@ -116,7 +117,7 @@ def test_bad_merge_file_reports_and_changes_nothing(
     bad.write_text('{"format": "plan-annotations", "version": 9}', encoding="utf-8")
     errors: list[str] = []
     window.show_error = lambda title, msg: errors.append(msg)  # type: ignore[method-assign]
-    assert not file_actions.merge_files(window, [str(bad)])
+    assert finish(file_actions.merge_files(window, [str(bad)])).state == "failed"
     assert errors and "bad.json" in errors[0]
 
 
@@ -142,7 +143,7 @@ def test_export_annotations_default_name(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window.clause_view.go_to_row(row_of_label(window, "1"))
-    window.apply_shortcut("1")
+    window.commands.apply_shortcut("1")
     asked: list[str] = []
 
     def save(_parent, _title, suggested, _filter):  # type: ignore[no-untyped-def]
@@ -166,7 +167,7 @@ def test_backup_project(
     assert file_actions.backup_name(Path("/x/default.annotator.sqlite"), dt.date(2026, 1, 5)) == (
         "default-2026-01-05.annotator.sqlite"
     )
-    window.apply_shortcut("2")
+    window.commands.apply_shortcut("2")
     suggested: list[str] = []
     monkeypatch.setattr(
         file_actions, "ask_save_file", lambda _p, _t, s, _f: suggested.append(s) or s
@@ -210,19 +211,18 @@ def test_import_several_can_be_cancelled_between_files(
         f = tmp_path / f"plan{i}.txt"
         f.write_text(f"Plan {i}\n\n1. Clause one of plan {i}.\n2. Clause two.\n", encoding="utf-8")
         files.append(str(f))
-    cancel = threading.Event()
-    monkeypatch.setattr(jobs.threading, "Event", lambda: cancel)
     project = window.workspace.project  # type: ignore[union-attr]
     real = project.import_plan
 
     def import_then_cancel(path):  # type: ignore[no-untyped-def]
         result = real(path)
-        cancel.set()  # as if Cancel was pressed during the first file
+        for job in window.ops.running():
+            job.cancel()  # as if Cancel was pressed during the first file
         return result
 
     monkeypatch.setattr(project, "import_plan", import_then_cancel)
-    keys = file_actions.import_plans(window, files)
-    assert len(keys) == 1  # the first file stays; the others were never started
+    job = finish(file_actions.import_plans(window, files))
+    assert job.state == "cancelled"  # the first file stays; the others were never started
     titles = [
         window.documents.index(r).data(Role.LABEL) for r in range(window.documents.rowCount())
     ]
@@ -238,7 +238,7 @@ def test_import_several_without_cancel(window: MainWindow, tmp_path: Path) -> No
         f = tmp_path / f"more{i}.txt"
         f.write_text(f"More {i}\n\n1. Only clause {i}.\n", encoding="utf-8")
         files.append(str(f))
-    assert len(file_actions.import_plans(window, files)) == 3
+    assert len(finish(file_actions.import_plans(window, files)).value) == 3
     assert window.documents.rowCount() == 4
     assert window.windowTitle() == "More 2 — Plan Annotator"
 
@@ -297,7 +297,7 @@ def test_colleague_windows_open_from_menus(qtbot: QtBot, window: MainWindow) -> 
         ("compare", "CompareView"),
     ):
         window.actions_[name].trigger()
-        view = window.views[name]
+        view = window.tools.views[name]
         assert type(view).__name__ == cls and view.isVisible()
         view.close()
-        qtbot.waitUntil(lambda n=name: n not in window.views)
+        qtbot.waitUntil(lambda n=name: n not in window.tools.views)

@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.core.text import document_key, normalise
+from annotator.gui import file_actions
 from annotator.gui.main_window import MainWindow
 from annotator.gui.models import Role
 from annotator.gui.settings import ProjectSettings
 from annotator.services.project import Project
-from tests.gui.conftest import PLAN, SECOND, name_giver
+from tests.gui.conftest import PLAN, SECOND, name_giver, settle
 
 pytestmark = pytest.mark.gui
 
@@ -36,6 +37,7 @@ def make_window(qtbot: QtBot, ask=None) -> MainWindow:  # type: ignore[no-untype
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
     assert w.open_project(project_path, [str(p) for p in plan_files])
+    settle(w)
     w.open_document(KEY1)
     w.clause_view.setFocus()
     return w
@@ -202,6 +204,7 @@ def test_reopen_restores_document_clause_and_coder(
     ask = name_giver("Mykola")
     first = make_window(qtbot, ask)
     assert first.open_project(project_path, [str(p) for p in plan_files])
+    settle(first)
     first.open_document(KEY2)
     first.clause_view.go_to_row(row_of_label(first, "2"))
     first.close()
@@ -228,25 +231,25 @@ def test_known_coder_name_is_reused(
     assert w.workspace is not None and w.workspace.coder_id == olena.id
 
 
-def test_bad_import_shows_error_and_changes_nothing(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_bad_import_shows_one_error_and_changes_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "warning",
-        staticmethod(lambda _p, title, text, *a: shown.append((title, text))),
-    )
+    window.show_error = lambda title, text: shown.append((title, text))  # type: ignore[method-assign]
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"this is not a zip archive")
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n", encoding="utf-8")
     before = [window.documents.summary(r) for r in range(window.documents.rowCount())]
-    window.import_files([str(bad), str(empty), str(tmp_path / "missing.txt")])
-    assert len(shown) == 3
-    assert all(title == "Cannot import the plan" for title, _ in shown)
-    assert "broken.docx" in shown[0][1]
-    assert "Traceback" not in "".join(text for _, text in shown)
+    file_actions.import_plans(window, [str(bad), str(empty), str(tmp_path / "missing.txt")])
+    settle(window)
+    assert len(shown) == 1  # one message for the three files, a line each
+    title, text = shown[0]
+    assert title == "Cannot import the plan"
+    lines = text.splitlines()
+    assert len(lines) == 3
+    assert "broken.docx" in lines[0] and "empty.txt" in lines[1] and "missing.txt" in lines[2]
+    assert "Traceback" not in text
     assert [window.documents.summary(r) for r in range(window.documents.rowCount())] == before
     assert window.clauses.document_key == KEY1
     with Project.open(window.project.path) as fresh:  # type: ignore[union-attr]
@@ -267,6 +270,7 @@ def test_drop_a_plan_file_imports_it(qtbot: QtBot, window: MainWindow, tmp_path:
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(event)
+    settle(window)
     assert window.documents.rowCount() == 3
     assert window.clauses.document_key == document_key(normalise(text))
 
@@ -359,6 +363,7 @@ def test_import_action_uses_the_file_dialog(
         QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(path)], ""))
     )
     window.actions_["import"].trigger()
+    settle(window)
     assert window.documents.rowCount() == 3
     assert window.windowTitle() == "Fourth — Plan Annotator"
     assert "imported (2 clauses)" in window.statusBar().currentMessage()
@@ -378,7 +383,7 @@ def test_connect_to_team_server_switches_project_and_shows_team_progress(
     server = Project(open_engine(server_file), None)
     monkeypatch.setattr(team_dialog, "connect_to_team_server", lambda parent: (server, coder))
     old = window.workspace.project
-    assert window.connect_team_server()
+    assert window.projects.connect_team_server()
     assert window.workspace.project is server and window.workspace.coder_id == coder
     assert window.workspace.coder_name == "Taras"
     assert "team" in window.docks

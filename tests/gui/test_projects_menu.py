@@ -92,7 +92,7 @@ def test_open_switch_recent_and_bad_file(
     assert window.actions_["open_project"].shortcut().toString() == "Ctrl+Shift+O"
 
     # Back to B, then a file that is not a project: B stays open and an error is shown.
-    window.switch_project(b)
+    window.projects.switch_project(b)
     bad = tmp_path / "notes.annotator.sqlite"
     bad.write_text("this is not a database\n" * 50, encoding="utf-8")
     monkeypatch.setattr(file_actions, "ask_project_to_open", lambda _parent: str(bad))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import socket
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.gui.ops import Operations
 from annotator.gui.team_dialog import (
     ConnectDialog,
     keyring_key,
@@ -23,7 +24,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services.exchange import MergePlan
 from annotator.services.project import Project
 from annotator.storage.db import open_engine
-from tests.gui.conftest import PLAN
+from tests.gui.conftest import PLAN, finish
 from tests.server.conftest import Team, pg_url, team  # noqa: F401 - fixtures for server tests
 
 pytestmark = pytest.mark.gui
@@ -87,6 +88,7 @@ def test_unreachable_port_is_one_line_in_the_dialog_and_nothing_secret_is_saved(
     _fill(dialog, qtbot, host="127.0.0.1", port=port, database="peace", user="olena")
     _fill(dialog, qtbot, password_edit="hunter2-secret")
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    finish(dialog.job)
     assert dialog.result() != ConnectDialog.DialogCode.Accepted and dialog.project is None
     message = dialog.error.text()
     assert f"cannot reach the server at 127.0.0.1:{port}" in message
@@ -115,7 +117,10 @@ def _coder_workspace(team: Team, short: str) -> Workspace:  # noqa: F811 - Team 
     coder_id = add_coder_role(team.owner, role, f"pw-{short}")
     engine = open_server_engine(team.url(role, f"pw-{short}"))
     team.disposables.append(engine)
-    return Workspace(Project(engine), coder_id)
+    errors: list[str] = []
+    ops = Operations(report=lambda _title, text: errors.append(text))
+    ops.errors = errors  # type: ignore[attr-defined]
+    return Workspace(Project(engine), coder_id, ops=ops)
 
 
 def _connect(dialog: ConnectDialog, qtbot: QtBot, team: Team, role: str, pw: str) -> None:  # noqa: F811
@@ -125,6 +130,7 @@ def _connect(dialog: ConnectDialog, qtbot: QtBot, team: Team, role: str, pw: str
     _fill(dialog, qtbot, host=str(admin.host), port=int(admin.port or 5432))
     _fill(dialog, qtbot, database=team.database, user=role, password_edit=pw)
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    finish(dialog.job)
 
 
 def test_wrong_password_then_right_one_with_keyring(
@@ -166,7 +172,10 @@ def test_offline_copy_and_sync_through_the_dialogs_are_undoable(
     ids = [c.id for c in project.clauses(team.document_key)]
     project.toggle_tag(me, ids[0], "economic")
     copy = tmp_path / "olena-offline.sqlite"
-    assert take_offline_copy_dialog(workspace, None, ask_path=lambda _p: str(copy)) == copy
+    assert (
+        finish(take_offline_copy_dialog(workspace, None, ask_path=lambda _p: str(copy))).value
+        == copy
+    )
 
     with Project(open_engine(copy, create=False), copy) as local:
         by_span = {(c.start, c.end): c.id for c in local.clauses(team.document_key)}
@@ -175,16 +184,14 @@ def test_offline_copy_and_sync_through_the_dialogs_are_undoable(
         local.toggle_tag(me, by_span[span[ids[0]]], "economic")  # taken back offline
 
     seen: list[MergePlan] = []
-    errors: list[str] = []
-    workspace.failed.connect(errors.append)
+    errors: list[str] = workspace.ops.errors  # type: ignore[attr-defined]
 
-    def preview(plan: MergePlan, _parent: object) -> bool:
-        seen.append(plan)
-        return True
+    def preview(merged: MergePlan, _parent: object, answer: Callable[[bool], None]) -> None:
+        seen.append(merged)
+        answer(True)
 
-    edit = sync_dialog(workspace, None, ask_path=lambda _p: str(copy), preview=preview)
+    finish(sync_dialog(workspace, None, ask_path=lambda _p: str(copy), preview=preview))
     assert errors == []
-    assert edit is not None and not edit.empty
     assert seen[0].counts["annotations_added"] == 1
     assert seen[0].counts["annotations_deleted"] == 1
     tags = {cid: c.tags for cid, c in project.coding(team.document_key, me).items() if c.tags}
@@ -195,7 +202,10 @@ def test_offline_copy_and_sync_through_the_dialogs_are_undoable(
     assert tags == {ids[0]: {"economic"}}
 
     # A second copy to the same file is refused with a message, not a traceback.
-    assert take_offline_copy_dialog(workspace, None, ask_path=lambda _p: str(copy)) is None
+    assert (
+        finish(take_offline_copy_dialog(workspace, None, ask_path=lambda _p: str(copy))).value
+        is None
+    )
     assert "new file" in errors[-1]
 
 
@@ -262,9 +272,9 @@ def test_progress_panel_polls_only_while_visible_and_follows_own_edits(
 
 def test_offline_dialogs_refuse_a_local_project(qtbot: QtBot, tmp_path: Path) -> None:
     project = Project.open(tmp_path / "p.sqlite", seed_samples=False)
-    workspace = Workspace(project, project.add_coder("Olena").id)
     errors: list[str] = []
-    workspace.failed.connect(errors.append)
+    ops = Operations(report=lambda _title, text: errors.append(text))
+    workspace = Workspace(project, project.add_coder("Olena").id, ops=ops)
     asked: list[object] = []
     assert take_offline_copy_dialog(workspace, None, ask_path=asked.append) is None
     assert sync_dialog(workspace, None, ask_path=asked.append) is None

@@ -87,5 +87,5 @@ def test_clause_rows_paint_in_light_and_dark_palettes(qtbot) -> None:  # type: i
     # The row background follows the palette: a dark base stays dark.
     assert QColor(image.pixel(image.width() - 20, image.height() - 5)).lightness() < 80
     view.resize(200, 400)
-    heights = [view.sizeHintForIndex(model.index(r)).height() for r in range(3)]
+    heights = [view.sizeHintForIndex(view.model().index(r, 0)).height() for r in range(3)]
     assert heights[2] > heights[0]  # two lines of text need more room than one

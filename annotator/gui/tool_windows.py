@@ -1,0 +1,164 @@
+"""The windows opened from the menus: one base class, and the registry that keeps them open.
+
+:class:`ToolWindow` is what every such window shares: it remembers its size and place, opens
+non-modally with the focus, and writes the files it exports atomically (``QSaveFile``: a failed
+write leaves the old file, never half a new one). :class:`ToolWindows` is the main window's
+registry: at most one window of each kind, closed when the project changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QIODevice, QObject, QSaveFile, Qt
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from annotator.gui.settings import load_bytes, save_bytes
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+
+def save_file(path: str | Path, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically; OSError naming the file if not."""
+    out = QSaveFile(str(path))
+    if not out.open(QIODevice.OpenModeFlag.WriteOnly):
+        raise OSError(0, out.errorString(), str(path))
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if out.write(raw) != len(raw) or not out.commit():
+        error = out.errorString()
+        out.cancelWriting()
+        raise OSError(0, error, str(path))
+
+
+class ToolWindow(QDialog):
+    """A window opened from a menu: remembers its geometry, writes its files atomically."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not getattr(self, "_placed", False):
+            self._placed = True
+            geometry = load_bytes(self._geometry_key())
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        save_bytes(self._geometry_key(), self.saveGeometry())
+        super().hideEvent(event)
+
+    def _geometry_key(self) -> str:
+        return f"windows/{type(self).__name__}/geometry"
+
+    def open_view(self) -> None:
+        """Show the window (non-modal) with the focus."""
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def ask_save_path(self, title: str, name: str, pattern: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, name, pattern)
+        return path or None
+
+    def export_to(self, path: str | Path, produce: Callable[[], bytes | str]) -> bool:
+        """Write what ``produce`` returns to ``path``; a failure is shown, never raised."""
+        try:
+            save_file(path, produce())
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+            return False
+        return True
+
+
+class ToolWindows(QObject):
+    """The main window's other windows, kept alive (one of each kind) while they are open."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.w = window
+        self.views: dict[str, QWidget] = {}
+
+    def keep(self, name: str, view: QWidget) -> QWidget:
+        """Register ``view`` as the window called ``name``, closing one open before."""
+        old = self.views.pop(name, None)
+        if old is not None:
+            old.close()
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.views[name] = view
+        view.destroyed.connect(lambda _obj=None, n=name, v=view: self._forget(n, v))
+        return view
+
+    def _forget(self, name: str, view: QWidget) -> None:
+        if self.views.get(name) is view:
+            del self.views[name]
+
+    def close_all(self) -> None:
+        """Before the project changes: they show the project being left."""
+        for view in list(self.views.values()):
+            view.close()
+
+    # -- the windows -----------------------------------------------------------------------------
+
+    def open_export(self) -> None:
+        if self.w.workspace is not None:
+            from annotator.gui.export_dialog import open_export_dialog
+
+            open_export_dialog(self.w.workspace, self.w)
+
+    def open_properties(self) -> None:
+        ws, key = self.w.workspace, self.w.clauses.document_key
+        if ws is not None and key is not None:
+            from annotator.gui.document_dialog import edit_document_properties
+
+            edit_document_properties(ws, key, self.w)  # the runner announces the change
+
+    def open_codebook_editor(self) -> None:
+        if self.w.workspace is not None:
+            from annotator.gui.codebook_editor import open_codebook_editor
+
+            open_codebook_editor(self.w.workspace, self.w)
+
+    def open_agreement(self) -> QWidget | None:
+        if self.w.workspace is None:
+            return None
+        from annotator.gui.agreement_view import AgreementView
+
+        view = AgreementView(self.w.workspace, self.w)
+        self.keep("agreement", view)
+        view.open_view()
+        return view
+
+    def open_disagreements(self) -> QWidget | None:
+        if self.w.workspace is None:
+            return None
+        from annotator.gui.review_view import ReviewView
+
+        key = self.w.clauses.document_key
+        view = ReviewView(self.w.workspace, self.w, document_key=key)
+        self.keep("disagreements", view)
+        view.open_view()
+        return view
+
+    def open_compare(self) -> QWidget | None:
+        if self.w.workspace is None:
+            return None
+        from annotator.gui.compare_view import CompareView
+
+        view = CompareView(self.w.workspace, self.w)
+        self.keep("compare", view)
+        view.open_view()
+        return view
+
+    def open_side_by_side(self) -> int:
+        if self.w.workspace is None:
+            return 0
+        from annotator.gui.side_by_side import SideBySideView
+
+        key = self.w.clauses.document_key
+        dialog = SideBySideView(self.w.workspace, self.w, left_key=key)
+        try:
+            return dialog.exec()
+        finally:
+            dialog.deleteLater()
