@@ -331,6 +331,11 @@ class CodebookEditor(QDialog):
                     grew = True
         return out
 
+    def done(self, result: int) -> None:
+        """Closing (Escape, Close) keeps a coding rule being typed."""
+        self._set_description(self.description.toPlainText())
+        super().done(result)
+
     def _edited(self, change: Change) -> None:
         if not change.touches(Kind.CODEBOOK):
             return

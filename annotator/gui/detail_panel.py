@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -70,8 +70,13 @@ def _utf16(text: str, offset: int) -> int:
     return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
 
 
+#: A memo saves itself after this long without a keystroke.
+SAVE_AFTER_MS = 1500
+
+
 class MemoEdit(QPlainTextEdit):
-    """A memo: saved (``committed``) when focus leaves it or on Ctrl+Enter, not per keystroke."""
+    """A memo: saved (``committed``) when focus leaves it, on Ctrl+Enter, and after a pause in
+    typing (:data:`SAVE_AFTER_MS`), never per keystroke."""
 
     committed = Signal(str)
 
@@ -81,13 +86,25 @@ class MemoEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setPlaceholderText("Memo: why this coding, what is unclear…  (Ctrl+Enter saves)")
         self.saved = ""
+        self.pause = QTimer(self)
+        self.pause.setSingleShot(True)
+        self.pause.setInterval(SAVE_AFTER_MS)
+        self.pause.timeout.connect(self.commit)
+        self.textChanged.connect(self._typed)
+
+    def _typed(self) -> None:
+        if self.toPlainText() != self.saved:
+            self.pause.start()  # restarts: saves once typing pauses
 
     def load(self, text: str) -> None:
+        self.pause.stop()
         self.saved = text
         if self.toPlainText() != text:
             self.setPlainText(text)
+        self.pause.stop()  # loading is not typing
 
     def commit(self) -> None:
+        self.pause.stop()
         text = self.toPlainText()
         if text != self.saved:
             self.saved = text
@@ -104,6 +121,7 @@ class MemoEdit(QPlainTextEdit):
             return
         if event.key() == Qt.Key.Key_Escape:  # drop the unsaved change
             self.setPlainText(self.saved)
+            self.pause.stop()
             return
         super().keyPressEvent(event)
 
