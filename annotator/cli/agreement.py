@@ -1,8 +1,9 @@
 """``annotator agreement``: inter-coder agreement on exchange files or a reliability table.
 
 ``annotator agreement FILE... [--json]`` merges the exchange files (Contract 2) and reports
-agreement per clause (Contract 3); ``annotator agreement --table CSV [--level L] [--json]`` reports
-on arbitrary reliability data. ``--json`` prints one JSON object on stdout.
+agreement per clause (Contract 3); ``--html``, ``--csv`` and ``--svg FILE`` also write the report
+as the agreement window exports it. ``annotator agreement --table CSV [--level L] [--json]``
+reports on arbitrary reliability data. ``--json`` prints one JSON object on stdout.
 """
 
 from __future__ import annotations
@@ -45,7 +46,34 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="bootstrap resamples for alpha's interval (default 1000; 0 disables)",
     )
+    for flag, what in (
+        ("html", "a self-contained HTML page"),
+        ("csv", "CSV"),
+        ("svg", "an SVG chart"),
+    ):
+        parser.add_argument(
+            f"--{flag}", metavar="FILE", help=f"also write the report as {what} (exchange files)"
+        )
     parser.set_defaults(func=run)
+
+
+def _write_reports(
+    args: argparse.Namespace, report: dict[str, Any], exchange: dict[str, Any]
+) -> None:
+    """The files asked for with --html, --csv and --svg (the agreement window writes the same)."""
+    from annotator.core.agreement.render import alpha_rows, alpha_svg, report_csv, report_html
+    from annotator.services.exchange import atomic_write
+
+    categories = (exchange.get("codebook") or {}).get("categories") or []
+    names = {c["key"]: c.get("name") or c["key"] for c in categories if isinstance(c, dict)}
+    pages = {
+        args.html: lambda: report_html(report, names, title="Inter-coder agreement"),
+        args.csv: lambda: report_csv(report, names),
+        args.svg: lambda: alpha_svg(alpha_rows(report, names)),
+    }
+    for path, render in pages.items():
+        if path:
+            atomic_write(Path(path), render().encode("utf-8"))
 
 
 def _load_exchange(paths: Sequence[str]) -> tuple[dict[str, Any], str]:
@@ -125,6 +153,8 @@ def _print_exchange(report: dict[str, Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute and print the report; returns the exit code."""
     if args.table:
+        if args.html or args.csv or args.svg:
+            raise InputError("--html, --csv and --svg apply to exchange files and --project")
         if args.files or args.project:
             raise InputError("give either --table or exchange files / --project, not both")
         level = args.level or "nominal"
@@ -156,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         source=source,
     )
+    _write_reports(args, report, exchange)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

@@ -6,6 +6,7 @@ function shared by the screen, the PNG (a QImage) and the SVG (QSvgGenerator).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,6 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPaintEvent, 
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.compare import Comparison, compare_plans
 from annotator.core.errors import AnnotatorError
+from annotator.gui.tool_windows import ToolWindow, save_file
 
 if TYPE_CHECKING:
     from annotator.gui.workspace import Workspace
@@ -171,7 +172,7 @@ class GroupedBarChart(QWidget):
         painter.end()
 
 
-class CompareView(QDialog):
+class CompareView(ToolWindow):
     """Categories × plans: how many clauses of each plan carry each category.
 
     ``CompareView(workspace, parent).open_view()``.
@@ -318,13 +319,8 @@ class CompareView(QDialog):
         if not path:
             return
         try:
-            with open(path, "w", encoding="utf-8", newline="") as out:
-                self.comparison.write_csv(out)
+            out = io.StringIO(newline="")
+            self.comparison.write_csv(out)
+            save_file(path, out.getvalue())
         except OSError as exc:
             QMessageBox.warning(self, "Cannot export", f"{path}: {exc.strerror or exc}")
-
-    def open_view(self) -> None:
-        """Show the window (non-modal)."""
-        self.show()
-        self.raise_()
-        self.activateWindow()

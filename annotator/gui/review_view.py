@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.edits import Edit
 from annotator.gui.colors import category_color, text_on
+from annotator.gui.tool_windows import ToolWindow
 from annotator.services.review import CONSENSUS_ID, Disagreement, disagreements, settle
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def chip(category: Category, *, on: bool = True) -> str:
     return f'<span style="{style}">&nbsp;{category.name}&nbsp;</span>'
 
 
-class ReviewView(QDialog):
+class ReviewView(ToolWindow):
     """Browse disagreements of one plan and settle each into the consensus layer.
 
     ``ReviewView(workspace, parent, document_key=None).open_view()``.

@@ -157,3 +157,34 @@ def test_several_files_are_merged_first(tmp_path: Path, capsys: pytest.CaptureFi
     merged = json.loads(capsys.readouterr().out)
     assert run(["agreement", "--json", "--bootstrap", "20", str(whole)]) == 0
     assert merged == json.loads(capsys.readouterr().out)
+
+
+def test_report_files_match_the_agreement_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--html/--csv/--svg write what the GUI's agreement window exports, from the same core."""
+    from annotator.core.agreement import agreement_report
+    from annotator.core.agreement.render import report_csv
+
+    path = tmp_path / "team.json"
+    path.write_text(json.dumps(EXCHANGE), "utf-8")
+    html, csv_, svg = tmp_path / "a.html", tmp_path / "a.csv", tmp_path / "a.svg"
+    args = ["agreement", str(path), "--bootstrap", "0", "--html", str(html)]
+    assert run([*args, "--csv", str(csv_), "--svg", str(svg), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    page = html.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Inter-coder agreement" in page
+    assert f"{report['units']} clauses" in page and "<svg" in page
+    names = {c["key"]: c["name"] for c in EXCHANGE["codebook"]["categories"]}
+    expected = agreement_report(EXCHANGE, bootstrap=0, source=str(path))
+    assert csv_.read_text(encoding="utf-8") == report_csv(expected, names)
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.html", "a.svg", "team.json"]
+
+
+def test_report_files_refused_with_a_table(
+    table: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "a.html"
+    assert run(["agreement", "--table", str(table), "--html", str(out)]) == 2
+    assert "--html" in capsys.readouterr().err and not out.exists()

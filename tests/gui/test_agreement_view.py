@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from annotator.core.agreement import agreement_report
 from annotator.core.agreement.confusion import confusion_table
-from annotator.gui.agreement_view import DASH, AgreementView, alpha_svg, fmt
+from annotator.core.agreement.render import DASH, alpha_svg, fmt
+from annotator.gui.agreement_view import AgreementView
 from annotator.gui.workspace import Workspace
 from annotator.services.exchange import export_exchange_dict
 from annotator.services.project import Project
