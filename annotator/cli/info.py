@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from annotator.cli.common import add_project_arg
 
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False, seed_samples=False) as project:
         coders = project.coders()
         docs = project.documents()
-        data = {
+        data: dict[str, Any] = {
             "project": str(project.path),
             "coders": [{"id": c.id, "name": c.name} for c in coders],
             "documents": [{"key": d.key, "title": d.title, "clauses": d.clauses} for d in docs],

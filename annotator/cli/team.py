@@ -56,8 +56,7 @@ def _new_password(role: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services import team
-    from annotator.storage import server
+    from annotator.services import team, team_access
 
     if args.action == "create":
         project = team.create_team_project(args.admin_url, args.database)
@@ -66,20 +65,21 @@ def run(args: argparse.Namespace) -> int:
     elif args.action in ("add-coder", "add-reviewer"):
         password = _new_password(args.role)
         with team.open_server_project(args.url) as project:
-            if args.action == "add-coder":
-                coder = server.add_coder_role(
-                    project.engine, args.role, password, display_name=args.name
-                )
-            else:
-                coder = server.add_reviewer_role(project.engine, args.role, password)
-        print(f"{args.role}: coder id {coder}")
+            added = team_access.add_login(
+                project,
+                args.role,
+                password,
+                reviewer=args.action == "add-reviewer",
+                name=args.name if args.action == "add-coder" else None,
+            )
+        print(f"{args.role}: coder id {added}")
     elif args.action == "blind":
         with team.open_server_project(args.url) as project:
-            server.set_blind(project.engine, args.state == "on")
+            team_access.set_blind(project, args.state == "on")
         print(f"blind mode {args.state}")
     elif args.action == "offline":
         with team.open_server_project(args.url) as project:
-            coder = server.coder_id_for_role(project.engine)
+            coder = team_access.login_coder(project)
             if coder is None:
                 raise InputError("this login is not a coder of the team")
             path = team.take_offline_copy(project, coder, args.output)

@@ -171,7 +171,8 @@ class CodebookEditor(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         for button in close.buttons():  # Enter in the tree must not close the editor; Esc does
-            button.setAutoDefault(False)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         footer.addWidget(close)
         outer = QVBoxLayout(self)
         outer.addLayout(body, 1)

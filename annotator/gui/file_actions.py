@@ -205,7 +205,11 @@ def merge_qdpx(window: MainWindow, name: str) -> Job[MergePlan] | None:
 
 def ask_to_apply(window: MainWindow, preview: MergePlan) -> None:
     """Show the preview; apply the merge if the user says so."""
-    window.preview_merge(preview, window, lambda yes: apply_previewed(window, preview, yes))
+
+    def answer(yes: bool) -> None:
+        apply_previewed(window, preview, yes)
+
+    window.preview_merge(preview, window, answer)
 
 
 def apply_previewed(window: MainWindow, preview: MergePlan, apply: bool) -> bool:

@@ -102,6 +102,10 @@ def show_message(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     return box
 
 
+def _show(parent: QWidget | None, title: str, text: str) -> None:
+    show_message(parent, title, text)
+
+
 # -- edits on the undo stack -------------------------------------------------------------------
 
 
@@ -241,7 +245,7 @@ class Operations(QObject):
     def __init__(self, parent: QWidget | None = None, *, report: Report | None = None):
         super().__init__(parent)
         self.parent_widget = parent
-        self.report: Report = report or (lambda title, text: show_message(parent, title, text))
+        self.report: Report = report or (lambda title, text: _show(parent, title, text))
         self.workspace: Workspace | None = None
         self.pool = QThreadPool(self)  # its own: the global pool may be shut down at app exit
         self.pool.setMaxThreadCount(2)  # a long job must not hold up a poll or a recompute

@@ -276,13 +276,14 @@ class ProjectController(QObject):
         if self.workspace is None:
             return
         job = take_offline_copy_dialog(self.workspace, self.w)
-        if job is not None:
-            job.finished.connect(
-                lambda: (
-                    job.value is not None
-                    and self.w.statusBar().showMessage(f"Offline copy written to {job.value}", 8000)
-                )
-            )
+        if job is None:
+            return
+
+        def written() -> None:
+            if job.value is not None:
+                self.w.statusBar().showMessage(f"Offline copy written to {job.value}", 8000)
+
+        job.finished.connect(written)
 
     def sync_offline_copy(self) -> None:
         from annotator.gui.team_dialog import sync_dialog

@@ -32,10 +32,9 @@ from annotator.gui.ops import Job, Operations, Progress
 from annotator.gui.workspace import Workspace
 
 if TYPE_CHECKING:  # SQLAlchemy and the services load only when a dialog is used
-    from sqlalchemy.engine import URL
-
     from annotator.services.exchange import MergePlan
     from annotator.services.project import Project
+    from annotator.services.team_access import ServerAddress
 
 SETTINGS_GROUP = "team_server"
 DEFAULT_PORT = 5432
@@ -54,16 +53,16 @@ def keyring_module() -> Any | None:
     return keyring
 
 
-def keyring_key(url: URL) -> str:
-    """The keyring entry name for ``url``; must match ``storage.server._keyring_password``."""
-    return f"{url.username}@{url.host}:{url.port or DEFAULT_PORT}/{url.database}"
+def keyring_key(address: ServerAddress) -> str:
+    """The keyring entry name for ``address`` (see :meth:`ServerAddress.keyring_key`)."""
+    return address.keyring_key()
 
 
 class ConnectDialog(QDialog):
     """Host, port, database, user and password of a team server; Connect opens the project.
 
     After ``exec()`` returns Accepted: :attr:`project` is the open project, :attr:`coder_id` the
-    coder row of the login (None for the team owner), :meth:`url` the URL without its password
+    coder row of the login (None for the team owner), :meth:`url` the address without its password
     and :meth:`password` what was typed. A failure (unreachable server, wrong password, a schema
     from a newer app) is shown as one line in the dialog, which stays open.
     """
@@ -137,14 +136,14 @@ class ConnectDialog(QDialog):
 
     def problem(self) -> str | None:
         """Why the fields cannot be used yet, or None."""
-        from annotator.storage.server import ROLE_NAME
+        from annotator.services.team_access import valid_name
 
         host = self.host.text().strip()
         if not host or any(c.isspace() for c in host) or "/" in host or "@" in host:
             return "Give the server's host name or address."
-        if not ROLE_NAME.match(self.database.text().strip()):
+        if not valid_name(self.database.text().strip()):
             return "The database name is lowercase letters, digits and _ (as the owner made it)."
-        if not ROLE_NAME.match(self.user.text().strip()):
+        if not valid_name(self.user.text().strip()):
             return "The user is your database login: lowercase letters, digits and _."
         return None
 
@@ -153,16 +152,15 @@ class ConnectDialog(QDialog):
         self.connect_button.setEnabled(problem is None)
         self.error.setText(problem or "")
 
-    def url(self) -> URL:
-        """The project's URL, without a password."""
-        from sqlalchemy.engine import URL
+    def url(self) -> ServerAddress:
+        """Where to connect and as whom, without the password."""
+        from annotator.services.team_access import ServerAddress
 
-        return URL.create(
-            "postgresql+psycopg",
-            username=self.user.text().strip(),
+        return ServerAddress(
             host=self.host.text().strip(),
             port=self.port.value(),
             database=self.database.text().strip(),
+            username=self.user.text().strip(),
         )
 
     def password(self) -> str:
@@ -176,12 +174,10 @@ class ConnectDialog(QDialog):
             self.error.setText(problem)
             return
         url, password = self.url(), self.password()
-        # In memory only: the URL object is never rendered with its password.
-        target = url.set(password=password) if password else url
         self.error.setText("")
         self.connect_button.setEnabled(False)
         self.job = self.ops.run(
-            lambda _p: _open(target),
+            lambda _p: _open(url, password),
             label=f"Connecting to {url.host}…",
             delay_ms=400,
             parent=self,
@@ -196,13 +192,15 @@ class ConnectDialog(QDialog):
         self.password_edit.setFocus()
         self.password_edit.selectAll()
 
-    def _connected(self, opened: tuple[Project, str | None], url: URL, password: str) -> None:
+    def _connected(
+        self, opened: tuple[Project, str | None], url: ServerAddress, password: str
+    ) -> None:
         self.connect_button.setEnabled(True)
         self.project, self.coder_id = opened
         self._remember(url, password)
         super().accept()
 
-    def _remember(self, url: URL, password: str) -> None:
+    def _remember(self, url: ServerAddress, password: str) -> None:
         settings = QSettings()
         for name, value in (
             ("host", url.host),
@@ -213,19 +211,18 @@ class ConnectDialog(QDialog):
             settings.setValue(f"{SETTINGS_GROUP}/{name}", value)
         if self.keyring is not None and self.remember.isChecked() and password:
             try:
-                from annotator.storage.server import KEYRING_SERVICE
+                from annotator.services.team_access import KEYRING_SERVICE
 
                 self.keyring.set_password(KEYRING_SERVICE, keyring_key(url), password)
             except Exception as exc:  # no usable keyring backend: connected all the same
                 self.error.setText(f"connected, but the keyring refused the password: {exc}")
 
 
-def _open(url: URL) -> tuple[Project, str | None]:
-    from annotator.services.project import Project
-    from annotator.storage.server import coder_id_for_role, open_server_engine
+def _open(address: ServerAddress, password: str) -> tuple[Project, str | None]:
+    # In memory only: the password goes into the URL object, never into a string.
+    from annotator.services.team_access import connect
 
-    engine = open_server_engine(url)
-    return Project(engine, None), coder_id_for_role(engine)
+    return connect(address, password or None)
 
 
 def connect_to_team_server(parent: QWidget | None = None) -> tuple[Project, str | None] | None:
