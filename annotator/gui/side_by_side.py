@@ -4,8 +4,8 @@
 left clause, the link status (linked, moved, added, dropped) in colour, the right clause, and the
 categories the current coder gave one side only, as chips. Below, the suggested links (ranked by
 text similarity) are accepted with A or Enter and rejected with R; the selected link is removed
-with Delete. Every decision goes through ``workspace._do`` and so can be undone. "Previous / next
-revision" step through the plan's revisions in order (:func:`revisions_in_order`).
+with Delete. Every decision goes through the operation runner (``workspace.ops.edit``) and so
+can be undone. "Previous / next revision" step through the plan's revisions in order (:func:`revisions_in_order`).
 """
 
 from __future__ import annotations
