@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from annotator.core.changes import Kind
 from annotator.core.codebook import SHORTCUTS, Category
-from annotator.core.errors import AnnotatorError
 from annotator.gui.codebook_panel import swatch
 from annotator.gui.colors import category_color
 from annotator.gui.ops import Change
@@ -464,10 +463,10 @@ class CodebookEditor(QDialog):
         path = self.ask_save_path(self, "Export codebook")
         if not path:
             return
-        try:
-            n = service.export_codebook(self.workspace.project, path)
-        except AnnotatorError as exc:
-            self._failed(str(exc))
+        n = self.workspace.ops.call(
+            lambda: service.export_codebook(self.workspace.project, path), on_failed=self._failed
+        )
+        if n is None:
             return
         self.status.setText(f"Wrote {n} categories to {Path(path).name}.")
 

@@ -351,10 +351,13 @@ class ClauseNavigator(QObject):
 
     def _apply_filter(self, how: str | None = None) -> None:
         w = self.w
-        w.clause_view.shown.set_how(how if how is not None else self.filter_how)
+        was = self.filter_how
+        w.clause_view.shown.set_how(how if how is not None else was)
+        shown, total = w.clause_view.shown_count(), w.clauses.rowCount()
         if self.filter_how != "all":
-            shown, total = w.clause_view.shown_count(), w.clauses.rowCount()
             w.statusBar().showMessage(f"{shown} of {total} clauses shown.", 4000)
+        elif was != "all":  # not the previous filter's count, left standing
+            w.statusBar().showMessage(f"All {total} clauses shown.", 4000)
 
     # -- reviewer mode ---------------------------------------------------------------------------
 

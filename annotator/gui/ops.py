@@ -302,13 +302,19 @@ class Operations(QObject):
         self.changed.emit(Change.of(written))
         return True
 
-    def call(self, query: Callable[[], T], *, title: str = "Cannot do that") -> T | None:
+    def call(
+        self,
+        query: Callable[[], T],
+        *,
+        title: str = "Cannot do that",
+        on_failed: Callable[[str], None] | None = None,
+    ) -> T | None:
         """A quick call that writes no edit (a read, a file written): its error shown like any
         other. None if it failed."""
         try:
             return query()
         except Exception as exc:
-            self.fail(title, message_for(exc))
+            self.fail(title, message_for(exc), on_failed)
             return None
 
     # -- background jobs ---------------------------------------------------------------------

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.gui.side_by_side import (
-    DIFFERENCES,
-    DIFFERENCES_ROLE,
-    LEFT,
-    RIGHT,
-    STATUS,
-    SideBySideView,
-)
+from annotator.gui.side_by_side import SideBySideView
+from annotator.gui.side_by_side_rows import DIFFERENCES, DIFFERENCES_ROLE, LEFT, RIGHT, STATUS
 from annotator.gui.workspace import Workspace
 from annotator.services import links as link_service
 from annotator.services.documents import set_document_properties
