@@ -24,7 +24,7 @@ from annotator.gui.ops import Job, Progress, message_for
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
-    from annotator.services.exchange import MergePlan
+    from annotator.services.exchange import MergePlan as MergePreview
 
 Answer = Callable[[bool], None]
 EXCHANGE_SUFFIX = ".plan-annotations.json"
@@ -56,7 +56,7 @@ def ask_new_project(parent: QWidget) -> str | None:
     return path or None
 
 
-def preview_merge(preview: MergePlan, parent: QWidget, answer: Answer) -> None:
+def preview_merge(preview: MergePreview, parent: QWidget, answer: Answer) -> None:
     """Show the merge preview (window-modal, no nested event loop); ``answer(True)`` to apply."""
     dialog = MergePreviewDialog(preview, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -167,7 +167,7 @@ def merge_dialog(window: MainWindow) -> None:
         merge_files(window, files)
 
 
-def merge_files(window: MainWindow, files: Sequence[str]) -> Job[MergePlan] | None:
+def merge_files(window: MainWindow, files: Sequence[str]) -> Job[MergePreview] | None:
     """Read and merge the files as a job, preview the result, and apply it as one undoable edit."""
     ws = window.workspace
     if ws is None:
@@ -187,7 +187,7 @@ def merge_files(window: MainWindow, files: Sequence[str]) -> Job[MergePlan] | No
     )
 
 
-def merge_qdpx(window: MainWindow, name: str) -> Job[MergePlan] | None:
+def merge_qdpx(window: MainWindow, name: str) -> Job[MergePreview] | None:
     """A REFI-QDA project: converted, previewed and merged like an exchange file."""
     ws = window.workspace
     if ws is None:
@@ -203,7 +203,7 @@ def merge_qdpx(window: MainWindow, name: str) -> Job[MergePlan] | None:
     )
 
 
-def ask_to_apply(window: MainWindow, preview: MergePlan) -> None:
+def ask_to_apply(window: MainWindow, preview: MergePreview) -> None:
     """Show the preview; apply the merge if the user says so."""
 
     def answer(yes: bool) -> None:
@@ -212,7 +212,7 @@ def ask_to_apply(window: MainWindow, preview: MergePlan) -> None:
     window.preview_merge(preview, window, answer)
 
 
-def apply_previewed(window: MainWindow, preview: MergePlan, apply: bool) -> bool:
+def apply_previewed(window: MainWindow, preview: MergePreview, apply: bool) -> bool:
     """Write a previewed merge (one undoable edit), or say that nothing changed."""
     ws = window.workspace
     if ws is None or not apply:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the service pulls in SQLAlchemy: not before the window is shown
-    from annotator.services.exchange import MergePlan
+    from annotator.services.exchange import MergePlan as MergePreview
 
 #: Rows of the counts table, in order: (count key, what the row says).
 COUNT_ROWS = (
@@ -54,15 +54,15 @@ def conflict_text(conflict: Any) -> str:
 
 
 class MergePreviewDialog(QDialog):
-    """Summary, counts and conflicts of a :class:`MergePlan`; Apply accepts the dialog."""
+    """Summary, counts and conflicts of a :class:`MergePreview`; Apply accepts the dialog."""
 
-    def __init__(self, plan: MergePlan, parent: QWidget | None = None):
+    def __init__(self, preview: MergePreview, parent: QWidget | None = None):
         super().__init__(parent)
-        self.plan = plan
+        self.preview = preview
         self.setObjectName("mergePreview")
-        names = ", ".join(Path(s).name for s in plan.sources)
+        names = ", ".join(Path(s).name for s in preview.sources)
         self.setWindowTitle(f"Merge {names}")
-        self.summary = QLabel(f"<b>Merging {names}</b><br>{plan.summary()}")
+        self.summary = QLabel(f"<b>Merging {names}</b><br>{preview.summary()}")
         self.summary.setObjectName("mergeSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -79,7 +79,7 @@ class MergePreviewDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         for row, (key, text) in enumerate(COUNT_ROWS):
             self.counts.setItem(row, 0, QTableWidgetItem(text))
-            value = QTableWidgetItem(str(plan.counts.get(key, 0)))
+            value = QTableWidgetItem(str(preview.counts.get(key, 0)))
             value.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.counts.setItem(row, 1, value)
         row_h = self.fontMetrics().height() + 8
@@ -92,11 +92,13 @@ class MergePreviewDialog(QDialog):
         self.conflicts.setObjectName("mergeConflicts")
         self.conflicts.setWordWrap(True)
         self.conflicts.setAlternatingRowColors(True)
-        for conflict in plan.conflicts:
+        for conflict in preview.conflicts:
             self.conflicts.addItem(conflict_text(conflict))
-        if not plan.conflicts:
+        if not preview.conflicts:
             self.conflicts.addItem("No conflicts.")
-        conflicts_label = QLabel(f"&Conflicts ({len(plan.conflicts)}), and how they were settled:")
+        conflicts_label = QLabel(
+            f"&Conflicts ({len(preview.conflicts)}), and how they were settled:"
+        )
         conflicts_label.setBuddy(self.conflicts)
 
         buttons = QDialogButtonBox(self)

@@ -32,7 +32,7 @@ from annotator.gui.ops import Job, Operations, Progress
 from annotator.gui.workspace import Workspace
 
 if TYPE_CHECKING:  # SQLAlchemy and the services load only when a dialog is used
-    from annotator.services.exchange import MergePlan
+    from annotator.services.exchange import MergePlan as MergePreview
     from annotator.services.project import Project
     from annotator.services.team_access import ServerAddress
 
@@ -41,7 +41,7 @@ DEFAULT_PORT = 5432
 COPY_FILTER = "Plan Annotator project (*.sqlite *.annotator);;All files (*)"
 AskPath = Callable[[QWidget | None], str | None]
 #: Shows a sync's preview and calls back with True to apply it.
-Preview = Callable[["MergePlan", QWidget | None, Callable[[bool], None]], None]
+Preview = Callable[["MergePreview", QWidget | None, Callable[[bool], None]], None]
 
 
 def keyring_module() -> Any | None:
@@ -287,7 +287,7 @@ def take_offline_copy_dialog(
     )
 
 
-def _preview(preview: MergePlan, parent: QWidget | None, answer: Callable[[bool], None]) -> None:
+def _preview(preview: MergePreview, parent: QWidget | None, answer: Callable[[bool], None]) -> None:
     from annotator.gui.merge_preview import MergePreviewDialog
 
     dialog = MergePreviewDialog(preview, parent)
@@ -304,7 +304,7 @@ def sync_dialog(
     *,
     ask_path: AskPath | None = None,
     preview: Preview | None = None,
-) -> Job[MergePlan] | None:
+) -> Job[MergePreview] | None:
     """Choose an offline copy, preview the merge (counts, conflicts), then apply it undoably.
 
     Comparing runs as a job; the write is ``services.team.sync_offline_copy`` through the runner:
