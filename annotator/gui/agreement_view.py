@@ -252,6 +252,7 @@ class AgreementView(ToolWindow):
             on_done=lambda report: self._finished(run, report),
             on_failed=lambda message: self._failed(run, message),
             on_progress=lambda done, total: self._progress(run, done, total),
+            owner=self,
         )
 
     def _progress(self, run: int, done: int, total: int) -> None:

@@ -284,6 +284,7 @@ class ExportDialog(QDialog):
             write,
             on_done=lambda summary: self._done(str(path), summary),
             on_failed=lambda message: self._failed(str(path), message),
+            owner=self,
         )
 
     def _finish(self) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
@@ -331,6 +332,7 @@ class Operations(QObject):
         on_progress: Callable[[int, int], None] | None = None,
         delay_ms: int = 300,
         parent: QWidget | None = None,
+        owner: QObject | None = None,
     ) -> Job[T]:
         """Run ``call(progress)`` on the pool; ``on_done(result)`` back on the UI thread.
 
@@ -338,6 +340,9 @@ class Operations(QObject):
         ``delay_ms``, and edits wait. Without one it runs quietly (the view shows its own
         progress through ``on_progress``). Cancel makes the next ``progress()`` raise
         :class:`Cancelled`; the job then ends in ``on_cancelled``.
+
+        ``owner`` is the widget whose callbacks these are: once it is deleted (a dialog closed
+        while its job ran), they are skipped and an error goes to the runner's own message.
         """
         job: Job[T] = Job(label)
         runnable = _Runnable(call, job._cancel)
@@ -355,16 +360,17 @@ class Operations(QObject):
             job._close_box()
             self._jobs.discard(job)
             job.runnable = None
+            alive = owner is None or shiboken6.isValid(owner)
             if isinstance(exc, Cancelled):
                 job.state = "cancelled"
-                if on_cancelled is not None:
+                if on_cancelled is not None and alive:
                     on_cancelled()
             elif isinstance(exc, BaseException):
                 job.state, job.error = "failed", message_for(exc)
-                self.fail(title, job.error, on_failed)
+                self.fail(title, job.error, on_failed if alive else None)
             else:
                 job.state, job.value = "done", result  # type: ignore[assignment]
-                if on_done is not None:
+                if on_done is not None and alive:
                     on_done(result)  # type: ignore[arg-type]
             job.finished.emit()
 

@@ -235,6 +235,7 @@ class TeamProgressPanel(QDockWidget):
             on_failed=lambda message: self._arrived(
                 None, f"cannot read the team's progress: {message}"
             ),
+            owner=self,
         )
 
     def _own_edit(self, _edit: object) -> None:

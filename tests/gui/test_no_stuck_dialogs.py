@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -188,3 +189,19 @@ def test_errors_become_one_message_each() -> None:
     assert job.state == "failed" and len(inline) == 1 and len(shown) == 2
     cancelled = finish(ops.run(lambda _p: (_ for _ in ()).throw(Cancelled())))
     assert cancelled.state == "cancelled" and len(shown) == 2
+
+
+def test_a_closed_windows_callbacks_are_skipped_and_its_error_still_shown() -> None:
+    shown: list[str] = []
+    ops = Operations(report=lambda _title, text: shown.append(text))
+    owner = QWidget()
+    done: list[object] = []
+    job = ops.run(slow(0.3), owner=owner, on_done=lambda r: owner.setWindowTitle(str(r)))
+    failing = ops.run(
+        lambda _p: Path("/nonexistent/x.csv").read_text(), owner=owner, on_failed=done.append
+    )
+    shiboken6.delete(owner)  # closed (and deleted) while both jobs run
+    finish(job)
+    finish(failing)
+    assert job.state == "done" and done == []  # no call into the deleted window
+    assert shown == ["/nonexistent/x.csv: No such file or directory"]  # not lost either
