@@ -48,3 +48,8 @@ def kinds_of(edit: Edit) -> frozenset[Kind]:
             return EVERYTHING
         kinds.add(kind)
     return frozenset(kinds)
+
+
+def count(edit: Edit, kind: Kind) -> int:
+    """How many rows of ``kind`` the edit wrote (e.g. categories added or changed by an import)."""
+    return sum(1 for change in edit.changes if _BY_TABLE.get(change.table) is kind)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.changes import Kind
+from annotator.core.changes import Kind, count
 from annotator.core.codebook import SHORTCUTS, Category
 from annotator.gui.codebook_panel import swatch
 from annotator.gui.colors import category_color
@@ -455,7 +455,7 @@ class CodebookEditor(QDialog):
             lambda: service.import_codebook(self.workspace.project, path), on_failed=self._failed
         )
         if edit is not None:
-            n = sum(1 for c in edit.changes if c.table == "category")
+            n = count(edit, Kind.CODEBOOK)
             self.status.setText(f"Imported {Path(path).name}: {n} categories added or changed.")
 
     def export_file(self) -> None:
