@@ -141,8 +141,8 @@ class ClauseNavigator(QObject):
             return
         if change.touches(Kind.CODEBOOK):
             self.reload_codebook()
-        if change.touches(Kind.CODERS, Kind.SETTINGS) and change.edit is None:
-            self.refresh_all()  # another coder, blind mode: every row may show other tags
+        if change.edit is None and change.touches(Kind.CODERS):
+            self.refresh_all()  # another coder: every row shows that coder's tags
             return
         key = change.document_key
         if key is None:  # a merge, a codebook or project-wide edit

@@ -227,6 +227,7 @@ class ProjectController(QObject):
 
         if not ws.project.read_only:
             ws.ops.call(lambda: set_blind_mode(ws.project, on), title="Cannot change blind mode")
+            ws.ops.announce(frozenset({Kind.SETTINGS}))  # e.g. the agreement window's warning
         self.sync_blind_action()
         if on and self.w.clauses.reviewing:
             self.w.navigator.set_reviewer_mode(False)
