@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QRectF, QSize, Qt
+from PySide6.QtCore import QIODevice, QLineF, QRectF, QSaveFile, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -157,19 +157,29 @@ class GroupedBarChart(QWidget):
         painter = QPainter(image)
         self.paint(painter, QRectF(0, 0, size.width(), size.height()), QColor("black"))
         painter.end()
-        return image.save(str(path), "PNG")  # type: ignore[call-overload]  # stubs want bytes
+        out = QSaveFile(str(path))  # all or nothing: never half an image
+        if not out.open(QIODevice.OpenModeFlag.WriteOnly):
+            return False
+        if not image.save(out, "PNG"):  # type: ignore[call-overload]  # stubs want bytes
+            out.cancelWriting()
+            return False
+        return out.commit()
 
-    def save_svg(self, path: str | Path, size: QSize | None = None) -> None:
-        """Write the chart as an SVG file (vector, for papers)."""
+    def save_svg(self, path: str | Path, size: QSize | None = None) -> bool:
+        """Write the chart as an SVG file (vector, for papers); False if it cannot be written."""
         size = size or QSize(max(self.width(), 720), max(self.height(), 360))
+        out = QSaveFile(str(path))  # all or nothing: never half a file
+        if not out.open(QIODevice.OpenModeFlag.WriteOnly):
+            return False
         generator = QSvgGenerator()
-        generator.setFileName(str(path))
+        generator.setOutputDevice(out)
         generator.setSize(size)
         generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
         generator.setTitle("Categories by plan")
         painter = QPainter(generator)
         self.paint(painter, QRectF(0, 0, size.width(), size.height()), QColor("black"))
         painter.end()
+        return out.commit()
 
 
 class CompareView(ToolWindow):
@@ -309,8 +319,8 @@ class CompareView(ToolWindow):
 
     def _ask_svg(self) -> None:
         path = self._ask("Save chart as SVG", "plans.svg", "SVG image (*.svg)")
-        if path:
-            self.chart.save_svg(path)
+        if path and not self.chart.save_svg(path):
+            QMessageBox.warning(self, "Cannot save", f"{path}: the image could not be written")
 
     def _ask_csv(self) -> None:
         if self.comparison is None:
