@@ -131,19 +131,19 @@ _INLINE_POINT = re.compile(
     r"(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?)(?=[ \t])"
 )
 # A point inside a line with no punctuation before it: only ever the next number.
-_WEAK_POINT = re.compile(
-    r"(?<=[^\W\d_])[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])"
-)
+_WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
 _REFERENCE_WORD = re.compile(
     r"(?i:article|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
     r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
 )
-# A nested marker inside a line, with or without sentence punctuation before it.
+# A nested marker inside a line after sentence punctuation ...
 _INLINE = re.compile(
-    r"(?:(?P<p>[.!?;:…])[\"'»”’)\]]*)?[ \t]+"
+    r"(?P<p>[.!?;:…])[\"'»”’)\]]*[ \t]+"
     r"(?P<m>(?:\*\*)?(?:\d{1,5}(?:\.[º°]|[.)])|\((?:\d{1,5}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)))"
     r"(?=\s)"
 )
+# ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
+_LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
 _HAS_LETTER = re.compile(rf"[{_LETTER}]")
 _HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
@@ -303,7 +303,6 @@ class _Cand:
     style: Style
     weight: float  # line start, inline after punctuation, or inline without
     line_start: bool
-    written: str  # the marker as written, for notes
     score: float = 0.0
     prev: _Cand | None = None
     how: str = ""  # "start", "late", "next", "repeat", "restart"
@@ -408,24 +407,23 @@ class _PointFinder:
             if not _HAS_LETTER.search(rest) and _HAS_DIGIT.search(rest):
                 self.figures += 1  # "3. 750,000 1,000": a row of a table of figures
                 continue
-            written = text[lead:end].strip().strip("*#").strip()
-            if style == ("num", "["):
-                written += " ["
-            self.cands.append(_Cand(lead, end, value, style, _W_LINE, True, written))
+            self.cands.append(_Cand(lead, end, value, style, _W_LINE, True))
 
     def _inline_candidates(self) -> None:
         text = self.text
         for m in _INLINE_POINT.finditer(text):
             pos = m.start("m")
             self.cands.append(
-                _Cand(pos, m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False, m["m"])
+                _Cand(pos, m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False)
             )
         for m in _WEAK_POINT.finditer(text):
+            if m.start() == 0 or not text[m.start() - 1].isalpha():
+                continue  # only after a word: "… of the Republic 3. The …"
             before = text[max(0, m.start() - 20) : m.start()].split()
             if before and _REFERENCE_WORD.search(before[-1].strip("(\"'«“")):
                 continue  # "Article 5. The …" quotes a number
             pos = m.start("m")
-            self.cands.append(_Cand(pos, m.end("m"), int(m["n"]), ("num", "."), _W_WEAK, False, ""))
+            self.cands.append(_Cand(pos, m.end("m"), int(m["n"]), ("num", "."), _W_WEAK, False))
 
     def run(self, line_matches: list[re.Match[str] | None]) -> None:
         self._line_candidates(line_matches)
@@ -482,6 +480,8 @@ class _PointFinder:
 
     def _fill(self, chain: list[_Cand], others: list[_Cand]) -> list[_Cand]:
         """Put numbers written in another style into the holes of the chain."""
+        if not others:
+            return chain
         positions = [c.pos for c in others]
         out: list[_Cand] = []
         bounds = [(None, chain[0])] + list(zip(chain, chain[1:], strict=False)) + [(chain[-1], None)]
@@ -510,12 +510,17 @@ class _PointFinder:
                 last = c.value
         return out
 
+    def _written(self, c: _Cand) -> str:
+        """The marker as the text writes it, for notes: "14)", "7 –", "10 [", "Point 3:"."""
+        written = self.text[c.pos : c.end].strip().strip("*#").strip()
+        return written + " [" if c.style == ("num", "[") else written
+
     def _label(self, chain: list[_Cand]) -> None:
         run = 1
         labels: set[str] = set()
         prefix = ""
         missing: dict[int, list[int]] = {}
-        example = next((c.written for c in chain if c.style == self.top_style), "")
+        example = next((self._written(c) for c in chain if c.style == self.top_style), "")
         example = re.sub(r"\d+", "N", example)
         prev: _Cand | None = None
         run_together: list[str] = []
@@ -559,7 +564,7 @@ class _PointFinder:
                 self.notes.append(
                     Note(
                         "delimiter",
-                                f'point {c.value} is written "{c.written}"'
+                                f'point {c.value} is written "{self._written(c)}"'
                         + (f' among "{example}" points' if example else ""),
                     )
                 )
@@ -630,6 +635,8 @@ class _Segmenter:
         self.bullets: dict[str, int] = {}
         self.tops: dict[int, _Top] = {}
         self.top_positions: list[int] = []
+        self.inline_positions: list[int] = []
+        self.inline_info: list[tuple[int, bool]] = []  # where the punctuation is, is it a colon
         self.has_points = False
         self.notes: list[Note] = []
 
@@ -727,29 +734,40 @@ class _Segmenter:
     def _scan_inline(self, start: int, end: int) -> None:
         """Cut points and sub-points that run on within ``text[start:end]`` (one line)."""
         text = self.text
-        tops = self._tops_in(start, end)
-        ti = 0
+        events: list[tuple[int, int, bool]] = []  # position, 0 point / 1 after punctuation / 2 loose
+        tops = self.top_positions
+        i = bisect.bisect_left(tops, start)
+        while i < len(tops) and tops[i] < end:
+            events.append((tops[i], 0, False))
+            i += 1
+        marks = self.inline_positions
+        j = bisect.bisect_left(marks, start)
+        while j < len(marks) and marks[j] < end:
+            punct_at, colon = self.inline_info[j]
+            if punct_at >= start:
+                events.append((marks[j], 1, colon))
+            j += 1
+        if text.find(")", start, end) >= 0:
+            events.extend((m.start("m"), 2, False) for m in _LOOSE_SUB.finditer(text, start, end))
+        if not events:
+            return
+        events.sort()
         pos = start
-        for m in _INLINE.finditer(text, start, end):
-            mpos = m.start("m")
-            while ti < len(tops) and tops[ti] <= mpos:
-                pos = self._cut_top(tops[ti], end)
-                ti += 1
+        for mpos, how, colon in events:
             if mpos < pos:
+                continue
+            if how == 0:
+                pos = self._cut_top(mpos, end)
                 continue
             marker = _LINE_MARKER.match(text, mpos, end)
             if marker is None:
                 continue
-            decision = self._accept(
-                _interpret(marker), False, m["p"] == ":", loose=m["p"] is None
-            )
+            decision = self._accept(_interpret(marker), False, colon, loose=how == 2)
             if decision is None:
                 continue
             label, kind = self._apply(*decision)
             self._cut(mpos, end, label, kind)
-        while ti < len(tops):
-            self._cut_top(tops[ti], end)
-            ti += 1
+            pos = marker.end()
 
     def _cut(self, pos: int, end: int, label: str, kind: str) -> None:
         if self.cur is not None:
@@ -792,6 +810,9 @@ class _Segmenter:
         self.tops = finder.tops
         self.top_positions = sorted(finder.tops)
         self.has_points = bool(finder.tops)
+        for m in _INLINE.finditer(text):
+            self.inline_positions.append(m.start("m"))
+            self.inline_info.append((m.start(), m["p"] == ":"))
 
         blank_before = True
         prev_heading = False
