@@ -62,6 +62,7 @@ cuts at blank lines only.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -128,7 +129,7 @@ _MARKS = r"(?:[ \t]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
 # A point inside a line: sentence punctuation (or a closing bracket), marks, spaces, a number.
 _INLINE_POINT = re.compile(
     rf"(?:[.!?;:…][\"'»”’)]*|\]){_MARKS}[ \t]+"
-    r"(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?)(?=[ \t])"
+    r"(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?)(?=\s)"
 )
 # A point inside a line with no punctuation before it: only ever the next number.
 _WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
@@ -280,13 +281,13 @@ def _looks_like_heading(line: str) -> bool:
 
 
 def _numbers(values: list[int], prefix: str = "") -> str:
-    """"13, 15, 16" or "1–8" for a run of more than three."""
+    """ "13, 15, 16" or "1–8" for a run of more than three."""
     if len(values) > 3 and values[-1] - values[0] == len(values) - 1:
         return f"{prefix}{values[0]}–{prefix}{values[-1]}"
     return ", ".join(f"{prefix}{v}" for v in values)
 
 
-def _points_word(values: list[int]) -> str:
+def _points_word(values: list[int] | list[str]) -> str:
     return "point" if len(values) == 1 else "points"
 
 
@@ -484,7 +485,9 @@ class _PointFinder:
             return chain
         positions = [c.pos for c in others]
         out: list[_Cand] = []
-        bounds = [(None, chain[0])] + list(zip(chain, chain[1:], strict=False)) + [(chain[-1], None)]
+        bounds: list[tuple[_Cand | None, _Cand | None]] = [(None, chain[0])]
+        bounds += itertools.pairwise(chain)
+        bounds.append((chain[-1], None))
         for lo, hi in bounds:
             if lo is not None:
                 out.append(lo)
@@ -564,7 +567,7 @@ class _PointFinder:
                 self.notes.append(
                     Note(
                         "delimiter",
-                                f'point {c.value} is written "{self._written(c)}"'
+                        f'point {c.value} is written "{self._written(c)}"'
                         + (f' among "{example}" points' if example else ""),
                     )
                 )
@@ -734,7 +737,9 @@ class _Segmenter:
     def _scan_inline(self, start: int, end: int) -> None:
         """Cut points and sub-points that run on within ``text[start:end]`` (one line)."""
         text = self.text
-        events: list[tuple[int, int, bool]] = []  # position, 0 point / 1 after punctuation / 2 loose
+        events: list[
+            tuple[int, int, bool]
+        ] = []  # position, 0 point / 1 after punctuation / 2 loose
         tops = self.top_positions
         i = bisect.bisect_left(tops, start)
         while i < len(tops) and tops[i] < end:
@@ -868,7 +873,9 @@ class _Segmenter:
         if start >= 0:
             self._open(start, end, "", "paragraph", True)
         clauses = self._finish(preamble=False)
-        note = Note("paragraphs", f"paragraphs only: the text is cut into {len(clauses)} paragraphs")
+        note = Note(
+            "paragraphs", f"paragraphs only: the text is cut into {len(clauses)} paragraphs"
+        )
         return Segmentation(clauses, [note])
 
     def _finish(self, preamble: bool = True) -> list[Clause]:
@@ -895,9 +902,7 @@ class _Segmenter:
             clauses.append(Clause(label, c.start, c.end, kind))
         return clauses
 
-    def _marker_line(
-        self, body: str, lead: int, content_end: int, m: re.Match[str] | None
-    ) -> str:
+    def _marker_line(self, body: str, lead: int, content_end: int, m: re.Match[str] | None) -> str:
         """Handle a line that starts with a marker; return "item", "heading" or "" if it is text."""
         top = self.tops.get(lead)
         if top is not None:

@@ -92,7 +92,7 @@ def score(cases: list[Case] | None = None) -> dict[str, tuple[int, int]]:
     for case in cases if cases is not None else load_cases():
         clauses, notes = segment_case(case)
         ok = not problems(case, clauses, notes)
-        for phenomenon in case.phenomena + ("all",):
+        for phenomenon in (*case.phenomena, "all"):
             row = table.setdefault(phenomenon, [0, 0])
             row[0] += ok
             row[1] += 1
