@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
                     result = project.import_plan(path)
                     state = "already in the project" if result.already_present else "imported"
                     print(f"{path}: {state}: {result.title!r}, {result.clauses} clauses")
+                    for note in result.notes:
+                        print(f"  note: {note}")
                 else:
                     if kind == "qdpx":
                         from annotator.services.refi import plan_qdpx_merge

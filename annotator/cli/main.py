@@ -18,6 +18,7 @@ from annotator.core.errors import AnnotatorError
 SUBCOMMAND_MODULES = (
     "segment",
     "import_",
+    "resegment",
     "export",
     "merge",
     "agreement",

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from annotator.core.readers import read_plan
-from annotator.core.segment import segment
+from annotator.core.segment import MODES, segment_plan
 
 PREVIEW = 70
 
@@ -22,18 +22,26 @@ def register(subparsers: Any) -> None:
             "Read a plan (txt, md, docx, pdf, html) and print its clauses: one line each with "
             "label, start-end (code points into the normalised text) and the first words. "
             "--json prints one object: {document, title, clauses: [{label, start, end, kind, "
-            "text}]}."
+            "text}], notes: [message], note_kinds: [kind]}. The notes say what the segmenter "
+            "noticed: points missing from the text, repeated numbers, changes of delimiter..."
         ),
     )
     parser.add_argument("file", help="plan file to segment")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="auto",
+        help="auto: numbered points, sub-points, headings (default); paragraphs: blank lines only",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Segment ``args.file`` and print the clauses; read errors propagate as AnnotatorError."""
     plan = read_plan(args.file)
-    clauses = segment(plan.text)
+    result = segment_plan(plan.text, args.mode)
+    clauses = result.clauses
     if args.json:
         payload = {
             "document": plan.key,
@@ -48,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
                 }
                 for c in clauses
             ],
+            "notes": [n.message for n in result.notes],
+            "note_kinds": [n.kind for n in result.notes],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         return 0
@@ -57,4 +67,6 @@ def run(args: argparse.Namespace) -> int:
         if len(preview) > PREVIEW:
             preview = preview[: PREVIEW - 1] + "…"
         sys.stdout.write(f"{c.label:<{width}}  {c.start}-{c.end}  {preview}\n")
+    for note in result.notes:
+        sys.stdout.write(f"note: {note.message}\n")
     return 0

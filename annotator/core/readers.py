@@ -170,7 +170,23 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
     return text
 
 
+# A word that mixes scripts ("Propuestй") means a Latin text was decoded as Cyrillic.
+_MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
+_C1 = re.compile(r"[\x80-\x9f]")
+
+
 def _guess(data: bytes) -> str | None:
+    """Decode bytes that are not UTF-8: Windows-1251 when it reads as Cyrillic (or as the
+    punctuation it shares with Windows-1252), else charset-normalizer's best guess."""
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        text = ""
+    plausible = text and not _MIXED_SCRIPT.search(text) and not _C1.search(text)
+    if plausible and all(
+        ch.isascii() or "\u0400" <= ch <= "\u04ff" or not ch.isalpha() for ch in text
+    ):
+        return text
     # Imported here: charset-normalizer costs ~100 ms and most plans are UTF-8.
     from charset_normalizer import from_bytes
 
@@ -432,6 +448,17 @@ _LINE = frozenset({"br", "li", "tr", "dt", "dd", "caption", "figcaption"})
 _VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "wbr"})
 
 
+_DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+
+
+def _hidden(attrs: dict[str, str | None]) -> bool:
+    """An element a browser does not show: ``hidden``, ``display:none``, ``visibility:hidden``."""
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    return bool(style and _DISPLAY_NONE.search(style))
+
+
 class _HtmlText(HTMLParser):
     """Visible text of an HTML page; block elements become line breaks, <ol> items keep numbers."""
 
@@ -454,13 +481,13 @@ class _HtmlText(HTMLParser):
         if tag == "title":
             self.in_title = True
         if self.skip_stack:
-            if tag in _SKIP:
-                self.skip_stack.append(tag)
-            return
-        if tag in _SKIP:
-            self.skip_stack.append(tag)
+            if tag not in _VOID:
+                self.skip_stack.append(tag)  # every element inside, so its end is matched
             return
         a = dict(attrs)
+        if tag in _SKIP or (tag not in _VOID and _hidden(a)):
+            self.skip_stack.append(tag)
+            return
         if tag in _PARAGRAPH:
             # A list inside a list item stays in the same paragraph as its parent item.
             nested = tag in ("ol", "ul") and bool(self.lists)
@@ -496,8 +523,10 @@ class _HtmlText(HTMLParser):
         if tag == "title":
             self.in_title = False
         if self.skip_stack:
-            if tag == self.skip_stack[-1]:
-                self.skip_stack.pop()
+            if tag in self.skip_stack:
+                # Close up to the matching start tag: elements left open inside close with it.
+                while self.skip_stack.pop() != tag:
+                    pass
             return
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()

@@ -1,49 +1,45 @@
 """Automatic segmentation of a plan's normalised text into clauses (Contract 1).
 
-The segmenter is pure and deterministic: it reads the text line by line once, keeps a stack of the
-numbering sequences that are open (points, sub-points, deeper levels, bullets) and cuts a clause
-wherever a marker is accepted. Offsets are code points; every clause is trimmed of surrounding
-whitespace, starts at its marker and ends at the last non-space character of its text, and clauses
-never overlap.
+The segmenter is pure and deterministic. It works in two passes over the lines of one text:
 
-Rules
------
-Markers at the start of a line (after indentation, optional markdown ``#`` and ``**``/``__``):
+1. **The points.** Every number that could be a point is a candidate: at a line start (``1.``
+   ``1)`` ``(1)`` ``1.º`` ``**5.**`` ``Point 1:`` ``Пункт 1.`` ``14 –`` and ``10 [`` before an
+   editorial insertion) or inside a line after sentence punctuation, a closing bracket or an
+   editorial mark (``… forces. 5. The …``, ``… [B] 6. …``, ``… [...truncated] 7. …``). For each
+   numbering style the longest plausible chain is chosen by dynamic programming: numbers rise,
+   a forward jump (a point missing from the source) costs a little per missing number and at most
+   30 may be missing at once, a text may start late (an excerpt from point 9) when at least three
+   points follow each other, a number may repeat (``4.`` twice), and the numbering may start again
+   at 1 (an annex). Years, amounts and quoted numbers ("2026.", "600,000", "Article 5", "point 7
+   says") never fit such a chain. The chain of the style that scores best gives the points; a
+   number written in another style ("14)" or "14 –" among "N." points, "10 [There will be] …")
+   fills a hole of that chain when its number belongs there. Lines numbered without any letter
+   after the number ("3. 750,000 1,000") are rows of a table of figures, never points.
+2. **The clauses.** One pass over the lines keeps a stack of the open sequences (the point, its
+   sub-points, deeper levels, bullets) and cuts a clause at every accepted marker. Under a point
+   these markers nest: letters ``a.`` ``a)`` ``(a)`` (also capitals and Cyrillic ``а)`` ``б)``),
+   roman numerals ``i.`` ``(ii)`` (``(i)`` is a letter only when it continues ``(h)``), numbers of
+   a style other than the points' (``(1)`` under ``2.``) and bullets ``-`` ``•`` ``*`` ``–`` ``—``
+   ``▪`` ``◦`` ``‣``. A nested marker is accepted when it continues an open sequence (the next
+   letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``, ``1``), so
+   sub-points restart under every point. Inside a line a sub-point starts after a colon
+   ("including: a) … (b) …") and continues after any space. Without numbered points, a text
+   whose items are lettered or roman (``I.`` ``II.``) takes those as its points.
 
-* numbers ``1.`` ``1)`` ``(1)`` ``1.º`` ``1.°`` ``1º`` and markdown ``**5.**`` / ``5\\.``;
-* keywords ``Point 1``, ``Paragraph 3``, ``Article 7``, ``Clause 2``, ``Item 4``, ``Пункт 1``,
-  ``Стаття 2``, ``Статья 3``, ``Параграф 4`` (any case) -- only when the number is followed by
-  the end of the line or by ``.`` ``:`` ``)`` or a dash, so "Article 5 of the Washington Treaty"
-  is text;
-* letters ``a.`` ``a)`` ``(a)`` (also capitals and Cyrillic ``а)`` ``б)`` ``в)``) and roman numerals
-  ``i.`` ``(ii)`` ``iii)``; ``(i)`` is a letter only when it continues ``(h)``;
-* bullets ``-`` ``•`` ``*`` ``–`` ``—`` ``▪`` ``◦`` ``‣`` followed by a space.
-
-The expected-sequence rule: a numbered or lettered marker is accepted only when it continues an
-open sequence (the number after the last one, the next letter) or starts one (``1``, ``a``, ``i``,
-``а``). So ``2026.`` or ``1994 Budapest`` at a line start, ``600,000`` and ``2.5 billion`` are text.
-A ``1`` of a style already open restarts that sequence (an annex numbered afresh). A new sequence
-nests under the current item when its style ranks lower (keyword > ``1.`` > ``1)`` > ``(1)`` >
-capital letters and roman > small letters > small roman > bullets); otherwise it replaces the
-deeper levels.
-
-Points that run together on one line ("... forces. 5. The parties ... 6. Sanctions ...") are cut
-where a marker follows sentence punctuation (``. ! ? ; : …``, optionally a closing quote or
-bracket) and a space, and the marker is the *next* number or letter of an open sequence. After a
-colon an inline ``a)`` / ``(a)`` / ``(i)`` / ``1)`` may also start a sub-sequence
-("The parties agree: a) ...; b) ...").
-
-Labels: top-level items by their value (``"5"``, kind ``point``); deeper levels joined with dots
-(``"10.b"``, ``"10.b.ii"``, ``"5.1"``, kind ``subpoint``). Bullets are counted: under an item
-``"5.•1"``, ``"5.•2"``; at top level ``"•1"``, ``"•2"``... numbered through the whole document so
-they stay distinct (kind ``bullet``). Labels of a restarted sequence may repeat.
+Labels: a point is labelled with its own number (``"17"``, even when 13-16 are missing). Labels are
+unique within a document, by these rules: when the numbering starts again at 1, the points of the
+k-th run are prefixed ``"k:"`` (``"2:1"``, ``"2:1.a"``); a number the text repeats gets the
+suffix ``bis``, ``ter``, ``quater``... (``"4bis"``); sub-points join their sequence's values with
+dots (``"10.b"``, ``"10.b.ii"``, ``"5.1"``); bullets are counted under their item (``"5.•1"``,
+``"5.•2"``, whatever the bullet character) or, outside any item, through the whole document
+(``"•1"``, ``"•2"``). Any clash left (a heading labelled like another) gets the same ``bis`` suffix.
 
 Headings (kind ``heading``, labelled ``"H1"``, ``"H2"``... in order): a markdown ``#`` line; a line
 in ALL CAPS (at least two letters, at most 100 characters); a line wholly in ``**bold**``; a short
 line (at most 80 characters and 10 words, capitalised, no final ``. , ; : ! ? …``, no ``|``)
 that starts a paragraph and is followed by a blank line, the end of text, or a marker; a
 capital-letter or capital-roman item whose text looks like a heading ("II. SECURITY GUARANTEES").
-A heading closes the deeper levels but keeps the top-level sequence.
+A heading closes the sub-points but keeps the point sequence.
 
 Text that belongs to no marker: a line continues the current clause unless it starts a paragraph
 (after a blank line or a heading). A paragraph after a blank line is its own clause unless the
@@ -52,13 +48,23 @@ is indented under a list item. Unmarked paragraphs before the first point are ``
 ``"Preamble ¶2"``... (kind ``preamble``); other unmarked paragraphs are ``"¶1"``, ``"¶2"``...
 (kind ``paragraph``). A text with no markers at all falls back to paragraphs split on blank lines;
 single newlines stay inside a paragraph. Lines made only of ``-`` ``*`` ``_`` ``=`` ``~`` (rules,
-setext underlines) separate paragraphs and belong to no clause.
+setext underlines) separate paragraphs and belong to no clause. Offsets are code points; every
+clause starts at its marker, ends at the last non-space character of its text, and clauses never
+overlap.
+
+Notes (:func:`segment_plan`): what the segmenter noticed and a coder should know before coding --
+points missing from the text, a late start, repeated numbers, a restart of the numbering, points
+written in another style, points that run together on one line, a table of figures, numbering it
+could not follow, and the fall-back to paragraphs. Mode ``"paragraphs"`` ignores every marker and
+cuts at blank lines only.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,28 @@ class Clause:
     end: int
     kind: str = "paragraph"  # point | subpoint | bullet | heading | preamble | paragraph
 
+
+@dataclass(frozen=True)
+class Note:
+    """Something the segmenter noticed: ``kind`` is stable for programs, ``message`` is for people.
+
+    Kinds: ``gap``, ``late_start``, ``repeated``, ``restart``, ``delimiter``, ``run_together``,
+    ``table``, ``unfollowable``, ``paragraphs``.
+    """
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """The clauses of a text and the notes about how they were found."""
+
+    clauses: list[Clause]
+    notes: list[Note] = field(default_factory=list)
+
+
+MODES = ("auto", "paragraphs")
 
 _KEYWORDS = "point|paragraph|article|clause|item|пункт|стаття|статья|параграф"
 _LETTER = "a-zA-Zа-яА-ЯіїєґІЇЄҐёЁ"
@@ -91,18 +119,38 @@ _LINE_MARKER = re.compile(
     """,
     re.VERBOSE,
 )
+# A number without "." or ")": "14 – The parties…" (a dash style) or "10 [There will be] …".
+_LOOSE_NUMBER = re.compile(r"(?:\*\*)?(?P<num>\d{1,3})(?:(?P<dash>[ \t]+[—–-])[ \t]|[ \t]+(?=\[))")
 _BULLET = re.compile(r"(?P<bullet>[-•*–—▪◦‣])[ \t]+(?=\S)")
 _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
-# Sentence punctuation, an optional closing quote/bracket, spaces, then a marker.
+# Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
+_MARKS = r"(?:[ \t]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
+# A point inside a line: sentence punctuation (or a closing bracket), marks, spaces, a number.
+_INLINE_POINT = re.compile(
+    rf"(?:[.!?;:…][\"'»”’)]*|\]){_MARKS}[ \t]+"
+    r"(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?)(?=\s)"
+)
+# A point inside a line with no punctuation before it: only ever the next number.
+_WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
+_REFERENCE_WORD = re.compile(
+    r"(?i:article|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
+    r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
+)
+# A nested marker inside a line after sentence punctuation ...
 _INLINE = re.compile(
     r"(?P<p>[.!?;:…])[\"'»”’)\]]*[ \t]+"
     r"(?P<m>(?:\*\*)?(?:\d{1,5}(?:\.[º°]|[.)])|\((?:\d{1,5}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)))"
     r"(?=\s)"
 )
+# ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
+_LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
+_HAS_LETTER = re.compile(rf"[{_LETTER}]")
+_HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
 _SENTENCE_END = ".;:!?…"
 _LIST_KINDS = frozenset({"point", "subpoint", "bullet"})
+_SUFFIXES = ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies")
 
 _ROMAN = re.compile(r"(?=.)(x{0,3})(ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
@@ -129,11 +177,21 @@ _CYR_SET = frozenset(_UK + _RU)
 
 # Lower rank = outer level. Families: kw, num, LAT/ROM/CYR (capitals), lat/cyr, rom, bul.
 _FAMILY_RANK = {"kw": 0, "LAT": 4, "ROM": 4, "CYR": 4, "lat": 5, "cyr": 5, "rom": 6, "bul": 7}
-_NUM_RANK = {".": 1, "º": 1, ")": 2, "()": 3}
+_NUM_RANK = {".": 1, "º": 1, "–": 1, "[": 1, ")": 2, "()": 3}
+_NUMERIC = frozenset({"num", "kw"})
 
 Style = tuple[str, str]  # (family, delimiter or keyword or bullet character)
 Value = int | str
 Interp = tuple[Style, Value, str]  # style, value, label text
+
+# Scores of the point chain (see _chain): a point found, missing numbers, a late start...
+_W_LINE, _W_INLINE, _W_WEAK = 1.0, 0.9, 0.5
+_MISSING_COST = 0.15
+_MAX_MISSING = 30
+_LATE_START_COST = 1.6
+_LATE_START_MAX = 100
+_REPEAT_COST = 0.7
+_RESTART_COST = 1.5
 
 
 def _rank(style: Style) -> int:
@@ -171,16 +229,19 @@ def _letter_interps(token: str, delim: str) -> list[Interp]:
     return out
 
 
+def _num_style(delim: str) -> Style:
+    delim = delim.replace("\\", "").replace("*", "")
+    return ("num", "º" if delim[-1] in "º°" else delim)
+
+
 def _interpret(m: re.Match[str]) -> list[Interp]:
     """Every reading of a marker match: "i)" may be the letter i or the roman one."""
     if m["kw"] is not None:
         n = int(m["kwnum"])
         return [(("kw", m["kw"].lower()), n, str(n))]
     if m["num"] is not None:
-        delim = m["numdelim"].replace("\\", "")
-        delim = "º" if delim[-1] in "º°" else delim
         n = int(m["num"])
-        return [(("num", delim), n, str(n))]
+        return [(_num_style(m["numdelim"]), n, str(n))]
     if m["pnum"] is not None:
         n = int(m["pnum"])
         return [(("num", "()"), n, str(n))]
@@ -199,6 +260,13 @@ def _is_next(style: Style, prev: Value, value: Value) -> bool:
     return isinstance(prev, int) and isinstance(value, int) and value == prev + 1
 
 
+def _same_sequence(level: Style, marker: Style) -> bool:
+    """Letters and roman numerals continue whatever their brackets ("a) … (b) …"); numbers not."""
+    if level[0] != marker[0]:
+        return False
+    return level[1] == marker[1] or level[0] not in _NUMERIC
+
+
 def _looks_like_heading(line: str) -> bool:
     """Short and capitalised without final punctuation, or ALL CAPS."""
     s = line.strip().strip("*_").strip()  # emphasis marks do not count as punctuation
@@ -210,6 +278,336 @@ def _looks_like_heading(line: str) -> bool:
         return False
     first = next((ch for ch in s if ch.isalpha()), "")
     return bool(first) and not first.islower()
+
+
+def _numbers(values: list[int], prefix: str = "") -> str:
+    """ "13, 15, 16" or "1–8" for a run of more than three."""
+    if len(values) > 3 and values[-1] - values[0] == len(values) - 1:
+        return f"{prefix}{values[0]}–{prefix}{values[-1]}"
+    return ", ".join(f"{prefix}{v}" for v in values)
+
+
+def _points_word(values: list[int] | list[str]) -> str:
+    return "point" if len(values) == 1 else "points"
+
+
+# -- pass 1: the points -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Cand:
+    """A number that may be a point."""
+
+    pos: int  # where its marker starts
+    end: int  # where its marker ends
+    value: int
+    style: Style
+    weight: float  # line start, inline after punctuation, or inline without
+    line_start: bool
+    score: float = 0.0
+    prev: _Cand | None = None
+    how: str = ""  # "start", "late", "next", "repeat", "restart"
+
+
+@dataclass(slots=True)
+class _Top:
+    """An accepted point: its marker's end, the level it opens and its label."""
+
+    end: int
+    style: Style
+    value: int
+    label: str
+
+
+def _chain(cands: list[_Cand]) -> tuple[float, list[_Cand]]:
+    """The best-scoring chain through ``cands`` (sorted by position); see the module docstring."""
+    best_by_value: dict[int, _Cand] = {}
+    best_any: _Cand | None = None
+    top_score = 0.0
+    for c in cands:
+        v, w = c.value, c.weight
+        score, prev, how = -1e9, None, ""
+        if v == 1:
+            score, how = w, "start"
+        elif v <= _LATE_START_MAX and c.line_start:
+            score, how = w - _LATE_START_COST, "late"
+        max_missing = 0 if c.weight == _W_WEAK else _MAX_MISSING
+        for missing in range(max_missing + 1):
+            if top_score + w - _MISSING_COST * missing <= score:
+                break  # nothing further back can beat what we have
+            p = best_by_value.get(v - 1 - missing)
+            if p is not None and p.score + w - _MISSING_COST * missing > score:
+                score, prev, how = p.score + w - _MISSING_COST * missing, p, "next"
+        if c.line_start:
+            p = best_by_value.get(v)
+            if p is not None and p.line_start and p.score + w - _REPEAT_COST > score:
+                score, prev, how = p.score + w - _REPEAT_COST, p, "repeat"
+            if v == 1 and best_any is not None and best_any.score + w - _RESTART_COST > score:
+                score, prev, how = best_any.score + w - _RESTART_COST, best_any, "restart"
+        c.score, c.prev, c.how = score, prev, how
+        held = best_by_value.get(v)
+        if held is None or score > held.score:
+            best_by_value[v] = c
+        if best_any is None or score > best_any.score:
+            best_any = c
+        top_score = max(top_score, score)
+    if best_any is None or best_any.score < 1.0:
+        return 0.0, []
+    chain = []
+    node: _Cand | None = best_any
+    while node is not None:
+        chain.append(node)
+        node = node.prev
+    chain.reverse()
+    return best_any.score, chain
+
+
+class _PointFinder:
+    """Pass 1: candidates, the chain per style, the filling of its holes, and the notes."""
+
+    def __init__(self, text: str, lines: list[tuple[int, int]]):
+        self.text = text
+        self.lines = lines
+        self.cands: list[_Cand] = []
+        self.figures = 0
+        self.notes: list[Note] = []
+        self.tops: dict[int, _Top] = {}
+        self.top_style: Style | None = None
+
+    def _line_candidates(self, line_matches: list[re.Match[str] | None]) -> None:
+        text = self.text
+        for (ls, le), m in zip(self.lines, line_matches, strict=True):
+            lead = ls
+            while lead < le and text[lead] in " \t":
+                lead += 1
+            if lead == le:
+                continue
+            style: Style | None = None
+            value, end, rest = 0, lead, ""
+            if m is not None:
+                rest = text[m.end() : le]
+                if m["kw"] is not None:
+                    if m["kwdelim"] or not rest.strip():
+                        style, value = ("kw", m["kw"].lower()), int(m["kwnum"])
+                elif m["num"] is not None:
+                    style, value = _num_style(m["numdelim"]), int(m["num"])
+                elif m["pnum"] is not None:
+                    style, value = ("num", "()"), int(m["pnum"])
+                end = m.end()
+            else:
+                loose = _LOOSE_NUMBER.match(text, lead, le)
+                if loose is not None:
+                    style = ("num", "–" if loose["dash"] else "[")
+                    value = int(loose["num"])
+                    end = loose.end()
+                    rest = text[end:le]
+                    if style[1] == "[":
+                        end = lead + len(loose.group().rstrip())  # the number, not the bracket
+            if style is None:
+                continue
+            if not _HAS_LETTER.search(rest) and _HAS_DIGIT.search(rest):
+                self.figures += 1  # "3. 750,000 1,000": a row of a table of figures
+                continue
+            self.cands.append(_Cand(lead, end, value, style, _W_LINE, True))
+
+    def _inline_candidates(self) -> None:
+        text = self.text
+        for m in _INLINE_POINT.finditer(text):
+            pos = m.start("m")
+            self.cands.append(
+                _Cand(pos, m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False)
+            )
+        for m in _WEAK_POINT.finditer(text):
+            if m.start() == 0 or not text[m.start() - 1].isalpha():
+                continue  # only after a word: "… of the Republic 3. The …"
+            before = text[max(0, m.start() - 20) : m.start()].split()
+            if before and _REFERENCE_WORD.search(before[-1].strip("(\"'«“")):
+                continue  # "Article 5. The …" quotes a number
+            pos = m.start("m")
+            self.cands.append(_Cand(pos, m.end("m"), int(m["n"]), ("num", "."), _W_WEAK, False))
+
+    def run(self, line_matches: list[re.Match[str] | None]) -> None:
+        self._line_candidates(line_matches)
+        self._inline_candidates()
+        if self.figures:
+            self.notes.append(
+                Note(
+                    "table",
+                    f"{self.figures} numbered lines hold only figures (a table?): "
+                    "they are kept as text, not as points",
+                )
+            )
+        seen: dict[int, _Cand] = {}
+        for c in self.cands:  # a position found both ways keeps its line-start reading
+            if c.pos not in seen or c.weight > seen[c.pos].weight:
+                seen[c.pos] = c
+        cands = sorted(seen.values(), key=lambda c: c.pos)
+        by_style: dict[Style, list[_Cand]] = {}
+        for c in cands:
+            by_style.setdefault(c.style, []).append(c)
+        results = []
+        for style, members in by_style.items():
+            if style == ("num", "["):
+                continue  # "10 [There will be] …" only ever fills a hole
+            score, chain = _chain(members)
+            if chain:
+                results.append((score, -_rank(style), style, chain))
+        if not results:
+            numbers = [c.value for c in cands if c.line_start]
+            if numbers:
+                shown = ", ".join(str(n) for n in numbers[:8]) + (" …" if len(numbers) > 8 else "")
+                self.notes.append(
+                    Note(
+                        "unfollowable",
+                        f"the numbers at line starts ({shown}) could not be followed as a "
+                        "numbering: the text is cut into paragraphs",
+                    )
+                )
+            return
+        results.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        score, _, style, chain = results[0]
+        restarts = any(c.how == "restart" for c in chain)
+        for other_score, neg_rank, other_style, other_chain in results[1:]:
+            # An outer style ("Article 1") whose numbering the best one restarts under, or a
+            # near tie, is the points' style.
+            if -neg_rank < _rank(style) and (
+                (restarts and len(other_chain) >= 2) or other_score >= score - 0.5
+            ):
+                style, chain = other_style, other_chain
+                break
+        self.top_style = style
+        chain = self._fill(chain, [c for c in cands if c.style != style])
+        self._label(chain)
+
+    def _fill(self, chain: list[_Cand], others: list[_Cand]) -> list[_Cand]:
+        """Put numbers written in another style into the holes of the chain."""
+        if not others:
+            return chain
+        positions = [c.pos for c in others]
+        out: list[_Cand] = []
+        bounds: list[tuple[_Cand | None, _Cand | None]] = [(None, chain[0])]
+        bounds += itertools.pairwise(chain)
+        bounds.append((chain[-1], None))
+        for lo, hi in bounds:
+            if lo is not None:
+                out.append(lo)
+            if hi is not None and hi.how not in ("next", "late", "start"):
+                continue  # a repeat or a restart: no hole before it
+            low_value = lo.value if lo is not None else 0
+            if lo is None and hi is not None and hi.value == 1:
+                continue
+            i = bisect.bisect_right(positions, lo.pos if lo is not None else -1)
+            j = bisect.bisect_left(positions, hi.pos if hi is not None else len(self.text) + 1)
+            starts: set[Style] = set()
+            last = low_value
+            for c in others[i:j]:
+                if c.value == 1 and lo is not None:
+                    starts.add(c.style)  # a sub-list under the point: never a point
+                limit = hi.value if hi is not None else last + 2
+                if c.style in starts or not last < c.value < limit or c.weight == _W_WEAK:
+                    continue
+                if lo is None and not c.line_start:
+                    continue
+                c.how = "filled"
+                out.append(c)
+                last = c.value
+        return out
+
+    def _written(self, c: _Cand) -> str:
+        """The marker as the text writes it, for notes: "14)", "7 –", "10 [", "Point 3:"."""
+        written = self.text[c.pos : c.end].strip().strip("*#").strip()
+        return written + " [" if c.style == ("num", "[") else written
+
+    def _label(self, chain: list[_Cand]) -> None:
+        run = 1
+        labels: set[str] = set()
+        prefix = ""
+        missing: dict[int, list[int]] = {}
+        example = next((self._written(c) for c in chain if c.style == self.top_style), "")
+        example = re.sub(r"\d+", "N", example)
+        prev: _Cand | None = None
+        run_together: list[str] = []
+        for c in chain:
+            if c.how == "restart":
+                run += 1
+                prefix = f"{run}:"
+                shown = f"{prefix}1, {prefix}2 …"
+                after = prev.value if prev is not None else 0
+                self.notes.append(
+                    Note(
+                        "restart",
+                        f"the numbering starts again at 1 after point {after}: those points are "
+                        f"labelled {shown}",
+                    )
+                )
+            elif prev is not None and c.value > prev.value + 1:
+                missing.setdefault(run, []).extend(range(prev.value + 1, c.value))
+            elif prev is None and c.value > 1:
+                self.notes.append(
+                    Note(
+                        "late_start",
+                        f"the text starts at point {c.value} "
+                        f"({_points_word(list(range(1, c.value)))} "
+                        f"{_numbers(list(range(1, c.value)))} not in it)",
+                    )
+                )
+            label = f"{prefix}{c.value}"
+            if label in labels:
+                base = label
+                label = _unique(base, labels)
+                self.notes.append(
+                    Note(
+                        "repeated",
+                        f"number {c.value} appears twice: the second point {c.value} is "
+                        f"labelled {label}",
+                    )
+                )
+            labels.add(label)
+            if c.style != self.top_style:
+                self.notes.append(
+                    Note(
+                        "delimiter",
+                        f'point {c.value} is written "{self._written(c)}"'
+                        + (f' among "{example}" points' if example else ""),
+                    )
+                )
+            if not c.line_start and prev is not None:
+                run_together.append(label)
+            self.tops[c.pos] = _Top(c.end, self.top_style or c.style, c.value, label)
+            prev = c
+        for run_no, values in missing.items():
+            pre = f"{run_no}:" if run_no > 1 else ""
+            values = sorted(set(values))
+            self.notes.insert(
+                0,
+                Note(
+                    "gap",
+                    f"{_points_word(values)} {_numbers(values, pre)} "
+                    f"{'is' if len(values) == 1 else 'are'} not in the text",
+                ),
+            )
+        if run_together:
+            self.notes.append(
+                Note(
+                    "run_together",
+                    f"{_points_word(run_together)} {', '.join(run_together[:12])}"
+                    f"{' …' if len(run_together) > 12 else ''} "
+                    "run on from the line before (line breaks lost in the copy?)",
+                )
+            )
+
+
+def _unique(label: str, used: set[str]) -> str:
+    for suffix in _SUFFIXES:
+        if label + suffix not in used:
+            return label + suffix
+    n = len(_SUFFIXES) + 2
+    while f"{label}({n})" in used:
+        n += 1
+    return f"{label}({n})"
+
+
+# -- pass 2: the clauses ------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -237,7 +635,13 @@ class _Segmenter:
         self.cur: _Open | None = None
         self.stack: list[_Level] = []
         self.headings = 0
-        self.top_bullets = 0
+        self.bullets: dict[str, int] = {}
+        self.tops: dict[int, _Top] = {}
+        self.top_positions: list[int] = []
+        self.inline_positions: list[int] = []
+        self.inline_info: list[tuple[int, bool]] = []  # where the punctuation is, is it a colon
+        self.has_points = False
+        self.notes: list[Note] = []
 
     # -- clause bookkeeping -------------------------------------------------------------------
     def _open(self, start: int, end: int, label: str, kind: str, has_body: bool) -> None:
@@ -250,15 +654,27 @@ class _Segmenter:
             pos -= 1
         return pos
 
+    def _tops_in(self, lo: int, hi: int) -> list[int]:
+        i = bisect.bisect_left(self.top_positions, lo)
+        j = bisect.bisect_left(self.top_positions, hi)
+        return self.top_positions[i:j]
+
     # -- markers --------------------------------------------------------------------------------
     def _accept(
-        self, interps: list[Interp], line_start: bool, after_colon: bool
+        self, interps: list[Interp], line_start: bool, after_colon: bool, loose: bool = False
     ) -> tuple[str, int, Interp] | None:
         stack = self.stack
         for depth in range(len(stack) - 1, -1, -1):
             level = stack[depth]
             for interp in interps:
-                if level.style == interp[0] and _is_next(interp[0], level.value, interp[1]):
+                numeric = interp[0][0] in _NUMERIC
+                if numeric and self.has_points and depth == 0:
+                    continue  # the points come from pass 1 only
+                if loose and numeric:
+                    continue
+                if _same_sequence(level.style, interp[0]) and _is_next(
+                    interp[0], level.value, interp[1]
+                ):
                     return "continue", depth, interp
         if not (line_start or after_colon):
             return None
@@ -266,9 +682,15 @@ class _Segmenter:
             style = interp[0]
             if not _is_first(style, interp[1]):
                 continue
+            if self.has_points:
+                # Under a point only: numbers of another style, letters, roman numerals.
+                if not stack or _rank(style) <= _rank(stack[0].style):
+                    continue
+            elif style[0] in _NUMERIC:
+                continue  # no numbering was found in pass 1: numbers are text
             if line_start:
-                for depth in range(len(stack) - 1, -1, -1):
-                    if stack[depth].style == style:
+                for depth in range(len(stack) - 1, 0 if self.has_points else -1, -1):
+                    if _same_sequence(stack[depth].style, style):
                         return "restart", depth, interp
                 return "push", -1, interp
             if _rank(style) >= 2:  # inline starts only for ")" "(1)" letters and roman
@@ -280,7 +702,8 @@ class _Segmenter:
         stack = self.stack
         if mode == "push":
             rank = _rank(style)
-            while stack and _rank(stack[-1].style) >= rank:
+            floor = 1 if self.has_points else 0
+            while len(stack) > floor and _rank(stack[-1].style) >= rank:
                 stack.pop()
             stack.append(_Level(style, value, display))
         else:
@@ -290,45 +713,77 @@ class _Segmenter:
         kind = "point" if len(stack) == 1 else "subpoint"
         return ".".join(level.display for level in stack), kind
 
+    def _top(self, top: _Top) -> str:
+        self.stack[:] = [_Level(top.style, top.value, top.label)]
+        return top.label
+
     def _bullet(self, char: str) -> str:
         stack = self.stack
         style: Style = ("bul", char)
         for depth in range(len(stack) - 1, -1, -1):
-            level = stack[depth]
-            if level.style == style:
-                del stack[depth + 1 :]
+            if stack[depth].style[0] == "bul":
+                del stack[depth:]
                 break
         else:
             while stack and _rank(stack[-1].style) >= _FAMILY_RANK["bul"]:
                 stack.pop()
-            stack.append(_Level(style, 0, ""))
-        level = stack[-1]
-        if len(stack) == 1:
-            # Top-level bullets are numbered through the document so their labels stay distinct.
-            self.top_bullets += 1
-            level.value = self.top_bullets
-        else:
-            assert isinstance(level.value, int)
-            level.value += 1
-        level.display = f"•{level.value}"
+        parent = ".".join(lv.display for lv in stack)
+        # Counted under their item whatever the bullet character, so their labels stay distinct.
+        count = self.bullets.get(parent, 0) + 1
+        self.bullets[parent] = count
+        stack.append(_Level(style, count, f"•{count}"))
         return ".".join(lv.display for lv in stack)
 
     def _scan_inline(self, start: int, end: int) -> None:
-        """Cut points that run on within ``text[start:end]`` (one line of the current clause)."""
+        """Cut points and sub-points that run on within ``text[start:end]`` (one line)."""
         text = self.text
-        for m in _INLINE.finditer(text, start, end):
-            pos = m.start("m")
-            marker = _LINE_MARKER.match(text, pos, end)
+        events: list[
+            tuple[int, int, bool]
+        ] = []  # position, 0 point / 1 after punctuation / 2 loose
+        tops = self.top_positions
+        i = bisect.bisect_left(tops, start)
+        while i < len(tops) and tops[i] < end:
+            events.append((tops[i], 0, False))
+            i += 1
+        marks = self.inline_positions
+        j = bisect.bisect_left(marks, start)
+        while j < len(marks) and marks[j] < end:
+            punct_at, colon = self.inline_info[j]
+            if punct_at >= start:
+                events.append((marks[j], 1, colon))
+            j += 1
+        if text.find(")", start, end) >= 0:
+            events.extend((m.start("m"), 2, False) for m in _LOOSE_SUB.finditer(text, start, end))
+        if not events:
+            return
+        events.sort()
+        pos = start
+        for mpos, how, colon in events:
+            if mpos < pos:
+                continue
+            if how == 0:
+                pos = self._cut_top(mpos, end)
+                continue
+            marker = _LINE_MARKER.match(text, mpos, end)
             if marker is None:
                 continue
-            decision = self._accept(_interpret(marker), False, m["p"] == ":")
+            decision = self._accept(_interpret(marker), False, colon, loose=how == 2)
             if decision is None:
                 continue
             label, kind = self._apply(*decision)
-            if self.cur is not None:
-                self.cur.end = self._trim_before(pos)
-                self.cur.has_body = True
-            self._open(pos, end, label, kind, True)
+            self._cut(mpos, end, label, kind)
+            pos = marker.end()
+
+    def _cut(self, pos: int, end: int, label: str, kind: str) -> None:
+        if self.cur is not None:
+            self.cur.end = self._trim_before(pos)
+            self.cur.has_body = True
+        self._open(pos, end, label, kind, True)
+
+    def _cut_top(self, pos: int, end: int) -> int:
+        top = self.tops[pos]
+        self._cut(pos, end, self._top(top), "point")
+        return top.end
 
     # -- lines ------------------------------------------------------------------------------------
     def _is_marker_line(self, line: str) -> bool:
@@ -340,13 +795,29 @@ class _Segmenter:
         del self.stack[1:]
         self._open(start, end, f"H{self.headings}", "heading", True)
 
-    def run(self) -> list[Clause]:
+    def run(self, mode: str = "auto") -> Segmentation:
         text = self.text
         lines: list[tuple[int, int]] = []
         pos = 0
         for line in text.split("\n"):
             lines.append((pos, pos + len(line)))
             pos += len(line) + 1
+        if mode == "paragraphs":
+            return self._paragraphs(lines)
+        matches: list[re.Match[str] | None] = []
+        for ls, le in lines:
+            lead = ls
+            while lead < le and text[lead] in " \t":
+                lead += 1
+            matches.append(_LINE_MARKER.match(text, lead, le) if lead < le else None)
+        finder = _PointFinder(text, lines)
+        finder.run(matches)
+        self.tops = finder.tops
+        self.top_positions = sorted(finder.tops)
+        self.has_points = bool(finder.tops)
+        for m in _INLINE.finditer(text):
+            self.inline_positions.append(m.start("m"))
+            self.inline_info.append((m.start(), m["p"] == ":"))
 
         blank_before = True
         prev_heading = False
@@ -364,7 +835,7 @@ class _Segmenter:
             blank_before = False
             prev_heading = False
             end_char = text[content_end - 1]
-            handled = self._marker_line(body, lead, content_end, para_start)
+            handled = self._marker_line(body, lead, content_end, matches[idx])
             if handled == "heading":
                 prev_heading = True
             elif not handled:
@@ -373,29 +844,76 @@ class _Segmenter:
                 )
                 prev_heading = kind == "heading"
             prev_end_char = end_char
+        clauses = self._finish()
+        notes = finder.notes
+        if not any(c.kind in _LIST_KINDS for c in clauses) and clauses:
+            paragraphs = sum(c.kind == "paragraph" for c in clauses)
+            notes = [
+                *notes,
+                Note(
+                    "paragraphs",
+                    f"no numbered points found: the text is cut into {paragraphs} paragraphs",
+                ),
+            ]
+        return Segmentation(clauses, notes)
 
+    def _paragraphs(self, lines: list[tuple[int, int]]) -> Segmentation:
+        text = self.text
+        start = end = -1
+        for ls, le in lines:
+            line = text[ls:le]
+            if not line.strip() or _RULE.fullmatch(line):
+                if start >= 0:
+                    self._open(start, end, "", "paragraph", True)
+                    start = -1
+                continue
+            if start < 0:
+                start = le - len(line.lstrip())
+            end = ls + len(line.rstrip())
+        if start >= 0:
+            self._open(start, end, "", "paragraph", True)
+        clauses = self._finish(preamble=False)
+        note = Note(
+            "paragraphs", f"paragraphs only: the text is cut into {len(clauses)} paragraphs"
+        )
+        return Segmentation(clauses, [note])
+
+    def _finish(self, preamble: bool = True) -> list[Clause]:
         clauses: list[Clause] = []
         first_point = next((i for i, c in enumerate(self.out) if c.kind == "point"), None)
-        preamble = 0
+        if not preamble:
+            first_point = None
+        n_preamble = 0
         paragraphs = 0
+        used: set[str] = set()
         for i, c in enumerate(self.out):
             label, kind = c.label, c.kind
             if kind == "paragraph":
                 if first_point is not None and i < first_point:
-                    preamble += 1
+                    n_preamble += 1
                     kind = "preamble"
-                    label = "Preamble" if preamble == 1 else f"Preamble ¶{preamble}"
+                    label = "Preamble" if n_preamble == 1 else f"Preamble ¶{n_preamble}"
                 else:
                     paragraphs += 1
                     label = f"¶{paragraphs}"
+            if label in used:
+                label = _unique(label, used)
+            used.add(label)
             clauses.append(Clause(label, c.start, c.end, kind))
         return clauses
 
-    def _marker_line(self, body: str, lead: int, content_end: int, para_start: bool) -> str:
+    def _marker_line(self, body: str, lead: int, content_end: int, m: re.Match[str] | None) -> str:
         """Handle a line that starts with a marker; return "item", "heading" or "" if it is text."""
-        m = _LINE_MARKER.match(body)
+        top = self.tops.get(lead)
+        if top is not None:
+            label = self._top(top)
+            rest = self.text[top.end : content_end].strip()
+            self._open(lead, content_end, label, "point", bool(rest))
+            self._scan_inline(top.end, content_end)
+            return "item"
+        rest = ""
         if m is not None:
-            rest = body[m.end() :].strip()
+            rest = self.text[m.end() : content_end].strip()
             if m["kw"] is not None and not m["kwdelim"] and rest:
                 m = None  # "Article 5 of the Washington Treaty": a reference, not a marker
         if m is not None:
@@ -408,9 +926,9 @@ class _Segmenter:
             if decision is not None:
                 label, kind = self._apply(*decision)
                 self._open(lead, content_end, label, kind, bool(rest))
-                self._scan_inline(lead + m.end(), content_end)
+                self._scan_inline(m.end(), content_end)
                 return "item"
-        if _MD_HEADING.match(body):
+        if _MD_HEADING.match(body) and not self._tops_in(lead, content_end):
             self._heading(lead, content_end)
             return "heading"
         b = _BULLET.match(body)
@@ -438,18 +956,24 @@ class _Segmenter:
         in_item = cur is not None and cur.kind in _LIST_KINDS
         stripped = body.rstrip()
         bold = stripped.startswith(("**", "__")) and stripped.endswith(("**", "__"))
+        may_head = not self._tops_in(lead, content_end)
         if para_start:
             indented = lead > 0 and text[lead - 1] != "\n"
             if in_item and cur is not None and (not cur.has_body or (indented and was_blank)):
                 return self._continue(lead, content_end)
-            if _looks_like_heading(body) and (bold or self._heading_context(lines, idx, body)):
+            if (
+                may_head
+                and _looks_like_heading(body)
+                and (bold or self._heading_context(lines, idx, body))
+            ):
                 self._heading(lead, content_end)
                 return "heading"
             self._open(lead, content_end, "", "paragraph", True)
             self._scan_inline(lead, content_end)
-            return "paragraph"
+            return self.cur.kind if self.cur is not None else "paragraph"
         if (
-            prev_end_char in _SENTENCE_END
+            may_head
+            and prev_end_char in _SENTENCE_END
             and (bold or body.upper() == body)
             and _looks_like_heading(body)
         ):
@@ -476,6 +1000,16 @@ class _Segmenter:
         return self.cur.kind if self.cur is not None else "paragraph"
 
 
+def segment_plan(text: str, mode: str = "auto") -> Segmentation:
+    """Split normalised ``text`` into clauses with notes (rules: the module docstring).
+
+    ``mode`` is ``"auto"`` (the rules) or ``"paragraphs"`` (blank lines only).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown segmentation mode {mode!r} (expected one of {MODES})")
+    return _Segmenter(text).run(mode)
+
+
 def segment(text: str) -> list[Clause]:
     """Split normalised ``text`` into clauses sorted by start (rules: the module docstring)."""
-    return _Segmenter(text).run()
+    return segment_plan(text).clauses

@@ -22,7 +22,7 @@ from annotator.core.codebook import Category as CategoryValue
 from annotator.core.codebook import default_codebook
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError, InputError, ProjectError
-from annotator.core.segment import segment
+from annotator.core.segment import segment_plan
 from annotator.core.text import document_key, normalise
 from annotator.services.paths import resolve_project
 from annotator.services.types import (
@@ -252,13 +252,21 @@ class Project:
         if not text.strip():
             raise InputError("the plan is empty", source=source_name or None)
         key = document_key(text)
-        clauses = segment(text)
+        from annotator.services.segmentation import PREFIX, notes_row, parse_notes
+
+        result = segment_plan(text)
+        clauses = result.clauses
+        notes = tuple(n.message for n in result.notes)
         with self.engine.begin() as conn:
             if conn.execute(select(T_DOCUMENT.c.key).where(T_DOCUMENT.c.key == key)).first():
                 n = conn.execute(
                     select(func.count()).where(T_CLAUSE.c.document_key == key)
                 ).scalar_one()
-                return ImportResult(source_name, key, title, n, already_present=True)
+                stored = conn.execute(
+                    select(T_SETTING.c.value).where(T_SETTING.c.key == PREFIX + key)
+                ).scalar()
+                known = tuple(note.message for note in parse_notes(stored)[1])
+                return ImportResult(source_name, key, title, n, already_present=True, notes=known)
             position = conn.execute(
                 select(func.coalesce(func.max(T_DOCUMENT.c.position), -1))
             ).scalar_one()
@@ -286,7 +294,10 @@ class Project:
                         for c in clauses
                     ],
                 )
-        return ImportResult(source_name, key, title, len(clauses), already_present=False)
+            conn.execute(T_SETTING.insert().values(**notes_row(key, "auto", result.notes)))
+        return ImportResult(
+            source_name, key, title, len(clauses), already_present=False, notes=notes
+        )
 
     # -- coding --------------------------------------------------------------------------------
 

@@ -85,3 +85,4 @@ class ImportResult:
     title: str
     clauses: int
     already_present: bool
+    notes: tuple[str, ...] = ()  # what the segmenter noticed (points missing from the text ...)

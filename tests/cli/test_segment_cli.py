@@ -16,7 +16,10 @@ SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
 def test_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["segment", str(SAMPLES / "framework-20-point.txt")]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 22  # heading, preamble, 20 points
+    assert len(out) == 23  # heading, preamble, 20 points, then one note
+    assert (
+        out[-1] == "note: points 8, 13 run on from the line before (line breaks lost in the copy?)"
+    )
     assert out[0].split()[:2] == ["H1", "0-48"]
     label, span, preview = out[2].split(maxsplit=2)
     assert (label, span) == ("1", "475-643")
@@ -29,7 +32,8 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     payload = json.loads(out)  # exactly one JSON object
     text = normalise(path.read_text("utf-8"))
-    assert set(payload) == {"document", "title", "clauses"}
+    assert set(payload) == {"document", "title", "clauses", "notes", "note_kinds"}
+    assert payload["notes"] == [] and payload["note_kinds"] == []
     assert payload["document"] == document_key(text)
     assert payload["title"] == "КОНТРПРОПОЗИЦІЯ З 24 ПУНКТІВ (СИНТЕТИЧНИЙ ЗРАЗОК)"
     assert "КОНТР" in out  # ensure_ascii=False

@@ -165,8 +165,10 @@ def test_bullets_under_points_and_at_top_level() -> None:
     clauses = segment(text)
     assert [(c.label, c.kind) for c in clauses] == [
         ("•1", "bullet"), ("•2", "bullet"), ("1", "point"), ("1.•1", "bullet"),
-        ("1.•2", "bullet"), ("1.•1", "bullet"), ("2", "point"), ("2.•1", "bullet"),
+        ("1.•2", "bullet"), ("1.•3", "bullet"), ("2", "point"), ("2.•1", "bullet"),
     ]  # fmt: skip
+    # Bullets are counted under their item whatever their character: "* three" used to be a
+    # second "1.•1", and labels must be unique within a plan (issue 12).
 
 
 def test_semicolon_clauses_run_together() -> None:
@@ -209,7 +211,9 @@ def test_sequence_must_start_at_one() -> None:
 
 def test_restart_of_numbering() -> None:
     text = "1. A.\n2. B.\n\nANNEX\n\n1. Annex one.\n2. Annex two.\n"
-    assert labels(text) == ["1", "2", "H1", "1", "2"]
+    # The annex's points are labelled "2:1", "2:2" (second run of the numbering): two clauses
+    # labelled "1" broke Go to point and every dataset (issue 12).
+    assert labels(text) == ["1", "2", "H1", "2:1", "2:2"]
 
 
 def test_headings() -> None:

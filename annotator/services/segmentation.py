@@ -1,0 +1,341 @@
+"""Segmentation use cases: preview a plan before import, the notes of a plan, re-segmenting it.
+
+The notes the segmenter made when a plan was cut into clauses (points missing from the source,
+repeated numbers, changes of delimiter ...) are kept in the project's ``setting`` table under
+``segment/<document key>`` as JSON ``{"mode": "auto", "notes": [{"kind", "message"}]}``: no schema
+change, and an undo of a re-segmentation restores them with the clauses.
+
+Re-segmenting (:func:`resegment`) cuts the plan's text again, with the current rules or another
+mode (``"paragraphs"``), as one undoable :class:`Edit`:
+
+* a clause whose span is unchanged keeps its row, so everything on it stays (its label may change);
+* a span annotation moves, with its text, to the new clause that holds it (clipped to the clause
+  that holds most of it if it now crosses a boundary);
+* a whole-clause tag, a review, a memo or a link on a clause that changed goes to the new clause
+  that shares the most text with it, and is reported;
+* the report says how many were kept, moved, re-attached or clipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from annotator.core import clock
+from annotator.core.edits import Edit, RowChange
+from annotator.core.errors import InputError
+from annotator.core.segment import MODES, Clause, Note, segment_plan
+from annotator.services.project import (
+    T_ANNOTATION,
+    T_CLAUSE,
+    T_DOCUMENT,
+    T_NOTE,
+    T_REVIEW,
+    Project,
+)
+from annotator.storage.models import TABLES
+from annotator.storage.rows import Recorder
+
+T_LINK = TABLES["clause_link"]
+PREFIX = "segment/"
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    """A plan file read and segmented, not yet written anywhere."""
+
+    path: str
+    title: str
+    text: str
+    key: str
+    clauses: list[Clause]
+    notes: list[Note]
+    mode: str
+
+
+def preview_plan(path: str | os.PathLike[str], mode: str = "auto") -> PlanPreview:
+    """Read and segment a plan file as an import would, without touching a project."""
+    from annotator.core.readers import read_plan
+
+    plan = read_plan(path)
+    result = segment_plan(plan.text, _check_mode(mode))
+    return PlanPreview(
+        str(path), plan.title, plan.text, plan.key, result.clauses, result.notes, mode
+    )
+
+
+def _check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise InputError(f"unknown segmentation mode {mode!r} (choose {', '.join(MODES)})")
+    return mode
+
+
+def notes_row(document_key: str, mode: str, notes: list[Note]) -> dict[str, str]:
+    """The setting row that keeps a plan's segmentation notes."""
+    value = json.dumps(
+        {"mode": mode, "notes": [{"kind": n.kind, "message": n.message} for n in notes]},
+        ensure_ascii=False,
+    )
+    return {"key": PREFIX + document_key, "value": value}
+
+
+def parse_notes(value: str | None) -> tuple[str, list[Note]]:
+    if not value:
+        return "auto", []
+    try:
+        data = json.loads(value)
+        notes = [Note(str(n["kind"]), str(n["message"])) for n in data.get("notes", [])]
+        return str(data.get("mode", "auto")), notes
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return "auto", []  # a damaged row hides the notes, never the plan
+
+
+def segment_notes(project: Project, document_key: str) -> list[Note]:
+    """The notes the segmenter made on a plan (empty for plans imported before notes existed)."""
+    return parse_notes(project.setting(PREFIX + document_key))[1]
+
+
+def segment_mode(project: Project, document_key: str) -> str:
+    """The mode the plan's clauses were last cut with ("auto" unless re-segmented)."""
+    return parse_notes(project.setting(PREFIX + document_key))[0]
+
+
+@dataclass
+class ResegmentReport:
+    """What a re-segmentation did, for the user and for tests."""
+
+    clauses_before: int = 0
+    clauses_after: int = 0
+    unchanged: int = 0  # clauses whose span did not change (everything on them stays)
+    annotations_kept: int = 0
+    spans_moved: int = 0  # span annotations now on another clause, text unchanged
+    spans_clipped: int = 0  # spans that crossed a new boundary, clipped to one clause
+    tags_reattached: int = 0  # whole-clause tags of a changed clause, put on its successor
+    reviews_moved: int = 0
+    reviews_dropped: int = 0  # the successor already had that coder's review
+    memos_moved: int = 0
+    links_moved: int = 0
+    notes: list[Note] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.clauses_before} clauses before, {self.clauses_after} after; "
+            f"{self.unchanged} unchanged",
+            f"{self.annotations_kept} annotations stay on unchanged clauses",
+        ]
+        for count, what in (
+            (self.spans_moved, "span annotations moved with their text"),
+            (self.spans_clipped, "span annotations clipped at a new clause boundary"),
+            (self.tags_reattached, "whole-clause tags put on the clause that holds most of "
+             "their old clause's text"),
+            (self.reviews_moved, "reviews moved likewise"),
+            (self.reviews_dropped, "reviews dropped (the new clause had one already)"),
+            (self.memos_moved, "memos or flags moved likewise"),
+            (self.links_moved, "clause links moved likewise"),
+        ):  # fmt: skip
+            if count:
+                out.append(f"{count} {what}")
+        return out
+
+
+@dataclass(frozen=True)
+class ResegmentResult:
+    edit: Edit
+    report: ResegmentReport
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+class _Successors:
+    """Finds, for a span of the old text, the new clause that holds it or most of it."""
+
+    def __init__(self, spans: list[tuple[int, int, int]]):  # (start, end, id) sorted by start
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+
+    def best(self, start: int, end: int) -> tuple[int, int, int] | None:
+        import bisect
+
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        best: tuple[int, int, int] | None = None
+        best_overlap = 0
+        while i < len(self.spans) and self.spans[i][0] < max(end, start + 1):
+            span = self.spans[i]
+            o = _overlap((start, end), (span[0], span[1]))
+            if o > best_overlap:
+                best, best_overlap = span, o
+            i += 1
+        if best is None:  # whitespace only: the clause that starts next, or the last one
+            i = bisect.bisect_left(self.starts, start)
+            if self.spans:
+                best = self.spans[min(i, len(self.spans) - 1)]
+        return best
+
+
+def resegment(project: Project, document_key: str, mode: str = "auto") -> ResegmentResult:
+    """Cut a plan's text into clauses again; one undoable edit (see the module docstring)."""
+    _check_mode(mode)
+    with project.engine.begin() as conn:
+        text = conn.execute(
+            select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == document_key)
+        ).scalar()
+        if text is None:
+            raise InputError(f"no document {document_key[:12]}… in this project")
+        result = segment_plan(text, mode)
+        old = [
+            dict(r)
+            for r in conn.execute(
+                select(T_CLAUSE).where(T_CLAUSE.c.document_key == document_key)
+            ).mappings()
+        ]
+        rec = Recorder(conn)
+        stamp = clock.now()
+        report = ResegmentReport(len(old), len(result.clauses), notes=list(result.notes))
+        by_span = {(c["start"], c["end"]): c for c in old}
+        new_ids: list[tuple[int, int, int]] = []
+        fresh: set[int] = set()
+        for c in result.clauses:
+            row = by_span.get((c.start, c.end))
+            if row is None:
+                continue
+            report.unchanged += 1
+            new_ids.append((c.start, c.end, row["id"]))
+            if (row["label"], row["kind"]) != (c.label, c.kind):
+                rec.put("clause", (row["id"],), {**row, "label": c.label, "kind": c.kind})
+        for c in result.clauses:
+            if (c.start, c.end) in by_span:
+                continue
+            values = {
+                "document_key": document_key,
+                "start": c.start,
+                "end": c.end,
+                "label": c.label,
+                "kind": c.kind,
+            }
+            inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
+            assert inserted is not None
+            cid = int(inserted[0])
+            rec.changes.append(RowChange("clause", (cid,), None, {"id": cid, **values}))
+            new_ids.append((c.start, c.end, cid))
+            fresh.add(cid)
+        new_ids.sort()
+        successors = _Successors(new_ids)
+        kept_ids = {cid for _, _, cid in new_ids if cid not in fresh}
+        changed = [c for c in old if c["id"] not in kept_ids]
+        _count_kept(conn, kept_ids, report)
+        for clause in changed:
+            _move_from(conn, rec, clause, successors, stamp, report)
+        for clause in changed:
+            rec.put("clause", (clause["id"],), None)
+        rec.put("setting", (PREFIX + document_key,), notes_row(document_key, mode, result.notes))
+        label = "Re-segment plan" + (" into paragraphs" if mode == "paragraphs" else "")
+        edit = Edit(label, tuple(rec.changes), document_key, tuple(sorted(fresh)))
+        return ResegmentResult(edit, report)
+
+
+def _count_kept(conn: Connection, kept_ids: set[int], report: ResegmentReport) -> None:
+    if not kept_ids:
+        return
+    rows = conn.execute(
+        select(T_ANNOTATION.c.id).where(
+            T_ANNOTATION.c.clause_id.in_(kept_ids),
+            T_ANNOTATION.c.deleted == False,  # noqa: E712
+        )
+    ).all()
+    report.annotations_kept = len(rows)
+
+
+def _rows(conn: Connection, table: Any, column: Any, clause_id: int) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(select(table).where(column == clause_id)).mappings()]
+
+
+def _move_from(
+    conn: Connection,
+    rec: Recorder,
+    clause: dict[str, Any],
+    successors: _Successors,
+    stamp: str,
+    report: ResegmentReport,
+) -> None:
+    """Move everything on an old clause to the new clauses that hold its text."""
+    whole = successors.best(clause["start"], clause["end"])
+    assert whole is not None  # a text with an old clause has at least one new clause
+    for ann in _rows(conn, T_ANNOTATION, T_ANNOTATION.c.clause_id, clause["id"]):
+        s, e = ann["span_start"], ann["span_end"]
+        if s is None:
+            target = whole[2]
+            image = {**ann, "clause_id": target}
+            if not ann["deleted"]:
+                report.tags_reattached += 1
+        else:
+            span = successors.best(s, e)
+            assert span is not None
+            ns, ne = max(s, span[0]), min(e, span[1])
+            image = {**ann, "clause_id": span[2], "span_start": ns, "span_end": ne}
+            if not ann["deleted"]:
+                if (ns, ne) == (s, e):
+                    report.spans_moved += 1
+                else:
+                    report.spans_clipped += 1
+        rec.put("annotation", (ann["id"],), {**image, "updated": stamp})
+    target = whole[2]
+    for review in _rows(conn, T_REVIEW, T_REVIEW.c.clause_id, clause["id"]):
+        rec.put("review", (review["coder_id"], clause["id"]), None)
+        there = conn.execute(
+            select(T_REVIEW.c.status).where(
+                T_REVIEW.c.coder_id == review["coder_id"], T_REVIEW.c.clause_id == target
+            )
+        ).scalar()
+        # "done" (tags complete) outranks "none" (nothing applies) once the texts are one clause.
+        if there is not None and not (there == "none" and review["status"] == "done"):
+            report.reviews_dropped += 1
+            continue
+        rec.put(
+            "review",
+            (review["coder_id"], target),
+            {**review, "clause_id": target, "updated": stamp},
+        )
+        report.reviews_moved += 1
+    for note in _rows(conn, T_NOTE, T_NOTE.c.clause_id, clause["id"]):
+        rec.put("clause_note", (note["coder_id"], clause["id"]), None)
+        row = (
+            conn.execute(
+                select(T_NOTE).where(
+                    T_NOTE.c.coder_id == note["coder_id"], T_NOTE.c.clause_id == target
+                )
+            )
+            .mappings()
+            .first()
+        )
+        mine: dict[str, Any] = dict(row) if row is not None else {}
+        memo = "\n".join(m for m in (mine.get("memo", ""), note["memo"]) if m)
+        flagged = bool(note["flagged"] or mine.get("flagged"))
+        image = {**note, "clause_id": target, "memo": memo, "flagged": flagged, "updated": stamp}
+        rec.put("clause_note", (note["coder_id"], target), image)
+        report.memos_moved += 1
+    links = conn.execute(
+        select(T_LINK).where(
+            (T_LINK.c.source_clause_id == clause["id"])
+            | (T_LINK.c.target_clause_id == clause["id"])
+        )
+    ).mappings()
+    for link in [dict(r) for r in links]:
+        moved = {
+            **link,
+            "source_clause_id": target
+            if link["source_clause_id"] == clause["id"]
+            else link["source_clause_id"],
+            "target_clause_id": target
+            if link["target_clause_id"] == clause["id"]
+            else link["target_clause_id"],
+            "updated": stamp,
+        }
+        rec.put("clause_link", (link["id"],), moved)
+        report.links_moved += 1
