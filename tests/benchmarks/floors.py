@@ -38,10 +38,10 @@ def alpha(path: str) -> None:
 
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    coders = len(rows[0]) - 1
+    coders = len(rows[0])
     data = np.full((coders, len(rows) - 1), np.nan)
     for j, row in enumerate(rows[1:]):
-        for i, value in enumerate(row[1:]):
+        for i, value in enumerate(row):
             if value != "":
                 data[i, j] = float(value)
     print(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
