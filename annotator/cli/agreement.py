@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.agreement import LEVELS, agreement_report, table_report
+from annotator.core.agreement.report import METRICS
 from annotator.core.errors import InputError
 from annotator.core.reliability import read_reliability_csv
 
@@ -32,6 +33,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--table", metavar="CSV", help="reliability data: units x coders CSV")
     parser.add_argument(
         "--level", choices=LEVELS, help="level of measurement for --table (default nominal)"
+    )
+    parser.add_argument(
+        "--metric",
+        action="append",
+        choices=tuple(METRICS),
+        help="with --table: only this coefficient (repeatable; default all): "
+        + ", ".join(f"{k} = {v.replace('_', ' ')}" for k, v in METRICS.items()),
     )
     parser.add_argument("--project", metavar="P", help="a project file instead of exchange files")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -117,9 +125,11 @@ def _print_table(report: dict[str, Any]) -> None:
     ]
     undefined = report["undefined"]
     for title, key in rows:
+        if key not in report:  # not asked for (--metric)
+            continue
         note = f"  ({undefined[key]})" if key in undefined else ""
         print(f"  {title:<22}{_fmt(report[key]):>7}{note}")
-    if report["pairs"] and len(report["coders"]) > 2:
+    if report.get("pairs") and len(report["coders"]) > 2:
         width = max(len(" / ".join(p["coders"])) for p in report["pairs"])
         print("Cohen's kappa by pair:")
         for pair in report["pairs"]:
@@ -159,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("give either --table or exchange files / --project, not both")
         level = args.level or "nominal"
         table = read_reliability_csv(args.table, level)
-        report = table_report(table.codes(), table.coders, level=level)
+        report = table_report(table.codes(), table.coders, level=level, metrics=args.metric)
         if args.json:
             print(json.dumps(report, ensure_ascii=False, sort_keys=False))
         else:
@@ -167,6 +177,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.level:
         raise InputError("--level applies to --table only")
+    if args.metric:
+        raise InputError("--metric applies to --table only")
     if args.bootstrap < 0:
         raise InputError("--bootstrap must be 0 or more")
     if args.project:

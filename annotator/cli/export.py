@@ -75,6 +75,15 @@ def run(args: argparse.Namespace) -> int:
                 f"{out}: codebook with {len(project.categories(include_retired=True))} categories"
             )
             return 0
+        from annotator.services.export_stream import write_export_file
+
+        # Exchange files and the long CSV go from the tables to the file as they are read.
+        summary = write_export_file(
+            project, args.format, out, coder=coder, consensus=args.consensus, bom=args.bom
+        )
+        if summary is not None:
+            print(f"{out}: {summary}")
+            return 0
         doc = export_exchange_dict(project, coder if args.format == "exchange" else None)
     from annotator.services.exports import export_bytes
 

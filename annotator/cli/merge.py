@@ -22,9 +22,10 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from annotator.core.errors import InputError
-from annotator.core.exchange import dump_exchange, load_exchange, validate_exchange
+from annotator.core.exchange import load_exchange, validate_exchange, write_exchange
 from annotator.core.merge import MergeResult, merge_documents
 
 
@@ -56,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     result = merge_documents(docs, names, progress=_progress(args.json))
     # A merge of valid files is valid; checking costs little and guards what we write.
     validate_exchange(result.document, source="merged result")
-    write_atomically(output, dump_exchange(result.document))
+    # Streamed: the merged file is never held whole in memory, as bytes or as text.
+    write_atomically(output, lambda out: write_exchange(result.document, out, presorted=True))
     if args.json:
         json.dump(report(result, str(output), names), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -75,8 +77,11 @@ def report(result: MergeResult, output: str, inputs: list[str]) -> dict[str, obj
     }
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    ``data`` is the bytes, or a function that writes them to the open file.
+    """
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -86,7 +91,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                data(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)

@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import IO, Any, BinaryIO, TextIO
 
@@ -26,6 +26,7 @@ from annotator import __version__
 from annotator.core.compare import (
     META_FIELDS,
     ExchangeView,
+    Tag,
     _meta_text,
     compare_plans,
 )
@@ -66,8 +67,16 @@ def _view(exchange: Source) -> ExchangeView:
     return exchange if isinstance(exchange, ExchangeView) else ExchangeView(exchange)
 
 
-def long_table(exchange: Source, coder: str | None = None, consensus: bool = False) -> Table:
-    """Header and rows of the long table: one row per live (coder, clause, category, span)."""
+def long_table(
+    exchange: Source,
+    coder: str | None = None,
+    consensus: bool = False,
+    tags: Iterable[Tag] | None = None,
+) -> Table:
+    """Header and rows of the long table: one row per live (coder, clause, category, span).
+
+    ``tags`` replaces the view's own (in the same order), for rows streamed from a database.
+    """
     view = _view(exchange)
     if coder is not None or consensus:
         wanted: set[str] | None = set(view.select_coders(coder, consensus))
@@ -79,7 +88,7 @@ def long_table(exchange: Source, coder: str | None = None, consensus: bool = Fal
     def rows() -> Iterator[tuple[Any, ...]]:
         prefix_cache: dict[tuple[str, int, int], tuple[Any, ...]] = {}
         labels = {(d.key, s, e): lab for d in view.documents for s, e, lab in d.clauses}
-        for t in view.tags:
+        for t in view.tags if tags is None else tags:
             if wanted is not None and t.coder not in wanted:
                 continue
             clause = (t.document, t.start, t.end)
@@ -198,9 +207,10 @@ def write_long_csv(
     coder: str | None = None,
     consensus: bool = False,
     bom: bool = False,
+    tags: Iterable[Tag] | None = None,
 ) -> int:
     """Write the long table (columns :data:`LONG_COLUMNS`); returns the number of rows."""
-    return _write_csv(long_table(exchange, coder, consensus), out, bom)
+    return _write_csv(long_table(exchange, coder, consensus, tags), out, bom)
 
 
 def write_wide_csv(

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
@@ -61,7 +61,9 @@ def _clause_rows() -> Any:
     return select(c.id, c.document_key, c.start, c.end, c.label, c.kind)
 
 
-def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
+def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> dict[str, Any]:
+    """The Contract 2 object; with ``stream``, annotations and reviews are iterators in canonical
+    order, read from ``conn`` as they are consumed (see :mod:`annotator.services.export_stream`)."""
     coders_q = select(T_CODER).order_by(T_CODER.c.id)
     if coder_id is not None:
         coders_q = coders_q.where(T_CODER.c.id == coder_id)
@@ -112,57 +114,14 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
             document["meta"] = meta
         documents.append(document)
 
-    ann_q = select(
-        T_ANNOTATION.c.id,
-        T_ANNOTATION.c.coder_id,
-        T_ANNOTATION.c.clause_id,
-        T_ANNOTATION.c.category_key,
-        T_ANNOTATION.c.span_start,
-        T_ANNOTATION.c.span_end,
-        T_ANNOTATION.c.memo,
-        T_ANNOTATION.c.uncertain,
-        T_ANNOTATION.c.adjudicator,
-        T_ANNOTATION.c.created,
-        T_ANNOTATION.c.updated,
-        T_ANNOTATION.c.deleted,
-    ).order_by(T_ANNOTATION.c.id)
-    if coder_id is not None:
-        ann_q = ann_q.where(T_ANNOTATION.c.coder_id == coder_id)
-    annotations = []
-    for (
-        aid,
-        coder_,
-        cid,
-        cat_key,
-        s,
-        e,
-        memo,
-        uncertain,
-        adj,
-        created,
-        updated,
-        deleted,
-    ) in conn.execute(ann_q):
-        doc, start, end = clause_pos[cid]
-        ann: dict[str, Any] = {
-            "id": aid,
-            "coder": coder_,
-            "document": doc,
-            "clause": [start, end],
-            "category": cat_key,
-            "span": None if s is None else [s, e],
-            "memo": memo,
-            "created": created,
-            "updated": updated,
-            "deleted": bool(deleted),
-        }
-        if uncertain:
-            ann["uncertain"] = True
-        if adj:
-            ann["adjudicator"] = adj
-        annotations.append(ann)
-
-    reviews = _per_clause_rows(conn, T_REVIEW, coder_id, clause_pos, {"status": str})
+    annotations: Any = _annotation_items(conn, coder_id, clause_pos)
+    if stream:
+        reviews: Any = per_clause_items(
+            conn, T_REVIEW, coder_id, clause_pos, {"status": str}, ordered=True
+        )
+    else:
+        annotations = list(annotations)
+        reviews = _per_clause_rows(conn, T_REVIEW, coder_id, clause_pos, {"status": str})
     notes = _per_clause_rows(conn, T_NOTE, coder_id, clause_pos, {"memo": str, "flagged": bool})
 
     links = _export_links(conn, coder_id, clause_pos)
@@ -181,6 +140,69 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
     if links:  # an optional field: files without links keep their bytes
         out["links"] = links
     return out
+
+
+def _annotation_items(
+    conn: Connection, coder_id: str | None, clause_pos: dict[int, tuple[str, int, int]]
+) -> Iterator[dict[str, Any]]:
+    """Annotations as Contract 2 objects, one at a time, in canonical order (by id)."""
+    ann_q = select(
+        T_ANNOTATION.c.id,
+        T_ANNOTATION.c.coder_id,
+        T_ANNOTATION.c.clause_id,
+        T_ANNOTATION.c.category_key,
+        T_ANNOTATION.c.span_start,
+        T_ANNOTATION.c.span_end,
+        T_ANNOTATION.c.memo,
+        T_ANNOTATION.c.uncertain,
+        T_ANNOTATION.c.adjudicator,
+        T_ANNOTATION.c.created,
+        T_ANNOTATION.c.updated,
+        T_ANNOTATION.c.deleted,
+    ).order_by(binary_order(conn, T_ANNOTATION.c.id))
+    if coder_id is not None:
+        ann_q = ann_q.where(T_ANNOTATION.c.coder_id == coder_id)
+    for (
+        aid,
+        coder_,
+        cid,
+        cat_key,
+        s,
+        e,
+        memo,
+        uncertain,
+        adj,
+        created,
+        updated,
+        deleted,
+    ) in conn.execute(ann_q.execution_options(yield_per=2000)):
+        doc, start, end = clause_pos[cid]
+        ann: dict[str, Any] = {
+            "id": aid,
+            "coder": coder_,
+            "document": doc,
+            "clause": [start, end],
+            "category": cat_key,
+            "span": None if s is None else [s, e],
+            "memo": memo,
+            "created": created,
+            "updated": updated,
+            "deleted": bool(deleted),
+        }
+        if uncertain:
+            ann["uncertain"] = True
+        if adj:
+            ann["adjudicator"] = adj
+        yield ann
+
+
+def binary_order(conn: Connection, column: Any) -> Any:
+    """``column`` for ORDER BY in code-point order, as Python sorts strings (canonical order).
+
+    SQLite compares text bytewise (UTF-8 byte order is code-point order); PostgreSQL follows the
+    database's collation unless told "C".
+    """
+    return column.collate("C") if conn.dialect.name == "postgresql" else column
 
 
 def _export_links(
@@ -218,18 +240,39 @@ def _per_clause_rows(
     fields: dict[str, Callable[[Any], Any]],
 ) -> list[dict[str, Any]]:
     """Rows keyed by (coder, clause) — reviews, clause notes — as Contract 2 objects, sorted."""
+    out = list(per_clause_items(conn, table, coder_id, clause_pos, fields))
+    out.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
+    return out
+
+
+def per_clause_items(
+    conn: Connection,
+    table: Any,
+    coder_id: str | None,
+    clause_pos: dict[int, tuple[str, int, int]],
+    fields: dict[str, Callable[[Any], Any]],
+    *,
+    ordered: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Rows keyed by (coder, clause) as Contract 2 objects, one at a time.
+
+    ``ordered``: in canonical order, (coder, document, start, end), sorted by the database.
+    """
     query = select(table)
     if coder_id is not None:
         query = query.where(table.c.coder_id == coder_id)
-    out = []
-    for row in conn.execute(query).mappings():
+    if ordered:
+        c = T_CLAUSE.c
+        query = query.join(T_CLAUSE, c.id == table.c.clause_id).order_by(
+            binary_order(conn, table.c.coder_id), binary_order(conn, c.document_key), c.start, c.end
+        )
+    rows = conn.execute(query.execution_options(yield_per=2000))
+    for row in rows.mappings():
         doc, start, end = clause_pos[row["clause_id"]]
         item: dict[str, Any] = {"coder": row["coder_id"], "document": doc, "clause": [start, end]}
         item.update({name: convert(row[name]) for name, convert in fields.items()})
         item["updated"] = row["updated"]
-        out.append(item)
-    out.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
-    return out
+        yield item
 
 
 def write_exchange_file(
@@ -251,17 +294,30 @@ def write_exchange_file(
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through: renamed into place only if the block succeeds.
+
+    Streaming exports write through it, so a failed or interrupted export leaves no half-written
+    file and never clobbers a good one.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):  # a read-only file system refuses even this
             tmp.unlink()
-        raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from exc
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from exc
+        raise
 
 
 # -- import (merge into the project) -----------------------------------------------------------

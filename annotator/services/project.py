@@ -36,6 +36,7 @@ from annotator.services.types import (
     SpanTag,
 )
 from annotator.storage.db import open_engine
+from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, acquire_shared_lock
 from annotator.storage.models import TABLES
 from annotator.storage.rows import Recorder, read_row
@@ -81,8 +82,6 @@ class Project:
         A new project gets the default codebook. ``seed_samples`` (default: only for the default
         project) also imports the sample plans so a first-time user has something to code.
         """
-        from annotator.storage.server import is_server_url
-
         if path is not None and is_server_url(str(path)):
             from annotator.storage.server import open_server_engine
 

@@ -34,6 +34,7 @@ from annotator.core import clock
 from annotator.core.errors import EditError, ProjectError
 from annotator.core.exchange import CONSENSUS_CODER_ID
 from annotator.storage.db import _alembic_config, _known_revisions, head_revision
+from annotator.storage.locations import is_server_url as is_server_url  # re-exported
 
 T = TypeVar("T")
 
@@ -47,11 +48,6 @@ CODED_TABLES = ("annotation", "review", "clause_note")
 
 
 # -- URLs and engines --------------------------------------------------------------------------
-
-
-def is_server_url(location: str | os.PathLike[str]) -> bool:
-    """True for ``postgresql://`` and ``postgresql+psycopg://`` locations (not file paths)."""
-    return str(location).startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
 
 
 def server_url(url: str | URL) -> URL:

@@ -1,65 +1,74 @@
-"""Agreement for 20 coders × 100,000 clauses (nominal, 20 % missing).
+"""``annotator agreement --table``, 20 coders × 100,000 units (nominal, 20 % missing), whole run.
 
-Floor: the ``krippendorff`` package (numpy) on the same matrix. Our alpha must also equal its value.
+Floor: a script that reads the same CSV with the csv module and runs ``krippendorff.alpha``
+(``tests.benchmarks.floors alpha``), also a whole process. Ours is run twice: ``--metric alpha``
+(one coefficient, goal ≤ 1.0×) and every coefficient (goal ≤ 1.5×). Alpha must equal the
+package's to 1e-9. Medians of 3 alternating runs.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
 import numpy as np
 
-from tests.helpers.bench import best_of, peak_memory, report, scaled
+from tests.helpers.bench import record, scaled
+from tests.helpers.proc import compare, python
 
 
-def main() -> None:
-    import krippendorff
-
-    from annotator.core.agreement.alpha import krippendorff_alpha
-    from annotator.core.agreement.coding import encode_array
-    from annotator.core.agreement.report import table_report
-
-    units, coders = scaled(100_000), 20
+def write_table(path: Path, units: int, coders: int) -> None:
+    """Coders mostly agree with a hidden truth (alpha far from 0 and 1); values 1-4, 20 % blank."""
     rng = np.random.default_rng(0)
     truth = rng.integers(0, 4, units)
-    # Coders mostly agree with a hidden truth, so alpha is far from 0 and from 1.
     data = np.where(
         rng.random((units, coders)) < 0.7, truth[:, None], rng.integers(0, 4, (units, coders))
     )
-    data = data.astype(np.float64)
-    data[rng.random((units, coders)) < 0.2] = np.nan
-    print(f"reliability data: {coders} coders × {units:,} clauses, 4 values, 20 % missing")
+    missing = rng.random((units, coders)) < 0.2
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(f"coder{i}" for i in range(coders)) + "\n")
+        for row, blank in zip(data.tolist(), missing.tolist(), strict=True):
+            fh.write(",".join("" if b else str(v + 1) for v, b in zip(row, blank, strict=True)))
+            fh.write("\n")
 
-    floor = best_of(
-        lambda: krippendorff.alpha(reliability_data=data.T, level_of_measurement="nominal")
-    )
-    theirs = krippendorff.alpha(reliability_data=data.T, level_of_measurement="nominal")
-    ours = krippendorff_alpha(encode_array(data), "nominal").value
-    assert ours is not None and abs(ours - theirs) < 1e-9, (ours, theirs)
-    report(
-        "alpha nominal (encode + alpha)",
-        best_of(lambda: krippendorff_alpha(encode_array(data), "nominal")),
-        "krippendorff.alpha",
-        floor,
-    )
 
-    codes = encode_array(data)
-    labels = [f"c{i}" for i in range(coders)]
-    present = encode_array(np.where(np.isnan(data), np.nan, (data == 0).astype(np.float64)))
-    report(
-        "all coefficients, one category (table_report)",
-        best_of(lambda: table_report(present, labels, n_categories=2)),
-        "krippendorff.alpha",
-        floor,
+def main() -> None:
+    units, coders = scaled(100_000), 20
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "reliability.csv"
+        write_table(table, units, coders)
+        ours_cmd = python("-m", "annotator", "agreement", "--table", str(table))
+        floor_cmd = python("-m", "tests.benchmarks.floors", "alpha", str(table))
+        theirs = float(subprocess.run(floor_cmd, capture_output=True, check=True).stdout)
+        report = json.loads(
+            subprocess.run(
+                [*ours_cmd, "--metric", "alpha", "--json"], capture_output=True, check=True
+            ).stdout
+        )
+        ours_alpha = report["krippendorff_alpha"]
+        assert abs(ours_alpha - theirs) < 1e-9, (ours_alpha, theirs)
+        one, floor = compare([*ours_cmd, "--metric", "alpha"], floor_cmd)
+        every, floor2 = compare(ours_cmd, floor_cmd)
+    size = f"{coders} coders × {units:,} units"
+    record(
+        f"`annotator agreement --table --metric alpha`, {size}, whole process",
+        f"{one.seconds:.2f} s",
+        f"`krippendorff.alpha` script on the same CSV {floor.seconds:.2f} s",
+        one.seconds / floor.seconds,
+        goal="≤ 1.0×",
+        order=30,
     )
-    report(
-        "alpha ordinal",
-        best_of(lambda: krippendorff_alpha(codes, "ordinal")),
-        "krippendorff.alpha ordinal",
-        best_of(
-            lambda: krippendorff.alpha(reliability_data=data.T, level_of_measurement="ordinal")
-        ),
+    record(
+        f"`annotator agreement --table`, every coefficient, {size}, whole process",
+        f"{every.seconds:.2f} s",
+        f"same script {floor2.seconds:.2f} s",
+        every.seconds / floor2.seconds,
+        goal="≤ 1.5×",
+        order=31,
     )
-    print(f"alpha = {ours:.6f} (krippendorff: {theirs:.6f})")
-    peak_memory()
+    print(f"alpha = {ours_alpha!r} (krippendorff: {theirs!r})")
 
 
 if __name__ == "__main__":

@@ -1,30 +1,27 @@
-"""Benchmark: merge 20 exchange files of 10,000 annotations each (prints, asserts nothing).
+"""Benchmark: ``annotator merge`` of 20 exchange files × 10,000 annotations, whole process.
 
     python -m tests.benchmarks.bench_merge [--files 20] [--annotations 10000] [--clauses 500]
 
 Files are generated with a fixed seed: the same 3 documents of ~500 clauses in every file, one
 coder per file, 10 % of each file's annotations being re-exports of the previous coder's (some
-edited later, some deleted), and a review of every clause. Reported: the time to ``json.loads``
-the files beside the time to load and validate them, the merge, the check of its result and the
-canonical dump; peak memory of the merge (tracemalloc) and of the process (ru_maxrss).
+edited later, some deleted), and a review of every clause. ``annotator merge`` runs as a user runs
+it (interpreter start, validation, merge, canonical file written) against the floor of issue 17,
+also a whole process: ``json.load`` every file, sort the union, ``json.dump`` it
+(``tests.benchmarks.floors merge``). Medians of 3 alternating runs; time and peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import json
 import random
-import resource
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from annotator.core.exchange import dump_exchange, load_exchange, validate_exchange
-from annotator.core.merge import merge_documents
+from annotator.core.exchange import dump_exchange
 from annotator.core.text import document_key
+from tests.helpers.bench import record, scaled
+from tests.helpers.proc import compare, python
 
 CATEGORIES = ("security_guarantee", "territorial", "economic", "military_cap", "sanctions")
 WORDS = (
@@ -118,20 +115,12 @@ def make_files(
     return files
 
 
-def timed(label: str, results: dict[str, tuple[float, float]], func: Any) -> Any:
-    """Run ``func``; record (wall, CPU) seconds: CPU time is the fairer figure on a busy machine."""
-    gc.collect()
-    wall, cpu = time.perf_counter(), time.process_time()
-    value = func()
-    results[label] = (time.perf_counter() - wall, time.process_time() - cpu)
-    return value
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=20)
-    parser.add_argument("--annotations", type=int, default=10_000)
+    parser.add_argument("--files", type=int, default=scaled(20, 2))
+    parser.add_argument("--annotations", type=int, default=scaled(10_000, 100))
     parser.add_argument("--clauses", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
     files = make_files(args.files, args.annotations, args.clauses)
@@ -140,32 +129,32 @@ def main() -> None:
         for i, doc in enumerate(files):
             path = Path(folder) / f"coder{i:02d}.json"
             path.write_bytes(dump_exchange(doc))
-            paths.append(path)
+            paths.append(str(path))
         del files
-        size = sum(p.stat().st_size for p in paths)
-        t: dict[str, tuple[float, float]] = {}
-        timed("json.loads", t, lambda: [json.loads(p.read_bytes()) for p in paths])
-        docs = timed("load + validate", t, lambda: [load_exchange(p) for p in paths])
-        names = [p.name for p in paths]
-        result = timed("merge", t, lambda: merge_documents(docs, names))
-        merged = result.document
-        timed("validate merged", t, lambda: validate_exchange(merged, "merged"))
-        data = timed("canonical dump", t, lambda: dump_exchange(merged))
-        counts = result.counts
-        gc.collect()
-        tracemalloc.start()
-        merge_documents(docs, names)
-        _, merge_peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"{args.files} files x {args.annotations} annotations, {size / 1e6:.1f} MB in total")
-    print(f"merged: {counts}; output {len(data) / 1e6:.1f} MB")
-    print(f"  {'':<16} {'wall':>8} {'CPU':>8}")
-    for label, (wall, cpu) in t.items():
-        print(f"  {label:<16} {wall:7.3f}s {cpu:7.3f}s")
-    print(f"  merge peak allocation (tracemalloc): {merge_peak / 1e6:.1f} MB")
-    print(f"  process peak RSS: {rss:.0f} MB")
+        size = sum(Path(p).stat().st_size for p in paths) / 1e6
+        out, floor_out = str(Path(folder) / "merged.json"), str(Path(folder) / "floor.json")
+        ours, floor = compare(
+            python("-m", "annotator", "merge", *paths, "-o", out),
+            python("-m", "tests.benchmarks.floors", "merge", floor_out, *paths),
+            repeat=args.repeat,
+        )
+    job = f"`annotator merge` {args.files} files × {args.annotations:,} annotations ({size:.0f} MB)"
+    record(
+        job + ", whole process",
+        f"{ours.seconds:.2f} s",
+        f"json.load all + sort + json.dump the union {floor.seconds:.2f} s",
+        ours.seconds / floor.seconds,
+        goal="≤ 1.3×",
+        order=40,
+    )
+    record(
+        job + ", peak memory",
+        f"{ours.peak_mb:.0f} MB",
+        f"same floor {floor.peak_mb:.0f} MB",
+        ours.peak_mb / floor.peak_mb,
+        goal="≤ 1.5×",
+        order=41,
+    )
 
 
 if __name__ == "__main__":

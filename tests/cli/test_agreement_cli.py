@@ -9,6 +9,7 @@ import pytest
 
 from annotator.cli.main import run
 from annotator.core.agreement import TABLE_KEYS
+from annotator.core.agreement.report import METRICS
 from tests.core.test_agreement_units import EXCHANGE
 
 KRIPPENDORFF_2011 = """\
@@ -54,6 +55,42 @@ def test_table_json(
     assert len(report["pairs"]) == 6
     assert set(report["pairs"][0]) == {"coders", "cohen_kappa", "units"}
     assert report["pairs"][0]["coders"] == ["A", "B"] and report["pairs"][0]["units"] == 9
+
+
+@pytest.mark.parametrize("level", ["nominal", "interval", "masi"])
+@pytest.mark.parametrize(
+    "metrics", [["alpha"], ["percent"], ["fleiss", "ac1"], ["cohen"], ["scott"], ["cohen", "alpha"]]
+)
+def test_one_metric_gives_the_same_values_as_the_full_report(
+    table: Path, level: str, metrics: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["agreement", "--table", str(table), "--level", level, "--json"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    flags = [arg for m in metrics for arg in ("--metric", m)]
+    assert run(["agreement", "--table", str(table), "--level", level, "--json", *flags]) == 0
+    some = json.loads(capsys.readouterr().out)
+    asked = {METRICS[m] for m in metrics} | ({"pairs"} if "cohen" in metrics else set())
+    assert list(some) == [
+        k for k in TABLE_KEYS if k in asked | {"units", "coders", "level", "undefined"}
+    ]
+    for key in asked:
+        assert some[key] == full[key]
+    assert some["undefined"] == {
+        k: v for k, v in full["undefined"].items() if k.split("[")[0] in asked
+    }
+    assert run(["agreement", "--table", str(table), "--level", level, *flags]) == 0
+    shown = capsys.readouterr().out
+    assert ("Krippendorff's alpha" in shown) == ("alpha" in metrics)
+    assert ("Fleiss' kappa" in shown) == ("fleiss" in metrics)
+
+
+def test_metric_is_for_tables_only(table: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["agreement", "x.json", "--metric", "alpha"]) == 2
+    assert "--metric" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:  # argparse's usage error
+        run(["agreement", "--table", str(table), "--metric", "kappa"])
+    assert info.value.code == 2
+    assert "invalid choice: 'kappa'" in capsys.readouterr().err
 
 
 def test_table_two_coders_and_text_output(

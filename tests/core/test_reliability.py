@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from annotator.core import reliability
 from annotator.core.agreement import krippendorff_alpha
 from annotator.core.errors import InputError
 from annotator.core.reliability import parse_reliability_csv, read_reliability_csv
@@ -74,3 +80,42 @@ def test_undecodable_bytes_name_the_line(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         read_reliability_csv(tmp_path / "nope.csv")
+
+
+# --- the fast path for plain tables reads exactly what the csv module reads ---------------------
+
+CELLS = st.sampled_from(["", " ", "1", "2", " 3 ", "1.0", "-0", "1e0", "x", "a b", "nan", "-2"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 4).flatmap(
+        lambda width: st.tuples(
+            st.just(width), st.lists(st.lists(CELLS, min_size=width, max_size=width), max_size=8)
+        )
+    ),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.sampled_from(["nominal", "ordinal", "interval", "ratio"]),
+    st.booleans(),
+)
+def test_plain_tables_read_as_the_csv_module_reads_them(
+    table: tuple[int, list[list[str]]], delimiter: str, newline: str, level: str, blank: bool
+) -> None:
+    width, rows = table
+    lines = [delimiter.join(f"c{i}" for i in range(width))]
+    lines += [delimiter.join(row) for row in rows]
+    if blank:
+        lines.insert(len(lines) // 2 + 1, "")
+    text = newline.join(lines) + newline
+
+    def outcome(fast: bool) -> Any:
+        careful = patch.object(reliability, "_fast_codes", lambda *args: None)
+        with contextlib.nullcontext() if fast else careful:
+            try:
+                codes = parse_reliability_csv(text, level, source="t.csv").codes()
+            except InputError as exc:
+                return ("error", str(exc))
+        return (codes.codes.tolist(), codes.values, [type(v) for v in codes.values])
+
+    assert outcome(True) == outcome(False)

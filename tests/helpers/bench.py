@@ -52,6 +52,35 @@ def report(name: str, value: float, floor_name: str, floor: float) -> None:
     print(f"{name}: {human(value)}  (floor: {floor_name} {human(floor)}, {ratio:.1f}×)", flush=True)
 
 
+def record(
+    job: str,
+    figure: str,
+    floor: str,
+    ratio: float | None,
+    *,
+    goal: str = "",
+    order: int = 50,
+) -> None:
+    """Print one result line and, under ``BENCH_RESULTS=FILE``, append it there as JSON.
+
+    ``python -m tests.benchmarks --readme`` collects these lines into the README's speed table:
+    ``job`` (what a user waits for), ``figure`` (ours, with its unit), ``floor`` (what it is
+    compared with and its figure, measured in the same run), ``ratio`` (ours / floor, None if
+    there is no floor), ``goal`` (the target, e.g. "≤ 1.3×"), ``order`` (row position).
+    """
+    shown = f"{ratio:.2f}×" if ratio is not None else "—"
+    print(f"{job}: {figure}  (floor: {floor}; {shown}{'; goal ' + goal if goal else ''})")
+    target = os.environ.get("BENCH_RESULTS")
+    if target:
+        import json
+
+        line = {"job": job, "figure": figure, "floor": floor, "ratio": ratio, "goal": goal,
+                "order": order}  # fmt: skip
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
 def peak_memory() -> None:
     """Print this process's peak resident memory (ru_maxrss: KiB on Linux, bytes on macOS)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -7,7 +7,7 @@ clause) and adds alpha over category sets with the MASI distance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from annotator.core.agreement.alpha import LEVELS, alpha_bootstrap, krippendorff_alpha
@@ -53,57 +53,99 @@ def _put(
         undefined[key] = coefficient.reason
 
 
+#: The coefficients of a table report, by the short names ``--metric`` accepts.
+METRICS = {
+    "percent": "percent_agreement",
+    "alpha": "krippendorff_alpha",
+    "fleiss": "fleiss_kappa",
+    "ac1": "gwet_ac1",
+    "cohen": "cohen_kappa",
+    "scott": "scott_pi",
+}
+
+
 def table_report(
     data: Codes,
     coders: Sequence[str],
     *,
     level: str = "nominal",
     n_categories: int | None = None,
+    metrics: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Every coefficient for one (units, coders) matrix, with exactly the keys of TABLE_KEYS.
 
     Kappa-type coefficients (Fleiss, Cohen, Scott, AC1) treat values as unordered labels at the
     nominal, ordinal, interval and ratio levels; at the masi level they are undefined. Percent
     agreement counts identical values. ``n_categories`` is AC1's number of categories.
+
+    ``metrics`` (short names of :data:`METRICS`) asks for some coefficients only: the report then
+    has the keys of those (``pairs`` with Cohen's kappa), besides units, coders, level and
+    undefined, and nothing else is computed.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     if len(coders) != data.n_coders:
         raise ValueError("one coder name per column is needed")
+    wanted = set(TABLE_KEYS)
+    if metrics is not None:
+        unknown = set(metrics) - METRICS.keys()
+        if unknown:
+            raise ValueError(f"unknown metric(s): {', '.join(sorted(unknown))}")
+        wanted = {"units", "coders", "level", "undefined", *(METRICS[m] for m in metrics)}
+        if "cohen_kappa" in wanted:
+            wanted.add("pairs")
     undefined: dict[str, str] = {}
     report: dict[str, Any] = {"units": data.n_units, "coders": list(coders), "level": level}
-    _put(report, undefined, "percent_agreement", percent_agreement(data))
-    _put(report, undefined, "krippendorff_alpha", krippendorff_alpha(data, level))
+    if "percent_agreement" in wanted:
+        _put(report, undefined, "percent_agreement", percent_agreement(data))
+    if "krippendorff_alpha" in wanted:
+        _put(report, undefined, "krippendorff_alpha", krippendorff_alpha(data, level))
     pairs: list[dict[str, Any]] = []
     if level == "masi":
         for key in ("fleiss_kappa", "gwet_ac1", "cohen_kappa", "scott_pi"):
-            _put(report, undefined, key, Coefficient.undefined(MASI_NOMINAL))
+            if key in wanted:
+                _put(report, undefined, key, Coefficient.undefined(MASI_NOMINAL))
     else:
-        _put(report, undefined, "fleiss_kappa", fleiss_kappa(data))
-        _put(report, undefined, "gwet_ac1", gwet_ac1(data, n_categories=n_categories))
-        tables = pair_tables(data) if data.n_coders >= 2 else None
-        kappas = cohen_kappa_pairs(data, tables) if tables is not None else {}
-        for (i, j), (kappa, shared) in kappas.items():
-            pairs.append(
-                {"coders": [coders[i], coders[j]], "cohen_kappa": kappa.value, "units": shared}
-            )
-            if kappa.reason is not None:
-                undefined[f"cohen_kappa[{coders[i]}, {coders[j]}]"] = kappa.reason
-        if data.n_coders == 2 and data.n_units > 0:
-            _put(report, undefined, "cohen_kappa", kappas[(0, 1)][0])
-        elif data.n_units == 0 or data.n_coders < 2:
-            _put(report, undefined, "cohen_kappa", percent_agreement(data))  # same reason
-        else:
-            _put(
-                report,
-                undefined,
-                "cohen_kappa",
-                Coefficient.undefined(TWO_CODERS_ONLY + "; see pairs"),
-            )
-        _put(report, undefined, "scott_pi", scott_pi(data, tables))
+        if "fleiss_kappa" in wanted:
+            _put(report, undefined, "fleiss_kappa", fleiss_kappa(data))
+        if "gwet_ac1" in wanted:
+            _put(report, undefined, "gwet_ac1", gwet_ac1(data, n_categories=n_categories))
+        pairwise = "cohen_kappa" in wanted or ("scott_pi" in wanted and data.n_coders == 2)
+        tables = pair_tables(data) if pairwise and data.n_coders >= 2 else None
+        if "cohen_kappa" in wanted:
+            kappas = cohen_kappa_pairs(data, tables) if tables is not None else {}
+            pairs = _pairs(coders, kappas, undefined)
+            if data.n_coders == 2 and data.n_units > 0:
+                _put(report, undefined, "cohen_kappa", kappas[(0, 1)][0])
+            elif data.n_units == 0 or data.n_coders < 2:
+                _put(report, undefined, "cohen_kappa", percent_agreement(data))  # same reason
+            else:
+                _put(
+                    report,
+                    undefined,
+                    "cohen_kappa",
+                    Coefficient.undefined(TWO_CODERS_ONLY + "; see pairs"),
+                )
+        if "scott_pi" in wanted:
+            _put(report, undefined, "scott_pi", scott_pi(data, tables))
     report["pairs"] = pairs
     report["undefined"] = undefined
-    return {key: report[key] for key in TABLE_KEYS}
+    return {key: report[key] for key in TABLE_KEYS if key in wanted}
+
+
+def _pairs(
+    coders: Sequence[str],
+    kappas: dict[tuple[int, int], tuple[Coefficient, int]],
+    undefined: dict[str, str],
+) -> list[dict[str, Any]]:
+    pairs: list[dict[str, Any]] = []
+    for (i, j), (kappa, shared) in kappas.items():
+        pairs.append(
+            {"coders": [coders[i], coders[j]], "cohen_kappa": kappa.value, "units": shared}
+        )
+        if kappa.reason is not None:
+            undefined[f"cohen_kappa[{coders[i]}, {coders[j]}]"] = kappa.reason
+    return pairs
 
 
 def agreement_report(
