@@ -129,6 +129,8 @@ def parse_reliability_csv(
         raise InputError(
             f"not valid CSV: {exc}", source=source, where=f"line {reader.line_num}"
         ) from None
+    if not rows:
+        raise InputError("only a header row: no units to compare", source=source)
     return ReliabilityTable(coders, tuple(rows), level)
 
 
