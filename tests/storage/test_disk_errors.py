@@ -122,16 +122,22 @@ def test_new_project_in_read_only_folder(ro_folder: Path) -> None:
     assert sorted(os.listdir(ro_folder)) == []
 
 
-def test_existing_project_in_read_only_folder(ro_folder: Path) -> None:
+def test_existing_project_in_read_only_folder_opens_read_only(ro_folder: Path) -> None:
+    """Read-only media (a remounted tmpfs as root, else chmod): readable, never written."""
     path = ro_folder / "p.sqlite"
     project, coder, clauses = _project(path)
     project.toggle_tag(coder, clauses[0], "economic")
     project.close()
     before = (sorted(os.listdir(ro_folder)), _sha(path))
     with _read_only(ro_folder):
-        with pytest.raises(ProjectError) as info:
-            Project.open(path, seed_samples=False)
-        assert str(path) in str(info.value)
+        with Project.open(path, seed_samples=False, read_only_if_locked=True) as opened:
+            assert opened.read_only
+            assert opened.read_only_reason is not None
+            assert "read-only" in opened.read_only_reason
+            (doc,) = opened.documents()
+            assert len(opened.clauses(doc.key)) == len(clauses)
+            with pytest.raises(ProjectError):
+                opened.toggle_tag(coder, clauses[1], "economic")
         assert (sorted(os.listdir(ro_folder)), _sha(path)) == before
 
 
