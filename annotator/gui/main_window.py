@@ -30,6 +30,7 @@ from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.gui import file_actions, menus
 from annotator.gui.codebook_panel import NONE_KEY, CodebookPanel
+from annotator.gui.damaged import report_open_failure
 from annotator.gui.detail_panel import DetailPanel
 from annotator.gui.dialogs import ask_coder_name, show_about
 from annotator.gui.models import FILTERS, ClauseListModel, DocumentListModel, Role
@@ -209,15 +210,21 @@ class MainWindow(QMainWindow):
             # A project open in another window opens read-only here, never as a second writer.
             project = Project.open(path, read_only_if_locked=True)
         except AnnotatorError as exc:
-            self.show_error("Cannot open the project", str(exc))
             self.heading.setText("No project open")
-            return False
+            instead = report_open_failure(self, exc)  # a damaged project: offer its backup
+            return instead is not None and self.open_project(instead, import_files, coder_name)
         except Exception as exc:  # a bug or a damaged file: say so rather than hang blank
             traceback.print_exc()
             self.show_error("Cannot open the project", f"{path or 'default project'}: {exc}")
             self.heading.setText("No project open")
             return False
-        return self.use_project(project, import_files, coder_name)
+        try:
+            return self.use_project(project, import_files, coder_name)
+        except AnnotatorError as exc:  # damage beyond the quick check's budget shows up here
+            project.close()
+            self.heading.setText("No project open")
+            report_open_failure(self, exc)
+            return False
 
     def use_project(
         self, project: Project, import_files: Sequence[str] = (), coder_name: str | None = None
@@ -260,6 +267,10 @@ class MainWindow(QMainWindow):
         menus.set_enabled(self, True, writable=not project.read_only)
         self._sync_blind_action()
         if project.read_only:
+            if project.locked_by is None:  # read-only media, or a file we may not write
+                self.coder_label.setText("Read-only: the file cannot be written")
+                self.statusBar().showMessage(f"Read-only: {project.read_only_reason}.")
+                return True
             who = f" ({project.locked_by})" if project.locked_by else ""
             self.coder_label.setText(f"Read-only: open in another window{who}")
             self.statusBar().showMessage("This project is open elsewhere: you can read, not code.")
@@ -292,8 +303,8 @@ class MainWindow(QMainWindow):
                 path, create=create, seed_samples=False, read_only_if_locked=True
             )
         except AnnotatorError as exc:
-            self.show_error("Cannot open the project", str(exc))
-            return False
+            instead = report_open_failure(self, exc)  # a damaged project: offer its backup
+            return instead is not None and self.switch_project(instead)
         except Exception as exc:  # not a project (or a damaged one): say so, keep the current
             self.show_error("Cannot open the project", f"{path}: {exc}")
             return False
