@@ -106,9 +106,9 @@ def test_the_quick_check_keeps_to_its_budget(tmp_path: Path) -> None:
     path = tmp_path / "p.sqlite"
     make_project(path)
     engine = open_engine(path)
-    start = time.monotonic()
     check_integrity(engine, path, budget_s=0.0)  # interrupted at once: opens unchecked
-    assert time.monotonic() - start < 5  # no hang; the real figure is in the benchmarks
+    with engine.connect() as conn:  # the connection is usable after the interrupt
+        assert conn.exec_driver_sql("SELECT count(*) FROM clause").scalar()
     engine.dispose()
 
 
