@@ -97,6 +97,10 @@ def parse_gui_args(argv: list[str]) -> argparse.Namespace:
     own, qt_args = _split_qt_args(argv)
     args = parser.parse_args(own)
     for name in args.files:
+        if name in SUBCOMMANDS:  # e.g. `annotator --project p.sqlite info`
+            raise UsageError(
+                f"the command comes first: annotator {name} … (see annotator {name} --help)"
+            )
         if not Path(name).suffix and os.sep not in name and not Path(name).exists():
             commands = ", ".join(sorted(SUBCOMMANDS))
             raise UsageError(f"unknown command '{name}' (commands: {commands}; see --help)")

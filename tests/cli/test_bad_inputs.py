@@ -226,8 +226,26 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
 
 @pytest.mark.parametrize(
     "argv",
-    [["frobnicate"], ["--frobnicate"], ["-x"], ["--project"], ["info", "--frob"], ["merge"]],
-    ids=["command", "long-flag", "short-flag", "missing-value", "sub-flag", "sub-missing"],
+    [
+        ["frobnicate"],
+        ["--frobnicate"],
+        ["-x"],
+        ["--project"],
+        ["--project", "p.sqlite", "info"],
+        ["info", "--frob"],
+        ["merge"],
+        ["team", "frob"],
+    ],
+    ids=[
+        "command",
+        "long-flag",
+        "short-flag",
+        "missing-value",
+        "command-last",
+        "sub-flag",
+        "sub-missing",
+        "sub-sub",
+    ],
 )
 def test_entry_point_usage_errors(argv: list[str], tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
