@@ -25,12 +25,14 @@ from annotator.storage.projectfile import (
     DAMAGE_CODES,
     damaged,
     is_new_project_file,
+    sqlite_code,
 )
 
 BUSY_TIMEOUT_MS = 5000
 #: How long opening may spend on SQLite's quick check; a bigger file is checked this far only.
 QUICK_CHECK_BUDGET_S = 2.0
 _SQLITE_INTERRUPT = 9
+_SQLITE_READONLY = 8
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest schema revision. Opening an up-to-date project compares against this constant and
 #: never imports Alembic (about 190 ms of start-up); a test checks it equals Alembic's head.
@@ -101,8 +103,14 @@ def _saving_error(path: Path) -> Callable[[Any], None]:
 
     def translate(context: Any) -> None:
         original = context.original_exception
-        if getattr(original, "sqlite_errorcode", None) in DAMAGE_CODES:
+        if sqlite_code(original) in DAMAGE_CODES:
             raise damaged(path, str(original).splitlines()[0])
+        if sqlite_code(original) == _SQLITE_READONLY:
+            raise ProjectError(
+                "cannot save: the project is read-only here (read-only media, or a file you "
+                "may not write); nothing was changed",
+                source=str(path),
+            )
         if isinstance(original, sqlite3.OperationalError):
             reason = str(original).splitlines()[0]
             raise ProjectError(f"cannot save: {reason}; nothing was changed", source=str(path))
@@ -146,7 +154,7 @@ def open_engine(
         raise
     except Exception as exc:  # sqlite3 errors: a damaged or foreign file, a full or read-only disk
         engine.dispose()
-        if getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None) in DAMAGE_CODES:
+        if sqlite_code(exc) in DAMAGE_CODES:
             raise damaged(path, _reason(exc)) from exc
         raise ProjectError(f"cannot open the project: {_reason(exc)}", source=str(path)) from exc
     return engine
@@ -167,7 +175,7 @@ def check_integrity(engine: Engine, path: Path, budget_s: float = QUICK_CHECK_BU
         try:
             rows = dbapi.execute("PRAGMA quick_check(5)").fetchall()
         except sqlite3.DatabaseError as exc:
-            code = getattr(exc, "sqlite_errorcode", None)
+            code = sqlite_code(exc)
             if code == _SQLITE_INTERRUPT:
                 return
             if code in DAMAGE_CODES:

@@ -67,7 +67,7 @@ def _probe_unmarked(path: Path) -> bool:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorcode", None) in DAMAGE_CODES:
+        if sqlite_code(exc) in DAMAGE_CODES:
             raise damaged(path, str(exc)) from None
         return False  # cannot look inside (read-only media, locks): let opening decide
     if marked == APPLICATION_ID or "alembic_version" in names:
@@ -79,6 +79,12 @@ def _probe_unmarked(path: Path) -> bool:
 
 #: SQLite's result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB.
 DAMAGE_CODES = frozenset({11, 26})
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """The primary SQLite result code of an error (extended codes folded), None if not SQLite's."""
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
 
 
 def damaged(path: str | os.PathLike[str], reason: str) -> DamagedProjectError:
