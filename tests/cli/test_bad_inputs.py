@@ -170,6 +170,20 @@ def _cases() -> list[tuple[str, list[str]]]:
     cases.append(
         ("export-onto-folder", ["export", "-f", "long", "-o", "{dir}", "--project", "{good}"])
     )
+    # An option a format cannot honour is refused, never silently ignored.
+    for fmt, flag in (
+        ("codebook", ["--coder", "Olena"]),
+        ("qdc", ["--consensus"]),
+        ("exchange", ["--bom"]),
+        ("exchange", ["--fixed-time", "2026-01-01T00:00:00Z"]),
+        ("long", ["--fixed-time", "2026-01-01T00:00:00Z"]),
+        ("xlsx", ["--bom"]),
+        ("qdpx", ["--bom"]),
+    ):
+        argv = ["export", "-f", fmt, "-o", "{dir}/out", "--project", "{good}", *flag]
+        cases.append((f"export-{fmt}-refuses-{flag[0].lstrip('-')}", argv))
+    argv = ["export", "-f", "exchange", "--consensus", "-o", "{dir}/c.json", "--project", "{good}"]
+    cases.append(("export-consensus-none-yet", argv))
     add("merge", ["merge", "{x}", "{exchange}", "-o", "{dir}/m.json"], BAD_FILES)
     cases.append(("merge-to-ro", ["merge", "{exchange}", "-o", "{ro}/m.json"]))
     cases.append(("merge-onto-folder", ["merge", "{exchange}", "-o", "{dir}"]))
@@ -282,3 +296,20 @@ def test_no_display_is_one_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "no display" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_export_coder_narrows_qdpx_and_exchange(tmp_path: Path, files: dict[str, Path]) -> None:
+    import zipfile
+
+    project = str(files["good"])
+    out = tmp_path / "olena.qdpx"
+    assert (
+        run(["export", "-f", "qdpx", "--coder", "Olena", "-o", str(out), "--project", project]) == 0
+    )
+    with zipfile.ZipFile(out) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    assert 'name="Olena"' in qde
+    exchange = tmp_path / "olena.json"
+    argv = ["export", "-f", "exchange", "--coder", "Olena", "-o", str(exchange)]
+    assert run([*argv, "--project", project]) == 0
+    assert [c["name"] for c in json.loads(exchange.read_text("utf-8"))["coders"]] == ["Olena"]
