@@ -10,5 +10,10 @@ from hypothesis import settings
 # reproducible and a landing cannot be blocked by a case no one has seen. Locally (no CI variable)
 # every run draws new examples: that is where fuzzing finds new bugs.
 settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
+# The slow CI job (PROPERTIES=deep) draws new examples every run, with larger budgets
+# (tests/helpers/properties.py), and prints how to replay a failure.
+settings.register_profile("deep", derandomize=False, print_blob=True, deadline=None)
+if os.environ.get("PROPERTIES") == "deep":
+    settings.load_profile("deep")
+elif os.environ.get("CI"):
     settings.load_profile("ci")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.core.agreement import LEVELS, agreement_report, table_report
+from annotator.core.agreement import LEVELS, agreement_report, alpha_bootstrap, table_report
 from annotator.core.agreement.report import METRICS
 from annotator.core.errors import InputError
 from annotator.core.reliability import read_reliability_csv
@@ -46,13 +46,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--category", action="append", metavar="KEY", help="only this category")
     parser.add_argument("--coder", action="append", metavar="NAME", help="only this coder")
     parser.add_argument("--document", action="append", metavar="DOC", help="only this document")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    parser.add_argument("--seed", type=int, help="bootstrap seed (default 0)")
     parser.add_argument(
         "--bootstrap",
         type=int,
-        default=1000,
         metavar="N",
-        help="bootstrap resamples for alpha's interval (default 1000; 0 disables)",
+        help=(
+            "bootstrap resamples for alpha's interval (default 1000 for exchange files, "
+            "none for --table; 0 disables)"
+        ),
     )
     for flag, what in (
         ("html", "a self-contained HTML page"),
@@ -124,10 +126,13 @@ def _print_table(report: dict[str, Any]) -> None:
         ("Scott's pi", "scott_pi"),
     ]
     undefined = report["undefined"]
+    ci = report.get("krippendorff_alpha_ci")
     for title, key in rows:
         if key not in report:  # not asked for (--metric)
             continue
         note = f"  ({undefined[key]})" if key in undefined else ""
+        if key == "krippendorff_alpha" and ci:
+            note = f"  [{ci['low']:.3f}, {ci['high']:.3f}] ({ci['samples']} resamples){note}"
         print(f"  {title:<22}{_fmt(report[key]):>7}{note}")
     if report.get("pairs") and len(report["coders"]) > 2:
         width = max(len(" / ".join(p["coders"])) for p in report["pairs"])
@@ -162,14 +167,28 @@ def _print_exchange(report: dict[str, Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the report; returns the exit code."""
+    if args.bootstrap is not None and args.bootstrap < 0:
+        raise InputError(f"--bootstrap must be 0 or more, not {args.bootstrap}")
     if args.table:
         if args.html or args.csv or args.svg:
             raise InputError("--html, --csv and --svg apply to exchange files and --project")
         if args.files or args.project:
             raise InputError("give either --table or exchange files / --project, not both")
+        for flag, value in (("--category", args.category), ("--coder", args.coder)):
+            if value:
+                raise InputError(f"{flag} applies to exchange files, not --table")
+        if args.document:
+            raise InputError("--document applies to exchange files, not --table")
+        if args.seed is not None and not args.bootstrap:
+            raise InputError("--seed needs --bootstrap N with --table")
         level = args.level or "nominal"
         table = read_reliability_csv(args.table, level)
-        report = table_report(table.codes(), table.coders, level=level, metrics=args.metric)
+        codes = table.codes()
+        report = table_report(codes, table.coders, level=level, metrics=args.metric)
+        if args.bootstrap:
+            report["krippendorff_alpha_ci"] = alpha_bootstrap(
+                codes, level, samples=args.bootstrap, seed=args.seed or 0
+            )
         if args.json:
             print(json.dumps(report, ensure_ascii=False, sort_keys=False))
         else:
@@ -179,8 +198,6 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--level applies to --table only")
     if args.metric:
         raise InputError("--metric applies to --table only")
-    if args.bootstrap < 0:
-        raise InputError("--bootstrap must be 0 or more")
     if args.project:
         if args.files:
             raise InputError("give either exchange files or --project, not both")
@@ -194,8 +211,8 @@ def run(args: argparse.Namespace) -> int:
         categories=args.category,
         coders=args.coder,
         documents=args.document,
-        bootstrap=args.bootstrap,
-        seed=args.seed,
+        bootstrap=1000 if args.bootstrap is None else args.bootstrap,
+        seed=args.seed or 0,
         source=source,
     )
     _write_reports(args, report, exchange)

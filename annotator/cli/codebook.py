@@ -11,6 +11,8 @@ from typing import Any
 
 from annotator.core.codebook import Category, codebook_from_json, codebook_to_json, tree_order
 from annotator.core.errors import FormatError, InputError
+from annotator.core.exchange import FORMAT as EXCHANGE_FORMAT
+from annotator.core.exchange import VERSION as EXCHANGE_VERSION
 from annotator.core.qdc import codebook_from_qdc, codebook_to_qdc
 
 SUFFIXES = (".json", ".qdc")
@@ -47,7 +49,14 @@ def read_codebook(path: str) -> list[Category]:
         raise FormatError(
             f"not JSON ({exc.msg})", source=path, where=f"line {exc.lineno}"
         ) from None
-    if isinstance(obj, dict) and obj.get("format") == "plan-annotations":
+    if isinstance(obj, dict) and obj.get("format") == EXCHANGE_FORMAT:
+        if obj.get("version") != EXCHANGE_VERSION:  # a newer file's codebook may mean otherwise
+            raise FormatError(
+                f"{EXCHANGE_FORMAT} version {obj.get('version')!r} is not one this program "
+                f"reads (version {EXCHANGE_VERSION})",
+                source=path,
+                where="$.version",
+            )
         obj = obj.get("codebook")
     return codebook_from_json(obj, source=path)
 

@@ -15,6 +15,18 @@ from annotator.cli.common import add_project_arg
 from annotator.core.errors import InputError
 
 FORMATS = ("exchange", "long", "wide", "plans", "xlsx", "qdpx", "codebook", "qdc")
+# Which options each format honours; any other is refused rather than silently ignored.
+_CSV = frozenset({"--coder", "--consensus", "--bom"})
+OPTIONS = {
+    "exchange": frozenset({"--coder", "--consensus"}),
+    "long": _CSV,
+    "wide": _CSV,
+    "plans": _CSV,
+    "xlsx": frozenset({"--coder", "--consensus", "--fixed-time"}),
+    "qdpx": frozenset({"--coder", "--consensus", "--fixed-time"}),
+    "codebook": frozenset(),
+    "qdc": frozenset(),
+}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,10 +72,33 @@ def _resolve_coder(project: Any, wanted: str | None) -> str | None:
     raise InputError(f"--coder: no coder {wanted!r} in this project")
 
 
+def _check_options(args: argparse.Namespace) -> None:
+    given = {
+        "--coder": args.coder is not None,
+        "--consensus": args.consensus,
+        "--bom": args.bom,
+        "--fixed-time": args.fixed_time is not None,
+    }
+    for option, used in given.items():
+        if used and option not in OPTIONS[args.format]:
+            takes = sorted(f for f, opts in OPTIONS.items() if option in opts)
+            raise InputError(
+                f"{option} does not apply to --format {args.format} (only to {', '.join(takes)})"
+            )
+
+
+def _consensus_coder(project: Any) -> str:
+    for coder in project.coders():
+        if coder.is_consensus:
+            return str(coder.id)
+    raise InputError("--consensus: this project has no consensus layer yet")
+
+
 def run(args: argparse.Namespace) -> int:
     from annotator.services.exchange import atomic_write, export_exchange_dict
     from annotator.services.project import Project
 
+    _check_options(args)
     out = Path(args.output)
     fixed = _fixed_time(args.fixed_time)
     with Project.open(args.project, create=False, seed_samples=False) as project:
@@ -75,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
                 f"{out}: codebook with {len(project.categories(include_retired=True))} categories"
             )
             return 0
+        # Exchange and .qdpx files hold the chosen coder (or the consensus layer) only; the
+        # datasets select from the whole document themselves.
+        narrowed = args.format in ("exchange", "qdpx")
+        if narrowed and args.consensus:
+            coder = _consensus_coder(project)
         from annotator.services.export_stream import write_export_file
 
         # Exchange files and the long CSV go from the tables to the file as they are read.
@@ -84,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         if summary is not None:
             print(f"{out}: {summary}")
             return 0
-        doc = export_exchange_dict(project, coder if args.format == "exchange" else None)
+        doc = export_exchange_dict(project, coder if narrowed else None)
     from annotator.services.exports import export_bytes
 
     data, summary = export_bytes(

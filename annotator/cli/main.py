@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from typing import NoReturn
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
 
+#: Set to re-raise unexpected errors with their traceback (for bug reports).
+DEBUG_ENV = "ANNOTATOR_DEBUG"
 # Module names under annotator.cli, in the order --help lists them.
 SUBCOMMAND_MODULES = (
     "segment",
@@ -29,18 +33,25 @@ SUBCOMMAND_MODULES = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (exit 2), naming the subcommand and where help is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``command`` (a subcommand's name), only that subcommand is registered.
 
     Importing every subcommand module costs ~0.1 s (numpy for agreement, the readers for import),
     which a short job like ``annotator merge`` would pay for nothing.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="annotator",
         description="Plan Annotator. With no subcommand, opens the window.",
     )
     parser.add_argument("--version", "-V", action="version", version=f"annotator {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules = SUBCOMMAND_MODULES
     if command is not None and _module_name(command) in SUBCOMMAND_MODULES:
         modules = (_module_name(command),)
@@ -82,6 +93,20 @@ def run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file the command had to read or write: name it, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"annotator {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: still one line, and the user can ask for the details
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(
+            f"annotator {args.command}: internal error ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else 'no details'}); "
+            f"set {DEBUG_ENV}=1 to see the traceback",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def main() -> int:

@@ -88,8 +88,9 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> 
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp: str | None = None
     try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes):
                 handle.write(data)
@@ -100,8 +101,9 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> 
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink()
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                Path(temp).unlink()
         if isinstance(exc, OSError):
             raise InputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
         raise

@@ -31,6 +31,7 @@ from annotator.core.compare import (
     compare_plans,
 )
 from annotator.core.errors import InputError
+from annotator.core.safezip import entry_info
 
 LONG_COLUMNS = (
     "document_key",
@@ -319,21 +320,11 @@ def _rezip_fixed(src: IO[bytes], out: BinaryIO, moment: datetime) -> None:
     """Copy an xlsx zip with every entry dated ``moment`` and the core ``modified`` time fixed
     (openpyxl stamps both with the current time)."""
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    date_time = (
-        max(moment.year, 1980),
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-    )
     buffer = io.BytesIO() if not out.seekable() else None
     target: IO[bytes] = buffer if buffer is not None else out
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
+            entry = entry_info(info.filename, moment, mode=0o600)
             if info.filename == "docProps/core.xml":
                 data = _MODIFIED_RE.sub(rb"\g<1>" + stamp + rb"\g<2>", zin.read(info))
                 zout.writestr(entry, data)

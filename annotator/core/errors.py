@@ -40,3 +40,11 @@ class ProjectError(AnnotatorError):
 
 class EditError(AnnotatorError):
     """An edit is refused (e.g. splitting a clause at its edge)."""
+
+
+class DamagedProjectError(ProjectError):
+    """The project file is damaged (corrupt pages, cut short). ``backup``: its newest backup."""
+
+    def __init__(self, message: str, *, source: str | None = None, backup: str | None = None):
+        self.backup = backup
+        super().__init__(message, source=source)

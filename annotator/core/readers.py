@@ -15,13 +15,13 @@ import logging
 import os
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import InputError
+from annotator.core.errors import FormatError, InputError
+from annotator.core.safezip import DOCX_LIMITS, checked_archive, has_entry
 from annotator.core.segment import segment
 from annotator.core.text import document_key, normalise
 
@@ -134,11 +134,11 @@ def sniff_plan_format(path: str | os.PathLike[str]) -> str:
 
 
 def _zip_has(path: Path, member: str) -> bool:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return member in zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        return False
+    return has_entry(path, member, DOCX_LIMITS)
+
+
+def _at(exc: FormatError) -> str:
+    return f" (entry {exc.where})" if exc.where else ""
 
 
 def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
@@ -283,8 +283,14 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _read_docx(path: Path) -> tuple[str, str]:
     import docx
 
+    # python-docx inflates every part it opens: it gets only bytes already proven to stay within
+    # the archive limits (a few hundred KB can otherwise inflate to gigabytes).
     try:
-        document = docx.Document(str(path))
+        archive = checked_archive(path, str(path), DOCX_LIMITS, max_bytes=MAX_BYTES)
+    except FormatError as exc:
+        raise _fail(path, f"not a readable .docx: {exc.message}{_at(exc)}") from None
+    try:
+        document = docx.Document(archive)
         return _docx_text(document)
     except Exception as exc:  # python-docx/lxml/zipfile errors on damaged files; none may escape
         raise _fail(path, f"not a readable .docx (corrupt or truncated?): {_short(exc)}") from None

@@ -22,9 +22,7 @@ import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -34,6 +32,7 @@ from annotator.core.codebook import GUID_NAMESPACE, category_guid
 from annotator.core.compare import ExchangeView
 from annotator.core.errors import FormatError
 from annotator.core.qdc import code_elements, guid_text, parse_code_elements, parse_xml
+from annotator.core.safezip import QDPX_LIMITS, SafeZip, ZipLimits
 from annotator.core.segment import segment
 from annotator.core.text import BOM, document_key, normalise
 
@@ -44,17 +43,6 @@ _NS = f"{{{PROJECT_NS}}}"
 _GUID_RE = re.compile(
     r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$"
 )
-
-
-@dataclass(frozen=True)
-class ZipLimits:
-    """What an imported archive may hold before it is refused as a zip bomb."""
-
-    total: int = 512 << 20  # uncompressed bytes over all entries
-    entry: int = 256 << 20  # uncompressed bytes in one entry
-    ratio: int = 200  # uncompressed / compressed, for entries over `ratio_floor`
-    ratio_floor: int = 1 << 20
-    entries: int = 20_000
 
 
 def _guid(kind: str, value: str) -> str:
@@ -213,93 +201,6 @@ def _project_xml(view: ExchangeView, name: str, now: str) -> tuple[bytes, dict[s
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n", texts
 
 
-# -- import: the archive ----------------------------------------------------------------------
-
-
-class _Archive:
-    """A zip opened for reading with every entry name and size checked before anything is read."""
-
-    def __init__(self, file: str | Path | IO[bytes], source: str, limits: ZipLimits) -> None:
-        self.source = source
-        self.limits = limits
-        try:
-            self.zf = zipfile.ZipFile(file)
-            infos = self.zf.infolist()
-        except (
-            zipfile.BadZipFile,
-            zipfile.LargeZipFile,
-            OSError,
-            EOFError,
-            ValueError,
-            NotImplementedError,  # a damaged header can claim an unknown zip version
-        ) as exc:
-            raise FormatError(f"not a readable zip archive ({exc})", source=source) from None
-        if len(infos) > limits.entries:
-            raise FormatError(f"more than {limits.entries} entries", source=source)
-        total = 0
-        self.entries: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            name = info.filename
-            parts = name.replace("\\", "/").split("/")
-            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                raise FormatError(
-                    "unsafe entry name (absolute or with '..')", source=source, where=name
-                )
-            if info.file_size > limits.entry:
-                raise FormatError(
-                    f"entry inflates to {info.file_size} bytes", source=source, where=name
-                )
-            if info.file_size > limits.ratio_floor and info.file_size > limits.ratio * max(
-                info.compress_size, 1
-            ):
-                raise FormatError(
-                    "entry compressed suspiciously well (zip bomb?)", source=source, where=name
-                )
-            total += info.file_size
-            if total > limits.total:
-                raise FormatError(
-                    f"archive inflates to more than {limits.total} bytes", source=source, where=name
-                )
-            self.entries[name.replace("\\", "/")] = info
-
-    def close(self) -> None:
-        self.zf.close()
-
-    def find(self, *names: str) -> str | None:
-        """The first of ``names`` present in the archive (exact, then case-insensitive)."""
-        for n in names:
-            if n in self.entries:
-                return n
-        lower = {k.lower(): k for k in self.entries}
-        for n in names:
-            if n.lower() in lower:
-                return lower[n.lower()]
-        return None
-
-    def read(self, name: str) -> bytes:
-        """An entry's bytes, never more than its declared size (a lying header is refused)."""
-        info = self.entries[name]
-        try:
-            with self.zf.open(info) as fh:
-                data = fh.read(info.file_size + 1)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            OSError,
-            EOFError,
-            RuntimeError,
-            NotImplementedError,
-        ) as exc:
-            raise FormatError(
-                f"cannot read entry ({exc})", source=self.source, where=name
-            ) from None
-        if len(data) > info.file_size:
-            raise FormatError(
-                "entry is larger than its header says", source=self.source, where=name
-            )
-        return data
-
-
 # -- import: offsets --------------------------------------------------------------------------
 
 _PIECE_RE = re.compile(r"\r\n|\r|[\x00-\x7f][^\x00-\x7f]*|[^\x00-\x7f]+")
@@ -360,7 +261,7 @@ def import_qdpx(
     source: str | None = None,
     known_keys: Iterable[str] = (),
     warnings: list[str] | None = None,
-    limits: ZipLimits = ZipLimits(),
+    limits: ZipLimits = QDPX_LIMITS,
 ) -> dict[str, Any]:
     """An exchange document (``plan-annotations`` v1) from a ``.qdpx`` project.
 
@@ -373,7 +274,7 @@ def import_qdpx(
         str(file) if isinstance(file, str | Path) else str(getattr(file, "name", "project.qdpx"))
     )
     warn = warnings if warnings is not None else []
-    archive = _Archive(file, name, limits)
+    archive = SafeZip(file, name, limits)
     try:
         return _Importer(archive, warn, list(known_keys)).run()
     finally:
@@ -381,7 +282,7 @@ def import_qdpx(
 
 
 class _Importer:
-    def __init__(self, archive: _Archive, warnings: list[str], known_keys: list[str]) -> None:
+    def __init__(self, archive: SafeZip, warnings: list[str], known_keys: list[str]) -> None:
         self.archive = archive
         self.source = archive.source
         self.warnings = warnings

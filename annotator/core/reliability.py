@@ -120,6 +120,8 @@ def parse_reliability_csv(
             )
         fast = _fast_codes(text, reader.line_num, delimiter, len(coders), level)
         if fast is not None:
+            if not len(fast.codes):
+                raise InputError("only a header row: no units to compare", source=source)
             return ReliabilityTable(coders, level, fast)
         rows: list[tuple[Any, ...]] = []
         for record in reader:
@@ -142,6 +144,8 @@ def parse_reliability_csv(
         raise InputError(
             f"not valid CSV: {exc}", source=source, where=f"line {reader.line_num}"
         ) from None
+    if not rows:
+        raise InputError("only a header row: no units to compare", source=source)
     if level == "masi":
         return ReliabilityTable(
             coders, level, encode_rows(rows, sort_key=lambda s: (len(s), sorted(s)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -13,36 +12,16 @@ from PySide6.QtGui import QIcon, QWindow
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui.main_window import MainWindow
+from annotator.launcher import parse_gui_args
 
 APP_NAME = "Plan Annotator"
 ORG_NAME = "plan-annotator"
 DESKTOP_ID = "io.github.plan_annotator.PlanAnnotator"  # the .desktop file's name, for Wayland
-SMOKE_ENV = "ANNOTATOR_SMOKE_TEST"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="annotator", description="Open the Plan Annotator window."
-    )
-    parser.add_argument(
-        "--project", metavar="PATH", help="project file (default: your data folder)"
-    )
-    parser.add_argument("--coder", metavar="NAME", help="code as NAME (created if new)")
-    parser.add_argument(
-        "--smoke-test",
-        action="store_true",
-        help="quit (exit 0) as soon as the project is shown: for packaging checks",
-    )
-    parser.add_argument(
-        "files",
-        nargs="*",
-        metavar="FILE",
-        help="plan files to import; annotation files (.json) and .qdpx to merge",
-    )
-    args, qt_args = parser.parse_known_args(argv)
-    args.qt_args = qt_args  # e.g. -style Fusion, -platform offscreen: Qt's own options
-    args.smoke_test = args.smoke_test or os.environ.get(SMOKE_ENV, "") not in ("", "0")
-    return args
+    """The window's arguments (parsed before Qt loads, in :mod:`annotator.launcher`)."""
+    return parse_gui_args(argv)
 
 
 def app_icon() -> QIcon:

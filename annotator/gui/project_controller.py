@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt
 from annotator.core.changes import Kind
 from annotator.core.errors import AnnotatorError
 from annotator.gui import file_actions, menus
+from annotator.gui.damaged import report_open_failure
 from annotator.gui.ops import message_for
 from annotator.gui.settings import ProjectSettings, forget_project, remember_project
 from annotator.gui.workspace import Workspace
@@ -60,11 +61,21 @@ class ProjectController(QObject):
         try:
             # A project open in another window opens read-only here, never as a second writer.
             project = Project.open(path, read_only_if_locked=True)
-        except Exception as exc:  # a damaged file too: say so rather than hang blank
+        except AnnotatorError as exc:
+            self.w.heading.setText("No project open")
+            instead = report_open_failure(self.w, exc)  # a damaged project: offer its backup
+            return instead is not None and self.open_project(instead, import_files, coder_name)
+        except Exception as exc:  # a bug: say so rather than hang blank
             self.w.show_error("Cannot open the project", _cannot_open(path, exc))
             self.w.heading.setText("No project open")
             return False
-        return self.use_project(project, import_files, coder_name)
+        try:
+            return self.use_project(project, import_files, coder_name)
+        except AnnotatorError as exc:  # damage beyond the quick check's budget shows up here
+            project.close()
+            self.w.heading.setText("No project open")
+            report_open_failure(self.w, exc)
+            return False
 
     def use_project(
         self, project: Project, import_files: Sequence[str] = (), coder_name: str | None = None
@@ -98,6 +109,10 @@ class ProjectController(QObject):
         menus.set_enabled(w, True, writable=not project.read_only)
         self.sync_blind_action()
         if project.read_only:
+            if project.locked_by is None:  # read-only media, or a file we may not write
+                w.coder_label.setText("Read-only: the file cannot be written")
+                w.statusBar().showMessage(f"Read-only: {project.read_only_reason}.")
+                return True
             who = f" ({project.locked_by})" if project.locked_by else ""
             w.coder_label.setText(f"Read-only: open in another window{who}")
             w.statusBar().showMessage("This project is open elsewhere: you can read, not code.")
@@ -129,7 +144,10 @@ class ProjectController(QObject):
             project = Project.open(
                 path, create=create, seed_samples=False, read_only_if_locked=True
             )
-        except Exception as exc:  # not a project (or a damaged one): say so, keep the current
+        except AnnotatorError as exc:
+            instead = report_open_failure(w, exc)  # a damaged project: offer its backup
+            return instead is not None and self.switch_project(instead)
+        except Exception as exc:  # not a project: say so, keep the current
             w.show_error("Cannot open the project", _cannot_open(path, exc))
             return False
         w.tools.close_all()  # colleagues' windows show the project being left

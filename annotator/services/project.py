@@ -37,8 +37,9 @@ from annotator.services.types import (
 )
 from annotator.storage.db import open_engine
 from annotator.storage.locations import is_server_url
-from annotator.storage.lock import ProjectLockedError, acquire_shared_lock
+from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
 from annotator.storage.models import TABLES
+from annotator.storage.projectfile import is_new_project_file
 from annotator.storage.rows import Recorder, read_row
 
 T_CODER = TABLES["coder"]
@@ -52,6 +53,7 @@ T_SETTING = TABLES["setting"]
 
 Progress = Callable[[int, int], None]
 SAMPLE_FILES = ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt")
+READ_ONLY_MEDIA = "the project is on read-only media (or in a folder you cannot write)"
 META_FIELDS = ("date", "party", "source", "language", "stage", "revises")
 
 
@@ -65,6 +67,8 @@ class Project:
         self.lock: Any = None  # the process-wide lock hold, released on close
         #: Why the project is read-only (another window holds it), for the GUI to say.
         self.locked_by: ProjectError | None = None
+        #: Why the project is read-only, in a sentence (another window, read-only media).
+        self.read_only_reason: str | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -87,7 +91,7 @@ class Project:
 
             return cls(open_server_engine(str(path)))
         resolved = resolve_project(path)
-        is_new = not resolved.exists() or resolved.stat().st_size == 0
+        is_new = is_new_project_file(resolved)  # a non-project is refused before any lock
         if not create and is_new:
             raise ProjectError("no such project", source=str(resolved))
         if is_new:
@@ -106,6 +110,21 @@ class Project:
             engine = open_engine(resolved, create=False, read_only=True)
             project = cls(engine, resolved, read_only=True)
             project.locked_by = locked
+            project.read_only_reason = str(locked)
+            return project
+        except ReadOnlyLocationError:
+            if is_new:
+                raise
+            # Read-only media (or a folder we may not write): reading is still possible.
+            project = cls(open_engine(resolved, create=False, immutable=True), resolved)
+            project.read_only = True
+            project.read_only_reason = READ_ONLY_MEDIA
+            return project
+        if not os.access(resolved, os.W_OK) and not is_new:  # a write-protected file
+            lock.release()
+            project = cls(open_engine(resolved, create=False, read_only=True), resolved)
+            project.read_only = True
+            project.read_only_reason = READ_ONLY_MEDIA
             return project
         try:
             engine = open_engine(resolved, create=create)

@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,10 +20,19 @@ from sqlalchemy.engine import Connection
 
 from annotator.core.errors import ProjectError
 from annotator.storage.models import Base
+from annotator.storage.projectfile import (
+    APPLICATION_ID,
+    DAMAGE_CODES,
+    damaged,
+    is_new_project_file,
+    sqlite_code,
+)
 
-# "PlAn" — marks our SQLite files so a stray database is not mistaken for a project.
-APPLICATION_ID = 0x506C416E
 BUSY_TIMEOUT_MS = 5000
+#: How long opening may spend on SQLite's quick check; a bigger file is checked this far only.
+QUICK_CHECK_BUDGET_S = 2.0
+_SQLITE_INTERRUPT = 9
+_SQLITE_READONLY = 8
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest schema revision. Opening an up-to-date project compares against this constant and
 #: never imports Alembic (about 190 ms of start-up); a test checks it equals Alembic's head.
@@ -72,8 +82,13 @@ def _on_sqlite_connect(read_only: bool) -> Callable[[Any, Any], None]:
     return configure
 
 
-def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
-    url = f"sqlite:///{path}"
+def sqlite_engine(path: Path, *, read_only: bool = False, immutable: bool = False) -> Engine:
+    """An engine on the SQLite file; ``immutable`` for read-only media (no -wal or -shm files)."""
+    if immutable:
+        url = f"sqlite:///{path.resolve().as_uri()}?mode=ro&immutable=1&uri=true"
+        read_only = True
+    else:
+        url = f"sqlite:///{path}"
     engine = create_engine(url, future=True)
     event.listen(engine, "connect", _on_sqlite_connect(read_only))
     event.listen(engine, "handle_error", _saving_error(path))
@@ -88,6 +103,14 @@ def _saving_error(path: Path) -> Callable[[Any], None]:
 
     def translate(context: Any) -> None:
         original = context.original_exception
+        if sqlite_code(original) in DAMAGE_CODES:
+            raise damaged(path, str(original).splitlines()[0])
+        if sqlite_code(original) == _SQLITE_READONLY:
+            raise ProjectError(
+                "cannot save: the project is read-only here (read-only media, or a file you "
+                "may not write); nothing was changed",
+                source=str(path),
+            )
         if isinstance(original, sqlite3.OperationalError):
             reason = str(original).splitlines()[0]
             raise ProjectError(f"cannot save: {reason}; nothing was changed", source=str(path))
@@ -95,48 +118,79 @@ def _saving_error(path: Path) -> Callable[[Any], None]:
     return translate
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse files that are not SQLite or not ours, with a message naming the file."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise ProjectError(f"cannot read the project: {exc.strerror}", source=str(path)) from exc
-    if header and header != b"SQLite format 3\x00":
-        raise ProjectError("not a Plan Annotator project (not an SQLite file)", source=str(path))
-
-
 def open_engine(
-    path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False
+    path: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    read_only: bool = False,
+    immutable: bool = False,
 ) -> Engine:
     """Open (or create) the project at ``path`` and bring its schema to the newest revision.
 
     A new file gets the whole schema and is stamped at head. An older file is first copied to
-    ``<name>.bak-<revision>`` and then upgraded. A file from a newer version is refused.
+    ``<name>.bak-<revision>`` and then upgraded. A file from a newer version is refused, and so
+    is a foreign file or a damaged one (SQLite's quick check, within a time budget).
+    ``immutable`` opens a project on read-only media (implies ``read_only``).
     """
     path = Path(path)
-    exists = path.exists() and path.stat().st_size > 0
+    read_only = read_only or immutable
+    exists = not is_new_project_file(path)
     if not exists and not create:
         raise ProjectError("no such project", source=str(path))
-    if exists:
-        _check_sqlite_file(path)
-    else:
+    if not exists:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ProjectError(f"cannot create folder: {exc.strerror}", source=str(path)) from exc
         if read_only:
             raise ProjectError("no such project", source=str(path))
-    engine = sqlite_engine(path, read_only=read_only)
+    engine = sqlite_engine(path, read_only=read_only, immutable=immutable)
     try:
+        if exists:
+            check_integrity(engine, path)
         _prepare_schema(engine, path, new=not exists, read_only=read_only)
     except ProjectError:
         engine.dispose()
         raise
     except Exception as exc:  # sqlite3 errors: a damaged or foreign file, a full or read-only disk
         engine.dispose()
+        if sqlite_code(exc) in DAMAGE_CODES:
+            raise damaged(path, _reason(exc)) from exc
         raise ProjectError(f"cannot open the project: {_reason(exc)}", source=str(path)) from exc
     return engine
+
+
+def check_integrity(engine: Engine, path: Path, budget_s: float = QUICK_CHECK_BUDGET_S) -> None:
+    """Raise :class:`DamagedProjectError` when SQLite's quick check finds damage.
+
+    The check reads every page, so it stops after ``budget_s`` seconds: a file too big to check
+    in time opens unchecked rather than slowly (damage found later is still reported as such).
+    """
+    raw = engine.raw_connection()
+    try:
+        dbapi = raw.driver_connection
+        assert isinstance(dbapi, sqlite3.Connection)
+        deadline = time.monotonic() + budget_s
+        dbapi.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            rows = dbapi.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            code = sqlite_code(exc)
+            if code == _SQLITE_INTERRUPT:
+                return
+            if code in DAMAGE_CODES:
+                raise damaged(path, str(exc).splitlines()[0]) from None
+            raise
+        finally:
+            dbapi.set_progress_handler(None, 0)
+    finally:
+        raw.close()
+    # Rows are "ok", or problems, the first headed "*** in database main ***".
+    lines = [ln for r in rows for ln in str(r[0]).splitlines() if ln.strip()]
+    problems = [ln for ln in lines if ln != "ok" and not ln.startswith("***")]
+    if problems:
+        more = f" and {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""
+        raise damaged(path, f"{problems[0]}{more}")
 
 
 def _reason(exc: BaseException) -> str:

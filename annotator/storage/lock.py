@@ -11,6 +11,7 @@ the holder's pid, host and start time so the refusal can say who has the project
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ProjectError
+from annotator.storage.projectfile import is_new_project_file
 
 # On Windows the lock covers one byte far past the text, so a second process can still read who
 # holds it (msvcrt locks are mandatory: a locked byte cannot be read).
@@ -33,6 +35,14 @@ class ProjectLockedError(ProjectError):
         super().__init__(message, source=source)
         self.pid = pid
         self.host = host
+
+
+class ReadOnlyLocationError(ProjectError):
+    """The lock file cannot be created because the project's folder or medium is read-only."""
+
+
+#: Why a lock file cannot be created on read-only media or in a folder we may not write.
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 def lock_path(project: str | os.PathLike[str]) -> Path:
@@ -83,16 +93,20 @@ class ProjectLock:
 def acquire_project_lock(path: str | os.PathLike[str]) -> ProjectLock:
     """Lock the project at ``path`` for this process, or raise.
 
-    Raises :class:`ProjectLockedError` (a :class:`ProjectError`) naming the holder's pid when
-    another process holds the lock, and :class:`ProjectError` when the lock file cannot be created
-    (a read-only folder: the caller may then open the project read-only).
+    A file that is not a project is refused first (:class:`ProjectError`), so no lock file is
+    ever left beside a text file or another program's database. Raises
+    :class:`ProjectLockedError` naming the holder's pid when another process holds the lock, and
+    :class:`ReadOnlyLocationError` when the lock file cannot be created because the folder or the
+    medium is read-only (the caller may then open the project read-only).
     """
     project = Path(path)
+    is_new_project_file(project)
     target = lock_path(project)
     try:
         fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise ProjectError(
+        kind = ReadOnlyLocationError if exc.errno in _READ_ONLY_ERRNOS else ProjectError
+        raise kind(
             f"cannot create the lock file {target.name}: {exc.strerror or exc} "
             "(is the folder read-only?)",
             source=str(project),

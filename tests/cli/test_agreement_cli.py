@@ -179,7 +179,6 @@ def test_usage_errors(tmp_path: Path, table: Path, capsys: pytest.CaptureFixture
 
 
 def test_several_files_are_merged_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("annotator.core.merge")
     by_coder = []
     for coder in EXCHANGE["coders"]:
         part = dict(EXCHANGE, coders=[coder])

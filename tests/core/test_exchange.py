@@ -30,10 +30,15 @@ from annotator.core.exchange import (
     validate_exchange,
 )
 from tests.core.exchange_strategies import TIMES, exchange_files, small_exchange
+from tests.helpers.properties import examples
 
 SCHEMA_FILE = Path(__file__).parents[2] / "resources/schema/plan-annotations-v1.schema.json"
 FIXTURE = Path(__file__).parents[1] / "fixtures/exchange_small.json"
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(40, deep=300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @functools.cache
@@ -64,8 +69,6 @@ def test_small_file_loads_unchanged(tmp_path: Path) -> None:
 
 
 def test_shared_fixture_is_valid() -> None:
-    if not FIXTURE.exists():
-        pytest.skip("fixture not present")
     doc = load_exchange(FIXTURE)
     schema_validator().validate(doc)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import time
 from collections import Counter
 
 import pytest
@@ -180,17 +179,15 @@ def test_ukrainian_clauses_match() -> None:
     assert best == {0: 1, 1: 0}
 
 
-def test_500_by_500_clauses_in_well_under_a_second() -> None:
+def test_500_by_500_clauses_each_finds_its_copy() -> None:
+    """Its speed is measured in tests/benchmarks/bench_limits.py."""
     rng = random.Random(7)
     vocab = [f"w{k}" for k in range(1500)]
     weights = [1 / (k + 1) for k in range(1500)]
     source = [(str(k), f"{k}. " + " ".join(rng.choices(vocab, weights, k=45))) for k in range(500)]
     target = [(lab, text + " and more") for lab, text in source]
     rng.shuffle(target)
-    started = time.perf_counter()
     found = suggest_links(source, target)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
     # Each clause's best suggestion is its own lengthened copy.
     tops: dict[int, Suggestion] = {}
     for s in found:

@@ -18,9 +18,14 @@ from hypothesis import strategies as st
 from annotator.core.exchange import dump_exchange, timestamp_key, validate_exchange
 from annotator.core.merge import MergeResult, merge_documents
 from tests.core.exchange_strategies import exchange_families, exchange_files
+from tests.helpers.properties import examples
 
 SCHEMA_FILE = Path(__file__).parents[2] / "resources/schema/plan-annotations-v1.schema.json"
-LAWS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LAWS = settings(
+    max_examples=examples(30, deep=500),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 Doc = dict[str, Any]
 

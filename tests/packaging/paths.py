@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
+from tests.helpers.ci import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -28,5 +28,5 @@ def need_tool(name: str) -> str:
             "appstreamcli": "appstream",
             "update-mime-database": "shared-mime-info",
         }
-        pytest.skip(f"{name} not installed (apt-get install {hints.get(name, name)})")
+        unavailable(f"{name} not installed (apt-get install {hints.get(name, name)})")
     return path

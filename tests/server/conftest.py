@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster for the server tests (skipped when PostgreSQL is not installed).
+"""A throwaway PostgreSQL cluster for the server tests (skipped when PostgreSQL is not installed;
+under CI that fails instead).
 
 Reads PG_BIN (a folder with initdb and pg_ctl; default: the newest /usr/lib/postgresql/*/bin) or
 ANNOTATOR_TEST_PG_URL (a superuser URL of a server to use instead of starting one).
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
+
+from tests.helpers.ci import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "pg-test-cluster.sh"
@@ -66,13 +69,17 @@ def stop_cluster(folder: str | None) -> None:
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A superuser URL of a running PostgreSQL server."""
-    pytest.importorskip("psycopg", reason="psycopg not installed (pip install .[server])")
+    try:
+        import psycopg  # noqa: F401 - only whether it is there
+    except ImportError:
+        unavailable("psycopg not installed (pip install .[server])")
     try:
         url, folder = start_cluster()
     except LookupError as exc:
-        pytest.skip(str(exc))
-    except subprocess.CalledProcessError as exc:
-        pytest.skip(f"cannot start a PostgreSQL test cluster: {exc.stderr.strip()[-300:]}")
+        unavailable(str(exc))
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        detail = (exc.stderr or "").strip()[-300:] if isinstance(exc.stderr, str) else ""
+        unavailable(f"cannot start a PostgreSQL test cluster: {detail or exc}")
     try:
         yield url
     finally:

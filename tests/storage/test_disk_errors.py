@@ -122,17 +122,34 @@ def test_new_project_in_read_only_folder(ro_folder: Path) -> None:
     assert sorted(os.listdir(ro_folder)) == []
 
 
-def test_existing_project_in_read_only_folder(ro_folder: Path) -> None:
+def test_existing_project_in_read_only_folder_opens_read_only(
+    ro_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read-only media (a remounted tmpfs as root, else chmod): readable, never written."""
+    from annotator.cli.main import run as cli_run
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("Another plan\n\n1. A second plan to import.\n", "utf-8")
     path = ro_folder / "p.sqlite"
     project, coder, clauses = _project(path)
     project.toggle_tag(coder, clauses[0], "economic")
     project.close()
     before = (sorted(os.listdir(ro_folder)), _sha(path))
     with _read_only(ro_folder):
-        with pytest.raises(ProjectError) as info:
-            Project.open(path, seed_samples=False)
-        assert str(path) in str(info.value)
+        with Project.open(path, seed_samples=False, read_only_if_locked=True) as opened:
+            assert opened.read_only
+            assert opened.read_only_reason is not None
+            assert "read-only" in opened.read_only_reason
+            (doc,) = opened.documents()
+            assert len(opened.clauses(doc.key)) == len(clauses)
+            with pytest.raises(ProjectError, match="read-only here"):
+                opened.toggle_tag(coder, clauses[1], "economic")
+        # The command line on read-only media: reading works, writing is one clear line.
+        assert cli_run(["info", "--project", str(path)]) == 0
+        assert cli_run(["import", "--project", str(path), str(plan)]) == 2
         assert (sorted(os.listdir(ro_folder)), _sha(path)) == before
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "read-only here" in err[0]
 
 
 def test_export_into_read_only_folder(tmp_path: Path, ro_folder: Path) -> None:
