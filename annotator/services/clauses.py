@@ -25,6 +25,7 @@ from annotator.services.project import (
     Project,
     _clause_row,
 )
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.rows import Recorder
 
 
@@ -62,6 +63,7 @@ def _insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> i
     return cid
 
 
+@unit_of_work
 def split_clause(project: Project, clause_id: int, at: int) -> Edit:
     """Split a clause at code-point offset ``at`` (document coordinates) into two clauses."""
     with project.engine.begin() as conn:
@@ -174,6 +176,7 @@ def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | N
     return dict(row) if row is not None else None
 
 
+@unit_of_work
 def merge_with_next(project: Project, clause_id: int) -> Edit:
     """Join a clause with the one after it; tags of both stay, duplicates become tombstones."""
     with project.engine.begin() as conn:
@@ -241,6 +244,7 @@ def merge_with_next(project: Project, clause_id: int) -> Edit:
         )
 
 
+@unit_of_work
 def move_boundary(project: Project, clause_id: int, new_end: int) -> Edit:
     """Move the boundary between a clause and the next one to ``new_end``.
 

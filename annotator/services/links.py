@@ -23,6 +23,7 @@ from annotator.core.errors import EditError
 from annotator.core.links import suggest_links
 from annotator.services.project import T_CLAUSE, T_DOCUMENT, Project, _clause_row
 from annotator.services.types import ClauseInfo, DocumentSummary
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.models import TABLES
 from annotator.storage.rows import Recorder
 
@@ -151,6 +152,7 @@ def suggest(
     return [LinkSuggestion(left[s.source_index], right[s.target_index], s.score) for s in found]
 
 
+@unit_of_work
 def _decide(
     project: Project,
     source_clause_id: int,
@@ -215,6 +217,7 @@ def reject(
     return _decide(project, source_clause_id, target_clause_id, coder_id, REJECTED)
 
 
+@unit_of_work
 def unlink(project: Project, link_id: str) -> Edit:
     """Remove a link (or a rejection) as a tombstone, so that the removal merges."""
     with project.engine.begin() as conn:
