@@ -50,6 +50,11 @@ LOCK_TIMEOUT_MS = 5_000
 TCP_USER_TIMEOUT_MS = 20_000
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CODED_TABLES = ("annotation", "review", "clause_note")
+TEAM_FUNCTIONS = (
+    "annotator_coded_counts()",
+    "annotator_clause_foreign_work(integer)",
+    "annotator_span_free(varchar, integer, integer)",
+)
 
 
 # -- URLs and engines --------------------------------------------------------------------------
@@ -305,15 +310,25 @@ def grant_team_privileges(conn: Connection) -> None:
         conn.exec_driver_sql(
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(CODED_TABLES)} TO {group}"
         )
-    conn.exec_driver_sql(f"GRANT INSERT, UPDATE ON clause TO {coders}")
-    # Progress counts that blind mode still allows (revision 0005); absent on older schemas.
-    has_counts = conn.exec_driver_sql(
-        "SELECT to_regprocedure('annotator_coded_counts()') IS NOT NULL"
-    ).scalar_one()
-    if has_counts:
+    # Coders move clause boundaries and relabel (revision 0008's policies decide which clauses);
+    # they never move a clause to another document. Links are coded work like annotations.
+    conn.exec_driver_sql(f"REVOKE UPDATE ON clause FROM {coders}")
+    conn.exec_driver_sql(
+        f'GRANT INSERT, DELETE, UPDATE (start, "end", label, kind) ON clause TO {coders}'
+    )
+    has_links = conn.exec_driver_sql("SELECT to_regclass('clause_link') IS NOT NULL").scalar_one()
+    if has_links:
         conn.exec_driver_sql(
-            f"GRANT EXECUTE ON FUNCTION annotator_coded_counts() TO {coders}, {reviewers}"
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON clause_link TO {coders}, {reviewers}"
         )
+    for function in TEAM_FUNCTIONS:
+        # Progress counts that blind mode still allows (0005), the clause checks (0008); a
+        # function absent from an older schema is skipped.
+        exists = conn.execute(
+            text("SELECT to_regprocedure(:f) IS NOT NULL"), {"f": function}
+        ).scalar_one()
+        if exists:
+            conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {function} TO {coders}, {reviewers}")
     conn.exec_driver_sql(
         f"GRANT INSERT, UPDATE, DELETE ON clause, document, category, setting TO {reviewers}"
     )
