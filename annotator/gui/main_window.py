@@ -635,7 +635,7 @@ class MainWindow(QMainWindow):
             return
         from annotator.services.clauses import split_clause
 
-        ws._do(lambda: split_clause(ws.project, clause_id, at))
+        ws._do(lambda: split_clause(ws.project, clause_id, at, ws.coder_id))
 
     def merge_next(self) -> None:
         """Ctrl+Shift+J: join the current clause with the next one."""
@@ -644,7 +644,7 @@ class MainWindow(QMainWindow):
             return
         from annotator.services.clauses import merge_with_next
 
-        ws._do(lambda: merge_with_next(ws.project, clause_id))
+        ws._do(lambda: merge_with_next(ws.project, clause_id, ws.coder_id))
 
     def move_boundary(self) -> None:
         """Ctrl+Shift+B: end the current clause at the cursor (the rest joins the next one)."""
@@ -653,7 +653,7 @@ class MainWindow(QMainWindow):
             return
         from annotator.services.clauses import move_boundary
 
-        ws._do(lambda: move_boundary(ws.project, clause_id, at))
+        ws._do(lambda: move_boundary(ws.project, clause_id, at, ws.coder_id))
 
     # -- coders, blind and reviewer mode -------------------------------------------------------
 
@@ -706,7 +706,10 @@ class MainWindow(QMainWindow):
         from annotator.services.review import set_blind_mode
 
         if not ws.project.read_only:
-            set_blind_mode(ws.project, on)
+            try:
+                set_blind_mode(ws.project, on)
+            except AnnotatorError as exc:  # a coder's role on a team server may not switch it
+                self.show_error("Blind mode was not changed", str(exc))
         self._sync_blind_action()
         if on and self.clauses.reviewing:
             self.set_reviewer_mode(False)
