@@ -69,7 +69,6 @@ def _insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> i
     return cid
 
 
-@unit_of_work
 def others_work(conn: Connection, clause_ids: list[int], coder_id: str) -> list[str]:
     """Names of everyone but ``coder_id`` with work on these clauses (links: "project links")."""
     from annotator.services.project import T_CODER
@@ -137,6 +136,7 @@ def _confine(conn: Connection, clauses: list[dict[str, Any]], coder_id: str | No
         raise EditError(why)
 
 
+@unit_of_work
 def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None = None) -> Edit:
     """Split a clause at code-point offset ``at`` (document coordinates) into two clauses."""
     with project.engine.begin() as conn:
