@@ -387,3 +387,32 @@ def test_refusals_name_the_colleague_even_in_blind_mode(world: World) -> None:
     assert why is not None and "hidden by blind mode" in why
     free = world.clauses("other coder")[3]
     assert clause_service.clause_edit_refusal(taras.project, free.id, world.taras) is None
+
+
+# -- what the GUI is told each role may do -----------------------------------------------------
+
+
+def test_permissions_say_what_the_server_enforces(world: World) -> None:
+    from annotator.services.permissions import permissions
+
+    caps = {role: permissions(a.project) for role, a in world.actors.items()}
+    assert {role: c.role for role, c in caps.items()} == {
+        "owner": "owner",
+        "coder": "coder",
+        "other coder": "coder",
+        "reviewer": "reviewer",
+    }
+    lead_only = ("switch_blind", "edit_codebook", "edit_documents")
+    for name in ("code", "edit_clauses", "link", "sync", *lead_only, "merge_files"):
+        assert getattr(caps["owner"], name).allowed, name
+    for role in ("coder", "other coder"):
+        for name in ("code", "edit_clauses", "link", "sync"):
+            assert getattr(caps[role], name).allowed, (role, name)
+        for name in (*lead_only, "merge_files"):
+            capability = getattr(caps[role], name)
+            assert not capability.allowed and capability.why.startswith("only the team owner")
+    for name in lead_only:
+        assert getattr(caps["reviewer"], name).allowed, name
+    assert not caps["reviewer"].merge_files.allowed
+    assert caps["coder"].for_action("blind") == caps["coder"].switch_blind
+    assert caps["coder"].for_action("key3") == caps["coder"].code
