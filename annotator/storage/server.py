@@ -342,17 +342,22 @@ def hash_password(conn: Connection, name: str, password: str) -> str:
     """
     raw: Any = conn.connection.dbapi_connection
     try:
-        secret = raw.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
+        secret = _libpq_scram(raw, name, password)
     except Exception as exc:
         raise ProjectError(
             "cannot hash the password on this computer (libpq without SCRAM support: "
             f"{exc}); install psycopg with its bundled libpq (pip install 'psycopg[binary]>=3.1') "
             "or a libpq from PostgreSQL 10 or later; the password was not sent"
         ) from None
-    text_secret = bytes(secret).decode()
+    text_secret = secret.decode()
     if not text_secret.startswith("SCRAM-SHA-256$"):
         raise ProjectError("libpq returned no SCRAM verifier; the password was not sent")
     return text_secret
+
+
+def _libpq_scram(raw: Any, name: str, password: str) -> bytes:
+    # PQencryptPasswordConn (libpq 10+): the verifier is computed here, salted, never reversible.
+    return bytes(raw.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256"))
 
 
 def _create_login(conn: Connection, name: str, password: str) -> None:
