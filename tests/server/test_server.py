@@ -315,3 +315,34 @@ def test_retry_helper_retries_deadlocks_then_gives_up(team: Team) -> None:
         return "done"
 
     assert retry_transient(once_then_ok) == "done"
+
+
+def test_server_connections_have_timeouts_and_a_timeout_is_a_clear_error(team: Team) -> None:
+    olena, _ = _coder(team, "olena")
+    with olena.engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "15s"
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "5s"
+
+    def slow() -> None:
+        with olena.engine.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 50")
+            conn.exec_driver_sql("SELECT pg_sleep(2)")
+
+    with pytest.raises(ProjectError, match="took too long") as caught:
+        retry_transient(slow)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_row_held_by_another_session_ends_in_a_lock_timeout_message(team: Team) -> None:
+    olena, olena_id = _coder(team, "olena")
+    first = _clause_ids(olena, team)[0]
+    olena.toggle_tag(olena_id, first, "economic")
+    with team.owner.connect() as holder:
+        holder.exec_driver_sql("BEGIN")
+        holder.exec_driver_sql("SELECT * FROM annotation FOR UPDATE")
+        started = time.monotonic()
+        with pytest.raises(ProjectError, match="lock timeout"):
+            olena.toggle_tag(olena_id, first, "economic")  # the unit of work maps it
+        assert time.monotonic() - started < 14  # the lock timeout, not the statement timeout
+        holder.exec_driver_sql("ROLLBACK")
+    assert _live_tags(team.owner, olena_id) == {(first, "economic")}
