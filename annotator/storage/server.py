@@ -50,6 +50,17 @@ LOCK_TIMEOUT_MS = 5_000
 TCP_USER_TIMEOUT_MS = 20_000
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CODED_TABLES = ("annotation", "review", "clause_note")
+DOCUMENT_EDITABLE = (
+    "title",
+    "position",
+    "source_name",
+    "date",
+    "party",
+    "source",
+    "language",
+    "stage",
+    "revises",
+)
 TEAM_FUNCTIONS = (
     "annotator_coded_counts()",
     "annotator_clause_foreign_work(integer)",
@@ -332,6 +343,10 @@ def grant_team_privileges(conn: Connection) -> None:
     conn.exec_driver_sql(
         f"GRANT INSERT, UPDATE, DELETE ON clause, document, category, setting TO {reviewers}"
     )
+    # A plan's text and key are every coder's offsets: reviewers edit its title and metadata only.
+    conn.exec_driver_sql(f"REVOKE UPDATE ON document FROM {reviewers}")
+    columns = ", ".join(_ident(c) for c in DOCUMENT_EDITABLE)
+    conn.exec_driver_sql(f"GRANT UPDATE ({columns}) ON document TO {reviewers}")
 
 
 def hash_password(conn: Connection, name: str, password: str) -> str:

@@ -336,6 +336,22 @@ def test_raw_sql_attacks_on_another_coders_work_change_nothing(world: World, bli
 # -- links and blind mode ----------------------------------------------------------------------
 
 
+def test_a_reviewer_cannot_change_a_plans_text_or_anyones_clause(world: World) -> None:
+    reviewer = world.actors["reviewer"].project.engine
+    c1 = world.clauses("reviewer")[1]
+    before = snapshot(world.team.owner)
+    for statement in (
+        "UPDATE document SET text = 'x'",
+        "UPDATE document SET key = 'x'",
+        'UPDATE clause SET "end" = start + 1 WHERE id = :c1',
+        "DELETE FROM clause WHERE id = :c1",
+        "UPDATE annotation SET deleted = true WHERE coder_id = :olena",
+    ):
+        outcome = _run_attack(reviewer, statement, {"c1": c1.id, "olena": world.olena})
+        assert outcome in ("refused", "no rows"), (statement, outcome)
+    assert snapshot(world.team.owner) == before
+
+
 def test_blind_mode_hides_other_coders_links(world: World) -> None:
     taras = world.actors["other coder"].project
     doc = world.docs["coder"]
