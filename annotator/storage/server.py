@@ -122,6 +122,12 @@ def _keyring_password(url: URL) -> str | None:
     return str(value) if value is not None else None
 
 
+def _statement_timeout_ms() -> int:
+    """STATEMENT_TIMEOUT_MS, or ANNOTATOR_STATEMENT_TIMEOUT_MS (say, for a huge export)."""
+    value = os.environ.get("ANNOTATOR_STATEMENT_TIMEOUT_MS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else STATEMENT_TIMEOUT_MS
+
+
 def server_engine(url: str | URL) -> Engine:
     """An engine for ``url`` that does not touch the schema (see :func:`open_server_engine`)."""
     return create_engine(
@@ -130,7 +136,7 @@ def server_engine(url: str | URL) -> Engine:
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT_S,
             "application_name": "plan-annotator",
-            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
+            "options": f"-c statement_timeout={_statement_timeout_ms()} "
             f"-c lock_timeout={LOCK_TIMEOUT_MS}",
             "keepalives": 1,
             "keepalives_idle": 10,
