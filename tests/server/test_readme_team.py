@@ -35,7 +35,7 @@ def test_readme_team_setup_then_one_coder_cannot_touch_anothers_work(
 ) -> None:
     code = _readme_python()
     # Every role password in the example is typed, none written in the script.
-    passwords = re.findall(r"add_\w+_role\(p\.engine, \"[^\"]+\", ([\w.]+)\(", code)
+    passwords = re.findall(r"add_\w+_role\(\s*p\.engine,\s*\"[^\"]+\",\s*([\w.]+)\(", code)
     assert passwords == ["getpass.getpass", "getpass.getpass"]
     admin = make_url(pg_url)
     lead, database = f"lead{uuid.uuid4().hex[:6]}", f"peace{uuid.uuid4().hex[:6]}"
