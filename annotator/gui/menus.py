@@ -6,9 +6,11 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+    from annotator.services.permissions import Capabilities
 
 # Actions that need an open project, and those that also need to write to it.
 READ_ACTIONS = (
@@ -267,6 +269,30 @@ def set_enabled(
             action.setEnabled(is_open and writable)
     if is_open:
         refresh_code_menu(window)
+    if is_open and writable and window.workspace is not None:
+        from annotator.services.permissions import permissions
+
+        apply_capabilities(acts, permissions(window.workspace.project))
+
+
+def apply_capabilities(acts: dict[str, QAction], caps: Capabilities) -> None:
+    """Disable the actions the login's role may not perform; the tooltip says why."""
+    for name, action in acts.items():
+        need = caps.for_action(name)
+        kept = action.property("allowedToolTip")
+        if need.allowed:
+            if kept is not None:  # allowed again (another project): the usual tooltip back
+                action.setToolTip(kept)
+                action.setStatusTip("")
+            continue
+        if kept is None:
+            action.setProperty("allowedToolTip", action.toolTip())
+        action.setEnabled(False)
+        action.setToolTip(need.why)
+        action.setStatusTip(need.why)
+        for widget in action.associatedObjects():
+            if isinstance(widget, QMenu):
+                widget.setToolTipsVisible(True)  # menus hide tooltips by default
 
 
 def refresh_code_menu(window: MainWindow) -> None:

@@ -1,7 +1,12 @@
 """Clause editing: split at a position, merge with the next clause, move a boundary.
 
-A clause's identity is (document, start, end), so an edit here changes identities. Every coder's
-annotations, reviews and notes follow their text: a clause-level tag on a split clause stays on
+A clause's identity is (document, start, end), so an edit here changes identities. Who may do it
+(docs/team-server.md): a coder (``coder_id``) changes only clauses that carry no one else's work —
+annotations (tombstones too), reviews, notes or links of another coder — so nobody's unit moves
+under them and nobody's rows are rewritten or re-stamped by a colleague. Otherwise the edit is
+refused with the colleagues' names; on a team server PostgreSQL refuses it too (revision 0008).
+Without ``coder_id`` the edit is the project owner's, on any clause. The annotations, reviews and
+notes on the clause follow their text: a clause-level tag on a split clause stays on
 both halves (it applied to the whole text), a span goes to the half that holds it (cut in two if it
 crosses the split). All of it is one Edit, so one undo restores the clause and everything on it.
 """
@@ -12,6 +17,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 
 from annotator.core import clock
@@ -25,6 +31,7 @@ from annotator.services.project import (
     Project,
     _clause_row,
 )
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.rows import Recorder
 
 
@@ -62,10 +69,79 @@ def _insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> i
     return cid
 
 
-def split_clause(project: Project, clause_id: int, at: int) -> Edit:
+def others_work(conn: Connection, clause_ids: list[int], coder_id: str) -> list[str]:
+    """Names of everyone but ``coder_id`` with work on these clauses (links: "project links")."""
+    from annotator.services.project import T_CODER
+    from annotator.storage.models import TABLES
+
+    links = TABLES["clause_link"]
+    owners: set[str | None] = set()
+    for table in (T_ANNOTATION, T_REVIEW, T_NOTE):
+        owners.update(
+            conn.execute(
+                select(table.c.coder_id).where(table.c.clause_id.in_(clause_ids)).distinct()
+            ).scalars()
+        )
+    touching = links.c.source_clause_id.in_(clause_ids) | links.c.target_clause_id.in_(clause_ids)
+    owners.update(conn.execute(select(links.c.coder_id).where(touching).distinct()).scalars())
+    owners.discard(coder_id)
+    names = dict(conn.execute(select(T_CODER.c.id, T_CODER.c.name)).all())
+    return sorted(names.get(o, o) if o is not None else "project links" for o in owners)
+
+
+def _hidden_work(conn: Connection, clause_ids: list[int]) -> bool:
+    """On a team server in blind mode a coder cannot see others' rows; the server can (0008)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    hidden = conn.execute(
+        sql(
+            "SELECT annotator_blind() AND NOT annotator_is_reviewer() AND current_user <> "
+            "(SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename = 'clause')"
+        )
+    ).scalar()
+    if not hidden:
+        return False
+    return any(
+        conn.execute(sql("SELECT annotator_clause_foreign_work(:c)"), {"c": c}).scalar()
+        for c in clause_ids
+    )
+
+
+def clause_edit_refusal(project: Project, clause_id: int, coder_id: str) -> str | None:
+    """Why ``coder_id`` may not split, join or move this clause, or None if they may."""
+    with project.engine.connect() as conn:
+        clause = _clause_row(conn, clause_id)
+        return _refusal(conn, [clause], coder_id)
+
+
+def _refusal(conn: Connection, clauses: list[dict[str, Any]], coder_id: str) -> str | None:
+    others = others_work(conn, [c["id"] for c in clauses], coder_id)
+    if not others and _hidden_work(conn, [c["id"] for c in clauses]):
+        others = ["another coder (hidden by blind mode)"]
+    if not others:
+        return None
+    labels = " and ".join(str(c["label"]) for c in clauses)
+    return (
+        f"clause {labels} carries work by {', '.join(others)}: only a clause no one else has "
+        "coded can be split, joined or moved; ask the team owner to change it"
+    )
+
+
+def _confine(conn: Connection, clauses: list[dict[str, Any]], coder_id: str | None) -> None:
+    if coder_id is None:
+        return
+    why = _refusal(conn, clauses, coder_id)
+    if why is not None:
+        raise EditError(why)
+
+
+@unit_of_work
+def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None = None) -> Edit:
     """Split a clause at code-point offset ``at`` (document coordinates) into two clauses."""
     with project.engine.begin() as conn:
         clause = _clause_row(conn, clause_id)
+        _confine(conn, [clause], coder_id)
         text = _text(conn, clause["document_key"])
         first = _trim(text, clause["start"], at)
         second = _trim(text, at, clause["end"])
@@ -77,7 +153,8 @@ def split_clause(project: Project, clause_id: int, at: int) -> Edit:
             raise EditError(f"cannot split clause {clause['label']} there: both parts need text")
         rec = Recorder(conn)
         stamp = clock.now()
-        rec.put("clause", (clause_id,), {**clause, "start": first[0], "end": first[1]})
+        # Insert the second half before shrinking the first: the text is never without a clause,
+        # so undoing (which deletes the second half last) is a join the server allows.
         new_id = _insert_clause(
             conn,
             rec,
@@ -89,6 +166,7 @@ def split_clause(project: Project, clause_id: int, at: int) -> Edit:
                 "kind": clause["kind"],
             },
         )
+        rec.put("clause", (clause_id,), {**clause, "start": first[0], "end": first[1]})
         for ann in _rows(conn, T_ANNOTATION, clause_id):
             s, e = ann["span_start"], ann["span_end"]
             if s is None:
@@ -174,16 +252,21 @@ def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | N
     return dict(row) if row is not None else None
 
 
-def merge_with_next(project: Project, clause_id: int) -> Edit:
+@unit_of_work
+def merge_with_next(project: Project, clause_id: int, coder_id: str | None = None) -> Edit:
     """Join a clause with the one after it; tags of both stay, duplicates become tombstones."""
     with project.engine.begin() as conn:
         clause = _clause_row(conn, clause_id)
         nxt = _next_clause(conn, clause)
         if nxt is None:
             raise EditError(f"clause {clause['label']} is the last one: nothing to merge with")
+        _confine(conn, [clause, nxt], coder_id)
         rec = Recorder(conn)
         stamp = clock.now()
-        # Move everything off the next clause first, so it can be removed.
+        # Grow first, so the next clause's text is covered when it goes (the server allows a
+        # coder to remove only a covered clause); then move everything off it.
+        label = f"{clause['label']}–{nxt['label']}"
+        rec.put("clause", (clause_id,), {**clause, "end": nxt["end"], "label": label})
         live = {
             (a["coder_id"], a["category_key"])
             for a in _rows(conn, T_ANNOTATION, clause_id)
@@ -231,8 +314,6 @@ def merge_with_next(project: Project, clause_id: int) -> Edit:
             }
             rec.put("clause_link", (link["id"],), moved)
         rec.put("clause", (nxt["id"],), None)
-        label = f"{clause['label']}–{nxt['label']}"
-        rec.put("clause", (clause_id,), {**clause, "end": nxt["end"], "label": label})
         return Edit(
             f"Merge clauses {clause['label']} and {nxt['label']}",
             tuple(rec.changes),
@@ -241,7 +322,10 @@ def merge_with_next(project: Project, clause_id: int) -> Edit:
         )
 
 
-def move_boundary(project: Project, clause_id: int, new_end: int) -> Edit:
+@unit_of_work
+def move_boundary(
+    project: Project, clause_id: int, new_end: int, coder_id: str | None = None
+) -> Edit:
     """Move the boundary between a clause and the next one to ``new_end``.
 
     Text between the old and new boundary changes clause; spans are clipped to their clause.
@@ -251,6 +335,7 @@ def move_boundary(project: Project, clause_id: int, new_end: int) -> Edit:
         nxt = _next_clause(conn, clause)
         if nxt is None:
             raise EditError(f"clause {clause['label']} is the last one: no boundary to move")
+        _confine(conn, [clause, nxt], coder_id)
         text = _text(conn, clause["document_key"])
         first = _trim(text, clause["start"], new_end)
         second = _trim(text, new_end, nxt["end"])

@@ -25,6 +25,7 @@ from annotator.core.codebook import (
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError, InputError
 from annotator.services.project import T_CATEGORY, Project, _category_row
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.rows import Recorder, read_row
 
 PALETTE = ("#2f6fb0", "#b5572a", "#3d8b47", "#8a3fa0", "#b08a1e", "#1e8a8a", "#a03f5f", "#5f6f2f")
@@ -36,6 +37,7 @@ def _all_rows(conn: Any) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
+@unit_of_work
 def add_category(
     project: Project,
     name: str,
@@ -84,6 +86,7 @@ def _free_shortcut(
             rec.put("category", (row["key"],), {**row, "shortcut": None, "updated": clock.now()})
 
 
+@unit_of_work
 def update_category(project: Project, key: str, **changes: Any) -> Edit:
     """Change fields of a category: name, description, color, parent, shortcut, retired."""
     unknown = set(changes) - EDITABLE
@@ -149,6 +152,7 @@ def _label(before: dict[str, Any], changes: dict[str, Any]) -> str:
     return f"Edit category {name}"
 
 
+@unit_of_work
 def move_category(project: Project, key: str, delta: int) -> Edit:
     """Move a category up (delta < 0) or down among all categories; positions renumbered."""
     with project.engine.begin() as conn:
@@ -171,6 +175,7 @@ def move_category(project: Project, key: str, delta: int) -> Edit:
         return Edit(f"Reorder category {by_key[key]['name']}", tuple(rec.changes))
 
 
+@unit_of_work
 def import_codebook(project: Project, path: str | os.PathLike[str]) -> Edit:
     """Merge a codebook file (.json or REFI-QDA .qdc) into the project's, by key; one Edit."""
     path = Path(path)

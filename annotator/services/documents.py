@@ -8,11 +8,13 @@ from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.services.project import META_FIELDS, Project
 from annotator.services.types import DocumentMeta
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.rows import Recorder, read_row
 
 STAGES = ("draft", "revision", "counter-proposal", "framework", "signed")
 
 
+@unit_of_work
 def set_document_properties(
     project: Project, key: str, *, title: str | None = None, meta: DocumentMeta | None = None
 ) -> Edit:

@@ -33,6 +33,7 @@ from annotator.services.project import (
     T_REVIEW,
     Project,
 )
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.models import TABLES
 
 T_LINK = TABLES["clause_link"]
@@ -416,6 +417,7 @@ def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str,
     return counts
 
 
+@unit_of_work
 def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = None) -> Edit:
     """Write the merge in one transaction; returns it as one undoable Edit."""
     merged, current = plan.merged, plan.current

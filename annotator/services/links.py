@@ -23,6 +23,7 @@ from annotator.core.errors import EditError
 from annotator.core.links import suggest_links
 from annotator.services.project import T_CLAUSE, T_DOCUMENT, Project, _clause_row
 from annotator.services.types import ClauseInfo, DocumentSummary
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.models import TABLES
 from annotator.storage.rows import Recorder
 
@@ -93,9 +94,18 @@ def links(
     right = {c.id: c for c in project.clauses(target_doc)}
     with project.engine.connect() as conn:
         rows = _pair_rows(conn, source_doc, target_doc)
-    out = []
+    # Several rows for one pair (coders deciding on their own, merged files): the newest speaks.
+    newest: dict[frozenset[int], dict[str, Any]] = {}
     for row in rows:
-        if row["deleted"] or (row["status"] != ACCEPTED and not include_rejected):
+        if row["deleted"]:
+            continue
+        pair = frozenset((row["source_clause_id"], row["target_clause_id"]))
+        held = newest.get(pair)
+        if held is None or (row["updated"], row["id"]) > (held["updated"], held["id"]):
+            newest[pair] = row
+    out = []
+    for row in newest.values():
+        if row["status"] != ACCEPTED and not include_rejected:
             continue
         a, b = row["source_clause_id"], row["target_clause_id"]
         if a not in left:  # stored the other way round
@@ -151,6 +161,7 @@ def suggest(
     return [LinkSuggestion(left[s.source_index], right[s.target_index], s.score) for s in found]
 
 
+@unit_of_work
 def _decide(
     project: Project,
     source_clause_id: int,
@@ -175,10 +186,14 @@ def _decide(
         verb = "Link" if status == ACCEPTED else "Reject link"
         label = f"{verb} {source['label']} ↔ {target['label']}"
         rec = Recorder(conn)
+        if rows and rows[0]["status"] == status and not rows[0]["deleted"]:
+            return Edit("No change", (), source["document_key"], ids)
+        if coder_id is not None:
+            # A coder changes only their own link rows (on a team server RLS says so too): a
+            # colleague's decision stays theirs, and the newer row speaks for the pair.
+            rows = [r for r in rows if r["coder_id"] == coder_id]
         if rows:
             row = rows[0]
-            if row["status"] == status and not row["deleted"]:
-                return Edit("No change", (), source["document_key"], ids)
             after = {
                 **row,
                 "status": status,
@@ -215,6 +230,7 @@ def reject(
     return _decide(project, source_clause_id, target_clause_id, coder_id, REJECTED)
 
 
+@unit_of_work
 def unlink(project: Project, link_id: str) -> Edit:
     """Remove a link (or a rejection) as a tombstone, so that the removal merges."""
     with project.engine.begin() as conn:

@@ -6,9 +6,11 @@ from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.services.project import Project, _clause_row
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.rows import Recorder, read_row
 
 
+@unit_of_work
 def _note_edit(
     project: Project, coder_id: str, clause_id: int, *, memo: str | None, flagged: bool | None
 ) -> Edit:
@@ -53,6 +55,7 @@ def toggle_clause_flag(project: Project, coder_id: str, clause_id: int) -> Edit:
     return set_clause_flag(project, coder_id, clause_id, not current)
 
 
+@unit_of_work
 def set_annotation_memo(
     project: Project, annotation_id: str, memo: str, *, uncertain: bool | None = None
 ) -> Edit:

@@ -35,6 +35,7 @@ from annotator.services.types import (
     ImportResult,
     SpanTag,
 )
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.db import open_engine
 from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
@@ -151,6 +152,7 @@ class Project:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @unit_of_work
     def _seed_codebook(self) -> None:
         with self.engine.begin() as conn:
             if conn.execute(select(func.count()).select_from(T_CATEGORY)).scalar_one():
@@ -176,6 +178,7 @@ class Project:
             value = conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
         return default if value is None else value
 
+    @unit_of_work
     def set_setting(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:
             Recorder(conn).put("setting", (key,), {"key": key, "value": value})
@@ -187,6 +190,7 @@ class Project:
             rows = conn.execute(select(T_CODER).order_by(T_CODER.c.name, T_CODER.c.id)).mappings()
             return [CoderInfo(r["id"], r["name"], bool(r["is_consensus"])) for r in rows]
 
+    @unit_of_work
     def add_coder(self, name: str, coder_id: str | None = None) -> CoderInfo:
         name = name.strip()
         if not name:
@@ -265,6 +269,7 @@ class Project:
         plan = read_plan(path)
         return self.import_text(plan.title, plan.text, source_name=plan.source_name)
 
+    @unit_of_work
     def import_text(self, title: str, text: str, *, source_name: str = "") -> ImportResult:
         text = normalise(text)
         if not text.strip():
@@ -335,6 +340,7 @@ class Project:
                 clause_id, ClauseCoding()
             )
 
+    @unit_of_work
     def toggle_tag(self, coder_id: str, clause_id: int, category: str) -> Edit:
         """Apply ``category`` to the whole clause, or remove it if the coder had applied it."""
         with self.engine.begin() as conn:
@@ -357,6 +363,7 @@ class Project:
                 label = f"Tag {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
+    @unit_of_work
     def toggle_span(
         self, coder_id: str, clause_id: int, category: str, start: int, end: int
     ) -> Edit:
@@ -393,6 +400,7 @@ class Project:
                 label = f"Tag span in {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
+    @unit_of_work
     def mark_none(self, coder_id: str, clause_id: int) -> Edit:
         """Say no category applies (removing the coder's tags there); again: take it back."""
         with self.engine.begin() as conn:
@@ -435,6 +443,7 @@ class Project:
     def redo(self, edit: Edit) -> Edit:
         return self._replay(edit)
 
+    @unit_of_work
     def _replay(self, edit: Edit) -> Edit:
         with self.engine.begin() as conn:
             rec = Recorder(conn)

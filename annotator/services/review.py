@@ -25,6 +25,7 @@ from annotator.services.project import (
     _promote_review,
 )
 from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.rows import Recorder, read_row
 
 CONSENSUS_ID = CONSENSUS_CODER_ID
@@ -83,6 +84,7 @@ def disagreements(
     return out
 
 
+@unit_of_work
 def consensus_coder(project: Project) -> CoderInfo:
     """The consensus pseudo-coder, created on first use."""
     existing = project.coder(CONSENSUS_ID)
@@ -97,6 +99,7 @@ def consensus_coder(project: Project) -> CoderInfo:
     return CoderInfo(CONSENSUS_ID, CONSENSUS_NAME, True)
 
 
+@unit_of_work
 def settle(
     project: Project, clause_id: int, categories: set[str] | frozenset[str], adjudicator: str
 ) -> Edit:

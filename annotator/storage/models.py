@@ -127,6 +127,7 @@ class Review(Base):
     """A coder's verdict on a clause: "done" (its tags are complete) or "none" (no category)."""
 
     __tablename__ = "review"
+    __table_args__ = (Index("ix_review_clause", "clause_id"),)
     coder_id: Mapped[str] = mapped_column(ForeignKey("coder.id"), primary_key=True)
     clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(10))
@@ -137,6 +138,7 @@ class ClauseNote(Base):
     """A coder's memo and "uncertain" flag on a whole clause."""
 
     __tablename__ = "clause_note"
+    __table_args__ = (Index("ix_clause_note_clause", "clause_id"),)
     coder_id: Mapped[str] = mapped_column(ForeignKey("coder.id"), primary_key=True)
     clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"), primary_key=True)
     memo: Mapped[str] = mapped_column(Text, default="")

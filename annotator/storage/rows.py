@@ -28,8 +28,18 @@ def read_row(conn: Connection, name: str, key: tuple[Any, ...]) -> dict[str, Any
     return dict(row) if row is not None else None
 
 
-def write_row(conn: Connection, name: str, key: tuple[Any, ...], image: Row | None) -> None:
-    """Make the row equal to ``image`` (insert, update, or delete when ``image`` is None)."""
+def write_row(
+    conn: Connection,
+    name: str,
+    key: tuple[Any, ...],
+    image: Row | None,
+    before: Row | None = None,
+) -> None:
+    """Make the row equal to ``image`` (insert, update, or delete when ``image`` is None).
+
+    With ``before``, an update sets only the columns that change: a team server grants coders
+    UPDATE on some columns only (a clause's place, never its document).
+    """
     tbl = table(name)
     if image is None:
         result = conn.execute(delete(tbl).where(_where(tbl, key)))
@@ -39,6 +49,10 @@ def write_row(conn: Connection, name: str, key: tuple[Any, ...], image: Row | No
         if not exists:
             conn.execute(insert(tbl).values(**values))
             return
+        if before is not None:
+            values = {k: v for k, v in values.items() if k not in before or before[k] != v}
+            if not values:
+                return
         result = conn.execute(update(tbl).where(_where(tbl, key)).values(**values))
     # On a team server row-level security turns a forbidden write into "0 rows": refuse it, so
     # that no undo stack ever records an edit that did not happen.
@@ -58,7 +72,7 @@ class Recorder:
         before = read_row(self.conn, name, key)
         if before == (dict(image) if image is not None else None):
             return before
-        write_row(self.conn, name, key, image)
+        write_row(self.conn, name, key, image, before)
         self.changes.append(RowChange(name, key, before, dict(image) if image else None))
         return before
 

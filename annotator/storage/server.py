@@ -17,9 +17,7 @@ puts row-level security on annotations, reviews and clause notes (see its docstr
 from __future__ import annotations
 
 import os
-import random
 import re
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -31,20 +29,44 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from annotator.core import clock
-from annotator.core.errors import EditError, ProjectError
+from annotator.core.errors import ProjectError
 from annotator.core.exchange import CONSENSUS_CODER_ID
 from annotator.storage.db import _alembic_config, _known_revisions, head_revision
+from annotator.storage.faults import (
+    as_annotator_error,
+    first_line,
+    run_retrying,
+    sqlstate,
+)
 from annotator.storage.locations import is_server_url as is_server_url  # re-exported
 
 T = TypeVar("T")
 
 CONNECT_TIMEOUT_S = 5
 KEYRING_SERVICE = "plan-annotator"
-# Serialization failure and deadlock: the transaction was rolled back whole, so running the action
-# again is safe. Nothing else is retried (a lost connection may have committed: retry_transient).
-TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+# No statement may hold a coder's window longer than this; a stalled network is noticed by the
+# kernel after TCP_USER_TIMEOUT_MS of unacknowledged data instead of the default 15 minutes.
+STATEMENT_TIMEOUT_MS = 15_000
+LOCK_TIMEOUT_MS = 5_000
+TCP_USER_TIMEOUT_MS = 20_000
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CODED_TABLES = ("annotation", "review", "clause_note")
+DOCUMENT_EDITABLE = (
+    "title",
+    "position",
+    "source_name",
+    "date",
+    "party",
+    "source",
+    "language",
+    "stage",
+    "revises",
+)
+TEAM_FUNCTIONS = (
+    "annotator_coded_counts()",
+    "annotator_clause_foreign_work(integer)",
+    "annotator_span_free(varchar, integer, integer)",
+)
 
 
 # -- URLs and engines --------------------------------------------------------------------------
@@ -96,12 +118,28 @@ def _keyring_password(url: URL) -> str | None:
     return str(value) if value is not None else None
 
 
+def _statement_timeout_ms() -> int:
+    """STATEMENT_TIMEOUT_MS, or ANNOTATOR_STATEMENT_TIMEOUT_MS (say, for a huge export)."""
+    value = os.environ.get("ANNOTATOR_STATEMENT_TIMEOUT_MS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else STATEMENT_TIMEOUT_MS
+
+
 def server_engine(url: str | URL) -> Engine:
     """An engine for ``url`` that does not touch the schema (see :func:`open_server_engine`)."""
     return create_engine(
         server_url(url),
         pool_pre_ping=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "plan-annotator"},
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "plan-annotator",
+            "options": f"-c statement_timeout={_statement_timeout_ms()} "
+            f"-c lock_timeout={LOCK_TIMEOUT_MS}",
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+        },
     )
 
 
@@ -150,9 +188,7 @@ def connection_problem(exc: BaseException, url: URL) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None)
-    lines = str(orig or exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    return first_line(exc)
 
 
 def _prepare_server_schema(engine: Engine, where: str, *, upgrade: bool) -> None:
@@ -191,8 +227,7 @@ def _prepare_server_schema(engine: Engine, where: str, *, upgrade: bool) -> None
 
 
 def _sqlstate(exc: BaseException) -> str | None:
-    orig = getattr(exc, "orig", None)
-    return getattr(orig, "sqlstate", None)
+    return sqlstate(exc)
 
 
 def retry_transient(
@@ -200,40 +235,11 @@ def retry_transient(
 ) -> T:
     """Run ``fn`` (one whole transaction), again after a serialization failure or a deadlock.
 
-    Other database errors become :class:`AnnotatorError` s: a refusal by the server's privileges
-    or row-level security is an :class:`EditError`; a lost connection is a :class:`ProjectError`
-    and is NOT retried, because the commit may have reached the server before the connection
-    broke and running a toggle twice would undo it. ``on_retry`` is told each retried SQLSTATE.
+    The unit of work every edit service goes through (:mod:`annotator.storage.faults`): other
+    database errors become :class:`AnnotatorError` s; a lost connection is NOT retried, because
+    the commit may have reached the server before the connection broke.
     """
-    for attempt in range(1, attempts + 1):
-        try:
-            return fn()
-        except DBAPIError as exc:
-            state = _sqlstate(exc)
-            if state in TRANSIENT_SQLSTATES and attempt < attempts:
-                if on_retry is not None:
-                    on_retry(state)
-                # Jittered backoff so the two sides of a deadlock do not collide again.
-                time.sleep(random.uniform(0, 0.01 * 2**attempt))
-                continue
-            raise as_annotator_error(exc) from None
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def as_annotator_error(exc: DBAPIError) -> ProjectError | EditError:
-    """The user-facing error for a database error raised during an action."""
-    state = _sqlstate(exc) or ""
-    reason = _first_line(exc)
-    if state == "42501":
-        return EditError(f"the server refused the change: {reason}")
-    if state in TRANSIENT_SQLSTATES:
-        return ProjectError(f"the server is too busy to save the change; try again ({reason})")
-    if exc.connection_invalidated or state.startswith("08") or state in ("57P01", "57P02"):
-        return ProjectError(
-            "the connection to the server was lost during the action; it may not have been "
-            "saved: check it, then try again"
-        )
-    return ProjectError(f"the server could not save the change: {reason}")
+    return run_retrying(fn, attempts, on_retry=on_retry)
 
 
 # -- teams and roles ---------------------------------------------------------------------------
@@ -317,31 +323,64 @@ def grant_team_privileges(conn: Connection) -> None:
         conn.exec_driver_sql(
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(CODED_TABLES)} TO {group}"
         )
-    conn.exec_driver_sql(f"GRANT INSERT, UPDATE ON clause TO {coders}")
-    # Progress counts that blind mode still allows (revision 0005); absent on older schemas.
-    has_counts = conn.exec_driver_sql(
-        "SELECT to_regprocedure('annotator_coded_counts()') IS NOT NULL"
-    ).scalar_one()
-    if has_counts:
+    # Coders move clause boundaries and relabel (revision 0008's policies decide which clauses);
+    # they never move a clause to another document. Links are coded work like annotations.
+    conn.exec_driver_sql(f"REVOKE UPDATE ON clause FROM {coders}")
+    conn.exec_driver_sql(
+        f'GRANT INSERT, DELETE, UPDATE (start, "end", label, kind) ON clause TO {coders}'
+    )
+    has_links = conn.exec_driver_sql("SELECT to_regclass('clause_link') IS NOT NULL").scalar_one()
+    if has_links:
         conn.exec_driver_sql(
-            f"GRANT EXECUTE ON FUNCTION annotator_coded_counts() TO {coders}, {reviewers}"
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON clause_link TO {coders}, {reviewers}"
         )
+    for function in TEAM_FUNCTIONS:
+        # Progress counts that blind mode still allows (0005), the clause checks (0008); a
+        # function absent from an older schema is skipped.
+        exists = conn.execute(
+            text("SELECT to_regprocedure(:f) IS NOT NULL"), {"f": function}
+        ).scalar_one()
+        if exists:
+            conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {function} TO {coders}, {reviewers}")
     conn.exec_driver_sql(
         f"GRANT INSERT, UPDATE, DELETE ON clause, document, category, setting TO {reviewers}"
     )
+    # A plan's text and key are every coder's offsets: reviewers edit its title and metadata only.
+    conn.exec_driver_sql(f"REVOKE UPDATE ON document FROM {reviewers}")
+    columns = ", ".join(_ident(c) for c in DOCUMENT_EDITABLE)
+    conn.exec_driver_sql(f"GRANT UPDATE ({columns}) ON document TO {reviewers}")
+
+
+def hash_password(conn: Connection, name: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password`` for role ``name``, computed by our libpq.
+
+    Only the verifier goes to the server, so neither it nor its logs ever hold the password. A
+    libpq too old to compute it (before PostgreSQL 10) is refused: we never send the plain text.
+    """
+    raw: Any = conn.connection.dbapi_connection
+    try:
+        secret = _libpq_scram(raw, name, password)
+    except Exception as exc:
+        raise ProjectError(
+            "cannot hash the password on this computer (libpq without SCRAM support: "
+            f"{exc}); install psycopg with its bundled libpq (pip install 'psycopg[binary]>=3.1') "
+            "or a libpq from PostgreSQL 10 or later; the password was not sent"
+        ) from None
+    text_secret = secret.decode()
+    if not text_secret.startswith("SCRAM-SHA-256$"):
+        raise ProjectError("libpq returned no SCRAM verifier; the password was not sent")
+    return text_secret
+
+
+def _libpq_scram(raw: Any, name: str, password: str) -> bytes:
+    # PQencryptPasswordConn (libpq 10+): the verifier is computed here, salted, never reversible.
+    return bytes(raw.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256"))
 
 
 def _create_login(conn: Connection, name: str, password: str) -> None:
     if not password:
         raise ProjectError(f"the role {name!r} needs a password")
-    raw: Any = conn.connection.dbapi_connection
-    # libpq hashes the password (SCRAM) on our side: the server and its logs never see it.
-    try:
-        secret = raw.pgconn.encrypt_password(
-            password.encode(), name.encode(), b"scram-sha-256"
-        ).decode()
-    except Exception:  # an old libpq without PQencryptPasswordConn: send it, quoted
-        secret = password
+    secret = hash_password(conn, name, password)
     if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}).first():
         conn.exec_driver_sql(f"ALTER ROLE {_ident(name)} LOGIN PASSWORD {_literal(secret)}")
     else:

@@ -68,9 +68,13 @@ def stop_cluster(folder: str | None) -> None:
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    """A superuser URL of a running PostgreSQL server."""
+    """A superuser URL of a running PostgreSQL server.
+
+    Outside CI a missing PostgreSQL skips the server tests; under ``CI`` it fails them, so a
+    broken cluster can never pass as a green run.
+    """
     try:
-        import psycopg  # noqa: F401 - only whether it is there
+        import psycopg  # noqa: F401
     except ImportError:
         unavailable("psycopg not installed (pip install .[server])")
     try:

@@ -72,7 +72,39 @@ def test_offline_copy_refuses_an_existing_file_and_sync_a_plain_project(
 
 
 def test_short_load_run_loses_nothing(pg_url: str) -> None:
-    report = run_load(pg_url, coders=5, seconds=3)
+    report = run_load(pg_url, coders=5, seconds=4)
     assert report.errors == []
     assert report.lost == []
     assert report.actions > 50  # about 2 ms per toggle on a laptop; CI has 2 cores
+    # Splits and link accepts ran alongside, and colleagues' clauses were refused, not split.
+    assert report.splits > 0 and report.links > 0
+
+
+def test_offline_splits_sync_back_unless_a_colleague_coded_the_clause(
+    team: Team, tmp_path: Path
+) -> None:
+    from annotator.core.errors import EditError
+    from annotator.services.clauses import split_clause
+
+    server, olena = _coder(team, "olena")
+    taras_server, taras = _coder(team, "taras")
+    first, second = [c for c in server.clauses(team.document_key)][1:3]
+    server.toggle_tag(olena, first.id, "economic")
+    copy = take_offline_copy(server, olena, tmp_path / "olena.sqlite")
+    with Project(open_engine(copy, create=False), copy) as local:
+        by_span = {(c.start, c.end): c.id for c in local.clauses(team.document_key)}
+        split_clause(local, by_span[(first.start, first.end)], first.start + 5, olena)
+    sync_offline_copy(server, copy)
+    spans = {(c.start, c.end) for c in Project(team.owner).clauses(team.document_key)}
+    assert len(spans) == 6  # the merge adds the halves (it never removes a clause)
+
+    # Offline, Taras's work on the second clause is invisible; the server refuses the split.
+    taras_server.toggle_tag(taras, second.id, "territorial")
+    copy2 = take_offline_copy(server, olena, tmp_path / "olena2.sqlite")
+    with Project(open_engine(copy2, create=False), copy2) as local:
+        by_span = {(c.start, c.end): c.id for c in local.clauses(team.document_key)}
+        split_clause(local, by_span[(second.start, second.end)], second.start + 5, olena)
+    before = Project(team.owner).clauses(team.document_key)
+    with pytest.raises(EditError, match="refused"):
+        sync_offline_copy(server, copy2)
+    assert Project(team.owner).clauses(team.document_key) == before

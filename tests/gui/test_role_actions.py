@@ -1,0 +1,78 @@
+"""The window offers a team-server login only what its role may do, and says why.
+
+A coder's window has Blind mode, Codebook, Import, Merge and Plan properties disabled, each with a
+tooltip naming who can; a clause edit the server refuses (a colleague's clause) shows a message
+and changes nothing. The owner's window has everything enabled.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from annotator.gui.main_window import MainWindow
+from annotator.services.project import Project
+from annotator.storage.server import add_coder_role, open_server_engine
+from tests.server.conftest import Team, pg_url, team  # noqa: F401 - fixtures for server tests
+
+pytestmark = pytest.mark.gui
+
+LEAD_ONLY = ("blind", "codebook", "import", "properties", "merge")
+
+
+def _window(qtbot: QtBot, project: Project, coder: str) -> MainWindow:
+    window = MainWindow(ask_name=lambda *_a: coder)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    assert window.use_project(project, coder_name=coder)
+    return window
+
+
+def test_a_coders_window_disables_what_the_role_cannot_do(
+    qtbot: QtBot,
+    team: Team,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    role = team.role("taras")
+    olena = add_coder_role(team.owner, team.role("olena"), "pw-o", display_name="Olena")
+    add_coder_role(team.owner, role, "pw-t", display_name="Taras")
+    engine = open_server_engine(team.url(role, "pw-t"))
+    team.disposables.append(engine)
+    window = _window(qtbot, Project(engine), "Taras")
+    acts = window.actions_
+    for name in LEAD_ONLY:
+        assert not acts[name].isEnabled(), name
+        assert "only the team owner" in acts[name].toolTip(), name
+    for name in ("split", "merge_next", "move_boundary", "flag", "key1"):
+        assert acts[name].isEnabled(), name
+
+    # Olena has coded the first point; Taras's split of it is refused with a message.
+    first = Project(team.owner).clauses(team.document_key)[1]
+    Project(team.owner).toggle_tag(olena, first.id, "economic")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    window.open_document(team.document_key)
+    window.clause_view.setCurrentIndex(window.clauses.index(1))
+    window.clause_view.setFocus()
+    before = Project(team.owner).clauses(team.document_key)
+    monkeypatch.setattr(window.detail, "cursor_offset", lambda: first.start + 5)
+    qtbot.keyClick(
+        window.clause_view,
+        Qt.Key.Key_S,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert len(shown) == 1 and "carries work by Olena" in shown[0]
+    assert Project(team.owner).clauses(team.document_key) == before
+
+
+def test_the_owners_window_enables_everything(
+    qtbot: QtBot,
+    team: Team,  # noqa: F811
+) -> None:
+    window = _window(qtbot, Project(team.owner), "Lead")
+    for name in LEAD_ONLY:
+        assert window.actions_[name].isEnabled(), name
