@@ -52,7 +52,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", "-V", action="version", version=f"annotator {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    modules = SUBCOMMAND_MODULES
+    modules: tuple[str, ...] = SUBCOMMAND_MODULES
     if command is not None and _module_name(command) in SUBCOMMAND_MODULES:
         modules = (_module_name(command),)
     for name in modules:
