@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
+from annotator.services import row_extras
 from annotator.services.project import (
     META_FIELDS,
     T_ANNOTATION,
@@ -31,8 +32,10 @@ from annotator.services.project import (
     T_DOCUMENT,
     T_NOTE,
     T_REVIEW,
+    T_SETTING,
     Project,
 )
+from annotator.services.row_extras import extra_of, with_extra
 from annotator.storage.models import TABLES
 
 T_LINK = TABLES["clause_link"]
@@ -56,9 +59,9 @@ def export_exchange_dict(
 
 
 def _clause_rows() -> Any:
-    """Every clause as (id, document_key, start, end, label, kind)."""
+    """Every clause as (id, document_key, start, end, label, kind, extra)."""
     c = T_CLAUSE.c
-    return select(c.id, c.document_key, c.start, c.end, c.label, c.kind)
+    return select(c.id, c.document_key, c.start, c.end, c.label, c.kind, c.extra)
 
 
 def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
@@ -70,7 +73,7 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
         coder: dict[str, Any] = {"id": row["id"], "name": row["name"]}
         if row["is_consensus"]:
             coder["consensus"] = True
-        coders.append(coder)
+        coders.append(with_extra(coder, row["extra"]))
     if coder_id is not None and not coders:
         raise InputError(f"no coder with id {coder_id!r} in this project")
 
@@ -87,15 +90,15 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
             cat["shortcut"] = row["shortcut"]
         if row["retired"]:
             cat["retired"] = True
-        categories.append(cat)
+        categories.append(with_extra(cat, row["extra"]))
 
     clauses_by_doc: dict[str, list[dict[str, Any]]] = {}
     clause_pos: dict[int, tuple[str, int, int]] = {}
-    for cid, doc, start, end, label, kind in conn.execute(
+    for cid, doc, start, end, label, kind, extra in conn.execute(
         _clause_rows().order_by(T_CLAUSE.c.document_key, T_CLAUSE.c.start, T_CLAUSE.c.end)
     ):
         clauses_by_doc.setdefault(doc, []).append(
-            {"start": start, "end": end, "label": label, "kind": kind}
+            with_extra({"start": start, "end": end, "label": label, "kind": kind}, extra)
         )
         clause_pos[cid] = (doc, start, end)
 
@@ -108,9 +111,7 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
             "clauses": clauses_by_doc.get(row["key"], []),
         }
         meta = {f: row[f] for f in META_FIELDS if row[f] is not None}
-        if meta:
-            document["meta"] = meta
-        documents.append(document)
+        documents.append(row_extras.document_with_extra(document, meta, row["extra"]))
 
     ann_q = select(
         T_ANNOTATION.c.id,
@@ -125,6 +126,7 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
         T_ANNOTATION.c.created,
         T_ANNOTATION.c.updated,
         T_ANNOTATION.c.deleted,
+        T_ANNOTATION.c.extra,
     ).order_by(T_ANNOTATION.c.id)
     if coder_id is not None:
         ann_q = ann_q.where(T_ANNOTATION.c.coder_id == coder_id)
@@ -142,6 +144,7 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
         created,
         updated,
         deleted,
+        extra,
     ) in conn.execute(ann_q):
         doc, start, end = clause_pos[cid]
         ann: dict[str, Any] = {
@@ -160,17 +163,26 @@ def _export(conn: Connection, coder_id: str | None) -> dict[str, Any]:
             ann["uncertain"] = True
         if adj:
             ann["adjudicator"] = adj
-        annotations.append(ann)
+        annotations.append(with_extra(ann, extra) if extra else ann)
 
     reviews = _per_clause_rows(conn, T_REVIEW, coder_id, clause_pos, {"status": str})
     notes = _per_clause_rows(conn, T_NOTE, coder_id, clause_pos, {"memo": str, "flagged": bool})
 
     links = _export_links(conn, coder_id, clause_pos)
+    links += [
+        link
+        for link in row_extras.read_setting_json(conn, row_extras.FOREIGN_LINKS, [])
+        if coder_id is None or link.get("coder") in (None, coder_id)
+    ]
 
     out: dict[str, Any] = {
+        **row_extras.read_setting_json(conn, row_extras.FILE_EXTRA, {}),
         "format": "plan-annotations",
         "version": 1,
-        "codebook": {"categories": categories},
+        "codebook": {
+            **row_extras.read_setting_json(conn, row_extras.CODEBOOK_EXTRA, {}),
+            "categories": categories,
+        },
         "coders": coders,
         "documents": documents,
         "annotations": annotations,
@@ -206,7 +218,7 @@ def _export_links(
         }
         if row["coder_id"] is not None:
             link["coder"] = row["coder_id"]
-        links.append(link)
+        links.append(with_extra(link, row["extra"]))
     return links
 
 
@@ -227,7 +239,9 @@ def _per_clause_rows(
         item: dict[str, Any] = {"coder": row["coder_id"], "document": doc, "clause": [start, end]}
         item.update({name: convert(row[name]) for name, convert in fields.items()})
         item["updated"] = row["updated"]
-        out.append(item)
+        if row.get("deleted"):  # a review tombstone (an un-marked clause)
+            item["deleted"] = True
+        out.append(with_extra(item, row["extra"]))
     out.sort(key=lambda r: (r["coder"], r["document"], r["clause"]))
     return out
 
@@ -373,6 +387,7 @@ def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = N
         _apply_reviews(conn, current, merged, clause_ids, changes)
         _apply_notes(conn, current, merged, clause_ids, changes)
         _apply_links(conn, current, merged, clause_ids, changes)
+        _apply_file_extras(conn, merged, changes)
     names = ", ".join(Path(s).name for s in plan.sources)
     return Edit(f"Merge {names}", tuple(changes))
 
@@ -411,6 +426,7 @@ def _apply_coders(conn: Connection, current: Any, merged: Any, changes: Any, sta
             "name": coder["name"],
             "is_consensus": bool(coder.get("consensus", False)),
             "created": before["created"] if before else stamp,
+            "extra": extra_of(coder, "coder"),
         }
         _put(conn, changes, T_CODER, (coder["id"],), before, after)
 
@@ -435,6 +451,7 @@ def _apply_categories(
             "position": before["position"] if before else next_pos,
             "retired": bool(cat.get("retired", False)),
             "updated": before["updated"] if before else stamp,
+            "extra": extra_of(cat, "category"),
         }
         if before is None:
             next_pos += 1
@@ -452,7 +469,7 @@ def _apply_documents(
     next_pos = max((r["position"] for r in rows.values()), default=-1) + 1
     for doc in merged["documents"]:
         before = rows.get((doc["key"],))
-        meta = doc.get("meta") or {}
+        meta = row_extras.known_meta(doc.get("meta"), META_FIELDS)
         after = {
             "key": doc["key"],
             "title": doc["title"],
@@ -461,21 +478,24 @@ def _apply_documents(
             "source_name": before["source_name"] if before else "",
             "imported": before["imported"] if before else stamp,
             **{f: meta.get(f) for f in META_FIELDS},
+            "extra": row_extras.document_extra(doc, META_FIELDS),
         }
         if before is None:
             next_pos += 1
         _put(conn, changes, T_DOCUMENT, (doc["key"],), before, after)
     existing = {
-        (d, s, e): (cid, label, kind) for cid, d, s, e, label, kind in conn.execute(_clause_rows())
+        (d, s, e): (cid, label, kind, extra)
+        for cid, d, s, e, label, kind, extra in conn.execute(_clause_rows())
     }
     ids = {k: v[0] for k, v in existing.items()}
     for doc in merged["documents"]:
         for clause in doc["clauses"]:
             k = (doc["key"], clause["start"], clause["end"])
             kind = clause.get("kind", "paragraph")
+            extra = extra_of(clause, "clause")
             if k in existing:
-                cid, label, old_kind = existing[k]
-                if (label, old_kind) != (clause["label"], kind):
+                cid, label, old_kind, old_extra = existing[k]
+                if (label, old_kind, old_extra) != (clause["label"], kind, extra):
                     before = {
                         "id": cid,
                         "document_key": k[0],
@@ -483,6 +503,7 @@ def _apply_documents(
                         "end": k[2],
                         "label": label,
                         "kind": old_kind,
+                        "extra": old_extra,
                     }
                     _put(
                         conn,
@@ -490,7 +511,7 @@ def _apply_documents(
                         T_CLAUSE,
                         (cid,),
                         before,
-                        {**before, "label": clause["label"], "kind": kind},
+                        {**before, "label": clause["label"], "kind": kind, "extra": extra},
                     )
                 continue
             values = {
@@ -499,6 +520,7 @@ def _apply_documents(
                 "end": k[2],
                 "label": clause["label"],
                 "kind": kind,
+                "extra": extra,
             }
             inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
             assert inserted is not None
@@ -537,6 +559,7 @@ def _apply_annotations(
             "created": ann["created"],
             "updated": ann["updated"],
             "deleted": bool(ann["deleted"]),
+            "extra": extra_of(ann, "annotation"),
         }
         if ann["id"] in old:
             row = (
@@ -588,6 +611,8 @@ def _apply_reviews(conn: Connection, current: Any, merged: Any, ids: Any, change
             "clause_id": cid,
             "status": r["status"],
             "updated": r["updated"],
+            "deleted": r.get("deleted") is True,
+            "extra": extra_of(r, "review"),
         },
     )
 
@@ -606,6 +631,7 @@ def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes:
             "memo": n.get("memo") or "",
             "flagged": bool(n.get("flagged")),
             "updated": n["updated"],
+            "extra": extra_of(n, "clause_note"),
         },
     )
 
@@ -617,13 +643,15 @@ def _apply_links(
     clause_ids: dict[tuple[str, int, int], int],
     changes: list[RowChange],
 ) -> None:
-    """Clause links, once their clauses are in place. Links of another shape are not stored."""
+    """Clause links, once their clauses are in place; links of another shape kept as they are."""
     old = _by(current.get("links", []), lambda x: x["id"])
     new = [x for x in merged.get("links", []) if old.get(x["id"]) != x]
     if not new:
         return
     rows = _current_rows(conn, T_LINK)
     coders = {c["id"] for c in merged["coders"]}
+    foreign = _by(row_extras.read_setting_json(conn, row_extras.FOREIGN_LINKS, []), _link_id)
+    foreign_before = dict(foreign)
     for link in new:
         ends = []
         for end in ("source", "target"):
@@ -635,10 +663,13 @@ def _apply_links(
             if cid is None:
                 break
             ends.append(cid)
-        if len(ends) != 2 or link.get("status") not in LINK_STATUSES:
+        if len(ends) != 2 or link.get("status") not in LINK_STATUSES or link["id"] in foreign:
+            foreign[link["id"]] = link  # another tool's relation: carried along unchanged
             continue
         before = rows.get((link["id"],))
         coder = link.get("coder")
+        # A signature by a coder the project does not know is kept as an extra field.
+        unknown_coder = {"coder": coder} if coder is not None and coder not in coders else None
         after = {
             "id": link["id"],
             "source_clause_id": ends[0],
@@ -648,5 +679,35 @@ def _apply_links(
             "created": link.get("created") or link["updated"],
             "updated": link["updated"],
             "deleted": bool(link.get("deleted", False)),
+            "extra": extra_of(link, "link", also=unknown_coder),
         }
         _put(conn, changes, T_LINK, (link["id"],), before, after)
+    if foreign != foreign_before:
+        items = [foreign[k] for k in sorted(foreign)]
+        _put_setting(conn, changes, row_extras.FOREIGN_LINKS, row_extras.dump(items))
+
+
+def _link_id(link: dict[str, Any]) -> Any:
+    return link["id"]
+
+
+def _put_setting(conn: Connection, changes: list[RowChange], key: str, value: str | None) -> None:
+    """Set (or, with None, remove) a setting as part of the merge's undoable edit."""
+    rows = conn.execute(select(T_SETTING).where(T_SETTING.c.key == key)).mappings().first()
+    before = dict(rows) if rows is not None else None
+    if value is None:
+        if before is not None:
+            conn.execute(T_SETTING.delete().where(T_SETTING.c.key == key))
+            changes.append(RowChange("setting", (key,), before, None))
+        return
+    _put(conn, changes, T_SETTING, (key,), before, {"key": key, "value": value})
+
+
+def _apply_file_extras(conn: Connection, merged: Any, changes: list[RowChange]) -> None:
+    """The merged file's and codebook's fields that have no rule of their own."""
+    from annotator.core.merge import STRUCTURAL_FIELDS
+
+    top = {k: v for k, v in merged.items() if k not in STRUCTURAL_FIELDS}
+    book = {k: v for k, v in merged["codebook"].items() if k != "categories"}
+    for key, value in ((row_extras.FILE_EXTRA, top), (row_extras.CODEBOOK_EXTRA, book)):
+        _put_setting(conn, changes, key, row_extras.dump(value) if value else None)

@@ -21,7 +21,7 @@ from annotator.core import clock
 from annotator.core.codebook import Category as CategoryValue
 from annotator.core.codebook import default_codebook
 from annotator.core.edits import Edit
-from annotator.core.errors import EditError, InputError, ProjectError
+from annotator.core.errors import EditError, InputError, ProjectError, StaleEditError
 from annotator.core.segment import segment
 from annotator.core.text import document_key, normalise
 from annotator.services.paths import resolve_project
@@ -319,9 +319,9 @@ class Project:
                 rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
                 label = f"Untag {clause['label']} {name}"
                 if len(live) == 1 and not _has_live_spans(conn, coder_id, clause_id):
-                    review = read_row(conn, "review", (coder_id, clause_id))
+                    review = _live_review(conn, coder_id, clause_id)
                     if review is not None and review["status"] == "done":
-                        rec.put("review", (coder_id, clause_id), None)
+                        _unreview(rec, review, stamp)
             else:
                 old = _tombstoned_clause_tag(conn, coder_id, clause_id, category)
                 _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp)
@@ -370,9 +370,9 @@ class Project:
             clause = _clause_row(conn, clause_id)
             rec = Recorder(conn)
             stamp = clock.now()
-            review = read_row(conn, "review", (coder_id, clause_id))
+            review = _live_review(conn, coder_id, clause_id)
             if review is not None and review["status"] == "none":
-                rec.put("review", (coder_id, clause_id), None)
+                _unreview(rec, review, stamp)
                 label = f"Unmark {clause['label']} as none applies"
             else:
                 live = conn.execute(
@@ -384,33 +384,31 @@ class Project:
                 ).mappings()
                 for ann in list(live):
                     rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
-                rec.put(
-                    "review",
-                    (coder_id, clause_id),
-                    {
-                        "coder_id": coder_id,
-                        "clause_id": clause_id,
-                        "status": "none",
-                        "updated": stamp,
-                    },
-                )
+                put_review(conn, rec, coder_id, clause_id, "none", stamp)
                 label = f"Mark {clause['label']} as none applies"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
     # -- undo ----------------------------------------------------------------------------------
 
     def undo(self, edit: Edit) -> Edit:
-        """Revert ``edit``; returns the edit actually written (for views to refresh)."""
-        return self._replay(edit.inverse())
+        """Revert ``edit``; returns the edit actually written (for views to refresh).
+
+        Raises :class:`StaleEditError` (writing nothing) when a row the edit touched has been
+        changed since by someone else.
+        """
+        return self._replay(edit.inverse(), "undo")
 
     def redo(self, edit: Edit) -> Edit:
-        return self._replay(edit)
+        return self._replay(edit, "redo")
 
-    def _replay(self, edit: Edit) -> Edit:
-        with self.engine.begin() as conn:
-            rec = Recorder(conn)
-            rec.replay(edit.changes, clock.now())
-            return Edit(edit.label, tuple(rec.changes), edit.document_key, edit.clause_ids)
+    def _replay(self, edit: Edit, verb: str = "redo") -> Edit:
+        try:
+            with self.engine.begin() as conn:
+                rec = Recorder(conn)
+                rec.replay(edit.changes, clock.now())
+                return Edit(edit.label, tuple(rec.changes), edit.document_key, edit.clause_ids)
+        except StaleEditError as exc:
+            raise StaleEditError(f"cannot {verb} \u201c{edit.label}\u201d: {exc.message}") from None
 
 
 # -- helpers (module level so other services can share them) ----------------------------------
@@ -546,9 +544,37 @@ def _promote_review(
     conn: Connection, rec: Recorder, coder_id: str, clause_id: int, stamp: str
 ) -> None:
     """A tag contradicts "none applies": the clause is now reviewed as done."""
-    review = read_row(conn, "review", (coder_id, clause_id))
+    review = _live_review(conn, coder_id, clause_id)
     if review is not None and review["status"] == "none":
         rec.put("review", (coder_id, clause_id), {**review, "status": "done", "updated": stamp})
+
+
+def _live_review(conn: Connection, coder_id: str, clause_id: int) -> dict[str, Any] | None:
+    """The coder's review of the clause, or None (never reviewed, or un-marked: a tombstone)."""
+    review = read_row(conn, "review", (coder_id, clause_id))
+    return review if review is not None and not review["deleted"] else None
+
+
+def put_review(
+    conn: Connection, rec: Recorder, coder_id: str, clause_id: int, status: str, stamp: str
+) -> None:
+    """Review the clause as ``status``, reviving a tombstone (its unknown fields kept)."""
+    old = read_row(conn, "review", (coder_id, clause_id)) or {}
+    image = {
+        **old,
+        "coder_id": coder_id,
+        "clause_id": clause_id,
+        "status": status,
+        "updated": stamp,
+        "deleted": False,
+    }
+    rec.put("review", (coder_id, clause_id), image)
+
+
+def _unreview(rec: Recorder, review: dict[str, Any], stamp: str) -> None:
+    """Take a review back, leaving a tombstone so that an older exported review stays gone."""
+    key = (review["coder_id"], review["clause_id"])
+    rec.put("review", key, {**review, "deleted": True, "updated": stamp})
 
 
 def _coded_clause_ids(conn: Connection, coder_id: str) -> Any:
@@ -556,7 +582,10 @@ def _coded_clause_ids(conn: Connection, coder_id: str) -> Any:
         T_ANNOTATION.c.coder_id == coder_id,
         T_ANNOTATION.c.deleted == False,  # noqa: E712
     )
-    reviewed = select(T_REVIEW.c.clause_id).where(T_REVIEW.c.coder_id == coder_id)
+    reviewed = select(T_REVIEW.c.clause_id).where(
+        T_REVIEW.c.coder_id == coder_id,
+        T_REVIEW.c.deleted == False,  # noqa: E712
+    )
     return tagged.union(reviewed)
 
 
@@ -591,7 +620,7 @@ def _coding(
     rq = (
         select(T_REVIEW.c.clause_id, T_REVIEW.c.status)
         .join(T_CLAUSE, T_CLAUSE.c.id == T_REVIEW.c.clause_id)
-        .where(in_doc, T_REVIEW.c.coder_id == coder_id)
+        .where(in_doc, T_REVIEW.c.coder_id == coder_id, T_REVIEW.c.deleted == False)  # noqa: E712
     )
     if ids is not None:
         rq = rq.where(T_REVIEW.c.clause_id.in_(ids))

@@ -23,6 +23,7 @@ from annotator.services.project import (
     _coding,
     _new_annotation,
     _promote_review,
+    put_review,
 )
 from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
 from annotator.storage.rows import Recorder, read_row
@@ -141,12 +142,8 @@ def settle(
                 )
         review = read_row(conn, "review", (consensus, clause_id))
         status = "done" if categories else "none"
-        if review is None or review["status"] != status:
-            rec.put(
-                "review",
-                (consensus, clause_id),
-                {"coder_id": consensus, "clause_id": clause_id, "status": status, "updated": stamp},
-            )
+        if review is None or review["deleted"] or review["status"] != status:
+            put_review(conn, rec, consensus, clause_id, status, stamp)
         _promote_review(conn, rec, consensus, clause_id, stamp)
         names = ", ".join(sorted(categories)) or "none applies"
         return Edit(

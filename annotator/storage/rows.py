@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from annotator.core import clock
 from annotator.core.edits import Row, RowChange
-from annotator.core.errors import EditError
+from annotator.core.errors import EditError, StaleEditError
 from annotator.storage.models import TABLES
 
 
@@ -56,17 +57,24 @@ class Recorder:
     def put(self, name: str, key: tuple[Any, ...], image: Row | None) -> dict[str, Any] | None:
         """Write ``image`` and record the change; returns the before-image."""
         before = read_row(self.conn, name, key)
-        if before == (dict(image) if image is not None else None):
+        after = dict(image) if image is not None else None
+        if before == after:
             return before
-        write_row(self.conn, name, key, image)
-        self.changes.append(RowChange(name, key, before, dict(image) if image else None))
+        if after is not None and before is not None and "updated" in after:
+            # One rule for every writer: a row's stamp never goes backwards (core.clock.advance).
+            after["updated"] = clock.advance(after["updated"], before.get("updated"))
+        write_row(self.conn, name, key, after)
+        self.changes.append(RowChange(name, key, before, after))
         return before
 
     def replay(self, changes: Iterable[RowChange], stamp: str) -> None:
         """Write each change's after-image, as undo and redo do.
 
         Restored rows get a fresh ``updated`` time so that a merge sees the undo as the newest word.
-        An annotation is never removed: "absent" becomes a tombstone so that the removal merges.
+        An annotation or review is never removed: "absent" becomes a tombstone so that the
+        removal merges. Each row must still be in the state ``change.before`` (the state the edit
+        left, up to its stamp): otherwise someone else changed it since, and the replay is refused
+        with :class:`StaleEditError` (the caller's transaction then writes nothing).
         """
         changes = list(changes)
         # Clauses this replay removes (undoing a split or an import): their annotations go too.
@@ -74,6 +82,7 @@ class Recorder:
         # Coders this replay removes (undoing a merge that brought them): their rows go too.
         leaving = {c.key[0] for c in changes if c.table == "coder" and c.after is None}
         for change in changes:
+            _check_unchanged(change, read_row(self.conn, change.table, change.key))
             image = dict(change.after) if change.after is not None else None
             if image is None and "deleted" in table(change.table).c:
                 # Rows that merge by id (annotations, clause links) become tombstones.
@@ -85,6 +94,48 @@ class Recorder:
             if image is not None and "updated" in image:
                 image["updated"] = stamp
             self.put(change.table, change.key, image)
+
+
+ROW_NOUNS = {
+    "annotation": "tag",
+    "review": "review",
+    "clause_note": "clause memo",
+    "clause_link": "clause link",
+    "setting": "setting",
+}
+
+
+def _live(row: Row | None) -> bool:
+    """A tombstone says the same as an absent row."""
+    return row is not None and row.get("deleted") is not True
+
+
+def _check_unchanged(change: RowChange, current: Row | None) -> None:
+    """Refuse unless ``current`` is what ``change.before`` says, apart from its stamp.
+
+    Only the columns the image holds are compared: an image written by an older version, or by
+    a service that sets a few columns, says nothing about the others.
+    """
+    expected = change.before
+    if not _live(expected) and not _live(current):
+        return
+    if (
+        expected is not None
+        and current is not None
+        and _live(expected) == _live(current)
+        and all(current.get(k) == v for k, v in expected.items() if k != "updated")
+    ):
+        return
+    noun = ROW_NOUNS.get(change.table, change.table)
+    if current is None or current.get("deleted") is True:
+        what = "was removed"
+    elif not _live(change.before):
+        what = "was added again"
+    else:
+        what = "was changed"
+    raise StaleEditError(
+        f"this {noun} {what} since (by another coder, window or merge); nothing was changed"
+    )
 
 
 def _clause_refs(row: Row) -> set[Any]:
