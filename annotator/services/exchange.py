@@ -290,6 +290,8 @@ class MergePlan:
     current: dict[str, Any]
     conflicts: list[Any] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    #: Things to tell the user that are not conflicts (e.g. stamps from a fast clock).
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         c = self.counts
@@ -327,7 +329,15 @@ def plan_merge_documents(
     result = merge_documents([current, *incoming], names, progress=progress)
     plan = MergePlan(list(sources), result.document, current, list(result.conflicts))
     plan.counts = _count_changes(current, result.document)
+    plan.warnings = _future_warnings(incoming, sources)
     return plan
+
+
+def _future_warnings(incoming: list[dict[str, Any]], sources: list[str]) -> list[str]:
+    from annotator.core.skew import future_stamps
+
+    found = ((Path(s).name, future_stamps(doc)) for s, doc in zip(sources, incoming, strict=True))
+    return [stamps.message(name) for name, stamps in found if stamps is not None]
 
 
 def _by(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> dict[Any, Any]:
@@ -445,7 +455,8 @@ def _apply_categories(
             "key": cat["key"],
             "name": cat["name"],
             "description": cat.get("description") or "",
-            "color": (cat.get("color") or "#808080").lower(),
+            # As written: lowering "#C03030" would make every re-import report a phantom conflict.
+            "color": cat.get("color") or "#808080",
             "parent_key": cat.get("parent"),
             "shortcut": cat.get("shortcut", before["shortcut"] if before else None),
             "position": before["position"] if before else next_pos,
