@@ -719,6 +719,8 @@ def _apply_file_extras(conn: Connection, merged: Any, changes: list[RowChange]) 
     from annotator.core.merge import STRUCTURAL_FIELDS
 
     top = {k: v for k, v in merged.items() if k not in STRUCTURAL_FIELDS}
+    # An optional list the file holds empty: export leaves empty ones out, so remember it.
+    top.update({k: [] for k in ("links", "clause_notes") if merged.get(k) == []})
     book = {k: v for k, v in merged["codebook"].items() if k != "categories"}
     for key, value in ((row_extras.FILE_EXTRA, top), (row_extras.CODEBOOK_EXTRA, book)):
         _put_setting(conn, changes, key, row_extras.dump(value) if value else None)
