@@ -46,19 +46,21 @@ def _normal_form(doc: Doc) -> Doc:
 def test_export_of_imported_files_equals_their_merge(files: list[Doc]) -> None:
     files = [validate_exchange(_normal_form(f), f"f{i}.json") for i, f in enumerate(files)]
     names = [f"f{i}.json" for i in range(len(files))]
-    with tempfile.TemporaryDirectory() as tmp:
-        with Project.open(Path(tmp) / "p.sqlite", seed_samples=False) as project:
-            start = export_exchange_dict(project)
-            expected = merge_documents([start, *files], ["project", *names]).document
-            plan = plan_merge_documents(project, files, names)
-            apply_merge(project, plan)
-            assert dump_exchange(export_exchange_dict(project)) == dump_exchange(expected)
-            # Importing the same files again writes nothing, and reports only what merging them
-            # with the merged content reports: no phantom conflict from what the project lost.
-            again = plan_merge_documents(project, files, names)
-            assert apply_merge(project, again).empty
-            remerged = merge_documents([expected, *files], ["project", *names])
-            assert again.conflicts == remerged.conflicts
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Project.open(Path(tmp) / "p.sqlite", seed_samples=False) as project,
+    ):
+        start = export_exchange_dict(project)
+        expected = merge_documents([start, *files], ["project", *names]).document
+        plan = plan_merge_documents(project, files, names)
+        apply_merge(project, plan)
+        assert dump_exchange(export_exchange_dict(project)) == dump_exchange(expected)
+        # Importing the same files again writes nothing, and reports only what merging them
+        # with the merged content reports: no phantom conflict from what the project lost.
+        again = plan_merge_documents(project, files, names)
+        assert apply_merge(project, again).empty
+        remerged = merge_documents([expected, *files], ["project", *names])
+        assert again.conflicts == remerged.conflicts
 
 
 @LAWS
@@ -66,14 +68,14 @@ def test_export_of_imported_files_equals_their_merge(files: list[Doc]) -> None:
 def test_importing_files_one_by_one_equals_importing_them_together(files: list[Doc]) -> None:
     files = [validate_exchange(_normal_form(f), f"f{i}.json") for i, f in enumerate(files)]
     names = [f"f{i}.json" for i in range(len(files))]
-    with tempfile.TemporaryDirectory() as tmp:
-        with (
-            Project.open(Path(tmp) / "a.sqlite", seed_samples=False) as together,
-            Project.open(Path(tmp) / "b.sqlite", seed_samples=False) as one_by_one,
-        ):
-            apply_merge(together, plan_merge_documents(together, files, names))
-            for doc, name in zip(reversed(files), reversed(names), strict=True):
-                apply_merge(one_by_one, plan_merge_documents(one_by_one, [doc], [name]))
-            assert dump_exchange(export_exchange_dict(together)) == dump_exchange(
-                export_exchange_dict(one_by_one)
-            )
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Project.open(Path(tmp) / "a.sqlite", seed_samples=False) as together,
+        Project.open(Path(tmp) / "b.sqlite", seed_samples=False) as one_by_one,
+    ):
+        apply_merge(together, plan_merge_documents(together, files, names))
+        for doc, name in zip(reversed(files), reversed(names), strict=True):
+            apply_merge(one_by_one, plan_merge_documents(one_by_one, [doc], [name]))
+        assert dump_exchange(export_exchange_dict(together)) == dump_exchange(
+            export_exchange_dict(one_by_one)
+        )
