@@ -23,23 +23,29 @@ if TYPE_CHECKING:  # the service pulls in SQLAlchemy: imported only once a proje
 
 
 class EditCommand(QUndoCommand):
-    """An :class:`Edit` the service has already applied, made undoable on a QUndoStack."""
+    """An :class:`Edit` the service has already applied, made undoable on a QUndoStack.
+
+    ``applied`` follows the database, not the stack: a replay the service refuses leaves it as it
+    was, and the workspace moves the stack back (see :meth:`Workspace.replay`).
+    """
 
     def __init__(self, workspace: Workspace, edit: Edit):
         super().__init__(edit.label)
         self.workspace = workspace
         self.edit = edit
-        self._applied = True  # pushing calls redo(); the service has done it already
+        self.applied = True  # pushing calls redo(); the service has done it already
 
     def redo(self) -> None:
-        if self._applied:
+        if self.applied:
             return
-        self.workspace.replay(self.workspace.project.redo, self.edit)
-        self._applied = True
+        if self.workspace.replay(self.workspace.project.redo, self.edit, "Redo"):
+            self.applied = True
 
     def undo(self) -> None:
-        self.workspace.replay(self.workspace.project.undo, self.edit)
-        self._applied = False
+        if not self.applied:
+            return
+        if self.workspace.replay(self.workspace.project.undo, self.edit, "Undo"):
+            self.applied = False
 
 
 class Workspace(QObject):
@@ -55,6 +61,9 @@ class Workspace(QObject):
         self.project = project
         self.coder_id = coder_id
         self.undo_stack = QUndoStack(self)
+        # Where the stack must go back to after a refused undo or redo (None: nowhere).
+        self._hold_index: int | None = None
+        self.undo_stack.indexChanged.connect(self._index_changed)
         self.categories: list[Category] = []
         self.reload_codebook()
 
@@ -91,21 +100,39 @@ class Workspace(QObject):
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
             return None
+        return self.record(edit)
+
+    def record(self, edit: Edit) -> Edit:
+        """Put an edit the service has already written on the undo stack, and announce it."""
         if edit.empty:
             return edit
         self.undo_stack.push(EditCommand(self, edit))
         self.changed.emit(edit)
         return edit
 
-    def replay(self, how: Callable[[Edit], Edit], edit: Edit) -> None:
-        """Undo or redo ``edit`` through the service and announce what was written."""
+    def replay(self, how: Callable[[Edit], Edit], edit: Edit, verb: str = "Redo") -> bool:
+        """Undo or redo ``edit`` through the service and announce what was written.
+
+        On failure nothing was written (one transaction), so the stack is kept where it was and
+        the reason is announced with :attr:`failed`. Returns whether the replay happened.
+        """
         try:
             written = how(edit)
         except AnnotatorError as exc:
-            self.failed.emit(str(exc))
-            return
+            message = str(exc)
         except Exception as exc:  # a database error must not take the window down
             traceback.print_exc()
-            self.failed.emit(f"{edit.label} could not be replayed: {exc}")
-            return
-        self.changed.emit(written)
+            message = f"cannot {verb.lower()} \u201c{edit.label}\u201d: {exc}"
+        else:
+            self.changed.emit(written)
+            return True
+        # The stack moves its index after this returns: move it back once it has.
+        self._hold_index = self.undo_stack.index()
+        self.failed.emit(f"{message[:1].upper()}{message[1:]}. The undo history is unchanged.")
+        return False
+
+    def _index_changed(self, index: int) -> None:
+        target, self._hold_index = self._hold_index, None
+        if target is not None and index != target:
+            # The command in between did not run (its ``applied`` says so): this replays nothing.
+            self.undo_stack.setIndex(target)

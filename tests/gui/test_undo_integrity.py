@@ -1,0 +1,116 @@
+"""Undo matches the database: a refused undo or redo leaves the stack where it was and says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import update
+
+from annotator.gui.main_window import MainWindow
+from annotator.gui.workspace import Workspace
+from annotator.services.project import T_ANNOTATION, Project
+from annotator.storage.db import open_engine
+from tests.gui.conftest import PLAN
+from tests.gui.test_main_window import KEY1, make_window, row_of_label
+
+pytestmark = pytest.mark.gui
+
+
+def _colleague_writes(path: Path, **values: object) -> None:
+    """Another connection (a colleague's window, a server client) changes every annotation."""
+    engine = open_engine(path, create=False)
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(T_ANNOTATION).values(**values))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    project = Project.open(tmp_path / "p.sqlite", seed_samples=False)
+    project.import_text("Framework", PLAN, source_name="plan.txt")
+    ws = Workspace(project, project.add_coder("Olena").id)
+    yield ws
+    project.close()
+
+
+def _clause(ws: Workspace) -> int:
+    return ws.project.clauses(ws.project.documents()[0].key)[1].id
+
+
+def test_refused_undo_keeps_the_stack_and_says_why(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
+    failures: list[str] = []
+    workspace.failed.connect(failures.append)
+    clause = _clause(workspace)
+    workspace.toggle_tag(clause, "economic")
+    workspace.toggle_tag(clause, "territorial")
+    stack = workspace.undo_stack
+    assert (stack.count(), stack.index()) == (2, 2)
+    _colleague_writes(tmp_path / "p.sqlite", memo="a colleague's memo")
+
+    stack.undo()
+    assert (stack.count(), stack.index()) == (2, 2), "the stack must not move"
+    assert stack.undoText().startswith("Tag") and stack.canUndo() and not stack.canRedo()
+    assert len(failures) == 1 and "changed since" in failures[0]
+    assert "undo history is unchanged" in failures[0]
+    # The database is as the colleague left it.
+    assert workspace.project.clause_coding(clause, workspace.coder_id).tags == {
+        "economic",
+        "territorial",
+    }
+    # Undoing again after the colleague's change is undone works and moves the stack.
+    _colleague_writes(tmp_path / "p.sqlite", memo="")
+    stack.undo()
+    assert stack.index() == 1 and len(failures) == 1
+    assert workspace.project.clause_coding(clause, workspace.coder_id).tags == {"economic"}
+
+
+def test_refused_redo_keeps_the_stack(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    failures: list[str] = []
+    workspace.failed.connect(failures.append)
+    clause = _clause(workspace)
+    workspace.toggle_tag(clause, "economic")
+    stack = workspace.undo_stack
+    stack.undo()
+    assert stack.index() == 0
+    # Meanwhile a colleague revives the tag (a merge, another window).
+    _colleague_writes(tmp_path / "p.sqlite", deleted=False)
+    stack.redo()
+    assert (stack.count(), stack.index()) == (1, 0)
+    assert stack.canRedo() and "added again" in failures[0]
+    # The stack still works both ways once the row is as the undo left it.
+    _colleague_writes(tmp_path / "p.sqlite", deleted=True)
+    stack.redo()
+    assert stack.index() == 1
+    assert workspace.project.clause_coding(clause, workspace.coder_id).tags == {"economic"}
+
+
+@pytest.fixture
+def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
+    w = make_window(qtbot)
+    assert w.open_project(project_path, [str(p) for p in plan_files])
+    w.open_document(KEY1)
+    w.clause_view.setFocus()
+    return w
+
+
+def test_ctrl_z_refused_in_the_window(qtbot: QtBot, window: MainWindow, project_path: Path) -> None:
+    shown: list[str] = []
+    window.show_error = lambda _title, message: shown.append(message)  # type: ignore[method-assign]
+    view = window.clause_view
+    view.go_to_row(row_of_label(window, "1"))
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    undo_text = window.actions_["undo"].text()
+    assert undo_text.startswith("Undo Tag 1")
+    _colleague_writes(project_path, memo="theirs")
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert shown and "changed since" in shown[0]
+    assert window.actions_["undo"].text() == undo_text and window.actions_["undo"].isEnabled()
+    assert not window.actions_["redo"].isEnabled()
+    assert window.workspace is not None and window.workspace.undo_stack.index() == 1
