@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES = (
     "compare",
     "codebook",
     "info",
+    "remove_plan",
     "team",
 )
 

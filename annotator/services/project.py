@@ -14,13 +14,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from annotator.core import clock
 from annotator.core.codebook import Category as CategoryValue
 from annotator.core.codebook import default_codebook
-from annotator.core.edits import Edit
+from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import EditError, InputError, ProjectError, StaleEditError
 from annotator.core.segment import segment
 from annotator.core.text import document_key, normalise
@@ -38,7 +38,7 @@ from annotator.services.types import (
 from annotator.storage.db import open_engine
 from annotator.storage.lock import ProjectLockedError, acquire_shared_lock
 from annotator.storage.models import TABLES
-from annotator.storage.rows import Recorder, read_row
+from annotator.storage.rows import REFERENCED, Recorder, read_row
 
 T_CODER = TABLES["coder"]
 T_CATEGORY = TABLES["category"]
@@ -158,9 +158,12 @@ class Project:
             value = conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
         return default if value is None else value
 
-    def set_setting(self, key: str, value: str) -> None:
+    def set_setting(self, key: str, value: str, label: str | None = None) -> Edit:
+        """Set a project-wide setting; returns the undoable edit (empty if unchanged)."""
         with self.engine.begin() as conn:
-            Recorder(conn).put("setting", (key,), {"key": key, "value": value})
+            rec = Recorder(conn)
+            rec.put("setting", (key,), {"key": key, "value": value})
+            return Edit(label or f"Set {key}", tuple(rec.changes))
 
     # -- coders --------------------------------------------------------------------------------
 
@@ -170,17 +173,25 @@ class Project:
             return [CoderInfo(r["id"], r["name"], bool(r["is_consensus"])) for r in rows]
 
     def add_coder(self, name: str, coder_id: str | None = None) -> CoderInfo:
+        return self.add_coder_edit(name, coder_id)[0]
+
+    def add_coder_edit(self, name: str, coder_id: str | None = None) -> tuple[CoderInfo, Edit]:
+        """Add a coder; also returns the undoable edit (undo refuses once they have coded)."""
         name = name.strip()
         if not name:
             raise InputError("a coder needs a name")
         info = CoderInfo(coder_id or str(uuid.uuid4()), name)
+        row = {
+            "id": info.id,
+            "name": info.name,
+            "is_consensus": False,
+            "created": clock.now(),
+            "db_role": None,
+            "extra": None,
+        }
         with self.engine.begin() as conn:
-            conn.execute(
-                T_CODER.insert().values(
-                    id=info.id, name=info.name, is_consensus=False, created=clock.now()
-                )
-            )
-        return info
+            conn.execute(T_CODER.insert().values(**row))
+        return info, Edit(f"Add coder {name}", (RowChange("coder", (info.id,), None, row),))
 
     def coder(self, coder_id: str) -> CoderInfo | None:
         return next((c for c in self.coders() if c.id == coder_id), None)
@@ -262,16 +273,15 @@ class Project:
             position = conn.execute(
                 select(func.coalesce(func.max(T_DOCUMENT.c.position), -1))
             ).scalar_one()
-            conn.execute(
-                T_DOCUMENT.insert().values(
-                    key=key,
-                    title=title,
-                    text=text,
-                    position=position + 1,
-                    source_name=source_name,
-                    imported=clock.now(),
-                )
-            )
+            document = {
+                "key": key,
+                "title": title,
+                "text": text,
+                "position": position + 1,
+                "source_name": source_name,
+                "imported": clock.now(),
+            }
+            conn.execute(T_DOCUMENT.insert().values(**document))
             if clauses:
                 conn.execute(
                     T_CLAUSE.insert(),
@@ -286,7 +296,46 @@ class Project:
                         for c in clauses
                     ],
                 )
-        return ImportResult(source_name, key, title, len(clauses), already_present=False)
+            edit = _import_edit(conn, key, f"Import {title}")
+        return ImportResult(source_name, key, title, len(clauses), already_present=False, edit=edit)
+
+    def find_document(self, ref: str) -> str:
+        """The key of the plan ``ref`` names: its key, the start of its key, or its exact title."""
+        ref = ref.strip()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(T_DOCUMENT.c.key, T_DOCUMENT.c.title)).all()
+        for found in (
+            [k for k, _ in rows if k == ref],
+            [k for k, _ in rows if len(ref) >= 6 and k.startswith(ref.lower())],
+            [k for k, t in rows if t == ref],
+        ):
+            if len(found) == 1:
+                return str(found[0])
+            if len(found) > 1:
+                raise InputError(f"{ref!r} names {len(found)} plans; give more of the key")
+        raise InputError(f"no plan {ref!r} in this project (see annotator info)")
+
+    def remove_plan(self, key: str) -> Edit:
+        """Remove a plan with its clauses and everyone's coding of it; one undoable edit."""
+        with self.engine.begin() as conn:
+            document = read_row(conn, "document", (key,))
+            if document is None:
+                raise InputError(f"no document {key[:12]}… in this project")
+            rec = Recorder(conn)
+            clause_ids = list(
+                conn.execute(select(T_CLAUSE.c.id).where(T_CLAUSE.c.document_key == key)).scalars()
+            )
+            # Everything that points at the plan's clauses first, then the clauses, then the plan.
+            for name, columns in REFERENCED["clause"]:
+                tbl = TABLES[name]
+                pk = [c.name for c in tbl.primary_key.columns]
+                cond = or_(*(tbl.c[col].in_(clause_ids) for col in columns))
+                for row in conn.execute(select(tbl).where(cond)).mappings().all():
+                    rec.put(name, tuple(row[c] for c in pk), None)
+            for clause_id in clause_ids:
+                rec.put("clause", (clause_id,), None)
+            rec.put("document", (key,), None)
+            return Edit(f"Remove plan {document['title']}", tuple(rec.changes))
 
     # -- coding --------------------------------------------------------------------------------
 
@@ -412,6 +461,16 @@ class Project:
 
 
 # -- helpers (module level so other services can share them) ----------------------------------
+
+
+def _import_edit(conn: Connection, key: str, label: str) -> Edit:
+    """The rows an import inserted (the plan, then its clauses) as one undoable edit."""
+    changes = [RowChange("document", (key,), None, read_row(conn, "document", (key,)))]
+    rows = conn.execute(
+        select(T_CLAUSE).where(T_CLAUSE.c.document_key == key).order_by(T_CLAUSE.c.id)
+    ).mappings()
+    changes.extend(RowChange("clause", (r["id"],), None, dict(r)) for r in rows)
+    return Edit(label, tuple(changes))
 
 
 def _category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:

@@ -40,8 +40,10 @@ def blind_mode(project: Project) -> bool:
     return len([c for c in project.coders() if not c.is_consensus]) >= 2
 
 
-def set_blind_mode(project: Project, on: bool) -> None:
-    project.set_setting("blind", "on" if on else "off")
+def set_blind_mode(project: Project, on: bool) -> Edit:
+    """Switch blind mode; returns the undoable edit."""
+    label = "Turn blind mode on" if on else "Turn blind mode off"
+    return project.set_setting("blind", "on" if on else "off", label)
 
 
 def coding_by_coder(project: Project, document_key: str) -> dict[str, dict[int, ClauseCoding]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator.core.edits import Edit
+
 
 @dataclass(frozen=True)
 class CoderInfo:
@@ -85,3 +87,5 @@ class ImportResult:
     title: str
     clauses: int
     already_present: bool
+    #: The import as an undoable edit (None when the plan was already present).
+    edit: Edit | None = field(default=None, compare=False)

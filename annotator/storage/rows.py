@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from annotator.core import clock
@@ -93,7 +93,61 @@ class Recorder:
                     image = {**current, "deleted": True}
             if image is not None and "updated" in image:
                 image["updated"] = stamp
+            if image is None and change.table in REFERENCED:
+                self._release(change.table, change.key[0])
             self.put(change.table, change.key, image)
+
+    def _release(self, name: str, ident: Any) -> None:
+        """Before a clause, coder or plan goes: drop what is left pointing at it, or refuse.
+
+        Left are rows written after the edit being undone. Tombstones and empty memos say nothing
+        and go (recorded); anything live means someone coded there since, and the replay is
+        refused rather than losing that work.
+        """
+        live = 0
+        for ref_table, columns in REFERENCED[name]:
+            tbl = table(ref_table)
+            where = or_(*(tbl.c[column] == ident for column in columns))
+            for found in self.conn.execute(select(tbl).where(where)).mappings().all():
+                row = dict(found)
+                if _dead(row):
+                    key = tuple(row[c.name] for c in tbl.primary_key.columns)
+                    self.put(ref_table, key, None)
+                else:
+                    live += 1
+        if live:
+            what = {"clause": "clause", "coder": "coder", "document": "plan"}[name]
+            raise StaleEditError(
+                f"this {what} has been coded or changed since ({live} "
+                f"row{'s' if live != 1 else ''} depend on it); nothing was changed"
+            )
+
+
+# What points at a clause, a coder or a plan (table, columns), for removing them in a replay.
+REFERENCED: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "clause": (
+        ("annotation", ("clause_id",)),
+        ("review", ("clause_id",)),
+        ("clause_note", ("clause_id",)),
+        ("clause_link", ("source_clause_id", "target_clause_id")),
+    ),
+    "coder": (
+        ("annotation", ("coder_id",)),
+        ("review", ("coder_id",)),
+        ("clause_note", ("coder_id",)),
+        ("clause_link", ("coder_id",)),
+    ),
+    "document": (("clause", ("document_key",)),),
+}
+
+
+def _dead(row: Row) -> bool:
+    """A row that records nothing anyone would miss: a tombstone, or an empty clause note."""
+    if "deleted" in row:
+        return row["deleted"] is True
+    if "memo" in row and "flagged" in row:
+        return not row["memo"] and not row["flagged"]
+    return False
 
 
 ROW_NOUNS = {
