@@ -16,6 +16,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.gui.jobs import Progress, run_with_progress
 from annotator.gui.merge_preview import MergePreviewDialog
@@ -105,6 +106,7 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
         return []
     project = ws.project
     done: list[tuple[str, str, int, bool]] = []
+    edits: list[Edit] = []
     errors: list[str] = []
 
     def job(progress: Progress) -> None:
@@ -119,6 +121,8 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
                 errors.append(f"{name}: {exc.strerror or exc}")
                 continue
             done.append((result.document_key, result.title, result.clauses, result.already_present))
+            if result.edit is not None:
+                edits.append(result.edit)
         progress(len(files), len(files))
 
     label = (
@@ -132,6 +136,10 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
     cancelled = finished is None and not errors and len(done) < len(files)
     for message in errors:
         window.show_error("Cannot import the plan", message)
+    if edits:  # one step on the undo stack, whatever the number of files
+        label = edits[0].label if len(edits) == 1 else f"Import {len(edits)} plans"
+        changes = tuple(c for edit in edits for c in edit.changes)
+        ws.record(Edit(label, changes), announce=False)  # the views reload just below
     if done:
         key, title, clauses, present = done[-1]
         note = "was already in the project" if present else "imported"

@@ -706,7 +706,10 @@ class MainWindow(QMainWindow):
         from annotator.services.review import set_blind_mode
 
         if not ws.project.read_only:
-            set_blind_mode(ws.project, on)
+            try:
+                ws.record(set_blind_mode(ws.project, on))  # Edit ▸ Undo switches it back
+            except AnnotatorError as exc:
+                self.show_error("Cannot switch blind mode", str(exc))
         self._sync_blind_action()
         if on and self.clauses.reviewing:
             self.set_reviewer_mode(False)
@@ -842,6 +845,8 @@ class MainWindow(QMainWindow):
         if ws is None:
             return
         tables = edit.tables()
+        if "setting" in tables:  # blind mode switched, or its switch undone
+            self._sync_blind_action()
         if "category" in tables:
             self.reload_codebook()
         if edit.document_key is None:  # a merge, a codebook or project-wide edit

@@ -102,12 +102,13 @@ class Workspace(QObject):
             return None
         return self.record(edit)
 
-    def record(self, edit: Edit) -> Edit:
+    def record(self, edit: Edit, *, announce: bool = True) -> Edit:
         """Put an edit the service has already written on the undo stack, and announce it."""
         if edit.empty:
             return edit
         self.undo_stack.push(EditCommand(self, edit))
-        self.changed.emit(edit)
+        if announce:
+            self.changed.emit(edit)
         return edit
 
     def replay(self, how: Callable[[Edit], Edit], edit: Edit, verb: str = "Redo") -> bool:

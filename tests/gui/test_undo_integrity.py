@@ -104,6 +104,8 @@ def test_ctrl_z_refused_in_the_window(qtbot: QtBot, window: MainWindow, project_
     shown: list[str] = []
     window.show_error = lambda _title, message: shown.append(message)  # type: ignore[method-assign]
     view = window.clause_view
+    assert window.workspace is not None
+    steps = window.workspace.undo_stack.count()
     view.go_to_row(row_of_label(window, "1"))
     qtbot.keyClick(view, Qt.Key.Key_1)
     undo_text = window.actions_["undo"].text()
@@ -113,4 +115,32 @@ def test_ctrl_z_refused_in_the_window(qtbot: QtBot, window: MainWindow, project_
     assert shown and "changed since" in shown[0]
     assert window.actions_["undo"].text() == undo_text and window.actions_["undo"].isEnabled()
     assert not window.actions_["redo"].isEnabled()
-    assert window.workspace is not None and window.workspace.undo_stack.index() == 1
+    assert window.workspace.undo_stack.index() == steps + 1
+
+
+def test_plan_import_and_blind_mode_undo_from_the_keyboard(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from annotator.gui import file_actions
+    from annotator.services.review import blind_mode
+
+    assert window.workspace is not None
+    project = window.workspace.project
+    third = tmp_path / "third.txt"
+    third.write_text("Third plan\n\n1. Elections within 100 days.\n", encoding="utf-8")
+    before = {d.key for d in project.documents()}
+    file_actions.import_plans(window, [str(third)])
+    assert len(project.documents()) == len(before) + 1
+    assert window.actions_["undo"].text() == "Undo Import Third plan"
+    view = window.clause_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert {d.key for d in project.documents()} == before
+    assert window.documents.rowCount() == len(before)
+
+    window.actions_["blind"].trigger()
+    on = blind_mode(project)
+    assert window.actions_["blind"].isChecked() == on
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert blind_mode(project) != on
+    assert window.actions_["blind"].isChecked() == (not on)
