@@ -319,3 +319,20 @@ def test_undo_and_redo_chain_without_interference(tmp_path: Path) -> None:
             for edit in edits:
                 project.redo(edit)
             assert project.clause_coding(clause, coder).review == "none"
+
+
+def test_cli_import_warns_about_a_fast_clock(
+    tmp_path: Path, clock_offset: list[timedelta], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.cli.main import run
+
+    coder = "c0ffee00-0000-4000-8000-000000000001"
+    clock_offset[0] = timedelta(hours=1)
+    with _laptop(tmp_path / "fast.sqlite", coder) as fast:
+        fast.toggle_tag(coder, _first_clause(fast), "economic")
+        write_exchange_file(fast, tmp_path / "fast.json")
+    clock_offset[0] = timedelta(0)
+    target = tmp_path / "team.sqlite"
+    assert run(["import", str(tmp_path / "fast.json"), "--project", str(target)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: fast.json: 2 timestamps more than 5 minutes in the future" in err
