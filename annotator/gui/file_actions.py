@@ -152,6 +152,28 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
     return [d[0] for d in done]
 
 
+def remove_current_plan(window: MainWindow) -> bool:
+    """File ▸ Remove plan: the open plan, its clauses and everyone's coding; Undo restores it."""
+    ws = window.workspace
+    key = window.clauses.document_key
+    if ws is None or key is None:
+        return False
+    row = window.documents.row_of(key)
+    title = window.documents.summary(row).title if row is not None else key[:12]
+    if not window.confirm(
+        window,
+        "Remove plan",
+        f"Remove \u201c{title}\u201d with its clauses and every coder's tags, reviews and memos "
+        "on it? Edit \u25b8 Undo brings it back.",
+    ):
+        return False
+    edit = ws._do(lambda: ws.project.remove_plan(key))
+    if edit is None:
+        return False
+    window.statusBar().showMessage(f"{edit.label}. Edit \u25b8 Undo brings it back.", 8000)
+    return True
+
+
 # -- merge -------------------------------------------------------------------------------------
 
 

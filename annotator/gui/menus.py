@@ -33,6 +33,7 @@ READ_ACTIONS = (
 )
 WRITE_ACTIONS = (
     "import",
+    "remove_plan",
     "merge",
     "properties",
     "codebook",
@@ -88,13 +89,25 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["properties"] = _action(
         window, "Plan p&roperties…", ["Alt+Return"], window.open_properties
     )
+    acts["remove_plan"] = _action(
+        window, "Re&move plan…", [], lambda: fa.remove_current_plan(window)
+    )
     acts["switch_coder"] = _action(window, "S&witch coder…", [], lambda: window.switch_coder())
     acts["connect"] = _action(window, "Connect to team &server…", [], window.connect_team_server)
     acts["offline"] = _action(window, "Take &offline copy…", [], window.take_offline_copy)
     acts["sync"] = _action(window, "S&ync offline copy…", [], window.sync_offline_copy)
     acts["backup"] = _action(window, "&Back up project…", [], lambda: fa.backup_project(window))
     acts["quit"] = _action(window, "&Quit", ["Ctrl+Q"], window.close)
-    for name in ("import", "merge", None, "export_annotations", "export", None, "properties"):
+    for name in (
+        "import",
+        "merge",
+        None,
+        "export_annotations",
+        "export",
+        None,
+        "properties",
+        "remove_plan",
+    ):
         file_menu.addAction(acts[name]) if name else file_menu.addSeparator()
     for name in (None, "switch_coder", "backup", None, "connect", "offline", "sync", None, "quit"):
         file_menu.addAction(acts[name]) if name else file_menu.addSeparator()

@@ -144,3 +144,30 @@ def test_plan_import_and_blind_mode_undo_from_the_keyboard(
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert blind_mode(project) != on
     assert window.actions_["blind"].isChecked() == (not on)
+
+
+def test_remove_plan_from_the_menu_and_undo_it(
+    qtbot: QtBot, window: MainWindow, project_path: Path
+) -> None:
+    assert window.workspace is not None
+    project, coder = window.workspace.project, window.workspace.coder_id
+    view = window.clause_view
+    view.go_to_row(row_of_label(window, "1"))
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    tagged = project.coding(KEY1, coder)
+    asked: list[str] = []
+    window.confirm = lambda _p, _t, text: asked.append(text) or True  # type: ignore[method-assign]
+    window.actions_["remove_plan"].trigger()
+    assert asked and "Framework for peace" in asked[0]
+    assert KEY1 not in {d.key for d in project.documents()}
+    assert window.documents.row_of(KEY1) is None
+    assert window.actions_["undo"].text() == "Undo Remove plan Framework for peace"
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.documents.row_of(KEY1) is not None
+    restored = project.coding(KEY1, coder)
+    assert {k: v.tags for k, v in restored.items()} == {k: v.tags for k, v in tagged.items()}
+    # Declining the question changes nothing.
+    window.confirm = lambda *_a: False  # type: ignore[method-assign]
+    window.actions_["remove_plan"].trigger()
+    assert KEY1 in {d.key for d in project.documents()}
