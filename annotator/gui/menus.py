@@ -90,7 +90,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window, "Plan p&roperties…", ["Alt+Return"], window.open_properties
     )
     acts["remove_plan"] = _action(
-        window, "Re&move plan…", [], lambda: fa.remove_current_plan(window)
+        window, "Remo&ve plan…", [], lambda: fa.remove_current_plan(window)
     )
     acts["switch_coder"] = _action(window, "S&witch coder…", [], lambda: window.switch_coder())
     acts["connect"] = _action(window, "Connect to team &server…", [], window.connect_team_server)
