@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -668,16 +668,22 @@ class MainWindow(QMainWindow):
         if not name:
             return False
         match = next((c for c in coders if c.name == name), None)
+        added = None
         try:
-            coder = match or ws.project.add_coder(name)
+            if match is None:
+                match, added = ws.project.add_coder_edit(name)
+            coder = match
         except AnnotatorError as exc:
             self.show_error("Cannot add the coder", str(exc))
             return False
         if coder.id == ws.coder_id:
             return True
         self.detail.commit_memo()
-        ws.coder_id = coder.id
+        previous, ws.coder_id = ws.coder_id, coder.id
         ws.undo_stack.clear()  # undoing another coder's edits as this one would confuse both
+        if added is not None:  # Edit ▸ Undo takes the new coder back, and returns to `previous`
+            self._coder_before = previous
+            ws.record(added, announce=False)
         self.settings.coder_id = coder.id
         self.coder_label.setText(f"Coder: {coder.name}")
         self._sync_blind_action()
@@ -845,6 +851,12 @@ class MainWindow(QMainWindow):
         if ws is None:
             return
         tables = edit.tables()
+        if "coder" in tables and ws.project.coder(ws.coder_id) is None:
+            # "Add coder" undone while coding as them: back to the coder before, once the undo
+            # stack has finished (switching clears it).
+            back = ws.project.coder(getattr(self, "_coder_before", ""))
+            QTimer.singleShot(0, lambda: self.switch_coder(back.name if back else None))
+            return
         if "setting" in tables:  # blind mode switched, or its switch undone
             self._sync_blind_action()
         if "category" in tables:

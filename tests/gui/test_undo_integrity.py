@@ -171,3 +171,22 @@ def test_remove_plan_from_the_menu_and_undo_it(
     window.confirm = lambda *_a: False  # type: ignore[method-assign]
     window.actions_["remove_plan"].trigger()
     assert KEY1 in {d.key for d in project.documents()}
+
+
+def test_adding_a_coder_is_undone_back_to_the_previous_coder(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.workspace is not None
+    project = window.workspace.project
+    olena = window.workspace.coder_id
+    assert window.switch_coder("Taras")
+    taras = window.workspace.coder_id
+    assert taras != olena and window.actions_["undo"].text() == "Undo Add coder Taras"
+    view = window.clause_view
+    view.go_to_row(row_of_label(window, "1"))
+    qtbot.keyClick(view, Qt.Key.Key_1)  # Taras tags, then takes it back
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.workspace is not None and window.workspace.coder_id == olena)
+    assert project.coder(taras) is None
+    assert window.coder_label.text() == "Coder: Olena"
