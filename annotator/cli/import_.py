@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{path}: merged: {plan.summary()}")
                     for conflict in plan.conflicts:
                         print(f"  conflict: {conflict}", file=sys.stderr)
+                    for warning in plan.warnings:
+                        print(f"  warning: {warning}", file=sys.stderr)
             except AnnotatorError as exc:
                 failures += 1
                 print(f"annotator import: {exc}", file=sys.stderr)

@@ -29,6 +29,7 @@ SUBCOMMAND_MODULES = (
     "compare",
     "codebook",
     "info",
+    "remove_plan",
     "team",
 )
 

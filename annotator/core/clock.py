@@ -40,11 +40,33 @@ def now() -> str:
 
 def later_than(stamp: str) -> str:
     """A fresh stamp strictly later than ``stamp`` too (another machine's clock may run ahead)."""
-    fresh = now()
+    return advance(now(), stamp)
+
+
+def advance(proposed: str, previous: str | None) -> str:
+    """The stamp for an edit of a row last stamped ``previous``: a hybrid logical clock.
+
+    ``proposed`` (usually :func:`now`) when it is later than ``previous``, otherwise ``previous``
+    + 1 ms. So stamps never go backwards for a row: when a laptop whose clock ran an hour fast
+    stamped the row, the edit that replaces it still wins every later merge. Every writer applies
+    this one rule (through :class:`annotator.storage.rows.Recorder`).
+    """
+    if not previous:
+        return proposed
     try:
-        previous = parse_time(stamp)
+        before = parse_time(previous)
+        fresh = parse_time(proposed)
     except ValueError:
-        return fresh
-    if parse_time(fresh) > previous:
-        return fresh
-    return format_time(previous + timedelta(milliseconds=1))
+        return proposed
+    if fresh > before:
+        return proposed
+    # Floor to the millisecond: still later than ``previous``, whatever its precision.
+    return format_time(before + timedelta(milliseconds=1))
+
+
+def in_future(stamp: str, tolerance: timedelta) -> bool:
+    """Whether ``stamp`` lies more than ``tolerance`` ahead of this machine's clock."""
+    try:
+        return parse_time(stamp) > datetime.now(UTC) + tolerance
+    except ValueError:
+        return False

@@ -233,11 +233,14 @@ class ExchangeView:
             if not isinstance(coder, str) or coder not in self.coder_names:
                 raise self._fail(f"unknown coder {coder!r}", f"{where}.coder")
             ident = (str(coder), doc, start, end)
-            value = (str(r.get("updated") or ""), str(r.get("status") or ""))
+            # A tombstone (an un-marked review) is kept until the end: it may be the newest word.
+            status = "" if r.get("deleted") is True else str(r.get("status") or "")
+            value = (str(r.get("updated") or ""), status)
             if ident not in out or value > out[ident]:
                 out[ident] = value
-        self.review_times = {k: updated for k, (updated, _) in out.items()}
-        return {k: status for k, (_, status) in out.items()}
+        live = {k: v for k, v in out.items() if v[1]}
+        self.review_times = {k: updated for k, (updated, _) in live.items()}
+        return {k: status for k, (_, status) in live.items()}
 
     # -- questions ---------------------------------------------------------------------------
     @property

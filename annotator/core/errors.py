@@ -38,6 +38,10 @@ class ProjectError(AnnotatorError):
     """A project file cannot be opened, is locked, or is from a newer version."""
 
 
+class StaleEditError(ProjectError):
+    """Undo or redo refused: a row is no longer in the state the edit left (someone changed it)."""
+
+
 class EditError(AnnotatorError):
     """An edit is refused (e.g. splitting a clause at its edge)."""
 

@@ -56,7 +56,7 @@ ANNOTATION_FIELDS = frozenset(
         "deleted",
     }
 )
-REVIEW_FIELDS = frozenset({"coder", "document", "clause", "status", "updated"})
+REVIEW_FIELDS = frozenset({"coder", "document", "clause", "status", "updated", "deleted"})
 NOTE_FIELDS = frozenset({"coder", "document", "clause", "memo", "flagged", "updated"})
 CLAUSE_FIELDS = frozenset({"start", "end", "label"})
 # Fields of a file (and of its codebook) that have their own merge rule.

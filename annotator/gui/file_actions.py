@@ -18,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from annotator.core.changes import Kind
+from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.gui.ops import Job, Progress, message_for
@@ -116,6 +117,7 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | N
         return None
     project = ws.project
     done: list[tuple[str, str, int, bool]] = []
+    edits: list[Edit] = []
     errors: list[str] = []
 
     def job(progress: Progress) -> list[str]:
@@ -127,12 +129,18 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | N
                 errors.append(message_for(exc))
                 continue
             done.append((result.document_key, result.title, result.clauses, result.already_present))
+            if result.edit is not None:
+                edits.append(result.edit)
         progress(len(files), len(files))
         return [d[0] for d in done]
 
     def finish(cancelled: bool) -> None:
         if errors:  # one message for all the files that failed
             window.ops.fail("Cannot import the plan", "\n".join(errors))
+        if edits:  # one step on the undo stack, whatever the number of files
+            label = edits[0].label if len(edits) == 1 else f"Import {len(edits)} plans"
+            changes = tuple(c for edit in edits for c in edit.changes)
+            window.ops.record(Edit(label, changes), announce=False)  # announced just below
         if done:
             key, title, clauses, present = done[-1]
             note = "was already in the project" if present else "imported"
@@ -154,6 +162,28 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | N
         on_cancelled=lambda: finish(True),
         delay_ms=0 if len(files) > 1 else 400,
     )
+
+
+def remove_current_plan(window: MainWindow) -> bool:
+    """File ▸ Remove plan: the open plan, its clauses and everyone's coding; Undo restores it."""
+    ws = window.workspace
+    key = window.clauses.document_key
+    if ws is None or key is None:
+        return False
+    row = window.documents.row_of(key)
+    title = window.documents.summary(row).title if row is not None else key[:12]
+    if not window.confirm(
+        window,
+        "Remove plan",
+        f"Remove \u201c{title}\u201d with its clauses and every coder's tags, reviews and memos "
+        "on it? Edit \u25b8 Undo brings it back.",
+    ):
+        return False
+    edit = ws.ops.edit(lambda: ws.project.remove_plan(key), title="Cannot remove the plan")
+    if edit is None:
+        return False
+    window.statusBar().showMessage(f"{edit.label}. Edit \u25b8 Undo brings it back.", 8000)
+    return True
 
 
 # -- merge -------------------------------------------------------------------------------------

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.tools = ToolWindows(self)
         self.actions_ = menus.build(self)
         self.ops.changed.connect(self.navigator.changed)
+        self.ops.changed.connect(self.projects.changed)
         self.ops.said.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.detail.memo_committed.connect(self.commands.save_memo)
         self.codebook.chosen.connect(self.commands.apply_category)

@@ -35,6 +35,7 @@ READ_ACTIONS = (
 )
 WRITE_ACTIONS = (
     "import",
+    "remove_plan",
     "merge",
     "properties",
     "codebook",
@@ -90,6 +91,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["properties"] = _action(
         window, "Plan p&roperties…", ["Alt+Return"], window.tools.open_properties
     )
+    acts["remove_plan"] = _action(
+        window, "Remo&ve plan…", [], lambda: fa.remove_current_plan(window)
+    )
     acts["switch_coder"] = _action(
         window, "S&witch coder…", [], lambda: window.projects.switch_coder()
     )
@@ -100,7 +104,16 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["sync"] = _action(window, "S&ync offline copy…", [], window.projects.sync_offline_copy)
     acts["backup"] = _action(window, "&Back up project…", [], lambda: fa.backup_project(window))
     acts["quit"] = _action(window, "&Quit", ["Ctrl+Q"], window.close)
-    for name in ("import", "merge", None, "export_annotations", "export", None, "properties"):
+    for name in (
+        "import",
+        "merge",
+        None,
+        "export_annotations",
+        "export",
+        None,
+        "properties",
+        "remove_plan",
+    ):
         file_menu.addAction(acts[name]) if name else file_menu.addSeparator()
     for name in (None, "switch_coder", "backup", None, "connect", "offline", "sync", None, "quit"):
         file_menu.addAction(acts[name]) if name else file_menu.addSeparator()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +63,9 @@ class MergePreviewDialog(QDialog):
         self.setObjectName("mergePreview")
         names = ", ".join(Path(s).name for s in preview.sources)
         self.setWindowTitle(f"Merge {names}")
-        self.summary = QLabel(f"<b>Merging {names}</b><br>{preview.summary()}")
+        # Not conflicts, but worth knowing before applying (e.g. stamps from a fast clock).
+        warnings = "".join(f"<br>⚠ {html.escape(w)}" for w in getattr(preview, "warnings", ()))
+        self.summary = QLabel(f"<b>Merging {names}</b><br>{preview.summary()}{warnings}")
         self.summary.setObjectName("mergeSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)

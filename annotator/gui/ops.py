@@ -111,24 +111,30 @@ def _show(parent: QWidget | None, title: str, text: str) -> None:
 
 
 class EditCommand(QUndoCommand):
-    """An :class:`Edit` the service has already applied, made undoable on a QUndoStack."""
+    """An :class:`Edit` the service has already applied, made undoable on a QUndoStack.
+
+    ``applied`` follows the database, not the stack: a replay the service refuses leaves it as it
+    was, and the runner moves the stack back (see :meth:`Operations.replay`).
+    """
 
     def __init__(self, ops: Operations, workspace: Workspace, edit: Edit):
         super().__init__(edit.label)
         self.ops = ops
         self.workspace = workspace
         self.edit = edit
-        self._applied = True  # pushing calls redo(); the service has done it already
+        self.applied = True  # pushing calls redo(); the service has done it already
 
     def redo(self) -> None:
-        if self._applied:
+        if self.applied:
             return
-        self.ops.replay(self.workspace.project.redo, self.edit)
-        self._applied = True
+        if self.ops.replay(self.workspace.project.redo, self.edit, "redo"):
+            self.applied = True
 
     def undo(self) -> None:
-        self.ops.replay(self.workspace.project.undo, self.edit)
-        self._applied = False
+        if not self.applied:
+            return
+        if self.ops.replay(self.workspace.project.undo, self.edit, "undo"):
+            self.applied = False
 
 
 # -- background jobs ---------------------------------------------------------------------------
@@ -286,19 +292,34 @@ class Operations(QObject):
         except Exception as exc:
             self.fail(title, message_for(exc), on_failed)
             return None
+        return self.record(edit)
+
+    def record(self, edit: Edit, *, announce: bool = True) -> Edit:
+        """Put an edit the service has already written on the undo stack, and announce it."""
         if edit.empty:
             return edit
         if self.workspace is not None:
             self.workspace.undo_stack.push(EditCommand(self, self.workspace, edit))
-        self.changed.emit(Change.of(edit))
+        if announce:
+            self.changed.emit(Change.of(edit))
         return edit
 
-    def replay(self, how: Callable[[Edit], Edit], edit: Edit) -> bool:
-        """Undo or redo ``edit`` through the service and announce what was written."""
+    def replay(self, how: Callable[[Edit], Edit], edit: Edit, verb: str = "redo") -> bool:
+        """Undo or redo ``edit`` through the service and announce what was written.
+
+        On failure nothing was written (one transaction), so the undo stack is kept where it was
+        and the reason is shown. Returns whether the replay happened.
+        """
         try:
             written = how(edit)
         except Exception as exc:  # a database error must not take the window down
-            self.fail("Cannot undo or redo", f"{edit.label}: {message_for(exc)}")
+            if self.workspace is not None:
+                self.workspace.hold_stack()
+            message = message_for(exc)
+            self.fail(
+                f"Cannot {verb}",
+                f"{message[:1].upper()}{message[1:]}. The undo history is unchanged.",
+            )
             return False
         self.changed.emit(Change.of(written))
         return True

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from annotator.core.changes import Kind
 from annotator.core.errors import AnnotatorError
 from annotator.gui import file_actions, menus
 from annotator.gui.damaged import report_open_failure
-from annotator.gui.ops import message_for
+from annotator.gui.ops import Change, message_for
 from annotator.gui.settings import ProjectSettings, forget_project, remember_project
 from annotator.gui.workspace import Workspace
 
@@ -35,6 +35,7 @@ class ProjectController(QObject):
         self.w = window
         self.workspace: Workspace | None = None
         self.settings: ProjectSettings | None = None
+        self._coder_before = ""  # who coded before a coder was added (undoing the add returns)
 
     @property
     def project(self) -> Project | None:
@@ -205,16 +206,23 @@ class ProjectController(QObject):
         if not name:
             return False
         match = next((c for c in coders if c.name == name), None)
-        coder = match or ws.ops.call(
-            lambda: ws.project.add_coder(name), title="Cannot add the coder"
-        )
-        if coder is None:
-            return False
+        added = None
+        if match is None:
+            made = ws.ops.call(
+                lambda: ws.project.add_coder_edit(name), title="Cannot add the coder"
+            )
+            if made is None:
+                return False
+            match, added = made
+        coder = match
         if coder.id == ws.coder_id:
             return True
         self.commit_editors()
-        ws.coder_id = coder.id
+        previous, ws.coder_id = ws.coder_id, coder.id
         ws.undo_stack.clear()  # undoing another coder's edits as this one would confuse both
+        if added is not None:  # Edit ▸ Undo takes the new coder back, and returns to `previous`
+            self._coder_before = previous
+            ws.ops.record(added, announce=False)
         self.settings.coder_id = coder.id
         w.coder_label.setText(f"Coder: {coder.name}")
         self.sync_blind_action()
@@ -223,6 +231,20 @@ class ProjectController(QObject):
             f"Now coding as {coder.name}. The undo history was cleared.", 8000
         )
         return True
+
+    def changed(self, change: Change) -> None:
+        """Follow edits that change who codes or the project's settings (and their undo)."""
+        ws = self.workspace
+        if ws is None or change.edit is None:
+            return
+        if change.touches(Kind.CODERS) and ws.project.coder(ws.coder_id) is None:
+            # "Add coder" undone while coding as them: back to the coder before, once the undo
+            # stack has finished (switching clears it).
+            back = ws.project.coder(self._coder_before)
+            QTimer.singleShot(0, lambda: self.switch_coder(back.name if back else None))
+            return
+        if change.touches(Kind.SETTINGS):  # blind mode switched, or its switch undone
+            self.sync_blind_action()
 
     # -- blind mode ------------------------------------------------------------------------------
 
@@ -244,8 +266,8 @@ class ProjectController(QObject):
         from annotator.services.review import set_blind_mode
 
         if not ws.project.read_only:
-            ws.ops.call(lambda: set_blind_mode(ws.project, on), title="Cannot change blind mode")
-            ws.ops.announce(frozenset({Kind.SETTINGS}))  # e.g. the agreement window's warning
+            # An undoable edit; its announcement (settings) also updates the agreement's warning.
+            ws.ops.edit(lambda: set_blind_mode(ws.project, on), title="Cannot change blind mode")
         self.sync_blind_action()
         if on and self.w.clauses.reviewing:
             self.w.navigator.set_reviewer_mode(False)

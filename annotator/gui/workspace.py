@@ -39,8 +39,22 @@ class Workspace(QObject):
         self.ops = ops if ops is not None else Operations(self.parent_widget(parent))
         self.ops.workspace = self
         self.undo_stack = QUndoStack(self)
+        # Where the stack must go back to after a refused undo or redo (None: nowhere).
+        self._hold_index: int | None = None
+        self.undo_stack.indexChanged.connect(self._index_changed)
         self.categories: list[Category] = []
         self.reload_codebook()
+
+    def hold_stack(self) -> None:
+        """Keep the undo stack where it is: the replay running now was refused."""
+        # The stack moves its index after the command returns: move it back once it has.
+        self._hold_index = self.undo_stack.index()
+
+    def _index_changed(self, index: int) -> None:
+        target, self._hold_index = self._hold_index, None
+        if target is not None and index != target:
+            # The command in between did not run (its ``applied`` says so): this replays nothing.
+            self.undo_stack.setIndex(target)
 
     @staticmethod
     def parent_widget(parent: QObject | None) -> QWidget | None:

@@ -281,7 +281,9 @@ def merge_with_next(project: Project, clause_id: int, coder_id: str | None = Non
         for review in _rows(conn, T_REVIEW, nxt["id"]):
             rec.put("review", (review["coder_id"], nxt["id"]), None)
             mine = reviews.get(review["coder_id"])
-            if mine is None or (mine["status"] == "none" and review["status"] == "done"):
+            upgrade = not review["deleted"] and (mine or {}).get("status") == "none"
+            # A tombstone gives way to a review or a newer tombstone; "none" gives way to "done".
+            if mine is None or mine["deleted"] or (upgrade and review["status"] == "done"):
                 rec.put(
                     "review",
                     (review["coder_id"], clause_id),

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
+from annotator.services import row_extras
 from annotator.services.project import (
     META_FIELDS,
     T_ANNOTATION,
@@ -31,8 +32,10 @@ from annotator.services.project import (
     T_DOCUMENT,
     T_NOTE,
     T_REVIEW,
+    T_SETTING,
     Project,
 )
+from annotator.services.row_extras import extra_of, with_extra
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.models import TABLES
 
@@ -57,9 +60,9 @@ def export_exchange_dict(
 
 
 def _clause_rows() -> Any:
-    """Every clause as (id, document_key, start, end, label, kind)."""
+    """Every clause as (id, document_key, start, end, label, kind, extra)."""
     c = T_CLAUSE.c
-    return select(c.id, c.document_key, c.start, c.end, c.label, c.kind)
+    return select(c.id, c.document_key, c.start, c.end, c.label, c.kind, c.extra)
 
 
 def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> dict[str, Any]:
@@ -73,7 +76,7 @@ def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> 
         coder: dict[str, Any] = {"id": row["id"], "name": row["name"]}
         if row["is_consensus"]:
             coder["consensus"] = True
-        coders.append(coder)
+        coders.append(with_extra(coder, row["extra"]))
     if coder_id is not None and not coders:
         raise InputError(f"no coder with id {coder_id!r} in this project")
 
@@ -90,15 +93,15 @@ def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> 
             cat["shortcut"] = row["shortcut"]
         if row["retired"]:
             cat["retired"] = True
-        categories.append(cat)
+        categories.append(with_extra(cat, row["extra"]))
 
     clauses_by_doc: dict[str, list[dict[str, Any]]] = {}
     clause_pos: dict[int, tuple[str, int, int]] = {}
-    for cid, doc, start, end, label, kind in conn.execute(
+    for cid, doc, start, end, label, kind, extra in conn.execute(
         _clause_rows().order_by(T_CLAUSE.c.document_key, T_CLAUSE.c.start, T_CLAUSE.c.end)
     ):
         clauses_by_doc.setdefault(doc, []).append(
-            {"start": start, "end": end, "label": label, "kind": kind}
+            with_extra({"start": start, "end": end, "label": label, "kind": kind}, extra)
         )
         clause_pos[cid] = (doc, start, end)
 
@@ -111,9 +114,7 @@ def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> 
             "clauses": clauses_by_doc.get(row["key"], []),
         }
         meta = {f: row[f] for f in META_FIELDS if row[f] is not None}
-        if meta:
-            document["meta"] = meta
-        documents.append(document)
+        documents.append(row_extras.document_with_extra(document, meta, row["extra"]))
 
     annotations: Any = _annotation_items(conn, coder_id, clause_pos)
     if stream:
@@ -126,11 +127,20 @@ def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> 
     notes = _per_clause_rows(conn, T_NOTE, coder_id, clause_pos, {"memo": str, "flagged": bool})
 
     links = _export_links(conn, coder_id, clause_pos)
+    links += [
+        link
+        for link in row_extras.read_setting_json(conn, row_extras.FOREIGN_LINKS, [])
+        if coder_id is None or link.get("coder") in (None, coder_id)
+    ]
 
     out: dict[str, Any] = {
+        **row_extras.read_setting_json(conn, row_extras.FILE_EXTRA, {}),
         "format": "plan-annotations",
         "version": 1,
-        "codebook": {"categories": categories},
+        "codebook": {
+            **row_extras.read_setting_json(conn, row_extras.CODEBOOK_EXTRA, {}),
+            "categories": categories,
+        },
         "coders": coders,
         "documents": documents,
         "annotations": annotations,
@@ -160,6 +170,7 @@ def _annotation_items(
         T_ANNOTATION.c.created,
         T_ANNOTATION.c.updated,
         T_ANNOTATION.c.deleted,
+        T_ANNOTATION.c.extra,
     ).order_by(binary_order(conn, T_ANNOTATION.c.id))
     if coder_id is not None:
         ann_q = ann_q.where(T_ANNOTATION.c.coder_id == coder_id)
@@ -176,6 +187,7 @@ def _annotation_items(
         created,
         updated,
         deleted,
+        extra,
     ) in conn.execute(ann_q.execution_options(yield_per=2000)):
         doc, start, end = clause_pos[cid]
         ann: dict[str, Any] = {
@@ -194,7 +206,7 @@ def _annotation_items(
             ann["uncertain"] = True
         if adj:
             ann["adjudicator"] = adj
-        yield ann
+        yield with_extra(ann, extra) if extra else ann
 
 
 def binary_order(conn: Connection, column: Any) -> Any:
@@ -229,7 +241,7 @@ def _export_links(
         }
         if row["coder_id"] is not None:
             link["coder"] = row["coder_id"]
-        links.append(link)
+        links.append(with_extra(link, row["extra"]))
     return links
 
 
@@ -273,7 +285,9 @@ def per_clause_items(
         item: dict[str, Any] = {"coder": row["coder_id"], "document": doc, "clause": [start, end]}
         item.update({name: convert(row[name]) for name, convert in fields.items()})
         item["updated"] = row["updated"]
-        yield item
+        if row.get("deleted"):  # a review tombstone (an un-marked clause)
+            item["deleted"] = True
+        yield with_extra(item, row["extra"])
 
 
 def write_exchange_file(
@@ -333,6 +347,8 @@ class MergePlan:
     current: dict[str, Any]
     conflicts: list[Any] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    #: Things to tell the user that are not conflicts (e.g. stamps from a fast clock).
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         c = self.counts
@@ -370,7 +386,15 @@ def plan_merge_documents(
     result = merge_documents([current, *incoming], names, progress=progress)
     plan = MergePlan(list(sources), result.document, current, list(result.conflicts))
     plan.counts = _count_changes(current, result.document)
+    plan.warnings = _future_warnings(incoming, sources)
     return plan
+
+
+def _future_warnings(incoming: list[dict[str, Any]], sources: list[str]) -> list[str]:
+    from annotator.core.skew import future_stamps
+
+    found = ((Path(s).name, future_stamps(doc)) for s, doc in zip(sources, incoming, strict=True))
+    return [stamps.message(name) for name, stamps in found if stamps is not None]
 
 
 def _by(items: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> dict[Any, Any]:
@@ -431,6 +455,7 @@ def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = N
         _apply_reviews(conn, current, merged, clause_ids, changes)
         _apply_notes(conn, current, merged, clause_ids, changes)
         _apply_links(conn, current, merged, clause_ids, changes)
+        _apply_file_extras(conn, merged, changes)
     names = ", ".join(Path(s).name for s in plan.sources)
     return Edit(f"Merge {names}", tuple(changes))
 
@@ -469,6 +494,7 @@ def _apply_coders(conn: Connection, current: Any, merged: Any, changes: Any, sta
             "name": coder["name"],
             "is_consensus": bool(coder.get("consensus", False)),
             "created": before["created"] if before else stamp,
+            "extra": extra_of(coder, "coder"),
         }
         _put(conn, changes, T_CODER, (coder["id"],), before, after)
 
@@ -487,12 +513,14 @@ def _apply_categories(
             "key": cat["key"],
             "name": cat["name"],
             "description": cat.get("description") or "",
-            "color": (cat.get("color") or "#808080").lower(),
+            # As written: lowering "#C03030" would make every re-import report a phantom conflict.
+            "color": cat.get("color") or "#808080",
             "parent_key": cat.get("parent"),
             "shortcut": cat.get("shortcut", before["shortcut"] if before else None),
             "position": before["position"] if before else next_pos,
             "retired": bool(cat.get("retired", False)),
             "updated": before["updated"] if before else stamp,
+            "extra": extra_of(cat, "category"),
         }
         if before is None:
             next_pos += 1
@@ -510,7 +538,7 @@ def _apply_documents(
     next_pos = max((r["position"] for r in rows.values()), default=-1) + 1
     for doc in merged["documents"]:
         before = rows.get((doc["key"],))
-        meta = doc.get("meta") or {}
+        meta = row_extras.known_meta(doc.get("meta"), META_FIELDS)
         after = {
             "key": doc["key"],
             "title": doc["title"],
@@ -519,21 +547,24 @@ def _apply_documents(
             "source_name": before["source_name"] if before else "",
             "imported": before["imported"] if before else stamp,
             **{f: meta.get(f) for f in META_FIELDS},
+            "extra": row_extras.document_extra(doc, META_FIELDS),
         }
         if before is None:
             next_pos += 1
         _put(conn, changes, T_DOCUMENT, (doc["key"],), before, after)
     existing = {
-        (d, s, e): (cid, label, kind) for cid, d, s, e, label, kind in conn.execute(_clause_rows())
+        (d, s, e): (cid, label, kind, extra)
+        for cid, d, s, e, label, kind, extra in conn.execute(_clause_rows())
     }
     ids = {k: v[0] for k, v in existing.items()}
     for doc in merged["documents"]:
         for clause in doc["clauses"]:
             k = (doc["key"], clause["start"], clause["end"])
             kind = clause.get("kind", "paragraph")
+            extra = extra_of(clause, "clause")
             if k in existing:
-                cid, label, old_kind = existing[k]
-                if (label, old_kind) != (clause["label"], kind):
+                cid, label, old_kind, old_extra = existing[k]
+                if (label, old_kind, old_extra) != (clause["label"], kind, extra):
                     before = {
                         "id": cid,
                         "document_key": k[0],
@@ -541,6 +572,7 @@ def _apply_documents(
                         "end": k[2],
                         "label": label,
                         "kind": old_kind,
+                        "extra": old_extra,
                     }
                     _put(
                         conn,
@@ -548,7 +580,7 @@ def _apply_documents(
                         T_CLAUSE,
                         (cid,),
                         before,
-                        {**before, "label": clause["label"], "kind": kind},
+                        {**before, "label": clause["label"], "kind": kind, "extra": extra},
                     )
                 continue
             values = {
@@ -557,6 +589,7 @@ def _apply_documents(
                 "end": k[2],
                 "label": clause["label"],
                 "kind": kind,
+                "extra": extra,
             }
             inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
             assert inserted is not None
@@ -595,6 +628,7 @@ def _apply_annotations(
             "created": ann["created"],
             "updated": ann["updated"],
             "deleted": bool(ann["deleted"]),
+            "extra": extra_of(ann, "annotation"),
         }
         if ann["id"] in old:
             row = (
@@ -646,6 +680,8 @@ def _apply_reviews(conn: Connection, current: Any, merged: Any, ids: Any, change
             "clause_id": cid,
             "status": r["status"],
             "updated": r["updated"],
+            "deleted": r.get("deleted") is True,
+            "extra": extra_of(r, "review"),
         },
     )
 
@@ -664,6 +700,7 @@ def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes:
             "memo": n.get("memo") or "",
             "flagged": bool(n.get("flagged")),
             "updated": n["updated"],
+            "extra": extra_of(n, "clause_note"),
         },
     )
 
@@ -675,13 +712,15 @@ def _apply_links(
     clause_ids: dict[tuple[str, int, int], int],
     changes: list[RowChange],
 ) -> None:
-    """Clause links, once their clauses are in place. Links of another shape are not stored."""
+    """Clause links, once their clauses are in place; links of another shape kept as they are."""
     old = _by(current.get("links", []), lambda x: x["id"])
     new = [x for x in merged.get("links", []) if old.get(x["id"]) != x]
     if not new:
         return
     rows = _current_rows(conn, T_LINK)
     coders = {c["id"] for c in merged["coders"]}
+    foreign = _by(row_extras.read_setting_json(conn, row_extras.FOREIGN_LINKS, []), _link_id)
+    foreign_before = dict(foreign)
     for link in new:
         ends = []
         for end in ("source", "target"):
@@ -693,10 +732,13 @@ def _apply_links(
             if cid is None:
                 break
             ends.append(cid)
-        if len(ends) != 2 or link.get("status") not in LINK_STATUSES:
+        if len(ends) != 2 or link.get("status") not in LINK_STATUSES or link["id"] in foreign:
+            foreign[link["id"]] = link  # another tool's relation: carried along unchanged
             continue
         before = rows.get((link["id"],))
         coder = link.get("coder")
+        # A signature by a coder the project does not know is kept as an extra field.
+        unknown_coder = {"coder": coder} if coder is not None and coder not in coders else None
         after = {
             "id": link["id"],
             "source_clause_id": ends[0],
@@ -706,5 +748,37 @@ def _apply_links(
             "created": link.get("created") or link["updated"],
             "updated": link["updated"],
             "deleted": bool(link.get("deleted", False)),
+            "extra": extra_of(link, "link", also=unknown_coder),
         }
         _put(conn, changes, T_LINK, (link["id"],), before, after)
+    if foreign != foreign_before:
+        items = [foreign[k] for k in sorted(foreign)]
+        _put_setting(conn, changes, row_extras.FOREIGN_LINKS, row_extras.dump(items))
+
+
+def _link_id(link: dict[str, Any]) -> Any:
+    return link["id"]
+
+
+def _put_setting(conn: Connection, changes: list[RowChange], key: str, value: str | None) -> None:
+    """Set (or, with None, remove) a setting as part of the merge's undoable edit."""
+    rows = conn.execute(select(T_SETTING).where(T_SETTING.c.key == key)).mappings().first()
+    before = dict(rows) if rows is not None else None
+    if value is None:
+        if before is not None:
+            conn.execute(T_SETTING.delete().where(T_SETTING.c.key == key))
+            changes.append(RowChange("setting", (key,), before, None))
+        return
+    _put(conn, changes, T_SETTING, (key,), before, {"key": key, "value": value})
+
+
+def _apply_file_extras(conn: Connection, merged: Any, changes: list[RowChange]) -> None:
+    """The merged file's and codebook's fields that have no rule of their own."""
+    from annotator.core.merge import STRUCTURAL_FIELDS
+
+    top = {k: v for k, v in merged.items() if k not in STRUCTURAL_FIELDS}
+    # An optional list the file holds empty: export leaves empty ones out, so remember it.
+    top.update({k: [] for k in ("links", "clause_notes") if merged.get(k) == []})
+    book = {k: v for k, v in merged["codebook"].items() if k != "categories"}
+    for key, value in ((row_extras.FILE_EXTRA, top), (row_extras.CODEBOOK_EXTRA, book)):
+        _put_setting(conn, changes, key, row_extras.dump(value) if value else None)

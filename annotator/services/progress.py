@@ -88,7 +88,9 @@ def _coded_counts(conn: Connection) -> dict[tuple[str, str], int]:
             select(T_ANNOTATION.c.coder_id, T_ANNOTATION.c.clause_id).where(
                 T_ANNOTATION.c.deleted == False  # noqa: E712
             ),
-            select(T_REVIEW.c.coder_id, T_REVIEW.c.clause_id),
+            select(T_REVIEW.c.coder_id, T_REVIEW.c.clause_id).where(
+                T_REVIEW.c.deleted == False  # noqa: E712
+            ),
         ).subquery()
         rows = conn.execute(
             select(work.c.coder_id, T_CLAUSE.c.document_key, func.count())

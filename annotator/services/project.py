@@ -14,14 +14,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from annotator.core import clock
 from annotator.core.codebook import Category as CategoryValue
 from annotator.core.codebook import default_codebook
-from annotator.core.edits import Edit
-from annotator.core.errors import EditError, InputError, ProjectError
+from annotator.core.edits import Edit, RowChange
+from annotator.core.errors import EditError, InputError, ProjectError, StaleEditError
 from annotator.core.segment import segment_plan
 from annotator.core.text import document_key, normalise
 from annotator.services.paths import resolve_project
@@ -41,7 +41,7 @@ from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
 from annotator.storage.models import TABLES
 from annotator.storage.projectfile import is_new_project_file
-from annotator.storage.rows import Recorder, read_row
+from annotator.storage.rows import REFERENCED, Recorder, read_row
 
 T_CODER = TABLES["coder"]
 T_CATEGORY = TABLES["category"]
@@ -179,9 +179,12 @@ class Project:
         return default if value is None else value
 
     @unit_of_work
-    def set_setting(self, key: str, value: str) -> None:
+    def set_setting(self, key: str, value: str, label: str | None = None) -> Edit:
+        """Set a project-wide setting; returns the undoable edit (empty if unchanged)."""
         with self.engine.begin() as conn:
-            Recorder(conn).put("setting", (key,), {"key": key, "value": value})
+            rec = Recorder(conn)
+            rec.put("setting", (key,), {"key": key, "value": value})
+            return Edit(label or f"Set {key}", tuple(rec.changes))
 
     # -- coders --------------------------------------------------------------------------------
 
@@ -192,17 +195,26 @@ class Project:
 
     @unit_of_work
     def add_coder(self, name: str, coder_id: str | None = None) -> CoderInfo:
+        return self.add_coder_edit(name, coder_id)[0]
+
+    @unit_of_work
+    def add_coder_edit(self, name: str, coder_id: str | None = None) -> tuple[CoderInfo, Edit]:
+        """Add a coder; also returns the undoable edit (undo refuses once they have coded)."""
         name = name.strip()
         if not name:
             raise InputError("a coder needs a name")
         info = CoderInfo(coder_id or str(uuid.uuid4()), name)
+        row = {
+            "id": info.id,
+            "name": info.name,
+            "is_consensus": False,
+            "created": clock.now(),
+            "db_role": None,
+            "extra": None,
+        }
         with self.engine.begin() as conn:
-            conn.execute(
-                T_CODER.insert().values(
-                    id=info.id, name=info.name, is_consensus=False, created=clock.now()
-                )
-            )
-        return info
+            conn.execute(T_CODER.insert().values(**row))
+        return info, Edit(f"Add coder {name}", (RowChange("coder", (info.id,), None, row),))
 
     def coder(self, coder_id: str) -> CoderInfo | None:
         return next((c for c in self.coders() if c.id == coder_id), None)
@@ -293,16 +305,15 @@ class Project:
             position = conn.execute(
                 select(func.coalesce(func.max(T_DOCUMENT.c.position), -1))
             ).scalar_one()
-            conn.execute(
-                T_DOCUMENT.insert().values(
-                    key=key,
-                    title=title,
-                    text=text,
-                    position=position + 1,
-                    source_name=source_name,
-                    imported=clock.now(),
-                )
-            )
+            document = {
+                "key": key,
+                "title": title,
+                "text": text,
+                "position": position + 1,
+                "source_name": source_name,
+                "imported": clock.now(),
+            }
+            conn.execute(T_DOCUMENT.insert().values(**document))
             if clauses:
                 conn.execute(
                     T_CLAUSE.insert(),
@@ -318,9 +329,49 @@ class Project:
                     ],
                 )
             conn.execute(T_SETTING.insert().values(**notes_row(key, "auto", result.notes)))
+            edit = _import_edit(conn, key, f"Import {title}")
         return ImportResult(
-            source_name, key, title, len(clauses), already_present=False, notes=notes
+            source_name, key, title, len(clauses), already_present=False, notes=notes, edit=edit
         )
+
+    def find_document(self, ref: str) -> str:
+        """The key of the plan ``ref`` names: its key, the start of its key, or its exact title."""
+        ref = ref.strip()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(T_DOCUMENT.c.key, T_DOCUMENT.c.title)).all()
+        for found in (
+            [k for k, _ in rows if k == ref],
+            [k for k, _ in rows if len(ref) >= 6 and k.startswith(ref.lower())],
+            [k for k, t in rows if t == ref],
+        ):
+            if len(found) == 1:
+                return str(found[0])
+            if len(found) > 1:
+                raise InputError(f"{ref!r} names {len(found)} plans; give more of the key")
+        raise InputError(f"no plan {ref!r} in this project (see annotator info)")
+
+    @unit_of_work
+    def remove_plan(self, key: str) -> Edit:
+        """Remove a plan with its clauses and everyone's coding of it; one undoable edit."""
+        with self.engine.begin() as conn:
+            document = read_row(conn, "document", (key,))
+            if document is None:
+                raise InputError(f"no document {key[:12]}… in this project")
+            rec = Recorder(conn)
+            clause_ids = list(
+                conn.execute(select(T_CLAUSE.c.id).where(T_CLAUSE.c.document_key == key)).scalars()
+            )
+            # Everything that points at the plan's clauses first, then the clauses, then the plan.
+            for name, columns in REFERENCED["clause"]:
+                tbl = TABLES[name]
+                pk = [c.name for c in tbl.primary_key.columns]
+                cond = or_(*(tbl.c[col].in_(clause_ids) for col in columns))
+                for row in conn.execute(select(tbl).where(cond)).mappings().all():
+                    rec.put(name, tuple(row[c] for c in pk), None)
+            for clause_id in clause_ids:
+                rec.put("clause", (clause_id,), None)
+            rec.put("document", (key,), None)
+            return Edit(f"Remove plan {document['title']}", tuple(rec.changes))
 
     # -- coding --------------------------------------------------------------------------------
 
@@ -354,9 +405,9 @@ class Project:
                 rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
                 label = f"Untag {clause['label']} {name}"
                 if len(live) == 1 and not _has_live_spans(conn, coder_id, clause_id):
-                    review = read_row(conn, "review", (coder_id, clause_id))
+                    review = _live_review(conn, coder_id, clause_id)
                     if review is not None and review["status"] == "done":
-                        rec.put("review", (coder_id, clause_id), None)
+                        _unreview(rec, review, stamp)
             else:
                 old = _tombstoned_clause_tag(conn, coder_id, clause_id, category)
                 _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp)
@@ -407,9 +458,9 @@ class Project:
             clause = _clause_row(conn, clause_id)
             rec = Recorder(conn)
             stamp = clock.now()
-            review = read_row(conn, "review", (coder_id, clause_id))
+            review = _live_review(conn, coder_id, clause_id)
             if review is not None and review["status"] == "none":
-                rec.put("review", (coder_id, clause_id), None)
+                _unreview(rec, review, stamp)
                 label = f"Unmark {clause['label']} as none applies"
             else:
                 live = conn.execute(
@@ -421,37 +472,51 @@ class Project:
                 ).mappings()
                 for ann in list(live):
                     rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
-                rec.put(
-                    "review",
-                    (coder_id, clause_id),
-                    {
-                        "coder_id": coder_id,
-                        "clause_id": clause_id,
-                        "status": "none",
-                        "updated": stamp,
-                    },
-                )
+                put_review(conn, rec, coder_id, clause_id, "none", stamp)
                 label = f"Mark {clause['label']} as none applies"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
     # -- undo ----------------------------------------------------------------------------------
 
     def undo(self, edit: Edit) -> Edit:
-        """Revert ``edit``; returns the edit actually written (for views to refresh)."""
-        return self._replay(edit.inverse())
+        """Revert ``edit``; returns the edit actually written (for views to refresh).
+
+        Raises :class:`StaleEditError` (writing nothing) when a row the edit touched has been
+        changed since by someone else.
+        """
+        return self._replay(edit.inverse(), "undo")
 
     def redo(self, edit: Edit) -> Edit:
-        return self._replay(edit)
+        return self._replay(edit, "redo")
 
     @unit_of_work
-    def _replay(self, edit: Edit) -> Edit:
-        with self.engine.begin() as conn:
-            rec = Recorder(conn)
-            rec.replay(edit.changes, clock.now())
-            return Edit(edit.label, tuple(rec.changes), edit.document_key, edit.clause_ids)
+    def _replay(self, edit: Edit, verb: str = "redo") -> Edit:
+        try:
+            with self.engine.begin() as conn:
+                rec = Recorder(conn)
+                rec.replay(edit.changes, clock.now())
+                return Edit(edit.label, tuple(rec.changes), edit.document_key, edit.clause_ids)
+        except StaleEditError as exc:
+            raise StaleEditError(f"cannot {verb} \u201c{edit.label}\u201d: {exc.message}") from None
 
 
 # -- helpers (module level so other services can share them) ----------------------------------
+
+
+def _import_edit(conn: Connection, key: str, label: str) -> Edit:
+    """The rows an import inserted (the plan, then its clauses) as one undoable edit."""
+    changes = [RowChange("document", (key,), None, read_row(conn, "document", (key,)))]
+    rows = conn.execute(
+        select(T_CLAUSE).where(T_CLAUSE.c.document_key == key).order_by(T_CLAUSE.c.id)
+    ).mappings()
+    changes.extend(RowChange("clause", (r["id"],), None, dict(r)) for r in rows)
+    from annotator.services.segmentation import PREFIX
+
+    # The segmenter's notes for the plan go with it, so a re-import after undo starts clean.
+    notes = read_row(conn, "setting", (PREFIX + key,))
+    if notes is not None:
+        changes.append(RowChange("setting", (PREFIX + key,), None, notes))
+    return Edit(label, tuple(changes))
 
 
 def _category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:
@@ -584,9 +649,37 @@ def _promote_review(
     conn: Connection, rec: Recorder, coder_id: str, clause_id: int, stamp: str
 ) -> None:
     """A tag contradicts "none applies": the clause is now reviewed as done."""
-    review = read_row(conn, "review", (coder_id, clause_id))
+    review = _live_review(conn, coder_id, clause_id)
     if review is not None and review["status"] == "none":
         rec.put("review", (coder_id, clause_id), {**review, "status": "done", "updated": stamp})
+
+
+def _live_review(conn: Connection, coder_id: str, clause_id: int) -> dict[str, Any] | None:
+    """The coder's review of the clause, or None (never reviewed, or un-marked: a tombstone)."""
+    review = read_row(conn, "review", (coder_id, clause_id))
+    return review if review is not None and not review["deleted"] else None
+
+
+def put_review(
+    conn: Connection, rec: Recorder, coder_id: str, clause_id: int, status: str, stamp: str
+) -> None:
+    """Review the clause as ``status``, reviving a tombstone (its unknown fields kept)."""
+    old = read_row(conn, "review", (coder_id, clause_id)) or {}
+    image = {
+        **old,
+        "coder_id": coder_id,
+        "clause_id": clause_id,
+        "status": status,
+        "updated": stamp,
+        "deleted": False,
+    }
+    rec.put("review", (coder_id, clause_id), image)
+
+
+def _unreview(rec: Recorder, review: dict[str, Any], stamp: str) -> None:
+    """Take a review back, leaving a tombstone so that an older exported review stays gone."""
+    key = (review["coder_id"], review["clause_id"])
+    rec.put("review", key, {**review, "deleted": True, "updated": stamp})
 
 
 def _coded_clause_ids(conn: Connection, coder_id: str) -> Any:
@@ -594,7 +687,10 @@ def _coded_clause_ids(conn: Connection, coder_id: str) -> Any:
         T_ANNOTATION.c.coder_id == coder_id,
         T_ANNOTATION.c.deleted == False,  # noqa: E712
     )
-    reviewed = select(T_REVIEW.c.clause_id).where(T_REVIEW.c.coder_id == coder_id)
+    reviewed = select(T_REVIEW.c.clause_id).where(
+        T_REVIEW.c.coder_id == coder_id,
+        T_REVIEW.c.deleted == False,  # noqa: E712
+    )
     return tagged.union(reviewed)
 
 
@@ -629,7 +725,7 @@ def _coding(
     rq = (
         select(T_REVIEW.c.clause_id, T_REVIEW.c.status)
         .join(T_CLAUSE, T_CLAUSE.c.id == T_REVIEW.c.clause_id)
-        .where(in_doc, T_REVIEW.c.coder_id == coder_id)
+        .where(in_doc, T_REVIEW.c.coder_id == coder_id, T_REVIEW.c.deleted == False)  # noqa: E712
     )
     if ids is not None:
         rq = rq.where(T_REVIEW.c.clause_id.in_(ids))

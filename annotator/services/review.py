@@ -23,6 +23,7 @@ from annotator.services.project import (
     _coding,
     _new_annotation,
     _promote_review,
+    put_review,
 )
 from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
 from annotator.services.unit_of_work import unit_of_work
@@ -40,8 +41,10 @@ def blind_mode(project: Project) -> bool:
     return len([c for c in project.coders() if not c.is_consensus]) >= 2
 
 
-def set_blind_mode(project: Project, on: bool) -> None:
-    project.set_setting("blind", "on" if on else "off")
+def set_blind_mode(project: Project, on: bool) -> Edit:
+    """Switch blind mode; returns the undoable edit."""
+    label = "Turn blind mode on" if on else "Turn blind mode off"
+    return project.set_setting("blind", "on" if on else "off", label)
 
 
 def coding_by_coder(project: Project, document_key: str) -> dict[str, dict[int, ClauseCoding]]:
@@ -144,12 +147,8 @@ def settle(
                 )
         review = read_row(conn, "review", (consensus, clause_id))
         status = "done" if categories else "none"
-        if review is None or review["status"] != status:
-            rec.put(
-                "review",
-                (consensus, clause_id),
-                {"coder_id": consensus, "clause_id": clause_id, "status": status, "updated": stamp},
-            )
+        if review is None or review["deleted"] or review["status"] != status:
+            put_review(conn, rec, consensus, clause_id, status, stamp)
         _promote_review(conn, rec, consensus, clause_id, stamp)
         names = ", ".join(sorted(categories)) or "none applies"
         return Edit(

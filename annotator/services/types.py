@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator.core.edits import Edit
+
 
 @dataclass(frozen=True)
 class CoderInfo:
@@ -86,3 +88,5 @@ class ImportResult:
     clauses: int
     already_present: bool
     notes: tuple[str, ...] = ()  # what the segmenter noticed (points missing from the text ...)
+    #: The import as an undoable edit (None when the plan was already present).
+    edit: Edit | None = field(default=None, compare=False)

@@ -50,6 +50,8 @@ class Coder(Base):
     created: Mapped[str] = mapped_column(String(40))
     # On a team server: the database role this coder logs in as (row-level security keys on it).
     db_role: Mapped[str | None] = mapped_column(String(63), unique=True, nullable=True)
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Category(Base):
@@ -66,6 +68,8 @@ class Category(Base):
     # A retired category is hidden from the palette; its annotations are kept.
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     updated: Mapped[str] = mapped_column(String(40))
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Document(Base):
@@ -83,6 +87,8 @@ class Document(Base):
     language: Mapped[str | None] = mapped_column(String(40), nullable=True)
     stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
     revises: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Clause(Base):
@@ -99,6 +105,8 @@ class Clause(Base):
     end: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20), default="paragraph")
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Annotation(Base):
@@ -121,6 +129,8 @@ class Annotation(Base):
     created: Mapped[str] = mapped_column(String(40))
     updated: Mapped[str] = mapped_column(String(40))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Review(Base):
@@ -132,6 +142,10 @@ class Review(Base):
     clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"), primary_key=True)
     status: Mapped[str] = mapped_column(String(10))
     updated: Mapped[str] = mapped_column(String(40))
+    # Un-marking leaves a tombstone, so an older exported review cannot come back.
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ClauseNote(Base):
@@ -144,6 +158,8 @@ class ClauseNote(Base):
     memo: Mapped[str] = mapped_column(Text, default="")
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     updated: Mapped[str] = mapped_column(String(40))
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 TABLES = Base.metadata.tables
@@ -168,3 +184,5 @@ class ClauseLink(Base):
     created: Mapped[str] = mapped_column(String(40))
     updated: Mapped[str] = mapped_column(String(40))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Fields of an exchange file this version does not know (JSON), written back on export.
+    extra: Mapped[str | None] = mapped_column(Text, nullable=True)

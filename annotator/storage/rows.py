@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from annotator.core import clock
 from annotator.core.edits import Row, RowChange
-from annotator.core.errors import EditError
+from annotator.core.errors import EditError, StaleEditError
 from annotator.storage.models import TABLES
 
 
@@ -70,17 +71,24 @@ class Recorder:
     def put(self, name: str, key: tuple[Any, ...], image: Row | None) -> dict[str, Any] | None:
         """Write ``image`` and record the change; returns the before-image."""
         before = read_row(self.conn, name, key)
-        if before == (dict(image) if image is not None else None):
+        after = dict(image) if image is not None else None
+        if before == after:
             return before
-        write_row(self.conn, name, key, image, before)
-        self.changes.append(RowChange(name, key, before, dict(image) if image else None))
+        if after is not None and before is not None and "updated" in after:
+            # One rule for every writer: a row's stamp never goes backwards (core.clock.advance).
+            after["updated"] = clock.advance(after["updated"], before.get("updated"))
+        write_row(self.conn, name, key, after, before)
+        self.changes.append(RowChange(name, key, before, after))
         return before
 
     def replay(self, changes: Iterable[RowChange], stamp: str) -> None:
         """Write each change's after-image, as undo and redo do.
 
         Restored rows get a fresh ``updated`` time so that a merge sees the undo as the newest word.
-        An annotation is never removed: "absent" becomes a tombstone so that the removal merges.
+        An annotation or review is never removed: "absent" becomes a tombstone so that the
+        removal merges. Each row must still be in the state ``change.before`` (the state the edit
+        left, up to its stamp): otherwise someone else changed it since, and the replay is refused
+        with :class:`StaleEditError` (the caller's transaction then writes nothing).
         """
         changes = list(changes)
         # Clauses this replay removes (undoing a split or an import): their annotations go too.
@@ -88,6 +96,7 @@ class Recorder:
         # Coders this replay removes (undoing a merge that brought them): their rows go too.
         leaving = {c.key[0] for c in changes if c.table == "coder" and c.after is None}
         for change in changes:
+            _check_unchanged(change, read_row(self.conn, change.table, change.key))
             image = dict(change.after) if change.after is not None else None
             if image is None and "deleted" in table(change.table).c:
                 # Rows that merge by id (annotations, clause links) become tombstones.
@@ -98,7 +107,103 @@ class Recorder:
                     image = {**current, "deleted": True}
             if image is not None and "updated" in image:
                 image["updated"] = stamp
+            if image is None and change.table in REFERENCED:
+                self._release(change.table, change.key[0])
             self.put(change.table, change.key, image)
+
+    def _release(self, name: str, ident: Any) -> None:
+        """Before a clause, coder or plan goes: drop what is left pointing at it, or refuse.
+
+        Left are rows written after the edit being undone. Tombstones and empty memos say nothing
+        and go (recorded); anything live means someone coded there since, and the replay is
+        refused rather than losing that work.
+        """
+        live = 0
+        for ref_table, columns in REFERENCED[name]:
+            tbl = table(ref_table)
+            where = or_(*(tbl.c[column] == ident for column in columns))
+            for found in self.conn.execute(select(tbl).where(where)).mappings().all():
+                row = dict(found)
+                if _dead(row):
+                    key = tuple(row[c.name] for c in tbl.primary_key.columns)
+                    self.put(ref_table, key, None)
+                else:
+                    live += 1
+        if live:
+            what = {"clause": "clause", "coder": "coder", "document": "plan"}[name]
+            raise StaleEditError(
+                f"this {what} has been coded or changed since ({live} "
+                f"row{'s' if live != 1 else ''} depend on it); nothing was changed"
+            )
+
+
+# What points at a clause, a coder or a plan (table, columns), for removing them in a replay.
+REFERENCED: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "clause": (
+        ("annotation", ("clause_id",)),
+        ("review", ("clause_id",)),
+        ("clause_note", ("clause_id",)),
+        ("clause_link", ("source_clause_id", "target_clause_id")),
+    ),
+    "coder": (
+        ("annotation", ("coder_id",)),
+        ("review", ("coder_id",)),
+        ("clause_note", ("coder_id",)),
+        ("clause_link", ("coder_id",)),
+    ),
+    "document": (("clause", ("document_key",)),),
+}
+
+
+def _dead(row: Row) -> bool:
+    """A row that records nothing anyone would miss: a tombstone, or an empty clause note."""
+    if "deleted" in row:
+        return row["deleted"] is True
+    if "memo" in row and "flagged" in row:
+        return not row["memo"] and not row["flagged"]
+    return False
+
+
+ROW_NOUNS = {
+    "annotation": "tag",
+    "review": "review",
+    "clause_note": "clause memo",
+    "clause_link": "clause link",
+    "setting": "setting",
+}
+
+
+def _live(row: Row | None) -> bool:
+    """A tombstone says the same as an absent row."""
+    return row is not None and row.get("deleted") is not True
+
+
+def _check_unchanged(change: RowChange, current: Row | None) -> None:
+    """Refuse unless ``current`` is what ``change.before`` says, apart from its stamp.
+
+    Only the columns the image holds are compared: an image written by an older version, or by
+    a service that sets a few columns, says nothing about the others.
+    """
+    expected = change.before
+    if not _live(expected) and not _live(current):
+        return
+    if (
+        expected is not None
+        and current is not None
+        and _live(expected) == _live(current)
+        and all(current.get(k) == v for k, v in expected.items() if k != "updated")
+    ):
+        return
+    noun = ROW_NOUNS.get(change.table, change.table)
+    if current is None or current.get("deleted") is True:
+        what = "was removed"
+    elif not _live(change.before):
+        what = "was added again"
+    else:
+        what = "was changed"
+    raise StaleEditError(
+        f"this {noun} {what} since (by another coder, window or merge); nothing was changed"
+    )
 
 
 def _clause_refs(row: Row) -> set[Any]:

@@ -3,7 +3,9 @@
 Files are drawn from a shared :class:`World` so that several files really overlap: the same
 coders (sometimes with different names), the same documents (different titles, clause sets that
 overlap without being equal), the same annotation ids in different versions (edits, tombstones,
-equal ``updated`` times written differently, ties with different content), reviews and links.
+equal ``updated`` times written differently, ties with different content), reviews (with
+tombstones), clause notes, clause links and other tools' links, unknown fields at every level, and
+stamps from skewed clocks (an hour fast, years ahead).
 
 - :func:`worlds` - the shared pool;
 - :func:`exchange_from_world` - one valid file drawn from a world;
@@ -43,6 +45,9 @@ TIMES = (
     "2026-01-05T10:00:01.250Z",
     "2026-01-06T09:30:00.000Z",
     "2026-02-01T00:00:00Z",
+    # Skewed clocks: a laptop an hour fast, one years ahead.
+    "2026-01-05T11:00:00.001Z",
+    "2031-07-01T00:00:00.000Z",
 )
 CATEGORY_KEYS = ("security_guarantee", "territorial", "economic", "military_cap", "sanctions")
 COLORS = ("#2f6fb0", "#b5572a", "#3d8b47", "#8a3fa0", "#C03030")
@@ -80,6 +85,9 @@ class World:
     annotations: tuple[History, ...]  # identity: (id, coder, document key, start, end)
     reviews: tuple[History, ...]  # identity: (coder, document key, start, end)
     links: tuple[History, ...]  # identity: (id,)
+    notes: tuple[History, ...] = ()  # identity: (coder, document key, start, end)
+    extras: tuple[dict[str, Any], ...] = ({},)  # top-level unknown fields, per file variant
+    clause_links: tuple[History, ...] = ()  # identity: (id, source doc, start, end, target...)
 
 
 @st.composite
@@ -182,14 +190,84 @@ def worlds(draw: st.DrawFn) -> World:
                 st.fixed_dictionaries(
                     {
                         "status": st.sampled_from(("done", "none")),
-                        "updated": st.sampled_from(TIMES[:4]),
-                    }
+                        "updated": st.sampled_from(TIMES[:4] + TIMES[-2:]),
+                    },
+                    optional={
+                        "deleted": st.just(True),  # a tombstone: the coder took it back
+                        "x_device": st.sampled_from(("tablet", "laptop")),
+                    },
                 ),
                 min_size=1,
                 max_size=3,
             )
         )
         reviews.append(History(identity, tuple(versions)))
+    notes = []
+    seen = set()
+    for _ in range(draw(st.integers(0, 3))):
+        document = draw(st.sampled_from(documents))
+        clause = draw(st.sampled_from(document.clauses))
+        identity = (draw(st.sampled_from(coder_ids)), document.key, clause.start, clause.end)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        versions = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "memo": st.sampled_from(("", "see annex B", "не ясно")),
+                        "flagged": st.booleans(),
+                        "updated": st.sampled_from(TIMES),
+                    },
+                    optional={"x_colour": st.sampled_from(("amber", "red"))},
+                ),
+                min_size=1,
+                max_size=2,
+            )
+        )
+        notes.append(History(identity, tuple(versions)))
+    clause_links = []
+    for n in range(draw(st.integers(0, 2))):
+        a, b = draw(st.sampled_from(documents)), draw(st.sampled_from(documents))
+        ca, cb = draw(st.sampled_from(a.clauses)), draw(st.sampled_from(b.clauses))
+        versions = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "status": st.sampled_from(("accepted", "rejected")),
+                        "created": st.just(TIMES[0]),
+                        "updated": st.sampled_from(TIMES),
+                        "deleted": st.booleans(),
+                    },
+                    optional={"x_score": st.sampled_from((0.5, 0.9))},
+                ),
+                min_size=1,
+                max_size=2,
+            )
+        )
+        ends = {
+            "source": {"document": a.key, "clause": [ca.start, ca.end]},
+            "target": {"document": b.key, "clause": [cb.start, cb.end]},
+        }
+        clause_links.append(
+            History(
+                (f"clink-{n}", a.key, ca.start, ca.end, b.key, cb.start, cb.end),
+                tuple({**v, **ends} for v in versions),
+            )
+        )
+    extras = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "x_project": st.sampled_from(({"by": "tool A"}, {"by": "tool B", "n": 2})),
+                    "x_codebook_scheme": st.sampled_from(("v1", "v2")),
+                },
+            ),
+            min_size=1,
+            max_size=2,
+        )
+    )
     links = []
     for n in range(draw(st.integers(0, 2))):
         a, b = draw(st.sampled_from(documents)), draw(st.sampled_from(documents))
@@ -214,7 +292,15 @@ def worlds(draw: st.DrawFn) -> World:
             )
         )
     return World(
-        categories, coders, tuple(documents), tuple(annotations), tuple(reviews), tuple(links)
+        categories,
+        coders,
+        tuple(documents),
+        tuple(annotations),
+        tuple(reviews),
+        tuple(links),
+        tuple(notes),
+        tuple(extras),
+        tuple(clause_links),
     )
 
 
@@ -249,6 +335,22 @@ def exchange_from_world(draw: st.DrawFn, world: World) -> dict[str, Any]:
             version = draw(st.sampled_from(history.versions))
             reviews.append({"coder": coder, "document": key, "clause": [start, end], **version})
             needed[key].add((start, end))
+    notes = []
+    for history in world.notes:
+        coder, key, start, end = history.identity
+        if coder in coder_ids and key in doc_keys and draw(st.booleans()):
+            version = draw(st.sampled_from(history.versions))
+            notes.append({"coder": coder, "document": key, "clause": [start, end], **version})
+            needed[key].add((start, end))
+    clause_links = []
+    for history in world.clause_links:
+        _, a, a_start, a_end, b, b_start, b_end = history.identity
+        if a in doc_keys and b in doc_keys and draw(st.booleans()):
+            clause_links.append(
+                {"id": history.identity[0], **draw(st.sampled_from(history.versions))}
+            )
+            needed[a].add((a_start, a_end))
+            needed[b].add((b_start, b_end))
     out_documents = []
     for document in documents:
         clauses = []
@@ -282,6 +384,15 @@ def exchange_from_world(draw: st.DrawFn, world: World) -> dict[str, Any]:
             for h in world.links
             if draw(st.booleans())
         ]
+    if clause_links:
+        doc["links"] = doc.get("links", []) + clause_links
+    if notes:
+        doc["clause_notes"] = notes
+    extra = dict(draw(st.sampled_from(world.extras)))
+    scheme = extra.pop("x_codebook_scheme", None)
+    if scheme is not None:
+        doc["codebook"]["x_scheme"] = scheme  # an unknown field of the codebook
+    doc.update(extra)  # unknown fields of the file
     return doc
 
 

@@ -124,3 +124,21 @@ def test_a_tie_is_always_reported(files: list[Doc]) -> None:
         same_instant = timestamp_key(mine["updated"]) == timestamp_key(theirs["updated"])
         differ = json.dumps(mine, sort_keys=True) != json.dumps(theirs, sort_keys=True)
         assert (theirs["id"] in reported) == (same_instant and differ)
+
+
+@LAWS
+@given(exchange_families(2, 3))
+def test_newest_review_or_note_wins_even_from_a_fast_clock(files: list[Doc]) -> None:
+    """Reviews (tombstones too) and clause notes: the newest instant wins, skewed or not."""
+    out = merged(*files).document
+    for name in ("reviews", "clause_notes"):
+        kept = {
+            (r["coder"], r["document"], *r["clause"]): timestamp_key(r["updated"])
+            for r in out.get(name, [])
+        }
+        newest: dict[tuple[Any, ...], str] = {}
+        for doc in files:
+            for r in doc.get(name, []):
+                ident = (r["coder"], r["document"], *r["clause"])
+                newest[ident] = max(newest.get(ident, ""), timestamp_key(r["updated"]))
+        assert kept == newest

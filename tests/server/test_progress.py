@@ -48,6 +48,8 @@ def test_sqlite_counts_tags_spans_and_reviews_once_per_clause(tmp_path: Path) ->
         project.toggle_tag(taras.id, c[3].id, "economic")
         project.toggle_tag(taras.id, c[0].id, "economic")
         project.toggle_tag(taras.id, c[0].id, "economic")  # taken back: a tombstone, not coded
+        project.mark_none(taras.id, c[1].id)
+        project.mark_none(taras.id, c[1].id)  # un-marked: a review tombstone, not coded
 
         rows = coder_progress(project)
     finally:
@@ -98,6 +100,8 @@ def test_blind_coder_cannot_select_others_rows_but_sees_their_counts(team: Team)
 
     taras.toggle_tag(taras_id, ids[1], "economic")  # untag: the count drops at once
     assert _by_cell(coder_progress(olena))[(taras_id, team.document_key)] == (2, len(ids))
+    taras.mark_none(taras_id, ids[2])  # un-marked: a review tombstone no longer counts
+    assert _by_cell(coder_progress(olena))[(taras_id, team.document_key)] == (1, len(ids))
 
 
 def test_counts_function_is_definer_with_pinned_path_and_not_public(team: Team) -> None:

@@ -1,0 +1,121 @@
+"""Exchange fields a project has no column for, kept so that export writes them back.
+
+Contract 2 lets a file carry fields this version does not know, at every level, and the pure merge
+keeps them. A project keeps them too: per row in its ``extra`` column (JSON text, NULL when there is
+none), and the file's own extra fields, its codebook's and its foreign links (links that are not
+clause links of this project) in settings. So exporting a project built by importing files gives
+what merging those files gives, and a re-import reports no phantom conflict.
+
+Besides unknown fields, ``extra`` keeps a known optional field that a file spells out with its
+default value (``"uncertain": false``, ``"adjudicator": null``): export leaves defaults out, and
+without it the object would differ from the file's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from annotator.storage.models import TABLES
+
+Obj = dict[str, Any]
+
+# Per kind of object: the fields that have columns (or their own rule), and of those the optional
+# ones that export leaves out when false or null.
+KNOWN: dict[str, frozenset[str]] = {
+    "coder": frozenset({"id", "name", "consensus"}),
+    "category": frozenset({"key", "name", "description", "color", "parent", "shortcut", "retired"}),
+    "document": frozenset({"key", "title", "text", "clauses", "meta"}),
+    "clause": frozenset({"start", "end", "label", "kind"}),
+    "annotation": frozenset(
+        {
+            "id",
+            "coder",
+            "document",
+            "clause",
+            "category",
+            "span",
+            "memo",
+            "created",
+            "updated",
+            "deleted",
+            "uncertain",
+            "adjudicator",
+        }
+    ),
+    "review": frozenset({"coder", "document", "clause", "status", "updated", "deleted"}),
+    "clause_note": frozenset({"coder", "document", "clause", "memo", "flagged", "updated"}),
+    "link": frozenset(
+        {"id", "source", "target", "status", "coder", "created", "updated", "deleted"}
+    ),
+}
+OMITTED_WHEN_EMPTY: dict[str, frozenset[str]] = {
+    "coder": frozenset({"consensus"}),
+    "category": frozenset({"shortcut", "retired"}),
+    "annotation": frozenset({"uncertain", "adjudicator"}),
+    "review": frozenset({"deleted"}),
+    "link": frozenset({"coder"}),
+}
+
+# Settings that hold what has no row: the file's and the codebook's extra fields, foreign links.
+FILE_EXTRA = "exchange.extra"
+CODEBOOK_EXTRA = "exchange.codebook_extra"
+FOREIGN_LINKS = "exchange.foreign_links"
+
+T_SETTING = TABLES["setting"]
+
+
+def extra_of(obj: Obj, kind: str, *, also: Obj | None = None) -> str | None:
+    """The JSON text to store for ``obj``'s fields that its row cannot hold (None: nothing)."""
+    known = KNOWN[kind]
+    empty = OMITTED_WHEN_EMPTY.get(kind, frozenset())
+    extra = {k: v for k, v in obj.items() if k not in known or (k in empty and not v)}
+    if also:
+        extra.update(also)
+    return dump(extra) if extra else None
+
+
+def with_extra(item: Obj, text: str | None) -> Obj:
+    """``item`` (built from columns) with the stored fields added; the columns win."""
+    if not text:
+        return item
+    return {**json.loads(text), **item}
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def document_extra(document: Obj, meta_fields: tuple[str, ...]) -> str | None:
+    """A document's unknown fields; unknown ``meta`` keys (and an empty ``meta``) under "meta"."""
+    meta = document.get("meta")
+    kept: Obj = {}
+    if isinstance(meta, dict):
+        odd = {k: v for k, v in meta.items() if k not in meta_fields or not isinstance(v, str)}
+        if odd or not meta:
+            kept["meta"] = odd
+    return extra_of(document, "document", also=kept)
+
+
+def document_with_extra(document: Obj, meta: Obj, text: str | None) -> Obj:
+    """A document object from its columns (``meta``: the known keys set) and its stored extra."""
+    stored = json.loads(text) if text else {}
+    odd_meta = stored.pop("meta", None)
+    if odd_meta is not None or meta:
+        document["meta"] = {**(odd_meta or {}), **meta}
+    return {**stored, **document}
+
+
+def known_meta(meta: Any, meta_fields: tuple[str, ...]) -> Obj:
+    """The meta values that have columns (strings only: anything else is kept as extra)."""
+    if not isinstance(meta, dict):
+        return {}
+    return {f: meta[f] for f in meta_fields if isinstance(meta.get(f), str)}
+
+
+def read_setting_json(conn: Connection, key: str, default: Any) -> Any:
+    value = conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
+    return json.loads(value) if value else default
