@@ -38,6 +38,7 @@ from annotator.services.project import (
     T_REVIEW,
     Project,
 )
+from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.models import TABLES
 from annotator.storage.rows import Recorder
 
@@ -179,6 +180,7 @@ class _Successors:
         return best
 
 
+@unit_of_work
 def resegment(project: Project, document_key: str, mode: str = "auto") -> ResegmentResult:
     """Cut a plan's text into clauses again; one undoable edit (see the module docstring)."""
     _check_mode(mode)

@@ -13,7 +13,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.workspace import Workspace
 from annotator.services.project import T_ANNOTATION, Project
 from annotator.storage.db import open_engine
-from tests.gui.conftest import PLAN
+from tests.gui.conftest import PLAN, finish, settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -46,7 +46,7 @@ def test_refused_undo_keeps_the_stack_and_says_why(
     qtbot: QtBot, workspace: Workspace, tmp_path: Path
 ) -> None:
     failures: list[str] = []
-    workspace.failed.connect(failures.append)
+    workspace.ops.report = lambda _title, text: failures.append(text)
     clause = _clause(workspace)
     workspace.toggle_tag(clause, "economic")
     workspace.toggle_tag(clause, "territorial")
@@ -73,7 +73,7 @@ def test_refused_undo_keeps_the_stack_and_says_why(
 
 def test_refused_redo_keeps_the_stack(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
     failures: list[str] = []
-    workspace.failed.connect(failures.append)
+    workspace.ops.report = lambda _title, text: failures.append(text)
     clause = _clause(workspace)
     workspace.toggle_tag(clause, "economic")
     stack = workspace.undo_stack
@@ -95,6 +95,7 @@ def test_refused_redo_keeps_the_stack(qtbot: QtBot, workspace: Workspace, tmp_pa
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
     assert w.open_project(project_path, [str(p) for p in plan_files])
+    settle(w)
     w.open_document(KEY1)
     w.clause_view.setFocus()
     return w
@@ -129,7 +130,7 @@ def test_plan_import_and_blind_mode_undo_from_the_keyboard(
     third = tmp_path / "third.txt"
     third.write_text("Third plan\n\n1. Elections within 100 days.\n", encoding="utf-8")
     before = {d.key for d in project.documents()}
-    file_actions.import_plans(window, [str(third)])
+    finish(file_actions.import_plans(window, [str(third)]))
     assert len(project.documents()) == len(before) + 1
     assert window.actions_["undo"].text() == "Undo Import Third plan"
     view = window.clause_view
@@ -179,7 +180,7 @@ def test_adding_a_coder_is_undone_back_to_the_previous_coder(
     assert window.workspace is not None
     project = window.workspace.project
     olena = window.workspace.coder_id
-    assert window.switch_coder("Taras")
+    assert window.projects.switch_coder("Taras")
     taras = window.workspace.coder_id
     assert taras != olena and window.actions_["undo"].text() == "Undo Add coder Taras"
     view = window.clause_view
