@@ -38,6 +38,7 @@ class Category:
     shortcut: str | None = None
     retired: bool = False
     position: int = 0
+    codable: bool = True  # False: a group of codes (REFI-QDA isCodable="false"), never applied
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_exchange(self) -> dict[str, Any]:
@@ -49,6 +50,10 @@ class Category:
             "color": self.color,
             "parent": self.parent,
         }
+        if self.retired:
+            out["retired"] = True
+        if not self.codable:
+            out["codable"] = False
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -141,6 +146,7 @@ def category_from_json(data: Any, *, source: str, where: str) -> Category:
         shortcut=shortcut,
         retired=bool(data.get("retired", False)),
         position=int(data.get("position", 0) or 0),
+        codable=data.get("codable", True) is not False,
     )
 
 

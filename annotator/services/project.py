@@ -426,6 +426,7 @@ def _category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:
         "shortcut": cat.shortcut,
         "position": cat.position,
         "retired": cat.retired,
+        "codable": cat.codable,
         "updated": stamp,
     }
 
@@ -440,6 +441,7 @@ def _category_value(row: Any) -> CategoryValue:
         shortcut=row["shortcut"],
         retired=bool(row["retired"]),
         position=row["position"],
+        codable=bool(row.get("codable", True)),
     )
 
 

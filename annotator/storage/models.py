@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -66,6 +67,8 @@ class Category(Base):
     # A retired category is hidden from the palette; its annotations are kept.
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     updated: Mapped[str] = mapped_column(String(40))
+    # False for a REFI-QDA "category" that only groups codes (isCodable="false").
+    codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Document(Base):
@@ -83,6 +86,7 @@ class Document(Base):
     language: Mapped[str | None] = mapped_column(String(40), nullable=True)
     stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
     revises: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    memo: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Clause(Base):
@@ -141,6 +145,17 @@ class ClauseNote(Base):
     clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"), primary_key=True)
     memo: Mapped[str] = mapped_column(Text, default="")
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated: Mapped[str] = mapped_column(String(40))
+
+
+class RefiIdentity(Base):
+    """A foreign REFI-QDA GUID (of a user, code, source or coding) and the row it became here."""
+
+    __tablename__ = "refi_identity"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    foreign_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated: Mapped[str] = mapped_column(String(40))
 
 
