@@ -15,8 +15,10 @@ Foreign XML is parsed only through defusedxml with DTDs forbidden, which refuses
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -232,13 +234,18 @@ def codebook_to_qdc(categories: Iterable[Category]) -> bytes:
     if not cats:
         raise FormatError("a REFI-QDA codebook needs at least one category", source="codebook")
     root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": f"Plan Annotator {__version__}"})
-    code_elements(ET.SubElement(root, "Codes"), cats)
+    code_elements(ET.SubElement(root, "Codes"), cats, used=())  # a codebook holds no codings
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def codebook_from_qdc(
-    data: bytes, *, source: str = "codebook.qdc", known_keys: Iterable[str] = ()
+    data: bytes,
+    *,
+    source: str = "codebook.qdc",
+    known_keys: Iterable[str] = (),
+    existing: Sequence[Category] = (),
+    warnings: list[str] | None = None,
 ) -> list[Category]:
     """Categories from a ``.qdc`` document; see the module docstring for how keys are chosen."""
     root = parse_xml(data, source=source)
@@ -251,7 +258,77 @@ def codebook_from_qdc(
     codes = root.find(f"{{{CODEBOOK_NS}}}Codes")
     if codes is None:
         raise FormatError("no Codes element", source=source, where="/CodeBook")
+    matcher = CodeMatcher(existing, {})
     categories, _ = parse_code_elements(
-        codes, CODEBOOK_NS, source=source, where="/CodeBook/Codes", known_keys=known_keys
+        codes,
+        CODEBOOK_NS,
+        source=source,
+        where="/CodeBook/Codes",
+        known_keys=[*known_keys, *matcher.keys],
+        resolve=matcher,
+        reserved=matcher.keys,
     )
-    return categories
+    return matcher.settle(categories, warnings if warnings is not None else [])
+
+
+def name_key(name: str) -> str:
+    """A coder's or code's name as compared across tools: NFC, trimmed, case-folded."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+class CodeMatcher:
+    """Finds the project's category for a foreign code: by GUID from an earlier import, then by
+    name (NFC, trimmed, case-folded); and keeps names unique once the codebook is read."""
+
+    def __init__(
+        self, categories: Sequence[Category], mapping: Mapping[tuple[str, str], str]
+    ) -> None:
+        self.categories = {c.key: c for c in categories}
+        self.keys = set(self.categories)
+        self.mapping = mapping
+        self.by_name: dict[str, str] = {}
+        for c in sorted(categories, key=lambda c: (c.retired, c.position, c.key)):
+            self.by_name.setdefault(name_key(c.name), c.key)
+
+    def __call__(self, guid: str, name: str) -> str | None:
+        key = self.mapping.get(("code", guid))
+        if key in self.keys:
+            return key
+        return self.by_name.get(name_key(name))
+
+    def settle(self, categories: list[Category], warnings: list[str]) -> list[Category]:
+        """Fill what the file leaves out from the project's category, and rename a code whose
+        name another category already has (two codes of one name under different parents)."""
+        names = {
+            name_key(c.name): c.key
+            for c in self.categories.values()
+            if c.key not in {x.key for x in categories}
+        }
+        parents = {c.key: c.name for c in categories}
+        out = []
+        for cat in categories:
+            old = self.categories.get(cat.key)
+            if old is not None:
+                cat = replace(
+                    cat,
+                    description=cat.description or old.description,
+                    color=old.color if cat.color == DEFAULT_COLOR else cat.color,
+                    shortcut=cat.shortcut or old.shortcut,
+                    retired=cat.retired or old.retired,
+                )
+            taken = names.get(name_key(cat.name))
+            if taken is not None and taken != cat.key:
+                base = (
+                    f"{cat.name} ({parents.get(cat.parent or '', '')})" if cat.parent else cat.name
+                )
+                new, n = base, 1
+                while name_key(new) in names:
+                    n += 1
+                    new = f"{base} {n}"
+                warnings.append(
+                    f"code {cat.name!r}: another category has that name; renamed {new!r}"
+                )
+                cat = replace(cat, name=new)
+            names[name_key(cat.name)] = cat.key
+            out.append(cat)
+        return out

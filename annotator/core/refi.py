@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -30,10 +29,17 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from annotator import __version__
-from annotator.core.codebook import DEFAULT_COLOR, GUID_NAMESPACE, Category, category_guid
+from annotator.core.codebook import GUID_NAMESPACE, Category, category_guid
 from annotator.core.compare import ExchangeView
 from annotator.core.errors import FormatError
-from annotator.core.qdc import code_elements, guid_text, parse_code_elements, parse_xml
+from annotator.core.qdc import (
+    CodeMatcher,
+    code_elements,
+    guid_text,
+    name_key,
+    parse_code_elements,
+    parse_xml,
+)
 from annotator.core.refi_positions import (
     SEARCHED,
     UNCHECKED,
@@ -172,15 +178,18 @@ def _project_xml(
         )
         raw_doc = raw_docs.get(d.key) or {}
         kinds = {
-            (c.get("start"), c.get("end")): c.get("kind") or "paragraph"
+            (c.get("start"), c.get("end")): c["kind"]
             for c in raw_doc.get("clauses") or []
-            if isinstance(c, Mapping)
+            if isinstance(c, Mapping) and isinstance(c.get("kind"), str)
         }
         # Our clause boundaries, kinds, reviews and metadata ride in a processing instruction:
         # schema-valid, and ignored by other tools (a note would show up as a memo there).
         clause_data = {
             "document": d.key,
-            "clauses": [[s, e, lab, kinds.get((s, e), "paragraph")] for s, e, lab in d.clauses],
+            "clauses": [
+                [s, e, lab, kinds[(s, e)]] if (s, e) in kinds else [s, e, lab]
+                for s, e, lab in d.clauses
+            ],
             "reviews": reviews_by_doc.get(d.key, []),
             "meta": d.meta,
         }
@@ -334,11 +343,6 @@ class _Archive:
 
 
 # -- import: what the project already knows ----------------------------------------------------
-
-
-def name_key(name: str) -> str:
-    """A coder's or code's name as compared across tools: NFC, trimmed, case-folded."""
-    return unicodedata.normalize("NFC", name).strip().casefold()
 
 
 @dataclass
@@ -639,7 +643,7 @@ class _Importer:
                 "title": title,
                 "text": text,
                 "clauses": [
-                    {"start": s, "end": e, "label": lab, "kind": kind}
+                    {"start": s, "end": e, "label": lab, **({"kind": kind} if kind else {})}
                     for s, e, lab, kind in clauses
                 ],
             },
@@ -705,7 +709,7 @@ class _Importer:
             clauses = []
             for item in data["clauses"]:
                 s, e, lab = int(item[0]), int(item[1]), str(item[2])
-                kind = str(item[3]) if len(item) > 3 else "paragraph"
+                kind = str(item[3]) if len(item) > 3 else None
                 clauses.append((s, e, lab, kind))
             if any(not 0 <= s < e <= len(text) for s, e, _, _ in clauses):
                 raise ValueError("clause outside the text")
@@ -836,61 +840,3 @@ class _Importer:
     def _skip(self, message: str) -> None:
         self.report.skipped += 1
         self.warnings.append(message)
-
-
-class CodeMatcher:
-    """Finds the project's category for a foreign code: by GUID from an earlier import, then by
-    name (NFC, trimmed, case-folded); and keeps names unique once the codebook is read."""
-
-    def __init__(
-        self, categories: Sequence[Category], mapping: Mapping[tuple[str, str], str]
-    ) -> None:
-        self.categories = {c.key: c for c in categories}
-        self.keys = set(self.categories)
-        self.mapping = mapping
-        self.by_name: dict[str, str] = {}
-        for c in sorted(categories, key=lambda c: (c.retired, c.position, c.key)):
-            self.by_name.setdefault(name_key(c.name), c.key)
-
-    def __call__(self, guid: str, name: str) -> str | None:
-        key = self.mapping.get(("code", guid))
-        if key in self.keys:
-            return key
-        return self.by_name.get(name_key(name))
-
-    def settle(self, categories: list[Category], warnings: list[str]) -> list[Category]:
-        """Fill what the file leaves out from the project's category, and rename a code whose
-        name another category already has (two codes of one name under different parents)."""
-        names = {
-            name_key(c.name): c.key
-            for c in self.categories.values()
-            if c.key not in {x.key for x in categories}
-        }
-        parents = {c.key: c.name for c in categories}
-        out = []
-        for cat in categories:
-            old = self.categories.get(cat.key)
-            if old is not None:
-                cat = replace(
-                    cat,
-                    description=cat.description or old.description,
-                    color=old.color if cat.color == DEFAULT_COLOR else cat.color,
-                    shortcut=cat.shortcut or old.shortcut,
-                    retired=cat.retired or old.retired,
-                )
-            taken = names.get(name_key(cat.name))
-            if taken is not None and taken != cat.key:
-                base = (
-                    f"{cat.name} ({parents.get(cat.parent or '', '')})" if cat.parent else cat.name
-                )
-                new, n = base, 1
-                while name_key(new) in names:
-                    n += 1
-                    new = f"{base} {n}"
-                warnings.append(
-                    f"code {cat.name!r}: another category has that name; renamed {new!r}"
-                )
-                cat = replace(cat, name=new)
-            names[name_key(cat.name)] = cat.key
-            out.append(cat)
-        return out

@@ -198,10 +198,14 @@ def test_inline_text_relative_path_and_straddling_selection():
     files = {"docs/other.txt": text.upper().encode()}
     back = import_qdpx(make_qdpx(project(whole + rel), files), warnings=warnings)
     by_doc = {d["title"]: d for d in back["documents"]}
-    inline = next(a for a in back["annotations"] if a["document"] == by_doc["Inline"]["key"])
-    # starts in clause 1, runs into clause 2: attached to clause 1, span cut at its end
-    assert inline["clause"] == [0, 17] and inline["span"] == [6, 17]
-    assert any("crosses a clause boundary" in w for w in warnings)
+    # starts in clause 1, runs into clause 2: a span in each, and the import says so
+    pieces = sorted(
+        (a["clause"], a["span"])
+        for a in back["annotations"]
+        if a["document"] == by_doc["Inline"]["key"]
+    )
+    assert pieces == [([0, 17], [6, 17]), ([19, 37], [19, 25])]
+    assert any("crosses clauses ¶1, ¶2: coded as 2 spans" in w for w in warnings)
     other = next(a for a in back["annotations"] if a["document"] == by_doc["Rel"]["key"])
     assert other["clause"] == [0, 17] and other["span"] is None  # exactly the clause
 
@@ -299,27 +303,36 @@ def test_a_lying_size_header_is_caught():
             ),
             "not in the archive",
         ),
-        (
-            project(
-                '<TextSource guid="dddddddd-0000-4000-8000-000000000001"><PlainTextContent>abc'
-                f"</PlainTextContent>{selection(0, 9)}</TextSource>"
-            ),
-            "outside the text",
-        ),
-        (
-            project(
-                '<TextSource guid="dddddddd-0000-4000-8000-000000000001"><PlainTextContent>abc'
-                "</PlainTextContent>"
-                f"{selection(0, 2, 'eeeeeeee-0000-4000-8000-000000000000')}</TextSource>"
-            ),
-            "not in the codebook",
-        ),
     ],
 )
 def test_bad_projects_are_refused_with_file_and_entry(qde, message):
     with pytest.raises(FormatError, match=message) as err:
         import_qdpx(make_qdpx(qde), source="bad.qdpx")
     assert str(err.value).startswith("bad.qdpx: project.qde")
+
+
+def test_one_bad_selection_is_skipped_and_listed_never_refusing_the_file():
+    named = selection(14, 20, n=3).replace("startPosition", 'name="Second" startPosition')
+    qde = project(
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Plan">'
+        "<PlainTextContent>First point.\n\nSecond point.</PlainTextContent>"
+        f"{selection(0, 99)}"
+        f"{selection(0, 5, 'eeeeeeee-0000-4000-8000-000000000000', n=2)}"
+        f"{named}"
+        '<PlainTextSelection guid="bbbbbbbb-0000-4000-8000-000000000009" startPosition="x" '
+        'endPosition="3"><Coding guid="cccccccc-0000-4000-8000-000000000009">'
+        f'<CodeRef targetGUID="{category_guid("aid_money")}"/></Coding></PlainTextSelection>'
+        "</TextSource>"
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(qde), source="bad.qdpx", warnings=warnings)
+    (ann,) = back["annotations"]  # the one good selection arrives
+    text = back["documents"][0]["text"]
+    assert text[ann["span"][0] : ann["span"][1]] == "Second"
+    assert len(warnings) == 3, warnings
+    assert any("selection 1" in w and "cannot be placed" in w for w in warnings)
+    assert any("selection 2" in w and "not in the codebook" in w for w in warnings)
+    assert any("selection 4" in w and "whole numbers" in w for w in warnings)
 
 
 def test_missing_project_and_non_zip():
