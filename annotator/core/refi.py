@@ -54,6 +54,7 @@ from annotator.core.text import document_key
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CLAUSE_NOTE = "plan-annotator:clauses"  # how files before the processing instruction said it
 _CLAUSE_PI = "plan-annotator-clauses"
+_PROJECT_PI = "plan-annotator-project"
 EPOCH = "1970-01-01T00:00:00Z"
 _NS = f"{{{PROJECT_NS}}}"
 _GUID_RE = re.compile(
@@ -88,7 +89,14 @@ def _xml_time(value: str, fallback: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.astimezone(UTC)
-    spec = "microseconds" if moment.microsecond else "seconds"
+    # Milliseconds when they suffice: our stamps have them, and a round trip keeps their text.
+    spec = (
+        "seconds"
+        if not moment.microsecond
+        else "milliseconds"
+        if moment.microsecond % 1000 == 0
+        else "microseconds"
+    )
     return moment.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
@@ -139,6 +147,9 @@ def _project_xml(
         },
     )
     users = {c["id"]: _guid("coder", c["id"]) for c in view.coders}
+    consensus = sorted(c["id"] for c in view.coders if c.get("consensus"))
+    if consensus:
+        root.append(ET.ProcessingInstruction(_PROJECT_PI, json.dumps({"consensus": consensus})))
     if view.coders:
         el = ET.SubElement(root, "Users")
         for c in view.coders:
@@ -193,6 +204,28 @@ def _project_xml(
             "reviews": reviews_by_doc.get(d.key, []),
             "meta": d.meta,
         }
+        notes_here = [
+            [
+                n["coder"],
+                n["clause"][0],
+                n["clause"][1],
+                n.get("memo", ""),
+                bool(n.get("flagged")),
+                n["updated"],
+            ]
+            for n in raw.get("clause_notes") or []
+            if isinstance(n, Mapping) and n.get("document") == d.key
+        ]
+        if notes_here:
+            clause_data["notes"] = sorted(notes_here)
+        flags = {
+            a["id"]: {k: a[k] for k in ("uncertain", "adjudicator") if a.get(k)}
+            for a in raw.get("annotations") or []
+            if isinstance(a, Mapping) and a.get("document") == d.key and not a.get("deleted")
+        }
+        flags = {k: v for k, v in flags.items() if v}
+        if flags:
+            clause_data["annotations"] = flags
         payload = json.dumps(clause_data, ensure_ascii=False, sort_keys=True)
         src.append(ET.ProcessingInstruction(_CLAUSE_PI, payload.replace(">", "\\u003e")))
         doc_memo = raw_doc.get("memo")
@@ -461,6 +494,8 @@ class _Importer:
         documents: dict[str, dict[str, Any]] = {}
         annotations: dict[tuple[Any, ...], dict[str, Any]] = {}
         reviews: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.clause_notes: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.flags: dict[str, dict[str, Any]] = {}
         sources = root.find(f"{_NS}Sources")
         for i, src in enumerate(sources.findall(f"{_NS}TextSource") if sources is not None else []):
             self._source(
@@ -473,7 +508,12 @@ class _Importer:
         if sources is not None and len(sources) > len(sources.findall(f"{_NS}TextSource")):
             self.warnings.append("non-text sources (PDF, pictures, audio, video) were skipped")
         self.report.project_memo = self._memo(root)
-        return {
+        consensus = set(self._project_data(root).get("consensus") or []) if self.ours else set()
+        for ann in annotations.values():
+            for k, v in self.flags.get(ann["id"], {}).items():
+                if k in ("uncertain", "adjudicator") and isinstance(v, bool | str):
+                    ann[k] = v
+        out: dict[str, Any] = {
             "format": "plan-annotations",
             "version": 1,
             "codebook": {"categories": [c.to_exchange() for c in categories]},
@@ -492,6 +532,23 @@ class _Importer:
             ),
             "reviews": [reviews[k] for k in sorted(reviews)],
         }
+        for coder in out["coders"]:
+            if coder["id"] in consensus:
+                coder["consensus"] = True
+        if self.clause_notes:
+            out["clause_notes"] = [self.clause_notes[k] for k in sorted(self.clause_notes)]
+        return out
+
+    def _project_data(self, root: ET.Element) -> dict[str, Any]:
+        for child in root:
+            text = child.text or "" if child.tag is ET.ProcessingInstruction else ""
+            if text.startswith(_PROJECT_PI + " "):
+                try:
+                    data = json.loads(text[len(_PROJECT_PI) + 1 :])
+                except ValueError:
+                    return {}
+                return data if isinstance(data, dict) else {}
+        return {}
 
     # -- parts ------------------------------------------------------------------------------
     def _users(self, root: ET.Element) -> dict[str, str]:
@@ -670,6 +727,16 @@ class _Importer:
         if src.findall(f"{_NS}Coding"):
             self.warnings.append(f"{title}: codings of the whole source were skipped")
         if stored is not None:
+            self.flags.update(stored["flags"])
+            for coder, start, end, memo, flagged, updated in stored["notes"]:
+                self.clause_notes[(coder, key, start, end)] = {
+                    "coder": coder,
+                    "document": key,
+                    "clause": [start, end],
+                    "memo": memo,
+                    "flagged": flagged,
+                    "updated": updated,
+                }
             for coder, start, end, status, updated in stored["reviews"]:
                 reviews[(coder, key, start, end)] = {
                     "coder": coder,
@@ -724,10 +791,24 @@ class _Importer:
             meta = data.get("meta") or {}
             if not isinstance(meta, dict):
                 meta = {}
+            notes = [
+                (c, int(s), int(e), str(m), bool(f), _xml_time(str(t), self.default_time))
+                for c, s, e, m, f, t in data.get("notes", [])
+                if c in self.coders and (int(s), int(e)) in bounds
+            ]
+            flags = data.get("annotations") or {}
+            if not isinstance(flags, dict):
+                flags = {}
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             self.warnings.append(f"{where}: unreadable clause data ({exc}); clauses re-segmented")
             return None
-        return {"clauses": clauses, "reviews": reviews, "meta": meta}
+        return {
+            "clauses": clauses,
+            "reviews": reviews,
+            "meta": meta,
+            "notes": notes,
+            "flags": flags,
+        }
 
     def _selection(
         self,

@@ -170,8 +170,14 @@ def _prefer_the_files_codebook(plan: MergePlan, doc: dict[str, Any]) -> None:
                 if chosen[optional] == default:
                     chosen.pop(optional)
             cats[i] = chosen
-    if "project_memo" in doc:
-        plan.merged["project_memo"] = doc["project_memo"]
+    theirs_memo = doc.get("project_memo") or ""
+    ours_memo = plan.current.get("project_memo") or ""
+    if theirs_memo and theirs_memo not in ours_memo:  # another project's memo joins ours
+        plan.merged["project_memo"] = f"{ours_memo}\n\n{theirs_memo}" if ours_memo else theirs_memo
+    else:
+        plan.merged.pop("project_memo", None)
+        if ours_memo:
+            plan.merged["project_memo"] = ours_memo
     plan.conflicts = [
         c
         for c in plan.conflicts
@@ -222,4 +228,3 @@ def _remember(
             )
     if inserts:
         conn.execute(T_IDENTITY.insert(), inserts)
-
