@@ -223,7 +223,7 @@ def test_a_broken_file_names_itself_and_changes_nothing(project: Project, tmp_pa
     broken = tmp_path / "broken.qdpx"
     data = (FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx").read_bytes()
     broken.write_bytes(data[: len(data) // 2])
-    with pytest.raises(AnnotatorError, match="broken.qdpx"):
+    with pytest.raises(AnnotatorError, match=r"broken\.qdpx"):
         plan_qdpx_merge(project, broken)
     wrong = rewritten(
         FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx",
