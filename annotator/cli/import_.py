@@ -24,6 +24,7 @@ REFUSED = {
     "sqlite": "is an SQLite database, not a plan or a project of this program",
     "xlsx": "is a spreadsheet, not a plan",
     "zip": "is a zip archive without a project.qde, so not a REFI-QDA project (.qdpx)",
+    "damaged": "is a damaged zip archive that cannot be read",
 }
 
 

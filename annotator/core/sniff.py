@@ -19,8 +19,22 @@ PLAN_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".docx", ".pdf", ".html",
 _ROOT_RE = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[^>]*?xmlns(?::\w+)?=\"([^\"]*)\"")
 
 #: Kinds: "plan", "exchange", "codebook" (JSON), "qdc", "qdpx", "project" (our SQLite),
-#: "qde" (a bare project.qde), "sqlite" (another database), "xlsx", "zip", "json".
-KINDS = ("plan", "exchange", "codebook", "qdc", "qdpx", "project", "qde", "sqlite", "xlsx", "zip")
+#: "qde" (a bare project.qde), "sqlite" (another database), "xlsx", "zip", "damaged" (a zip that
+#: cannot be read), "json" (JSON of no known format).
+KINDS = (
+    "plan",
+    "exchange",
+    "codebook",
+    "qdc",
+    "qdpx",
+    "project",
+    "qde",
+    "sqlite",
+    "xlsx",
+    "zip",
+    "damaged",
+    "json",
+)
 
 
 def sniff(path: str | Path) -> str:
@@ -55,7 +69,8 @@ def _zip_kind(p: Path) -> str:
         with zipfile.ZipFile(p) as zf:
             names = {n.replace("\\", "/").lower() for n in zf.namelist()}
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-        return "plan" if p.suffix.lower() == ".docx" else "zip"  # the reader says what is wrong
+        # A damaged file: the reader its name points to says what is wrong with it.
+        return {".docx": "plan", ".qdpx": "qdpx", ".xlsx": "xlsx"}.get(p.suffix.lower(), "damaged")
     if "project.qde" in names:
         return "qdpx"
     if "word/document.xml" in names:
