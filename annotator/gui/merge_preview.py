@@ -99,6 +99,23 @@ class MergePreviewDialog(QDialog):
         conflicts_label = QLabel(f"&Conflicts ({len(plan.conflicts)}), and how they were settled:")
         conflicts_label.setBuddy(self.conflicts)
 
+        # What the reader of a foreign file (.qdpx) corrected, split or skipped: shown before
+        # anything is written, so nothing is lost or moved without the user seeing it.
+        warnings = list(getattr(plan, "warnings", []) or [])
+        self.warnings = QListWidget(self)
+        self.warnings.setObjectName("mergeWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setAlternatingRowColors(True)
+        for warning in warnings:
+            self.warnings.addItem(warning)
+        warnings_label = QLabel(
+            f"&Warnings ({len(warnings)}): what was corrected, split or skipped while reading:"
+        )
+        warnings_label.setBuddy(self.warnings)
+        warnings_label.setWordWrap(True)
+        self.warnings.setVisible(bool(warnings))
+        warnings_label.setVisible(bool(warnings))
+
         buttons = QDialogButtonBox(self)
         self.apply_button = buttons.addButton(
             "&Apply merge", QDialogButtonBox.ButtonRole.AcceptRole
@@ -117,8 +134,10 @@ class MergePreviewDialog(QDialog):
         layout.addWidget(self.counts)
         layout.addWidget(conflicts_label)
         layout.addWidget(self.conflicts, 1)
+        layout.addWidget(warnings_label)
+        layout.addWidget(self.warnings, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        self.resize(620, 680 if warnings else 560)
         self.apply_button.setDefault(True)
         self.apply_button.setFocus()
