@@ -507,7 +507,7 @@ class _Importer:
             )
         if sources is not None and len(sources) > len(sources.findall(f"{_NS}TextSource")):
             self.warnings.append("non-text sources (PDF, pictures, audio, video) were skipped")
-        self.report.project_memo = self._memo(root)
+        self.report.project_memo = "\n\n".join(p for p in (self._memo(root), self._journals()) if p)
         consensus = set(self._project_data(root).get("consensus") or []) if self.ours else set()
         for ann in annotations.values():
             for k, v in self.flags.get(ann["id"], {}).items():
@@ -643,15 +643,44 @@ class _Importer:
 
     def _notes(self, root: ET.Element) -> dict[str, tuple[str, str]]:
         notes: dict[str, tuple[str, str]] = {}
+        self.note_elements: dict[str, ET.Element] = {}
         for i, note in enumerate(root.findall(f"{_NS}Notes/{_NS}Note")):
             guid = note.get("guid")
             if guid:
                 where = f"{self.entry}:/Project/Notes/Note[{i + 1}]"
                 try:
                     notes[guid_text(guid)] = (note.get("name") or "", self._text_of(note, where))
+                    self.note_elements[guid_text(guid)] = note
                 except FormatError as exc:  # a memo we cannot read never refuses the project
                     self.warnings.append(f"a note was skipped: {exc}")
+        self.referenced = {
+            guid_text(ref.get("targetGUID") or "") for ref in root.iter(f"{_NS}NoteRef")
+        }
         return notes
+
+    def _journals(self) -> str:
+        """Notes nothing refers to (QualCoder's journals): kept in the project memo."""
+        parts = []
+        for guid, (name, text) in self.notes.items():
+            if guid not in self.referenced and name != CLAUSE_NOTE and text.strip():
+                parts.append(f"{name}\n{text}" if name else text)
+        if parts:
+            self.warnings.append(
+                f"{len(parts)} notes that belong to nothing (journals) went into the project memo"
+            )
+        return "\n\n".join(parts)
+
+    def _passage_notes(self, src: ET.Element) -> list[tuple[ET.Element, ET.Element, str]]:
+        """Notes on a passage of this source (a QualCoder annotation, an NVivo annotation):
+        ``(note, its PlainTextSelection, text)`` for each NoteRef whose note carries one."""
+        out = []
+        for ref in src.findall(f"{_NS}NoteRef"):
+            guid = guid_text(ref.get("targetGUID") or "")
+            note = self.note_elements.get(guid)
+            sel = note.find(f"{_NS}PlainTextSelection") if note is not None else None
+            if note is not None and sel is not None and self.notes[guid][1].strip():
+                out.append((note, sel, self.notes[guid][1]))
+        return out
 
     def _memo(self, el: ET.Element) -> str:
         """An element's memo: its ``Description`` and the notes its ``NoteRef``s name, once each.
@@ -664,8 +693,12 @@ class _Importer:
         if desc is not None and (desc.text or "").strip():
             parts.append(desc.text or "")
         for ref in el.findall(f"{_NS}NoteRef"):
-            name, text = self.notes.get(guid_text(ref.get("targetGUID") or ""), ("", ""))
-            if name != CLAUSE_NOTE and text.strip() and text not in parts:
+            guid = guid_text(ref.get("targetGUID") or "")
+            name, text = self.notes.get(guid, ("", ""))
+            passage = guid in self.note_elements and (
+                self.note_elements[guid].find(f"{_NS}PlainTextSelection") is not None
+            )
+            if name != CLAUSE_NOTE and not passage and text.strip() and text not in parts:
                 parts.append(text)
         return "\n\n".join(parts)
 
@@ -720,6 +753,8 @@ class _Importer:
                 sel, f"{title}: selection {j + 1}", key, resolver, index, labels, annotations
             )
         self.report.selections += len(selections)
+        for note, sel, note_text in self._passage_notes(src):
+            self._passage_note(note, sel, note_text, title, key, resolver, index)
         for how, n in sorted((self.report.corrected - before).items()):
             self.warnings.append(
                 f"{title}: {n} of {len(selections)} selections corrected: {_HOW.get(how, how)}"
@@ -896,6 +931,47 @@ class _Importer:
                     "updated": max(updated, created),
                     "deleted": False,
                 }
+
+    def _passage_note(
+        self,
+        note: ET.Element,
+        sel: ET.Element,
+        text: str,
+        title: str,
+        key: str,
+        resolver: PositionResolver,
+        index: ClauseIndex,
+    ) -> None:
+        """A memo on a passage becomes its writer's memo on each clause the passage touches."""
+        try:
+            start, end = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
+        except ValueError:
+            start = end = -1
+        place = resolver.place(start, end, sel.get("name")) if start >= 0 else None
+        pieces = index.pieces(place.start, place.end, resolver.text) if place else []
+        if not pieces:
+            self._skip(
+                f"{title}: a note on [{start}, {end}] cannot be placed; skipped: {text[:60]!r}"
+            )
+            return
+        coder = self._coder(
+            note.get("creatingUser") or note.get("modifyingUser") or sel.get("creatingUser")
+        )
+        stamp = _xml_time(
+            note.get("modifiedDateTime") or note.get("creationDateTime") or "", self.default_time
+        )
+        for cs, ce, _ps, _pe in pieces:
+            ident = (coder, key, cs, ce)
+            old = self.clause_notes.get(ident)
+            memo = text if old is None or not old["memo"] else f"{old['memo']}\n\n{text}"
+            self.clause_notes[ident] = {
+                "coder": coder,
+                "document": key,
+                "clause": [cs, ce],
+                "memo": memo,
+                "flagged": False,
+                "updated": max(stamp, old["updated"]) if old else stamp,
+            }
 
     def _annotation_id(self, cguid: str, piece: int, ident: tuple[Any, ...]) -> str:
         """The coding's id here: as imported before (by GUID, else by content), else new."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -116,6 +117,7 @@ class PositionResolver:
     def __init__(self, raw: str, shift: Callable[[int], int], text: str) -> None:
         self.raw = raw
         self.text = text
+        self.checked: Counter[str] = Counter()  # how the selections that matched were read
         self._readings: dict[str, Callable[[int], int | None]] = {}
         self._add("codepoints", raw, shift)
         if "\r\n" in raw:
@@ -161,12 +163,17 @@ class PositionResolver:
         readings = self.readings(start, end)
         want = "" if trust else expected_text(name)
         if not want.strip():
+            # Nothing to check against (an annotation note has no name): read it the way the
+            # source's checked selections were, else as code points.
+            usual = self.checked.most_common(1)[0][0] if self.checked else "codepoints"
+            readings.sort(key=lambda r: r[0] != usual)
             if readings:
                 how, s, e = readings[0]
                 return Placement(s, e, how if how != "codepoints" else UNCHECKED, False)
             return None
         for how, s, e in readings:
             if self.text[s:e] == want:
+                self.checked[how] += 1
                 return Placement(s, e, how, True)
         near = readings[0][1] if readings else min(max(start, 0), len(self.text))
         found = self._search(want, near)

@@ -296,3 +296,44 @@ def test_our_export_writes_memos_where_each_tool_reads_them(project: Project) ->
     assert f"<PlainTextContent>{memo}</PlainTextContent>" in qde
     assert "<Description>Our project memo.</Description>" in qde
     assert "plan-annotator:clauses" not in qde  # our own data is in a processing instruction
+
+
+def test_qualcoder_annotations_and_journals_are_kept(project: Project, tmp_path: Path) -> None:
+    """QualCoder writes a text annotation as a Note holding a PlainTextSelection (UTF-16
+    positions, no name) that its TextSource refers to, and a journal as a Note nothing refers to."""
+    source = FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx"
+    oskar = "fea7f17b-3804-4a6d-bde2-534cbe26830e"
+    annotation = "aaaaaaaa-1111-4111-8111-000000000001"
+    journal = "aaaaaaaa-1111-4111-8111-000000000002"
+    notes = (
+        "</Sources>\n<Notes>\n"
+        f'<Note guid="{journal}" creatingUser="{oskar}" creationDateTime="2026-02-02T09:00:00Z" '
+        f'name="Щоденник" plainTextPath="internal://{journal}.txt" ><Description /></Note>\n'
+        f'<Note guid="{annotation}" creatingUser="{oskar}" '
+        'creationDateTime="2026-02-02T10:00:00Z" >\n'
+        "<PlainTextContent>Перевірити списки полонених</PlainTextContent>\n"
+        '<PlainTextSelection guid="aaaaaaaa-1111-4111-8111-000000000003" startPosition="717" '
+        'endPosition="731" />\n</Note>\n</Notes>'
+    )
+    target = tmp_path / "annotated.qdpx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "project.qde":
+                qde = data.decode("utf-8").replace("</Sources>", notes)
+                qde = qde.replace(
+                    "</TextSource>", f'<NoteRef targetGUID="{annotation}" />\n</TextSource>'
+                )
+                data = qde.encode("utf-8")
+            zout.writestr(info, data)
+        zout.writestr(f"sources/{journal}.txt", "Запис у щоденнику.".encode("utf-8-sig"))
+    plan = merge(project, target)
+    doc = export_exchange_dict(project)
+    (note,) = doc["clause_notes"]
+    text = doc["documents"][0]["text"]
+    clause_text = text[note["clause"][0] : note["clause"][1]]
+    assert "«усіх на всіх»" in clause_text and note["memo"] == "Перевірити списки полонених"
+    assert next(c["name"] for c in doc["coders"] if c["id"] == note["coder"]) == "Oskar Veld"
+    assert "Щоденник\nЗапис у щоденнику." in doc["project_memo"]
+    assert any("journals" in w for w in plan.warnings)
+    assert "Перевірити" not in doc["documents"][0].get("memo", "")
