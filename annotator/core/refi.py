@@ -976,14 +976,14 @@ class _Importer:
     def _annotation_id(self, cguid: str, piece: int, ident: tuple[Any, ...]) -> str:
         """The coding's id here: as imported before (by GUID, else by content), else new."""
         foreign = cguid if piece == 0 else f"{cguid}#{piece + 1}"
-        candidates = [
-            self.known.mapping.get(("coding", foreign)) if cguid else None,
-            self.known.annotations.get(ident),
-            cguid if piece == 0 and _GUID_RE.match(cguid) else None,
-            str(uuid.uuid5(GUID_NAMESPACE, f"refi-coding:{foreign or repr(ident)}")),
-            str(uuid.uuid5(GUID_NAMESPACE, f"refi-content:{ident!r}")),
-        ]
-        aid = next(c for c in candidates if c and c not in self.used_ids)
+        candidates = (  # lazily: most codings stop at the first or the third
+            lambda: self.known.mapping.get(("coding", foreign)) if cguid else None,
+            lambda: self.known.annotations.get(ident),
+            lambda: cguid if piece == 0 and _GUID_RE.match(cguid) else None,
+            lambda: str(uuid.uuid5(GUID_NAMESPACE, f"refi-coding:{foreign or repr(ident)}")),
+            lambda: str(uuid.uuid5(GUID_NAMESPACE, f"refi-content:{ident!r}")),
+        )
+        aid = next(c for c in (make() for make in candidates) if c and c not in self.used_ids)
         self.used_ids.add(aid)
         if cguid:
             self.report.identities.append(("coding", foreign, aid))
