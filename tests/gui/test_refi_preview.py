@@ -51,3 +51,28 @@ def test_preview_of_a_file_without_warnings_hides_the_list(qtbot, tmp_path: Path
         qtbot.addWidget(dialog)
         dialog.show()
         assert not dialog.warnings.isVisible()
+
+
+def test_a_codebook_dropped_as_a_plan_joins_the_codebook_and_undoes(
+    qtbot, tmp_path: Path, project_path: Path, plan_files: tuple[Path, Path]
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from annotator.gui import file_actions
+    from tests.gui.test_main_window import make_window
+
+    window = make_window(qtbot)
+    assert window.open_project(project_path, [str(plan_files[0])])
+    assert window.workspace is not None
+    project = window.workspace.project
+    docs = len(project.documents())
+    dropped = tmp_path / "Codebook.txt"  # the wrong name: the content says what it is
+    shutil.copy(FIXTURES / "05_codebook.qdc", dropped)
+    file_actions.open_files(window, [str(dropped)])
+    names = {c.name: c for c in project.categories(include_retired=True)}
+    assert len(project.documents()) == docs
+    assert not names["Security arrangements"].codable
+    assert names["Force limits"].parent == names["Security arrangements"].key
+    assert "categories added or changed" in window.statusBar().currentMessage()
+    window.workspace.undo_stack.undo()
+    assert "Security arrangements" not in {c.name for c in project.categories(include_retired=True)}
