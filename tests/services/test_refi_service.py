@@ -337,3 +337,20 @@ def test_qualcoder_annotations_and_journals_are_kept(project: Project, tmp_path:
     assert "Щоденник\nЗапис у щоденнику." in doc["project_memo"]
     assert any("journals" in w for w in plan.warnings)
     assert "Перевірити" not in doc["documents"][0].get("memo", "")
+
+
+def test_a_group_of_codes_is_never_applied_here(project: Project) -> None:
+    from annotator.core.errors import EditError
+
+    merge(project, FIXTURES / "01_two_coders_category_memos.qdpx")
+    group = next(c for c in project.categories() if c.name == "Security arrangements")
+    assert not group.codable
+    key = project.documents()[0].key
+    clause = project.clauses(key)[1]
+    coder = project.coders()[0].id
+    with pytest.raises(EditError, match="only groups codes"):
+        project.toggle_tag(coder, clause.id, group.key)
+    with pytest.raises(EditError, match="only groups codes"):
+        project.toggle_span(coder, clause.id, group.key, clause.start, clause.start + 2)
+    child = next(c for c in project.categories() if c.name == "Force limits")
+    assert not project.toggle_tag(coder, clause.id, child.key).empty
