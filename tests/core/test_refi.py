@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import xml.etree.ElementTree as ET
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -365,3 +366,36 @@ def test_imports_pass_the_exchange_validator(ex):
     )
     foreign = import_qdpx(make_qdpx(project(src), {"sources/plan.txt": RAW.encode()}))
     exchange.validate_exchange(foreign, "foreign")
+
+
+def test_a_retired_category_that_holds_codings_stays_a_code_for_other_tools(ex):
+    used = {a["category"] for a in ex["annotations"] if not a.get("deleted")}
+    unused = [c["key"] for c in ex["codebook"]["categories"] if c["key"] not in used]
+    for cat in ex["codebook"]["categories"]:
+        cat["retired"] = True
+    with zipfile.ZipFile(io.BytesIO(qdpx_bytes(ex))) as zf:
+        root = ET.fromstring(zf.read("project.qde"))
+    codable = {c.get("guid"): c.get("isCodable") for c in root.iter(f"{{{NS}}}Code")}
+    for key in used:
+        assert codable[category_guid(key)] == "true"  # QualCoder would hide its codings otherwise
+    for key in unused:
+        assert codable[category_guid(key)] == "false"
+    back = import_qdpx(io.BytesIO(qdpx_bytes(ex)))
+    assert all(c.get("retired") for c in back["codebook"]["categories"])
+    assert not any(c.get("codable") is False for c in back["codebook"]["categories"])
+
+
+def test_two_codes_of_one_name_get_distinct_names_and_a_warning():
+    codes = (
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000011" name="Security" isCodable="false">'
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000001" name="Other" isCodable="true"/></Code>'
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000012" name="Economy" isCodable="true">'
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000002" name="other " isCodable="true"/></Code>'
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(project("", codes)), warnings=warnings)
+    names = [c["name"] for c in back["codebook"]["categories"]]
+    assert len({n.casefold().strip() for n in names}) == len(names) == 4
+    assert "other (Economy)" in names and any("renamed" in w for w in warnings)
+    security = next(c for c in back["codebook"]["categories"] if c["name"] == "Security")
+    assert security["codable"] is False

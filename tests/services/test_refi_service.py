@@ -354,3 +354,27 @@ def test_a_group_of_codes_is_never_applied_here(project: Project) -> None:
         project.toggle_span(coder, clause.id, group.key, clause.start, clause.start + 2)
     child = next(c for c in project.categories() if c.name == "Force limits")
     assert not project.toggle_tag(coder, clause.id, child.key).empty
+
+
+def test_stable_guids_find_renamed_users_and_codes_and_a_moved_coding(
+    project: Project, tmp_path: Path
+) -> None:
+    """ATLAS.ti, MAXQDA and NVivo keep their GUIDs: an earlier import's mapping finds a user and a
+    code renamed there, and a coding whose span changed there moves instead of doubling."""
+    first = FIXTURES / "01_two_coders_category_memos.qdpx"
+    merge(project, first)
+    step = rewritten(first, tmp_path / "a.qdpx", 'name="Oskar Veld"', 'name="O. Veld"')
+    step = rewritten(step, tmp_path / "b.qdpx", 'name="Territory"', 'name="Territories"')
+    moved = rewritten(
+        step,
+        tmp_path / "c.qdpx",
+        'startPosition="530" endPosition="563" name="guarantees the security of Avalon"',
+        'startPosition="530" endPosition="552" name="guarantees the security"',
+    )
+    plan = merge(project, moved)
+    assert plan.counts["coders_added"] == plan.counts["categories_added"] == 0
+    assert (plan.counts["annotations_added"], plan.counts["annotations_updated"]) == (0, 1)
+    assert sorted(c.name for c in project.coders()) == ["Mira Castellan", "Oskar Veld"]
+    got = codings(project)
+    assert ("Oskar Veld", "Security guarantee", "guarantees the security", "") in got
+    assert sum(1 for c in got if c[1] == "Territories") == 3 and sum(got.values()) == 13
