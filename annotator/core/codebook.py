@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -63,9 +64,27 @@ class Category:
         return data
 
 
+# Cyrillic letters as Latin (Ukrainian romanisation, with the Russian extras), so that a code named
+# in Ukrainian gets a readable key ("Гарантії безпеки" -> "harantii_bezpeky"), not "category_7".
+_LATIN = "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch - iu ia y e e - - -"
+_CYRILLIC = str.maketrans(
+    {
+        letter: "" if latin == "-" else latin
+        for letter, latin in zip(
+            "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэёъ'’", _LATIN.split(), strict=True
+        )
+    }
+)
+
+
 def slugify(name: str) -> str:
-    """A category key from a display name: ``"NATO / alliances"`` -> ``"nato_alliances"``."""
-    slug = re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+    """A category key from a display name: ``"NATO / alliances"`` -> ``"nato_alliances"``;
+    accents are dropped (``"Café"`` -> ``"cafe"``) and Cyrillic is romanised."""
+    text = name.strip().lower().translate(_CYRILLIC)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    slug = re.sub(r"[^0-9a-z]+", "_", text).strip("_")
     return slug or "category"
 
 
