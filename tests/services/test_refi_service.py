@@ -296,6 +296,10 @@ def test_our_export_writes_memos_where_each_tool_reads_them(project: Project) ->
     assert f"<PlainTextContent>{memo}</PlainTextContent>" in qde
     assert "<Description>Our project memo.</Description>" in qde
     assert "plan-annotator:clauses" not in qde  # our own data is in a processing instruction
+    import xmlschema
+
+    xsd = Path(__file__).resolve().parents[2] / "resources" / "refi-qda" / "Project.xsd"
+    xmlschema.XMLSchema(str(xsd)).validate(io.BytesIO(qde.encode("utf-8")))
 
 
 def test_qualcoder_annotations_and_journals_are_kept(project: Project, tmp_path: Path) -> None:
@@ -378,3 +382,18 @@ def test_stable_guids_find_renamed_users_and_codes_and_a_moved_coding(
     got = codings(project)
     assert ("Oskar Veld", "Security guarantee", "guarantees the security", "") in got
     assert sum(1 for c in got if c[1] == "Territories") == 3 and sum(got.values()) == 13
+
+
+def test_a_source_memo_travels_in_and_out(project: Project, tmp_path: Path) -> None:
+    first = FIXTURES / "01_two_coders_category_memos.qdpx"
+    marker = 'name="avalon_plan.txt">'
+    with_memo = rewritten(
+        first, tmp_path / "m.qdpx", marker, f"{marker}\n<Description>Draft of 1 Feb.</Description>"
+    )
+    merge(project, with_memo)
+    doc = export_exchange_dict(project)
+    assert doc["documents"][0]["memo"] == "Draft of 1 Feb."
+    data, _ = export_bytes(doc, "qdpx")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    assert re.search(r"<TextSource [^>]*>\s*(<\?[^>]*\?>\s*)?<Description>Draft of 1 Feb.<", qde)
