@@ -889,6 +889,11 @@ class _Importer:
         if not pieces:
             self._skip(f"{what}: lies outside every clause; skipped")
             return
+        outside = _uncovered(resolver.text, place.start, place.end, pieces)
+        if outside:
+            self.warnings.append(
+                f"{what}: {outside} characters of it lie outside every clause and were left out"
+            )
         if len(pieces) > 1:
             self.report.split += 1
             touched = ", ".join(labels.get((cs, ce), "?") for cs, ce, _, _ in pieces)
@@ -997,3 +1002,13 @@ class _Importer:
     def _skip(self, message: str) -> None:
         self.report.skipped += 1
         self.warnings.append(message)
+
+
+def _uncovered(text: str, start: int, end: int, pieces: list[tuple[int, int, int, int]]) -> int:
+    """How many non-blank characters of ``text[start:end]`` no piece covers."""
+    missing, pos = 0, start
+    for _cs, _ce, ps, pe in sorted(pieces, key=lambda p: p[2]):
+        if ps > pos:
+            missing += sum(1 for ch in text[pos:ps] if not ch.isspace())
+        pos = max(pos, pe)
+    return missing + sum(1 for ch in text[pos:end] if not ch.isspace())

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from annotator.core.codebook import category_guid
 from annotator.core.errors import FormatError
-from annotator.core.refi import ZipLimits, _OffsetShift, export_qdpx, import_qdpx
+from annotator.core.refi import KnownIdentities, ZipLimits, _OffsetShift, export_qdpx, import_qdpx
 from annotator.core.segment import segment
 from annotator.core.text import document_key, normalise
 
@@ -399,3 +399,19 @@ def test_two_codes_of_one_name_get_distinct_names_and_a_warning():
     assert "other (Economy)" in names and any("renamed" in w for w in warnings)
     security = next(c for c in back["codebook"]["categories"] if c["name"] == "Security")
     assert security["codable"] is False
+
+
+def test_text_outside_every_clause_is_reported_not_dropped_silently():
+    text = "First point.\n--\nSecond point."
+    qde = project(
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Gap">'
+        f"<PlainTextContent>{text}</PlainTextContent>{selection(6, 20)}</TextSource>"
+    )
+    # The project has clauses that leave the "--" line out (edited boundaries).
+    known = KnownIdentities(
+        clauses={document_key(text): [(0, 12, "1", "point"), (16, 29, "2", "point")]}
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(qde), warnings=warnings, known=known)
+    assert len(back["annotations"]) == 2
+    assert any("2 characters of it lie outside every clause" in w for w in warnings)
