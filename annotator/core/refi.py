@@ -747,6 +747,8 @@ class _Importer:
         index = ClauseIndex([(s, e) for s, e, _, _ in clauses])
         labels = {(s, e): lab for s, e, lab, _ in clauses}
         selections = src.findall(f"{_NS}PlainTextSelection")
+        if not self.ours:
+            resolver.learn([_span_and_name(sel) for sel in selections])
         before = Counter(self.report.corrected)
         for j, sel in enumerate(selections):
             self._selection(
@@ -1012,3 +1014,11 @@ def _uncovered(text: str, start: int, end: int, pieces: list[tuple[int, int, int
             missing += sum(1 for ch in text[pos:ps] if not ch.isspace())
         pos = max(pos, pe)
     return missing + sum(1 for ch in text[pos:end] if not ch.isspace())
+
+
+def _span_and_name(sel: ET.Element) -> tuple[int, int, str | None]:
+    """A selection's raw positions and name, ``(-1, -1, None)`` if the positions are no numbers."""
+    try:
+        return int(sel.get("startPosition", "")), int(sel.get("endPosition", "")), sel.get("name")
+    except ValueError:
+        return -1, -1, None

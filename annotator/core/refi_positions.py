@@ -118,6 +118,7 @@ class PositionResolver:
         self.raw = raw
         self.text = text
         self.checked: Counter[str] = Counter()  # how the selections that matched were read
+        self.rank: dict[str, int] = {}  # reading -> minus the selections it fits (see learn)
         self._readings: dict[str, Callable[[int], int | None]] = {}
         self._add("codepoints", raw, shift)
         if "\r\n" in raw:
@@ -153,6 +154,17 @@ class PositionResolver:
                 out.append((how, s, e))
         return out
 
+    def learn(self, selections: list[tuple[int, int, str | None]]) -> None:
+        """Count, over all of a source's selections, which readings give their text: a short
+        selection may read true by chance at the wrong offset ("the" three characters on), so
+        each one prefers the reading that fits most of its source's selections."""
+        fits: Counter[str] = Counter()
+        for start, end, name in selections:
+            want = expected_text(name)
+            if want.strip():
+                fits.update(h for h, s, e in self.readings(start, end) if self.text[s:e] == want)
+        self.rank = {how: -n for how, n in fits.items()}
+
     def place(
         self, start: int, end: int, name: str | None, *, trust: bool = False
     ) -> Placement | None:
@@ -161,6 +173,7 @@ class PositionResolver:
         ``trust``: the file is our own, whose positions are code points and whose names are labels.
         """
         readings = self.readings(start, end)
+        readings.sort(key=lambda r: self.rank.get(r[0], 0))  # stable: code points first on ties
         want = "" if trust else expected_text(name)
         if not want.strip():
             # Nothing to check against (an annotation note has no name): read it the way the
@@ -171,10 +184,12 @@ class PositionResolver:
                 how, s, e = readings[0]
                 return Placement(s, e, how if how != "codepoints" else UNCHECKED, False)
             return None
+        plain = next(((s, e) for how, s, e in readings if how == "codepoints"), None)
         for how, s, e in readings:
             if self.text[s:e] == want:
                 self.checked[how] += 1
-                return Placement(s, e, how, True)
+                # Where the readings agree (before the first emoji) nothing was corrected.
+                return Placement(s, e, "codepoints" if plain == (s, e) else how, True)
         near = readings[0][1] if readings else min(max(start, 0), len(self.text))
         found = self._search(want, near)
         if found is not None:

@@ -99,3 +99,20 @@ def test_pieces_over_clauses() -> None:
     assert index.pieces(4, 9, text) == [(0, 8, 4, 8)]  # the line break after it adds nothing
     nested = ClauseIndex([(0, 20), (9, 20)])
     assert nested.pieces(10, 12, text) == [(9, 20, 10, 12)]  # the innermost clause
+
+
+def test_a_short_selection_takes_the_reading_that_fits_its_source() -> None:
+    # One letter read as code points at a UTF-16 offset (two on, after the flag) is the same
+    # letter by chance; the other selections of the source show they are UTF-16 positions.
+    text = "🇺🇦 a a a a: the cat sat on the mat near the other cat"
+    r = resolver(text)
+    sels = []
+    for word in ("cat sat", "on the mat", "near the other"):
+        i = text.index(word)
+        sels.append((utf16(text, i), utf16(text, i + len(word)), word))
+    target = text.index("a a") + 2  # the second "a"
+    u = utf16(text, target)
+    assert text[u : u + 1] == "a" and u != target  # the trap: code points read true, elsewhere
+    r.learn([*sels, (u, u + 1, "a")])
+    place = r.place(u, u + 1, "a")
+    assert place is not None and (place.start, place.how) == (target, "utf16")
