@@ -869,8 +869,8 @@ class _Importer:
             return
         memo = self._memo(sel)
         if not codings:
-            if memo:
-                self._skip(f"{what}: a memo without a code cannot be kept here; skipped")
+            if memo:  # MAXQDA writes a memo on a passage so: its writer's clause memo here
+                self._passage_note(sel, sel, memo, who, key, resolver, index)
             return
         place = resolver.place(raw_start, raw_end, sel.get("name"), trust=self.ours)
         if place is None:
@@ -958,7 +958,7 @@ class _Importer:
         pieces = index.pieces(place.start, place.end, resolver.text) if place else []
         if not pieces:
             self._skip(
-                f"{title}: a note on [{start}, {end}] cannot be placed; skipped: {text[:60]!r}"
+                f"{title}: a memo on [{start}, {end}] cannot be placed; skipped: {text[:60]!r}"
             )
             return
         coder = self._coder(

@@ -415,3 +415,24 @@ def test_text_outside_every_clause_is_reported_not_dropped_silently():
     back = import_qdpx(make_qdpx(qde), warnings=warnings, known=known)
     assert len(back["annotations"]) == 2
     assert any("2 characters of it lie outside every clause" in w for w in warnings)
+
+
+def test_a_memo_on_a_passage_without_a_code_becomes_a_clause_memo():
+    text = "First point.\n\nSecond point."
+    memo_only = (
+        '<PlainTextSelection guid="bbbbbbbb-0000-4000-8000-000000000077" startPosition="14" '
+        f'endPosition="20" name="Second" creatingUser="{USER}">'
+        "<Description>Ask about this.</Description></PlainTextSelection>"
+    )
+    qde = project(
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Plan">'
+        f"<PlainTextContent>{text}</PlainTextContent>{memo_only}</TextSource>"
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(qde), warnings=warnings)
+    assert back["annotations"] == [] and warnings == []
+    (note,) = back["clause_notes"]
+    assert (note["coder"], note["clause"], note["memo"]) == (USER, [14, 27], "Ask about this.")
+    from annotator.core.exchange import validate_exchange
+
+    validate_exchange(back, "memo-only")
