@@ -924,6 +924,11 @@ class _Importer:
                 if ident in annotations:  # the same coding twice: one annotation
                     if cmemo and not annotations[ident]["memo"]:
                         annotations[ident]["memo"] = cmemo
+                    if len(pieces) > 1:  # part of a longer coding falls on a shorter one
+                        self.warnings.append(
+                            f"{what}: its part in clause {labels.get((cs, ce), '?')} is the same "
+                            "as another coding of this coder and code; kept once"
+                        )
                     continue
                 aid = self._annotation_id(cguid, n, ident)
                 annotations[ident] = {
