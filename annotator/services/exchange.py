@@ -387,6 +387,10 @@ def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str,
     counts["reviews_changed"] = sum(
         1 for r in merged["reviews"] if old_rev.get(_review_key(r)) != r
     )
+    old_notes = _by(current.get("clause_notes", []), _review_key)
+    counts["clause_notes_changed"] = sum(
+        1 for n in merged.get("clause_notes", []) if old_notes.get(_review_key(n)) != n
+    )
     old_links = _by(current.get("links", []), lambda x: x["id"])
     counts["links_changed"] = sum(1 for x in merged.get("links", []) if old_links.get(x["id"]) != x)
     return counts
