@@ -4,13 +4,20 @@ A ``.qdpx`` is a zip holding ``project.qde`` (namespace ``urn:QDA-XML:project:1.
 texts under ``sources/``. Export writes coders as ``User`` (our id in ``id``), the codebook with
 colours and nesting, one ``TextSource`` per plan (its normalised text), and one
 ``PlainTextSelection`` with one ``Coding`` per live annotation, in code points (the whole clause
-for a clause-level tag, the span otherwise). Tombstones are not exported. Each source carries a
-``Note`` (``plan-annotator:clauses``) with our clause boundaries, reviews and plan metadata, so a
-round trip keeps them; for any other source the text is segmented again.
+for a clause-level tag, the span otherwise), named by the text it selects. Memos are written where
+each tool reads them: ``Description`` (QualCoder) and a ``Note`` behind a ``NoteRef`` (ATLAS.ti,
+MAXQDA, NVivo), for codings, plans and the project. Tombstones are not exported. Our clause
+boundaries, labels and kinds, reviews, clause memos and plan metadata ride in a
+``<?plan-annotator-clauses ...?>`` processing instruction in each source: schema-valid, ignored by
+other tools, and read back so our own round trip is lossless. For any other source the text is
+segmented again (or the project's clauses are used, when it already holds the plan).
 
-Import treats the file as hostile: entry names with ``..`` or absolute paths, archives whose
-entries inflate too far (total size or ratio), XML with DTDs or entities are refused with a
-:class:`FormatError` naming the file and the entry.
+Import of another tool's file is careful rather than trusting: positions are checked against each
+selection's text (:mod:`annotator.core.refi_positions`), a selection across clauses becomes a span
+in each, users, codes and codings are matched to what the project already holds, and every
+correction, split or skip is reported. Import also treats the file as hostile: entry names with
+``..`` or absolute paths, archives whose entries inflate too far (total size or ratio), XML with
+DTDs or entities are refused with a :class:`FormatError` naming the file and the entry.
 """
 
 from __future__ import annotations
@@ -407,7 +414,6 @@ class ImportReport:
     split: int = 0
     project_memo: str = ""
     origin: str = ""
-    matched_categories: set[str] = field(default_factory=set)  # keys already in the project
 
 
 _HOW = {
@@ -607,7 +613,6 @@ class _Importer:
             reserved=matcher.keys,
         )
         categories = matcher.settle(categories, self.warnings)
-        self.report.matched_categories |= {c.key for c in categories} & matcher.keys
         self.report.identities.extend(("code", g, k) for g, k in sorted(keys.items()))
         return categories, keys
 
