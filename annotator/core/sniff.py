@@ -84,7 +84,8 @@ def _json_kind(p: Path) -> str:
     try:
         data = json.loads(p.read_bytes().decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError):
-        return "json"  # the exchange reader reports where the JSON breaks
+        # A .json the exchange reader will report on; any other name: a text that opens with "{".
+        return "json" if p.suffix.lower() == ".json" else "plan"
     if isinstance(data, dict):
         if data.get("format") == "plan-annotations":
             return "exchange"
@@ -92,7 +93,7 @@ def _json_kind(p: Path) -> str:
             "categories" in data and "annotations" not in data
         ):
             return "codebook"
-    return "json"
+    return "json" if p.suffix.lower() == ".json" or isinstance(data, dict) else "plan"
 
 
 def _is_our_project(p: Path) -> bool:
