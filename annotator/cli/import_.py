@@ -16,17 +16,6 @@ from typing import Any
 from annotator.cli.common import add_project_arg, progress_printer
 from annotator.core.errors import AnnotatorError, InputError
 
-#: Files that are something else than what ``import`` takes, and what to do instead.
-REFUSED = {
-    "project": "is a Plan Annotator project, not a plan: open it with --project, or export its "
-    "annotations (annotator export --format exchange --project FILE -o OUT.json) and import that",
-    "qde": "is a bare REFI-QDA project.qde without its sources: import the .qdpx it came from",
-    "sqlite": "is an SQLite database, not a plan or a project of this program",
-    "xlsx": "is a spreadsheet, not a plan",
-    "zip": "is a zip archive without a project.qde, so not a REFI-QDA project (.qdpx)",
-    "damaged": "is a damaged zip archive that cannot be read",
-}
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -71,11 +60,11 @@ def run(args: argparse.Namespace) -> int:
 
 def import_one(project: Any, path: str, *, quiet: bool = False) -> dict[str, Any]:
     """Import one file by what it is; prints its summary line (unless ``quiet``)."""
-    from annotator.core.sniff import sniff
+    from annotator.core.sniff import REFUSALS, sniff
 
     kind = sniff(path)
-    if kind in REFUSED:
-        raise InputError(REFUSED[kind], source=path)
+    if kind in REFUSALS:
+        raise InputError(REFUSALS[kind], source=path)
     out: dict[str, Any] = {"file": path, "kind": kind}
     if kind == "plan":
         done = project.import_plan(path)

@@ -37,6 +37,18 @@ KINDS = (
 )
 
 
+#: Kinds that are neither a plan nor something an import takes, and what to do instead.
+REFUSALS = {
+    "project": "is a Plan Annotator project, not a plan: open it as a project, or export its "
+    "annotations to an exchange file and import that",
+    "qde": "is a bare REFI-QDA project.qde without its sources: import the .qdpx it came from",
+    "sqlite": "is an SQLite database, not a plan or a project of this program",
+    "xlsx": "is a spreadsheet, not a plan",
+    "zip": "is a zip archive without a project.qde, so not a REFI-QDA project (.qdpx)",
+    "damaged": "is a damaged zip archive that cannot be read",
+}
+
+
 def sniff(path: str | Path) -> str:
     """The kind of the file at ``path`` (see :data:`KINDS`); ``plan`` for anything textual."""
     p = Path(path)

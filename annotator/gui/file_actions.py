@@ -94,7 +94,7 @@ def open_files(window: MainWindow, files: Sequence[str]) -> None:
     kinds = {f: _content_kind(f) for f in files}
     exchange = [f for f in files if is_exchange_file(f) or kinds[f] == "exchange"]
     qdpx = [f for f in files if Path(f).suffix.lower() == ".qdpx" or kinds[f] == "qdpx"]
-    codebooks = [f for f in files if kinds[f] == "qdc" and f not in qdpx]
+    codebooks = [f for f in files if kinds[f] in ("qdc", "codebook") and f not in qdpx]
     plans = [f for f in files if f not in exchange and f not in qdpx and f not in codebooks]
     if plans:
         import_plans(window, plans)
@@ -104,6 +104,27 @@ def open_files(window: MainWindow, files: Sequence[str]) -> None:
         merge_qdpx(window, name)
     for name in codebooks:
         import_codebook_file(window, name)
+
+
+def _route_non_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
+    """Send a file picked as a plan that is something else where it belongs (a .qdpx to the
+    merge, a .qdc to the codebook), refuse what no import takes; return the real plans."""
+    from annotator.core.sniff import REFUSALS
+
+    plans = []
+    for name in files:
+        kind = _content_kind(name)
+        if kind == "qdpx":
+            merge_qdpx(window, name)
+        elif kind in ("qdc", "codebook"):
+            import_codebook_file(window, name)
+        elif kind == "exchange":
+            merge_files(window, [name])
+        elif kind in REFUSALS:
+            window.show_error("Cannot import the plan", f"{name}: {REFUSALS[kind]}")
+        else:
+            plans.append(name)
+    return plans
 
 
 def import_codebook_file(window: MainWindow, name: str) -> bool:
@@ -134,6 +155,9 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
     """
     ws = window.workspace
     if ws is None:
+        return []
+    files = _route_non_plans(window, files)
+    if not files:
         return []
     project = ws.project
     done: list[tuple[str, str, int, bool]] = []

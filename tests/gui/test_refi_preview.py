@@ -76,3 +76,33 @@ def test_a_codebook_dropped_as_a_plan_joins_the_codebook_and_undoes(
     assert "categories added or changed" in window.statusBar().currentMessage()
     window.workspace.undo_stack.undo()
     assert "Security arrangements" not in {c.name for c in project.categories(include_retired=True)}
+
+
+def test_a_codebook_picked_in_import_plan_is_not_made_a_plan(
+    qtbot, tmp_path: Path, project_path: Path, plan_files: tuple[Path, Path], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from annotator.gui import file_actions
+    from tests.gui.test_main_window import make_window
+
+    window = make_window(qtbot)
+    assert window.open_project(project_path, [str(plan_files[0])])
+    assert window.workspace is not None
+    project = window.workspace.project
+    docs = len(project.documents())
+    qdc = tmp_path / "Codebook.qdc"
+    shutil.copy(FIXTURES / "05_codebook.qdc", qdc)
+    database = tmp_path / "other.sqlite"
+    with Project.open(database, seed_samples=False):
+        pass
+    errors: list[str] = []
+    monkeypatch.setattr(window, "show_error", lambda title, text: errors.append(text))
+    file_actions.import_plans(window, [str(qdc), str(database), str(plan_files[1])])
+    assert len(project.documents()) == docs + 1  # only the real plan
+    assert "Security arrangements" in {c.name for c in project.categories(include_retired=True)}
+    assert errors == [
+        f"{database}: is a Plan Annotator project, not a plan: open it with "
+        "--project, or export its annotations (annotator export --format exchange "
+        "--project FILE -o OUT.json) and import that"
+    ]
