@@ -513,6 +513,18 @@ class _Importer:
             )
         if sources is not None and len(sources) > len(sources.findall(f"{_NS}TextSource")):
             self.warnings.append("non-text sources (PDF, pictures, audio, video) were skipped")
+        for part, what in (
+            ("Cases", "cases"),
+            ("Variables", "variables (attributes)"),
+            ("Sets", "sets"),
+            ("Graphs", "graphs"),
+            ("Links", "links"),
+        ):
+            found = root.find(f"{_NS}{part}")
+            if found is not None and len(found):
+                self.warnings.append(
+                    f"{len(found)} {what} have no place in a plan project; skipped"
+                )
         self.report.project_memo = "\n\n".join(p for p in (self._memo(root), self._journals()) if p)
         consensus = set(self._project_data(root).get("consensus") or []) if self.ours else set()
         for ann in annotations.values():

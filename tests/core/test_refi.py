@@ -436,3 +436,14 @@ def test_a_memo_on_a_passage_without_a_code_becomes_a_clause_memo():
     from annotator.core.exchange import validate_exchange
 
     validate_exchange(back, "memo-only")
+
+
+def test_parts_without_a_place_here_are_reported():
+    qde = project("").replace(
+        "<Sources>",
+        '<Cases><Case guid="eeeeeeee-0000-4000-8000-000000000001" name="Region A"/></Cases>'
+        "<Sources>",
+    )
+    warnings: list[str] = []
+    import_qdpx(make_qdpx(qde), warnings=warnings)
+    assert warnings == ["1 cases have no place in a plan project; skipped"]
