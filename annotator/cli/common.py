@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from annotator.services.paths import ENV_PROJECT
 
@@ -32,9 +31,7 @@ def progress_printer(label: str) -> object:
 
 
 def kind_of(path: str) -> str:
-    suffix = Path(path).suffix.lower()
-    if suffix == ".json":
-        return "exchange"
-    if suffix == ".qdpx":
-        return "qdpx"
-    return "plan"
+    """What the file is, by its content (see :func:`annotator.core.sniff.sniff`)."""
+    from annotator.core.sniff import sniff
+
+    return sniff(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -38,6 +39,7 @@ class Category:
     shortcut: str | None = None
     retired: bool = False
     position: int = 0
+    codable: bool = True  # False: a group of codes (REFI-QDA isCodable="false"), never applied
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_exchange(self) -> dict[str, Any]:
@@ -49,6 +51,10 @@ class Category:
             "color": self.color,
             "parent": self.parent,
         }
+        if self.retired:
+            out["retired"] = True
+        if not self.codable:
+            out["codable"] = False
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -58,9 +64,27 @@ class Category:
         return data
 
 
+# Cyrillic letters as Latin (Ukrainian romanisation, with the Russian extras), so that a code named
+# in Ukrainian gets a readable key ("Гарантії безпеки" -> "harantii_bezpeky"), not "category_7".
+_LATIN = "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch - iu ia y e e - - -"
+_CYRILLIC = str.maketrans(
+    {
+        letter: "" if latin == "-" else latin
+        for letter, latin in zip(
+            "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэёъ'’", _LATIN.split(), strict=True
+        )
+    }
+)
+
+
 def slugify(name: str) -> str:
-    """A category key from a display name: ``"NATO / alliances"`` -> ``"nato_alliances"``."""
-    slug = re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+    """A category key from a display name: ``"NATO / alliances"`` -> ``"nato_alliances"``;
+    accents are dropped (``"Café"`` -> ``"cafe"``) and Cyrillic is romanised."""
+    text = name.strip().lower().translate(_CYRILLIC)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    slug = re.sub(r"[^0-9a-z]+", "_", text).strip("_")
     return slug or "category"
 
 
@@ -141,6 +165,7 @@ def category_from_json(data: Any, *, source: str, where: str) -> Category:
         shortcut=shortcut,
         retired=bool(data.get("retired", False)),
         position=int(data.get("position", 0) or 0),
+        codable=data.get("codable", True) is not False,
     )
 
 

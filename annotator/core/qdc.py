@@ -15,8 +15,10 @@ Foreign XML is parsed only through defusedxml with DTDs forbidden, which refuses
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -74,42 +76,65 @@ def pi_attributes(element: ET.Element) -> dict[str, str]:
     return {}
 
 
-def code_elements(parent: ET.Element, categories: Iterable[Category]) -> None:
+def code_elements(
+    parent: ET.Element, categories: Iterable[Category], used: Iterable[str] | None = None
+) -> None:
     """Append the categories to ``parent`` (a ``Codes`` element) as nested ``Code`` elements.
 
+    ``isCodable`` is false for a group of codes, and for a retired category that holds no coding
+    in ``used`` (the keys applied anywhere; ``None``: unknown, so retired ones stay codable): a
+    retired category that still holds codings must stay a code, or other tools hide them.
     Writers build unqualified tags under a root carrying ``xmlns``: ElementTree cannot serialise a
     default namespace together with unqualified attributes.
     """
+    applied = None if used is None else set(used)
     elements: dict[str, ET.Element] = {}
     for _depth, cat in tree_order(categories):
         container = elements.get(cat.parent or "", parent)
+        codable = cat.codable and not (
+            cat.retired and applied is not None and cat.key not in applied
+        )
         el = ET.SubElement(
             container,
             "Code",
             {
                 "guid": category_guid(cat.key),
                 "name": cat.name,
-                "isCodable": "false" if cat.retired else "true",
+                "isCodable": "true" if codable else "false",
                 "color": cat.color,
             },
         )
         hint = f'key="{cat.key}"' + (f' shortcut="{cat.shortcut}"' if cat.shortcut else "")
+        hint += ' retired="1"' if cat.retired else ""
+        hint += ' codable="0"' if not cat.codable else ""
         el.append(ET.ProcessingInstruction(PI_TARGET, hint))
         if cat.description:
             ET.SubElement(el, "Description").text = cat.description
         elements[cat.key] = el
 
 
+Resolver = Callable[[str, str], "str | None"]
+
+
 def parse_code_elements(
-    codes: ET.Element, ns: str, *, source: str, where: str, known_keys: Iterable[str] = ()
+    codes: ET.Element,
+    ns: str,
+    *,
+    source: str,
+    where: str,
+    known_keys: Iterable[str] = (),
+    resolve: Resolver | None = None,
+    reserved: Iterable[str] = (),
 ) -> tuple[list[Category], dict[str, str]]:
     """Categories from a ``Codes`` element, and the map from (normalised) GUID to key.
 
     ``known_keys`` (e.g. the project's codebook) are recognised by their GUID even when a code was
-    renamed in another tool.
+    renamed in another tool. ``resolve(guid, name)`` may name the project's category for a foreign
+    code (matched by an earlier import or by name); a new code never takes a ``reserved`` key.
     """
     by_guid = {category_guid(k): k for k in known_keys}
     taken: set[str] = set()
+    blocked = set(reserved)
     categories: list[Category] = []
     guid_to_key: dict[str, str] = {}
     pending: list[tuple[ET.Element, str | None, str, int]] = [
@@ -123,7 +148,9 @@ def parse_code_elements(
         el, parent, path, depth = pending.pop()
         if depth > MAX_DEPTH:
             raise FormatError(f"codes nested deeper than {MAX_DEPTH}", source=source, where=path)
-        cat = _code_to_category(el, parent, path, source, taken, by_guid, guid_to_key)
+        cat = _code_to_category(
+            el, parent, path, source, taken, by_guid, guid_to_key, resolve, blocked
+        )
         cat = Category(**{**cat.to_json(), "position": len(categories)})
         categories.append(cat)
         children = el.findall(f"{{{ns}}}Code")
@@ -142,6 +169,8 @@ def _code_to_category(
     taken: set[str],
     by_guid: dict[str, str],
     guid_to_key: dict[str, str],
+    resolve: Resolver | None = None,
+    blocked: set[str] | None = None,
 ) -> Category:
     raw_guid = el.get("guid")
     name = (el.get("name") or "").strip()
@@ -155,12 +184,15 @@ def _code_to_category(
     hint = pi_attributes(el)
     key = by_guid.get(guid)
     hinted = hint.get("key", "")
+    trusted = key is not None and key == hinted
     if key is None and KEY_RE.match(hinted) and category_guid(hinted) == guid:
-        key = hinted
+        key, trusted = hinted, True
     if key is None and category_guid(_slug(name)) == guid:
         key = _slug(name)
+    if key is None and resolve is not None:
+        key = resolve(guid, name)
     if key is None or key in taken:
-        key = unique_key(name, taken)
+        key = unique_key(name, taken | (blocked or set()))
     taken.add(key)
     guid_to_key[guid] = key
     color = (el.get("color") or "").strip()
@@ -173,6 +205,13 @@ def _code_to_category(
         if isinstance(child.tag, str) and child.tag.endswith("}Description"):
             description = child.text or ""
     shortcut = hint.get("shortcut")
+    not_codable = (el.get("isCodable") or "true").strip() in ("false", "0")
+    if trusted and ("retired" in hint or "codable" in hint):  # our own export
+        retired, codable = hint.get("retired") == "1", hint.get("codable") != "0"
+    elif trusted:  # our exports before codable existed wrote a retired code as not codable
+        retired, codable = not_codable, True
+    else:  # another tool's: isCodable="false" is a group of codes (a QualCoder category)
+        retired, codable = False, not not_codable
     return Category(
         key=key,
         name=name,
@@ -180,7 +219,8 @@ def _code_to_category(
         color=color.lower(),
         parent=parent,
         shortcut=shortcut if shortcut in SHORTCUTS else None,
-        retired=(el.get("isCodable") or "true").strip() in ("false", "0"),
+        retired=retired,
+        codable=codable,
     )
 
 
@@ -194,13 +234,18 @@ def codebook_to_qdc(categories: Iterable[Category]) -> bytes:
     if not cats:
         raise FormatError("a REFI-QDA codebook needs at least one category", source="codebook")
     root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": f"Plan Annotator {__version__}"})
-    code_elements(ET.SubElement(root, "Codes"), cats)
+    code_elements(ET.SubElement(root, "Codes"), cats, used=())  # a codebook holds no codings
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def codebook_from_qdc(
-    data: bytes, *, source: str = "codebook.qdc", known_keys: Iterable[str] = ()
+    data: bytes,
+    *,
+    source: str = "codebook.qdc",
+    known_keys: Iterable[str] = (),
+    existing: Sequence[Category] = (),
+    warnings: list[str] | None = None,
 ) -> list[Category]:
     """Categories from a ``.qdc`` document; see the module docstring for how keys are chosen."""
     root = parse_xml(data, source=source)
@@ -213,7 +258,77 @@ def codebook_from_qdc(
     codes = root.find(f"{{{CODEBOOK_NS}}}Codes")
     if codes is None:
         raise FormatError("no Codes element", source=source, where="/CodeBook")
+    matcher = CodeMatcher(existing, {})
     categories, _ = parse_code_elements(
-        codes, CODEBOOK_NS, source=source, where="/CodeBook/Codes", known_keys=known_keys
+        codes,
+        CODEBOOK_NS,
+        source=source,
+        where="/CodeBook/Codes",
+        known_keys=[*known_keys, *matcher.keys],
+        resolve=matcher,
+        reserved=matcher.keys,
     )
-    return categories
+    return matcher.settle(categories, warnings if warnings is not None else [])
+
+
+def name_key(name: str) -> str:
+    """A coder's or code's name as compared across tools: NFC, trimmed, case-folded."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+class CodeMatcher:
+    """Finds the project's category for a foreign code: by GUID from an earlier import, then by
+    name (NFC, trimmed, case-folded); and keeps names unique once the codebook is read."""
+
+    def __init__(
+        self, categories: Sequence[Category], mapping: Mapping[tuple[str, str], str]
+    ) -> None:
+        self.categories = {c.key: c for c in categories}
+        self.keys = set(self.categories)
+        self.mapping = mapping
+        self.by_name: dict[str, str] = {}
+        for c in sorted(categories, key=lambda c: (c.retired, c.position, c.key)):
+            self.by_name.setdefault(name_key(c.name), c.key)
+
+    def __call__(self, guid: str, name: str) -> str | None:
+        key = self.mapping.get(("code", guid))
+        if key in self.keys:
+            return key
+        return self.by_name.get(name_key(name))
+
+    def settle(self, categories: list[Category], warnings: list[str]) -> list[Category]:
+        """Fill what the file leaves out from the project's category, and rename a code whose
+        name another category already has (two codes of one name under different parents)."""
+        names = {
+            name_key(c.name): c.key
+            for c in self.categories.values()
+            if c.key not in {x.key for x in categories}
+        }
+        parents = {c.key: c.name for c in categories}
+        out = []
+        for cat in categories:
+            old = self.categories.get(cat.key)
+            if old is not None:
+                cat = replace(
+                    cat,
+                    description=cat.description or old.description,
+                    color=old.color if cat.color == DEFAULT_COLOR else cat.color,
+                    shortcut=cat.shortcut or old.shortcut,
+                    retired=cat.retired or old.retired,
+                )
+            taken = names.get(name_key(cat.name))
+            if taken is not None and taken != cat.key:
+                base = (
+                    f"{cat.name} ({parents.get(cat.parent or '', '')})" if cat.parent else cat.name
+                )
+                new, n = base, 1
+                while name_key(new) in names:
+                    n += 1
+                    new = f"{base} {n}"
+                warnings.append(
+                    f"code {cat.name!r}: another category has that name; renamed {new!r}"
+                )
+                cat = replace(cat, name=new)
+            names[name_key(cat.name)] = cat.key
+            out.append(cat)
+        return out

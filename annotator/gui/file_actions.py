@@ -81,17 +81,72 @@ def is_exchange_file(path: str | Path) -> bool:
     return bool(_FORMAT.search(head)) or len(head) >= PEEK
 
 
+def _content_kind(path: str) -> str:
+    """What the file is by its content (a .qdc given as a plan is a codebook); "" if unreadable."""
+    from annotator.core.sniff import sniff
+
+    try:
+        return sniff(path)
+    except AnnotatorError:
+        return ""  # the importer reports the error with the file's name
+
+
 def open_files(window: MainWindow, files: Sequence[str]) -> None:
-    """Files from the command line or a drop: exchange files and .qdpx merge, plans import."""
-    exchange = [f for f in files if is_exchange_file(f)]
-    qdpx = [f for f in files if Path(f).suffix.lower() == ".qdpx"]
-    plans = [f for f in files if f not in exchange and f not in qdpx]
+    """Files from the command line or a drop: exchange files and .qdpx merge, codebooks join the
+    codebook, plans import; what a file is, is read from its content."""
+    kinds = {f: _content_kind(f) for f in files}
+    exchange = [f for f in files if is_exchange_file(f) or kinds[f] == "exchange"]
+    qdpx = [f for f in files if Path(f).suffix.lower() == ".qdpx" or kinds[f] == "qdpx"]
+    codebooks = [f for f in files if kinds[f] in ("qdc", "codebook") and f not in qdpx]
+    plans = [f for f in files if f not in exchange and f not in qdpx and f not in codebooks]
     if plans:
         import_plans(window, plans)
     if exchange:
         merge_files(window, exchange)
     for name in qdpx:
         merge_qdpx(window, name)
+    for name in codebooks:
+        import_codebook_file(window, name)
+
+
+def _route_non_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
+    """Send a file picked as a plan that is something else where it belongs (a .qdpx to the
+    merge, a .qdc to the codebook), refuse what no import takes; return the real plans."""
+    from annotator.core.sniff import REFUSALS
+
+    plans = []
+    for name in files:
+        kind = _content_kind(name)
+        if kind == "qdpx":
+            merge_qdpx(window, name)
+        elif kind in ("qdc", "codebook"):
+            import_codebook_file(window, name)
+        elif kind == "exchange":
+            merge_files(window, [name])
+        elif kind in REFUSALS:
+            window.show_error("Cannot import the plan", f"{name}: {REFUSALS[kind]}")
+        else:
+            plans.append(name)
+    return plans
+
+
+def import_codebook_file(window: MainWindow, name: str) -> bool:
+    """A REFI-QDA codebook (.qdc) merged into the project's codebook, as one undoable edit."""
+    ws = window.workspace
+    if ws is None:
+        return False
+    from annotator.services.codebook import import_codebook
+
+    edit = ws.ops.edit(
+        lambda: import_codebook(ws.project, name), title="Cannot import the codebook"
+    )
+    if edit is None:
+        return False
+    n = sum(1 for c in edit.changes if c.table == "category")
+    window.statusBar().showMessage(
+        f"Codebook {Path(name).name}: {n} categories added or changed.", 8000
+    )
+    return True
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -114,6 +169,9 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | N
     """
     ws = window.workspace
     if ws is None:
+        return None
+    files = _route_non_plans(window, files)
+    if not files:
         return None
     project = ws.project
     done: list[tuple[str, str, int, bool]] = []

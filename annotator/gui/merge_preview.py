@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,9 +62,7 @@ class MergePreviewDialog(QDialog):
         self.setObjectName("mergePreview")
         names = ", ".join(Path(s).name for s in preview.sources)
         self.setWindowTitle(f"Merge {names}")
-        # Not conflicts, but worth knowing before applying (e.g. stamps from a fast clock).
-        warnings = "".join(f"<br>⚠ {html.escape(w)}" for w in getattr(preview, "warnings", ()))
-        self.summary = QLabel(f"<b>Merging {names}</b><br>{preview.summary()}{warnings}")
+        self.summary = QLabel(f"<b>Merging {names}</b><br>{preview.summary()}")
         self.summary.setObjectName("mergeSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -104,6 +101,23 @@ class MergePreviewDialog(QDialog):
         )
         conflicts_label.setBuddy(self.conflicts)
 
+        # What the reader of a foreign file (.qdpx) corrected, split or skipped, and stamps from a
+        # fast clock: shown before anything is written, so nothing is lost or moved unseen.
+        warnings = list(getattr(preview, "warnings", []) or [])
+        self.warnings = QListWidget(self)
+        self.warnings.setObjectName("mergeWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setAlternatingRowColors(True)
+        for warning in warnings:
+            self.warnings.addItem(warning)
+        warnings_label = QLabel(
+            f"&Warnings ({len(warnings)}): what was corrected, split or skipped while reading:"
+        )
+        warnings_label.setBuddy(self.warnings)
+        warnings_label.setWordWrap(True)
+        self.warnings.setVisible(bool(warnings))
+        warnings_label.setVisible(bool(warnings))
+
         buttons = QDialogButtonBox(self)
         self.apply_button = buttons.addButton(
             "&Apply merge", QDialogButtonBox.ButtonRole.AcceptRole
@@ -122,8 +136,10 @@ class MergePreviewDialog(QDialog):
         layout.addWidget(self.counts)
         layout.addWidget(conflicts_label)
         layout.addWidget(self.conflicts, 1)
+        layout.addWidget(warnings_label)
+        layout.addWidget(self.warnings, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        self.resize(620, 680 if warnings else 560)
         self.apply_button.setDefault(True)
         self.apply_button.setFocus()

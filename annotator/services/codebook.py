@@ -183,11 +183,13 @@ def import_codebook(project: Project, path: str | os.PathLike[str]) -> Edit:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from exc
-    known = [c.key for c in project.categories(include_retired=True)]
-    if path.suffix.lower() == ".qdc":
+    existing = project.categories(include_retired=True)
+    known = [c.key for c in existing]
+    if path.suffix.lower() == ".qdc" or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         from annotator.core.qdc import codebook_from_qdc
 
-        categories = codebook_from_qdc(data, source=str(path), known_keys=known)
+        # Codes already here (by GUID, else by name) keep their key: no second "Territory".
+        categories = codebook_from_qdc(data, source=str(path), known_keys=known, existing=existing)
     else:
         try:
             parsed = json.loads(data.decode("utf-8-sig"))

@@ -40,6 +40,7 @@ from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.models import TABLES
 
 T_LINK = TABLES["clause_link"]
+PROJECT_MEMO = "project_memo"  # the setting holding the project's memo (REFI-QDA Description)
 LINK_STATUSES = frozenset({"accepted", "rejected"})
 
 Progress = Callable[[int, int], None]
@@ -93,6 +94,8 @@ def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> 
             cat["shortcut"] = row["shortcut"]
         if row["retired"]:
             cat["retired"] = True
+        if not row.get("codable", True):
+            cat["codable"] = False
         categories.append(with_extra(cat, row["extra"]))
 
     clauses_by_doc: dict[str, list[dict[str, Any]]] = {}
@@ -114,6 +117,8 @@ def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> 
             "clauses": clauses_by_doc.get(row["key"], []),
         }
         meta = {f: row[f] for f in META_FIELDS if row[f] is not None}
+        if row.get("memo"):
+            document["memo"] = row["memo"]
         documents.append(row_extras.document_with_extra(document, meta, row["extra"]))
 
     annotations: Any = _annotation_items(conn, coder_id, clause_pos)
@@ -148,6 +153,11 @@ def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> 
     }
     if notes:
         out["clause_notes"] = notes
+    project_memo = conn.execute(
+        select(T_SETTING.c.value).where(T_SETTING.c.key == PROJECT_MEMO)
+    ).scalar()
+    if project_memo:
+        out["project_memo"] = project_memo
     if links:  # an optional field: files without links keep their bytes
         out["links"] = links
     return out
@@ -347,18 +357,27 @@ class MergePlan:
     current: dict[str, Any]
     conflicts: list[Any] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    #: Things to tell the user that are not conflicts (e.g. stamps from a fast clock).
+    # What the reader of a foreign file noticed (corrected or skipped selections ...).
     warnings: list[str] = field(default_factory=list)
+    # Extra writes in the merge's transaction (e.g. the identities a REFI-QDA import learnt).
+    after_apply: list[Callable[[Connection, list[RowChange]], None]] = field(default_factory=list)
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not any(self.counts.values())
 
     def summary(self) -> str:
         c = self.counts
-        return (
+        text = (
             f"{c.get('coders_added', 0)} coders, {c.get('documents_added', 0)} documents, "
             f"{c.get('annotations_added', 0)} annotations added, "
             f"{c.get('annotations_updated', 0)} updated, "
             f"{c.get('annotations_deleted', 0)} deleted, "
             f"{c.get('reviews_changed', 0)} reviews; {len(self.conflicts)} conflicts"
         )
+        if self.warnings:
+            text += f"; {len(self.warnings)} warnings"
+        return text
 
 
 def plan_merge(
@@ -408,6 +427,10 @@ def _review_key(r: dict[str, Any]) -> tuple[str, str, int, int]:
 def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str, int]:
     old_ann = _by(current["annotations"], lambda a: a["id"])
     counts = {
+        "project_memo_changed": int(
+            merged.get("project_memo", current.get("project_memo", ""))
+            != current.get("project_memo", "")
+        ),
         "coders_added": len(
             {c["id"] for c in merged["coders"]} - {c["id"] for c in current["coders"]}
         ),
@@ -423,6 +446,12 @@ def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str,
         "annotations_deleted": 0,
         "reviews_changed": 0,
     }
+    old_cats = _by(current["codebook"]["categories"], lambda c: c["key"])
+    counts["categories_changed"] = sum(
+        1
+        for c in merged["codebook"]["categories"]
+        if c["key"] in old_cats and old_cats[c["key"]] != c
+    )
     for ann in merged["annotations"]:
         old = old_ann.get(ann["id"])
         if old is None:
@@ -435,6 +464,10 @@ def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str,
     old_rev = _by(current["reviews"], _review_key)
     counts["reviews_changed"] = sum(
         1 for r in merged["reviews"] if old_rev.get(_review_key(r)) != r
+    )
+    old_notes = _by(current.get("clause_notes", []), _review_key)
+    counts["clause_notes_changed"] = sum(
+        1 for n in merged.get("clause_notes", []) if old_notes.get(_review_key(n)) != n
     )
     old_links = _by(current.get("links", []), lambda x: x["id"])
     counts["links_changed"] = sum(1 for x in merged.get("links", []) if old_links.get(x["id"]) != x)
@@ -456,6 +489,9 @@ def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = N
         _apply_notes(conn, current, merged, clause_ids, changes)
         _apply_links(conn, current, merged, clause_ids, changes)
         _apply_file_extras(conn, merged, changes)
+        _apply_project_memo(conn, current, merged, changes)
+        for write in plan.after_apply:
+            write(conn, changes)
     names = ", ".join(Path(s).name for s in plan.sources)
     return Edit(f"Merge {names}", tuple(changes))
 
@@ -519,6 +555,7 @@ def _apply_categories(
             "shortcut": cat.get("shortcut", before["shortcut"] if before else None),
             "position": before["position"] if before else next_pos,
             "retired": bool(cat.get("retired", False)),
+            "codable": cat.get("codable", True) is not False,
             "updated": before["updated"] if before else stamp,
             "extra": extra_of(cat, "category"),
         }
@@ -548,6 +585,7 @@ def _apply_documents(
             "imported": before["imported"] if before else stamp,
             **{f: meta.get(f) for f in META_FIELDS},
             "extra": row_extras.document_extra(doc, META_FIELDS),
+            "memo": doc.get("memo") or "",
         }
         if before is None:
             next_pos += 1
@@ -705,6 +743,14 @@ def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes:
     )
 
 
+def _apply_project_memo(conn: Connection, current: Any, merged: Any, changes: Any) -> None:
+    memo = merged.get("project_memo")
+    if not isinstance(memo, str) or memo == current.get("project_memo", ""):
+        return
+    before = _current_rows(conn, T_SETTING).get((PROJECT_MEMO,))
+    _put(conn, changes, T_SETTING, (PROJECT_MEMO,), before, {"key": PROJECT_MEMO, "value": memo})
+
+
 def _apply_links(
     conn: Connection,
     current: Any,
@@ -776,7 +822,8 @@ def _apply_file_extras(conn: Connection, merged: Any, changes: list[RowChange]) 
     """The merged file's and codebook's fields that have no rule of their own."""
     from annotator.core.merge import STRUCTURAL_FIELDS
 
-    top = {k: v for k, v in merged.items() if k not in STRUCTURAL_FIELDS}
+    # The project memo has its own setting (see _apply_project_memo).
+    top = {k: v for k, v in merged.items() if k not in STRUCTURAL_FIELDS | {"project_memo"}}
     # An optional list the file holds empty: export leaves empty ones out, so remember it.
     top.update({k: [] for k in ("links", "clause_notes") if merged.get(k) == []})
     book = {k: v for k, v in merged["codebook"].items() if k != "categories"}

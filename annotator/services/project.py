@@ -409,6 +409,7 @@ class Project:
                     if review is not None and review["status"] == "done":
                         _unreview(rec, review, stamp)
             else:
+                _refuse_group(conn, category, name)
                 old = _tombstoned_clause_tag(conn, coder_id, clause_id, category)
                 _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp)
                 label = f"Tag {clause['label']} {name}"
@@ -446,6 +447,7 @@ class Project:
                 rec.put("annotation", (same["id"],), {**same, "deleted": True, "updated": stamp})
                 label = f"Untag span in {clause['label']} {name}"
             else:
+                _refuse_group(conn, category, name)
                 old = dict(same) if same is not None else None
                 _apply_tag(conn, rec, old, coder_id, clause_id, category, start, end, stamp)
                 label = f"Tag span in {clause['label']} {name}"
@@ -529,6 +531,7 @@ def _category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:
         "shortcut": cat.shortcut,
         "position": cat.position,
         "retired": cat.retired,
+        "codable": cat.codable,
         "updated": stamp,
     }
 
@@ -543,6 +546,7 @@ def _category_value(row: Any) -> CategoryValue:
         shortcut=row["shortcut"],
         retired=bool(row["retired"]),
         position=row["position"],
+        codable=bool(row.get("codable", True)),
     )
 
 
@@ -597,6 +601,13 @@ def _category_name(conn: Connection, key: str) -> str:
     if name is None:
         raise EditError(f"no category {key!r} in the codebook")
     return str(name)
+
+
+def _refuse_group(conn: Connection, key: str, name: str) -> None:
+    """A category that only groups codes (REFI-QDA ``isCodable="false"``) is never applied."""
+    codable = conn.execute(select(T_CATEGORY.c.codable).where(T_CATEGORY.c.key == key)).scalar()
+    if codable is False or codable == 0:
+        raise EditError(f"{name!r} only groups codes: apply one of the codes under it")
 
 
 def _live_clause_tags(conn: Connection, coder_id: str, clause_id: int) -> dict[str, dict[str, Any]]:

@@ -1,19 +1,230 @@
-"""REFI-QDA projects (.qdpx) into a project, through the same merge as exchange files."""
+"""REFI-QDA projects (.qdpx) into a project, through the same merge as exchange files.
+
+The reader is told what the project already holds (coders, categories, clauses, annotations and
+the foreign GUIDs of earlier imports), so a re-export of the same foreign project lands on the
+same rows: QualCoder draws every GUID afresh on each export, so users and codes are matched by
+name and codings by content. What was learnt is remembered in ``refi_identity`` in the merge's
+transaction, with a fingerprint of each imported coding: a coding changed in the other tool since
+the last import (and not here) is stamped newer than ours, so it updates the one already here.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from annotator.core import clock
 from annotator.services.exchange import MergePlan, plan_merge_documents
-from annotator.services.project import Project
+from annotator.services.project import T_ANNOTATION, T_CLAUSE, T_CODER, Project
+from annotator.storage.models import TABLES
+
+T_IDENTITY = TABLES["refi_identity"]
+MAPPED_KINDS = ("user", "code", "coding")
+FINGERPRINT = "annotation"  # refi_identity kind: what an imported annotation looked like
 
 
 def plan_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergePlan:
-    """Read a .qdpx safely, convert it to Contract 2 and plan its merge into ``project``."""
-    from annotator.core.exchange import validate_exchange
-    from annotator.core.refi import import_qdpx
+    """Read a .qdpx safely, convert it to Contract 2 and plan its merge into ``project``.
 
-    known = [c.key for c in project.categories(include_retired=True)]
-    doc = import_qdpx(str(path), known_keys=known)
+    ``plan.warnings`` lists every selection that was corrected, split or skipped.
+    """
+    from annotator.core.exchange import validate_exchange
+    from annotator.core.refi import ImportReport, import_qdpx
+
+    known, current, prints = _known(project)
+    report = ImportReport()
+    doc = import_qdpx(str(path), known=known, report=report)
+    if report.project_memo:
+        doc["project_memo"] = report.project_memo
     doc = validate_exchange(doc, str(path))
-    return plan_merge_documents(project, [doc], [str(path)])
+    _stamp_changed_there(doc, current, prints)
+    plan = plan_merge_documents(project, [doc], [str(path)])
+    _prefer_the_files_codebook(plan, doc)
+    plan.warnings = list(report.warnings)
+    plan.after_apply.append(
+        lambda conn, _changes: _remember(conn, report.identities, doc["annotations"])
+    )
+    return plan
+
+
+def _known(project: Project) -> tuple[Any, dict[str, tuple[Any, ...]], dict[str, str]]:
+    """The project as the reader needs it; also each annotation's current content by id, and
+    the fingerprints of earlier imports."""
+    from annotator.core.refi import KnownIdentities
+
+    with project.engine.connect() as conn:
+        coders = {r.id: r.name for r in conn.execute(select(T_CODER.c.id, T_CODER.c.name))}
+        mapping: dict[tuple[str, str], str] = {}
+        prints: dict[str, str] = {}
+        for kind, foreign, local, fingerprint in conn.execute(
+            select(
+                T_IDENTITY.c.kind,
+                T_IDENTITY.c.foreign_id,
+                T_IDENTITY.c.local_id,
+                T_IDENTITY.c.fingerprint,
+            )
+        ):
+            if kind == FINGERPRINT:
+                prints[local] = fingerprint or ""
+            else:
+                mapping[(kind, foreign)] = local
+        clauses: dict[str, list[tuple[int, int, str, str]]] = {}
+        bounds: dict[int, tuple[str, int, int]] = {}
+        c = T_CLAUSE.c
+        for cid, doc, start, end, label, kind in conn.execute(
+            select(c.id, c.document_key, c.start, c.end, c.label, c.kind)
+        ):
+            clauses.setdefault(doc, []).append((start, end, label, kind))
+            bounds[cid] = (doc, start, end)
+        a = T_ANNOTATION.c
+        content: dict[tuple[Any, ...], str] = {}
+        current: dict[str, tuple[Any, ...]] = {}
+        rows = conn.execute(
+            select(
+                a.id,
+                a.coder_id,
+                a.clause_id,
+                a.category_key,
+                a.span_start,
+                a.span_end,
+                a.memo,
+                a.updated,
+                a.deleted,
+            ).order_by(a.deleted, a.id)  # a live annotation wins over a tombstone
+        )
+        for aid, coder, cid, cat, s, e, memo, updated, deleted in rows:
+            doc, cs, ce = bounds[cid]
+            span = () if s is None else (s, e)
+            content.setdefault((coder, doc, cs, ce, cat, span), aid)
+            current[aid] = (
+                coder,
+                doc,
+                [cs, ce],
+                cat,
+                list(span) or None,
+                memo,
+                bool(deleted),
+                updated,
+            )
+    categories = project.categories(include_retired=True)
+    known = KnownIdentities(coders, categories, mapping, clauses, content)
+    return known, current, prints
+
+
+def fingerprint(ann: dict[str, Any]) -> str:
+    """What a coding says (not when): coder, place, category, span, memo and deletion."""
+    body = [
+        ann["coder"],
+        ann["document"],
+        list(ann["clause"]),
+        ann["category"],
+        ann["span"],
+        ann["memo"],
+        bool(ann["deleted"]),
+    ]
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _stamp_changed_there(
+    doc: dict[str, Any], current: dict[str, tuple[Any, ...]], prints: dict[str, str]
+) -> None:
+    """A coding the other tool changed since our last import, which nobody changed here, gets a
+    stamp newer than ours: other tools keep no modification time, so the merge could not tell."""
+    for ann in doc["annotations"]:
+        old = current.get(ann["id"])
+        last = prints.get(ann["id"])
+        if old is None or last is None:
+            continue
+        coder, document, clause, cat, span, memo, deleted, updated = old
+        here = {
+            "coder": coder,
+            "document": document,
+            "clause": clause,
+            "category": cat,
+            "span": span,
+            "memo": memo,
+            "deleted": deleted,
+        }
+        if fingerprint(here) == last and fingerprint(ann) != last and ann["updated"] <= updated:
+            ann["updated"] = clock.later_than(updated)
+
+
+def _prefer_the_files_codebook(plan: MergePlan, doc: dict[str, Any]) -> None:
+    """Categories the file holds take its tree, names and colours (the user imports that
+    codebook); the merge's field-by-field rule would pick between them arbitrarily."""
+    incoming = {c["key"]: c for c in doc["codebook"]["categories"]}
+    cats = plan.merged["codebook"]["categories"]
+    for i, cat in enumerate(cats):
+        theirs = incoming.get(cat["key"])
+        if theirs is not None:
+            chosen = {**cat, **theirs}
+            chosen["codable"] = theirs.get("codable", True)
+            chosen["retired"] = theirs.get("retired", False)
+            for optional, default in (("codable", True), ("retired", False)):
+                if chosen[optional] == default:
+                    chosen.pop(optional)
+            cats[i] = chosen
+    theirs_memo = doc.get("project_memo") or ""
+    ours_memo = plan.current.get("project_memo") or ""
+    if theirs_memo and theirs_memo not in ours_memo:  # another project's memo joins ours
+        plan.merged["project_memo"] = f"{ours_memo}\n\n{theirs_memo}" if ours_memo else theirs_memo
+    else:
+        plan.merged.pop("project_memo", None)
+        if ours_memo:
+            plan.merged["project_memo"] = ours_memo
+    plan.conflicts = [
+        c
+        for c in plan.conflicts
+        if not (getattr(c, "kind", "") == "category" and getattr(c, "identifier", "") in incoming)
+        and not (
+            getattr(c, "kind", "") == "field" and "project_memo" in getattr(c, "identifier", "")
+        )
+    ]
+    from annotator.services.exchange import _count_changes
+
+    plan.counts = _count_changes(plan.current, plan.merged)
+
+
+def _remember(
+    conn: Connection, identities: list[tuple[str, str, str]], annotations: list[dict[str, Any]]
+) -> None:
+    """Store the foreign GUIDs and coding fingerprints learnt (memory, not an edit to undo)."""
+    stamp = clock.now()
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, foreign, local in identities:
+        if kind in MAPPED_KINDS and foreign:
+            rows[(kind, foreign)] = {"local_id": local, "fingerprint": None}
+    for ann in annotations:
+        rows[(FINGERPRINT, ann["id"])] = {"local_id": ann["id"], "fingerprint": fingerprint(ann)}
+    existing = {
+        (k, f): (loc, fp)
+        for k, f, loc, fp in conn.execute(
+            select(
+                T_IDENTITY.c.kind,
+                T_IDENTITY.c.foreign_id,
+                T_IDENTITY.c.local_id,
+                T_IDENTITY.c.fingerprint,
+            )
+        )
+    }
+    inserts = []
+    for (kind, foreign), values in rows.items():
+        old = existing.get((kind, foreign))
+        if old == (values["local_id"], values["fingerprint"]):
+            continue
+        if old is None:
+            inserts.append({"kind": kind, "foreign_id": foreign, "updated": stamp, **values})
+        else:
+            conn.execute(
+                T_IDENTITY.update()
+                .where(T_IDENTITY.c.kind == kind, T_IDENTITY.c.foreign_id == foreign)
+                .values(updated=stamp, **values)
+            )
+    if inserts:
+        conn.execute(T_IDENTITY.insert(), inserts)

@@ -27,8 +27,10 @@ Obj = dict[str, Any]
 # ones that export leaves out when false or null.
 KNOWN: dict[str, frozenset[str]] = {
     "coder": frozenset({"id", "name", "consensus"}),
-    "category": frozenset({"key", "name", "description", "color", "parent", "shortcut", "retired"}),
-    "document": frozenset({"key", "title", "text", "clauses", "meta"}),
+    "category": frozenset(
+        {"key", "name", "description", "color", "parent", "shortcut", "retired", "codable"}
+    ),
+    "document": frozenset({"key", "title", "text", "clauses", "meta", "memo"}),
     "clause": frozenset({"start", "end", "label", "kind"}),
     "annotation": frozenset(
         {
@@ -55,6 +57,7 @@ KNOWN: dict[str, frozenset[str]] = {
 OMITTED_WHEN_EMPTY: dict[str, frozenset[str]] = {
     "coder": frozenset({"consensus"}),
     "category": frozenset({"shortcut", "retired"}),
+    "document": frozenset({"memo"}),
     "annotation": frozenset({"uncertain", "adjudicator"}),
     "review": frozenset({"deleted"}),
     "link": frozenset({"coder"}),
@@ -73,6 +76,8 @@ def extra_of(obj: Obj, kind: str, *, also: Obj | None = None) -> str | None:
     known = KNOWN[kind]
     empty = OMITTED_WHEN_EMPTY.get(kind, frozenset())
     extra = {k: v for k, v in obj.items() if k not in known or (k in empty and not v)}
+    if kind == "category" and obj.get("codable") is True:  # export leaves the default out
+        extra["codable"] = True
     if also:
         extra.update(also)
     return dump(extra) if extra else None

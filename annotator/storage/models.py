@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -70,6 +71,8 @@ class Category(Base):
     updated: Mapped[str] = mapped_column(String(40))
     # Fields of an exchange file this version does not know (JSON), written back on export.
     extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # False for a REFI-QDA "category" that only groups codes (isCodable="false").
+    codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Document(Base):
@@ -89,6 +92,7 @@ class Document(Base):
     revises: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Fields of an exchange file this version does not know (JSON), written back on export.
     extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+    memo: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Clause(Base):
@@ -160,6 +164,17 @@ class ClauseNote(Base):
     updated: Mapped[str] = mapped_column(String(40))
     # Fields of an exchange file this version does not know (JSON), written back on export.
     extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RefiIdentity(Base):
+    """A foreign REFI-QDA GUID (of a user, code, source or coding) and the row it became here."""
+
+    __tablename__ = "refi_identity"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    foreign_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated: Mapped[str] = mapped_column(String(40))
 
 
 TABLES = Base.metadata.tables

@@ -74,6 +74,8 @@ def test_parent_cycles_are_refused():
 def test_slugify_and_unique_key():
     assert slugify("NATO / alliances") == "nato_alliances"
     assert slugify("  ---  ") == "category"
+    assert slugify("Гарантії безпеки") == "harantii_bezpeky"  # a readable key, not "category"
+    assert slugify("Café aid") == "cafe_aid"
     taken: set[str] = set()
     assert [unique_key(n, taken) for n in ["Aid", "aid", "AID!", "Aid 2"]] == [
         "aid",

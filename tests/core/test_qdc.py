@@ -100,10 +100,11 @@ FOREIGN = b"""<?xml version="1.0" encoding="utf-8"?>
 
 def test_foreign_codebook_gets_deduplicated_slug_keys():
     cats = codebook_from_qdc(FOREIGN)
-    assert [(c.key, c.parent, c.color, c.retired) for c in cats] == [
-        ("aid", None, "#ff00aa", True),
-        ("aid_2", "aid", "#808080", False),
-        ("aid_3", "aid", "#808080", False),
+    # isCodable="false" from another tool is a group of codes, not a retired code
+    assert [(c.key, c.parent, c.color, c.retired, c.codable) for c in cats] == [
+        ("aid", None, "#ff00aa", False, False),
+        ("aid_2", "aid", "#808080", False, True),
+        ("aid_3", "aid", "#808080", False, True),
     ]
     assert cats[0].description == "Help"
 

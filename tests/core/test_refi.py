@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import xml.etree.ElementTree as ET
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from annotator.core.codebook import category_guid
 from annotator.core.errors import FormatError
-from annotator.core.refi import ZipLimits, _OffsetShift, export_qdpx, import_qdpx
+from annotator.core.refi import KnownIdentities, ZipLimits, _OffsetShift, export_qdpx, import_qdpx
 from annotator.core.segment import segment
 from annotator.core.text import document_key, normalise
 
@@ -198,10 +199,14 @@ def test_inline_text_relative_path_and_straddling_selection():
     files = {"docs/other.txt": text.upper().encode()}
     back = import_qdpx(make_qdpx(project(whole + rel), files), warnings=warnings)
     by_doc = {d["title"]: d for d in back["documents"]}
-    inline = next(a for a in back["annotations"] if a["document"] == by_doc["Inline"]["key"])
-    # starts in clause 1, runs into clause 2: attached to clause 1, span cut at its end
-    assert inline["clause"] == [0, 17] and inline["span"] == [6, 17]
-    assert any("crosses a clause boundary" in w for w in warnings)
+    # starts in clause 1, runs into clause 2: a span in each, and the import says so
+    pieces = sorted(
+        (a["clause"], a["span"])
+        for a in back["annotations"]
+        if a["document"] == by_doc["Inline"]["key"]
+    )
+    assert pieces == [([0, 17], [6, 17]), ([19, 37], [19, 25])]
+    assert any("crosses clauses ¶1, ¶2: coded as 2 spans" in w for w in warnings)
     other = next(a for a in back["annotations"] if a["document"] == by_doc["Rel"]["key"])
     assert other["clause"] == [0, 17] and other["span"] is None  # exactly the clause
 
@@ -299,27 +304,36 @@ def test_a_lying_size_header_is_caught():
             ),
             "not in the archive",
         ),
-        (
-            project(
-                '<TextSource guid="dddddddd-0000-4000-8000-000000000001"><PlainTextContent>abc'
-                f"</PlainTextContent>{selection(0, 9)}</TextSource>"
-            ),
-            "outside the text",
-        ),
-        (
-            project(
-                '<TextSource guid="dddddddd-0000-4000-8000-000000000001"><PlainTextContent>abc'
-                "</PlainTextContent>"
-                f"{selection(0, 2, 'eeeeeeee-0000-4000-8000-000000000000')}</TextSource>"
-            ),
-            "not in the codebook",
-        ),
     ],
 )
 def test_bad_projects_are_refused_with_file_and_entry(qde, message):
     with pytest.raises(FormatError, match=message) as err:
         import_qdpx(make_qdpx(qde), source="bad.qdpx")
     assert str(err.value).startswith("bad.qdpx: project.qde")
+
+
+def test_one_bad_selection_is_skipped_and_listed_never_refusing_the_file():
+    named = selection(14, 20, n=3).replace("startPosition", 'name="Second" startPosition')
+    qde = project(
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Plan">'
+        "<PlainTextContent>First point.\n\nSecond point.</PlainTextContent>"
+        f"{selection(0, 99)}"
+        f"{selection(0, 5, 'eeeeeeee-0000-4000-8000-000000000000', n=2)}"
+        f"{named}"
+        '<PlainTextSelection guid="bbbbbbbb-0000-4000-8000-000000000009" startPosition="x" '
+        'endPosition="3"><Coding guid="cccccccc-0000-4000-8000-000000000009">'
+        f'<CodeRef targetGUID="{category_guid("aid_money")}"/></Coding></PlainTextSelection>'
+        "</TextSource>"
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(qde), source="bad.qdpx", warnings=warnings)
+    (ann,) = back["annotations"]  # the one good selection arrives
+    text = back["documents"][0]["text"]
+    assert text[ann["span"][0] : ann["span"][1]] == "Second"
+    assert len(warnings) == 3, warnings
+    assert any("selection 1" in w and "cannot be placed" in w for w in warnings)
+    assert any("selection 2" in w and "not in the codebook" in w for w in warnings)
+    assert any("selection 4" in w and "whole numbers" in w for w in warnings)
 
 
 def test_missing_project_and_non_zip():
@@ -353,3 +367,84 @@ def test_imports_pass_the_exchange_validator(ex):
     )
     foreign = import_qdpx(make_qdpx(project(src), {"sources/plan.txt": RAW.encode()}))
     exchange.validate_exchange(foreign, "foreign")
+
+
+def test_a_retired_category_that_holds_codings_stays_a_code_for_other_tools(ex):
+    used = {a["category"] for a in ex["annotations"] if not a.get("deleted")}
+    unused = [c["key"] for c in ex["codebook"]["categories"] if c["key"] not in used]
+    for cat in ex["codebook"]["categories"]:
+        cat["retired"] = True
+    with zipfile.ZipFile(io.BytesIO(qdpx_bytes(ex))) as zf:
+        root = ET.fromstring(zf.read("project.qde"))
+    codable = {c.get("guid"): c.get("isCodable") for c in root.iter(f"{{{NS}}}Code")}
+    for key in used:
+        assert codable[category_guid(key)] == "true"  # QualCoder would hide its codings otherwise
+    for key in unused:
+        assert codable[category_guid(key)] == "false"
+    back = import_qdpx(io.BytesIO(qdpx_bytes(ex)))
+    assert all(c.get("retired") for c in back["codebook"]["categories"])
+    assert not any(c.get("codable") is False for c in back["codebook"]["categories"])
+
+
+def test_two_codes_of_one_name_get_distinct_names_and_a_warning():
+    codes = (
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000011" name="Security" isCodable="false">'
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000001" name="Other" isCodable="true"/></Code>'
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000012" name="Economy" isCodable="true">'
+        '<Code guid="aaaaaaaa-0000-4000-8000-000000000002" name="other " isCodable="true"/></Code>'
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(project("", codes)), warnings=warnings)
+    names = [c["name"] for c in back["codebook"]["categories"]]
+    assert len({n.casefold().strip() for n in names}) == len(names) == 4
+    assert "other (Economy)" in names and any("renamed" in w for w in warnings)
+    security = next(c for c in back["codebook"]["categories"] if c["name"] == "Security")
+    assert security["codable"] is False
+
+
+def test_text_outside_every_clause_is_reported_not_dropped_silently():
+    text = "First point.\n--\nSecond point."
+    qde = project(
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Gap">'
+        f"<PlainTextContent>{text}</PlainTextContent>{selection(6, 20)}</TextSource>"
+    )
+    # The project has clauses that leave the "--" line out (edited boundaries).
+    known = KnownIdentities(
+        clauses={document_key(text): [(0, 12, "1", "point"), (16, 29, "2", "point")]}
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(qde), warnings=warnings, known=known)
+    assert len(back["annotations"]) == 2
+    assert any("2 characters of it lie outside every clause" in w for w in warnings)
+
+
+def test_a_memo_on_a_passage_without_a_code_becomes_a_clause_memo():
+    text = "First point.\n\nSecond point."
+    memo_only = (
+        '<PlainTextSelection guid="bbbbbbbb-0000-4000-8000-000000000077" startPosition="14" '
+        f'endPosition="20" name="Second" creatingUser="{USER}">'
+        "<Description>Ask about this.</Description></PlainTextSelection>"
+    )
+    qde = project(
+        '<TextSource guid="dddddddd-0000-4000-8000-000000000001" name="Plan">'
+        f"<PlainTextContent>{text}</PlainTextContent>{memo_only}</TextSource>"
+    )
+    warnings: list[str] = []
+    back = import_qdpx(make_qdpx(qde), warnings=warnings)
+    assert back["annotations"] == [] and warnings == []
+    (note,) = back["clause_notes"]
+    assert (note["coder"], note["clause"], note["memo"]) == (USER, [14, 27], "Ask about this.")
+    from annotator.core.exchange import validate_exchange
+
+    validate_exchange(back, "memo-only")
+
+
+def test_parts_without_a_place_here_are_reported():
+    qde = project("").replace(
+        "<Sources>",
+        '<Cases><Case guid="eeeeeeee-0000-4000-8000-000000000001" name="Region A"/></Cases>'
+        "<Sources>",
+    )
+    warnings: list[str] = []
+    import_qdpx(make_qdpx(qde), warnings=warnings)
+    assert warnings == ["1 cases have no place in a plan project; skipped"]
