@@ -23,7 +23,7 @@ from typing import Any
 HOT_LISTS = ("annotations", "reviews")
 #: The schema definitions this module implements, and the SHA-256 of their canonical JSON.
 DEFINITIONS = ("timestamp", "identifier", "offset", "range", "annotation", "review")
-WRITTEN_FOR = "07d0c5a2fea734393ab1693a2a0abb67e76953189c88640b06ebe5f6bed1fb4f"
+WRITTEN_FOR = "83d383a2c2c7fc2fc6a610c08efacaefc0656a58d41b778a36182aa1f2b5c9c3"
 
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z")
 _DOCUMENT_KEY = re.compile(r"[0-9a-f]{64}")
@@ -144,6 +144,7 @@ def _reviews_valid(items: list[Any], stamps: set[str], keys: set[str]) -> bool:
             and type(r["status"]) is str
             and r["status"] in statuses
             and _matches(r["updated"], stamp, stamps)
+            and type(r.get("deleted", False)) is bool  # a tombstone's flag
         ):
             return False
     return True

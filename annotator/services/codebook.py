@@ -211,9 +211,10 @@ def import_codebook(project: Project, path: str | os.PathLike[str]) -> Edit:
             else:
                 image["position"] = next_pos
                 next_pos += 1
-            if before is not None and {k: v for k, v in image.items() if k != "updated"} == {
-                k: v for k, v in before.items() if k != "updated"
-            }:
+            # Unchanged apart from the stamp (columns the image leaves out, e.g. ``extra``, stay).
+            if before is not None and all(
+                before.get(k) == v for k, v in image.items() if k != "updated"
+            ):
                 continue
             rec.put("category", (cat.key,), image)
         return Edit(f"Import codebook {path.name}", tuple(rec.changes))

@@ -72,6 +72,10 @@ class Recorder:
         """Write ``image`` and record the change; returns the before-image."""
         before = read_row(self.conn, name, key)
         after = dict(image) if image is not None else None
+        if after is not None and before is not None:
+            # A service's image may leave out columns it does not own (``extra``, ``codable``):
+            # those keep their values, and an unchanged row is no change.
+            after = {**before, **after}
         if before == after:
             return before
         if after is not None and before is not None and "updated" in after:

@@ -63,7 +63,7 @@ ANNOTATION_FIELDS = [
     "id", "coder", "document", "clause", "category", "span", "memo", "created", "updated",
     "deleted", "uncertain", "adjudicator", "extra",
 ]  # fmt: skip
-REVIEW_FIELDS = ["coder", "document", "clause", "status", "updated", "extra"]
+REVIEW_FIELDS = ["coder", "document", "clause", "status", "updated", "deleted", "extra"]
 
 
 @SETTINGS
