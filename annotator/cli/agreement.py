@@ -156,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.level:
         raise InputError("--level applies to --table only")
+    if args.bootstrap == 0 and args.seed is not None:
+        raise InputError("--seed has nothing to seed with --bootstrap 0")
     if args.project:
         if args.files:
             raise InputError("give either exchange files or --project, not both")

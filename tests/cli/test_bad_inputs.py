@@ -125,6 +125,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
     future["version"] = 99
     made["future_json"] = base / "future.json"
     made["future_json"].write_text(json.dumps(future), "utf-8")
+    made["table"] = base / "table.csv"
+    made["table"].write_text("olena,petro\n1,1\n2,2\n1,2\n", "utf-8")
     made["header_csv"] = base / "header.csv"
     made["header_csv"].write_text("unit,olena,petro\n", "utf-8")
     made["plan-as-project"] = base / "plan.txt"
@@ -191,6 +193,19 @@ def _cases() -> list[tuple[str, list[str]]]:
     add("agreement-table", ["agreement", "--table", "{x}"], BAD_TABLES)
     add("agreement-project", ["agreement", "--project", "{x}"], BAD_PROJECTS_READ)
     cases.append(("agreement-bootstrap-neg", ["agreement", "{exchange}", "--bootstrap", "-5"]))
+    cases.append(
+        ("agreement-table-category", ["agreement", "--table", "{table}", "--category", "x"])
+    )
+    cases.append(("agreement-table-seed-alone", ["agreement", "--table", "{table}", "--seed", "3"]))
+    cases.append(
+        (
+            "agreement-seed-no-bootstrap",
+            ["agreement", "{exchange}", "--bootstrap", "0", "--seed", "3"],
+        )
+    )
+    cases.append(
+        ("codebook-convert-json", ["codebook", "convert", "{exchange}", "{dir}/c.qdc", "--json"])
+    )
     add("compare", ["compare", "{x}"], BAD_FILES)
     add("compare-project", ["compare", "--project", "{x}"], BAD_PROJECTS_READ)
     add("codebook", ["codebook", "{x}"], (*BAD_FILES, "garbage_qdc", "empty_qdc"))
