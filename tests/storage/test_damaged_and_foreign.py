@@ -124,6 +124,8 @@ def test_foreign_files_are_refused_and_nothing_is_left_beside_them(tmp_path: Pat
         conn.execute("CREATE TABLE invoice (id INTEGER)")
     folder = tmp_path / "folder.sqlite"
     folder.mkdir()
+    pipe = tmp_path / "pipe.sqlite"
+    os.mkfifo(pipe)  # opening it to read the header would wait for a writer forever
     before = {p: sha(p) for p in (text, other, unmarked)}
     names = siblings(text)
     for path, words in (
@@ -131,6 +133,7 @@ def test_foreign_files_are_refused_and_nothing_is_left_beside_them(tmp_path: Pat
         (other, "another program's SQLite database"),
         (unmarked, "unknown tables"),
         (folder, "a folder"),
+        (pipe, "not a regular file"),
     ):
         with pytest.raises(ProjectError, match=words):
             Project.open(path, seed_samples=False)
