@@ -328,3 +328,20 @@ def test_export_coder_narrows_qdpx_and_exchange(tmp_path: Path, files: dict[str,
     argv = ["export", "-f", "exchange", "--coder", "Olena", "-o", str(exchange)]
     assert run([*argv, "--project", project]) == 0
     assert [c["name"] for c in json.loads(exchange.read_text("utf-8"))["coders"]] == ["Olena"]
+
+
+def test_bootstrap_works_with_a_table(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = str(files["table"])
+    capsys.readouterr()
+    assert run(["agreement", "--table", table, "--bootstrap", "200", "--seed", "4", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    ci = first["krippendorff_alpha_ci"]
+    assert ci["samples"] == 200 and ci["seed"] == 4 and ci["low"] <= ci["high"]
+    assert run(["agreement", "--table", table, "--bootstrap", "200", "--seed", "4", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == first  # seeded: reproducible
+    assert run(["agreement", "--table", table, "--json"]) == 0
+    assert "krippendorff_alpha_ci" not in json.loads(capsys.readouterr().out)
+    assert run(["agreement", "--table", table, "--bootstrap", "50"]) == 0
+    assert "(50 resamples)" in capsys.readouterr().out
