@@ -49,7 +49,8 @@ def _can_mount() -> bool:
 
 @contextlib.contextmanager
 def read_only_folder(where: Path) -> Iterator[Path]:
-    """A folder no write can land in: a read-only tmpfs (root), else mode 0555 (other users)."""
+    """A folder no write can land in: a read-only tmpfs (root), else /sys (root without mount),
+    else mode 0555 (other users)."""
     where.mkdir()
     if _can_mount():
         assert _mount("-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(where))
@@ -58,10 +59,11 @@ def read_only_folder(where: Path) -> Iterator[Path]:
         finally:
             subprocess.run(["umount", "-l", str(where)], capture_output=True)
         return
+    if os.geteuid() == 0:  # root ignores modes and may not mount (a container): sysfs refuses
+        yield Path("/sys")  # to create files for anyone (EACCES, or EROFS when mounted ro)
+        return
     where.chmod(0o555)
     try:
-        if os.access(where, os.W_OK):
-            pytest.fail("cannot make a read-only folder here (root without mount)")
         yield where
     finally:
         where.chmod(0o755)
