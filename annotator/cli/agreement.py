@@ -198,6 +198,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--level applies to --table only")
     if args.metric:
         raise InputError("--metric applies to --table only")
+    if args.bootstrap == 0 and args.seed is not None:
+        raise InputError("--seed has nothing to seed with --bootstrap 0")
     if args.project:
         if args.files:
             raise InputError("give either exchange files or --project, not both")

@@ -85,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if items[0] == "convert":
         if len(items) != 3:
             raise InputError("usage: annotator codebook convert IN OUT")
+        if args.json:
+            raise InputError("--json shows a codebook; convert writes OUT (no --json)")
         categories = read_codebook(items[1])
         write_codebook(categories, items[2])
         print(f"{len(categories)} categories written to {items[2]}", file=sys.stderr)

@@ -17,7 +17,6 @@ import io
 import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import IO, Any, BinaryIO, TextIO
@@ -31,7 +30,7 @@ from annotator.core.compare import (
     compare_plans,
 )
 from annotator.core.errors import InputError
-from annotator.core.safezip import entry_info
+from annotator.core.safezip import restamp
 
 LONG_COLUMNS = (
     "document_key",
@@ -320,19 +319,13 @@ def _rezip_fixed(src: IO[bytes], out: BinaryIO, moment: datetime) -> None:
     """Copy an xlsx zip with every entry dated ``moment`` and the core ``modified`` time fixed
     (openpyxl stamps both with the current time)."""
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+    def fix_modified(name: str, data: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return data
+        return _MODIFIED_RE.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+
     buffer = io.BytesIO() if not out.seekable() else None
-    target: IO[bytes] = buffer if buffer is not None else out
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            entry = entry_info(info.filename, moment, mode=0o600)
-            if info.filename == "docProps/core.xml":
-                data = _MODIFIED_RE.sub(rb"\g<1>" + stamp + rb"\g<2>", zin.read(info))
-                zout.writestr(entry, data)
-                continue
-            with (
-                zin.open(info) as r,
-                zout.open(entry, "w", force_zip64=info.file_size > 1 << 30) as w,
-            ):
-                shutil.copyfileobj(r, w, 1 << 20)
+    restamp(src, buffer if buffer is not None else out, moment, mode=0o600, edit=fix_modified)
     if buffer is not None:
         out.write(buffer.getvalue())

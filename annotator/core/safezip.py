@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,3 +246,30 @@ def entry_info(name: str, moment: datetime, mode: int = 0o644) -> zipfile.ZipInf
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = mode << 16
     return info
+
+
+def restamp(
+    src: IO[bytes],
+    out: IO[bytes],
+    moment: datetime,
+    *,
+    mode: int = 0o644,
+    edit: Callable[[str, bytes], bytes] | None = None,
+) -> None:
+    """Copy a zip we wrote ourselves (e.g. openpyxl's) with every entry dated ``moment``.
+
+    ``edit(name, data)`` may rewrite small entries (the time inside a document's properties);
+    it is called for entries under 1 MB, which are read whole, the rest are streamed. ``out``
+    must be seekable (zip writes its directory last).
+    """
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            entry = entry_info(info.filename, moment, mode)
+            if edit is not None and info.file_size < _CHUNK:
+                zout.writestr(entry, edit(info.filename, zin.read(info)))
+                continue
+            with (
+                zin.open(info) as r,
+                zout.open(entry, "w", force_zip64=info.file_size > 1 << 30) as w,
+            ):
+                shutil.copyfileobj(r, w, _CHUNK)

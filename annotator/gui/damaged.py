@@ -14,8 +14,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError, DamagedProjectError
-
-PROJECT_SUFFIX = ".annotator.sqlite"
+from annotator.gui.file_actions import PROJECT_SUFFIX
 
 
 class _Window(Protocol):

@@ -36,7 +36,7 @@ from annotator.services.types import (
     SpanTag,
 )
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage.db import open_engine
+from annotator.storage.db import open_engine, open_unwritable
 from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
 from annotator.storage.models import TABLES
@@ -113,11 +113,12 @@ class Project:
             project.locked_by = locked
             project.read_only_reason = str(locked)
             return project
-        except ReadOnlyLocationError:
+        except ReadOnlyLocationError as refused:
             if is_new:
                 raise
             # Read-only media (or a folder we may not write): reading is still possible.
-            project = cls(open_engine(resolved, create=False, immutable=True), resolved)
+            engine = open_unwritable(resolved, medium_read_only=refused.medium)
+            project = cls(engine, resolved)
             project.read_only = True
             project.read_only_reason = READ_ONLY_MEDIA
             return project

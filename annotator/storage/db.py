@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 
-from annotator.core.errors import ProjectError
+from annotator.core.errors import DamagedProjectError, ProjectError
 from annotator.storage.models import Base
 from annotator.storage.projectfile import (
     APPLICATION_ID,
@@ -158,6 +158,23 @@ def open_engine(
             raise damaged(path, _reason(exc)) from exc
         raise ProjectError(f"cannot open the project: {_reason(exc)}", source=str(path)) from exc
     return engine
+
+
+def open_unwritable(path: str | os.PathLike[str], *, medium_read_only: bool) -> Engine:
+    """Open an existing project we may not write, for reading.
+
+    On a read-only medium nothing can change the file, so SQLite may treat it as immutable (it
+    then needs no -wal/-shm files beside it). In a folder we may not write but others may, read it
+    in place so their writes show; only when SQLite cannot work there either, read it immutable.
+    """
+    if not medium_read_only:
+        try:
+            return open_engine(path, create=False, read_only=True)
+        except DamagedProjectError:
+            raise
+        except ProjectError:
+            pass  # SQLite cannot keep its shared-memory index beside the file
+    return open_engine(path, create=False, immutable=True)
 
 
 def check_integrity(engine: Engine, path: Path, budget_s: float = QUICK_CHECK_BUDGET_S) -> None:

@@ -38,7 +38,14 @@ class ProjectLockedError(ProjectError):
 
 
 class ReadOnlyLocationError(ProjectError):
-    """The lock file cannot be created because the project's folder or medium is read-only."""
+    """The lock file cannot be created because the project's folder or medium is read-only.
+
+    ``medium`` is True for a read-only file system (nothing can change the file there).
+    """
+
+    def __init__(self, message: str, *, source: str, medium: bool):
+        super().__init__(message, source=source)
+        self.medium = medium
 
 
 #: Why a lock file cannot be created on read-only media or in a folder we may not write.
@@ -105,12 +112,15 @@ def acquire_project_lock(path: str | os.PathLike[str]) -> ProjectLock:
     try:
         fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        kind = ReadOnlyLocationError if exc.errno in _READ_ONLY_ERRNOS else ProjectError
-        raise kind(
+        message = (
             f"cannot create the lock file {target.name}: {exc.strerror or exc} "
-            "(is the folder read-only?)",
-            source=str(project),
-        ) from exc
+            "(is the folder read-only?)"
+        )
+        if exc.errno in _READ_ONLY_ERRNOS:
+            raise ReadOnlyLocationError(
+                message, source=str(project), medium=exc.errno == errno.EROFS
+            ) from exc
+        raise ProjectError(message, source=str(project)) from exc
     try:
         locked = _try_lock(fd)
     except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from annotator.core.errors import DamagedProjectError, ProjectError
@@ -29,12 +30,15 @@ def is_new_project_file(path: str | os.PathLike[str]) -> bool:
     """
     p = Path(path)
     try:
+        mode = p.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise ProjectError("a folder, not a project file", source=str(p))
+        if not stat.S_ISREG(mode):  # a pipe or a device would block or never end
+            raise ProjectError("not a regular file, so not a project", source=str(p))
         with p.open("rb") as fh:
             header = fh.read(HEADER_SIZE)
     except FileNotFoundError:
         return True
-    except IsADirectoryError:
-        raise ProjectError("a folder, not a project file", source=str(p)) from None
     except OSError as exc:
         raise ProjectError(f"cannot read the project: {exc.strerror}", source=str(p)) from None
     if not header:

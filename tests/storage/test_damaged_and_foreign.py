@@ -6,6 +6,8 @@ middle of a real project are overwritten, or the file is cut short.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import random
@@ -124,6 +126,8 @@ def test_foreign_files_are_refused_and_nothing_is_left_beside_them(tmp_path: Pat
         conn.execute("CREATE TABLE invoice (id INTEGER)")
     folder = tmp_path / "folder.sqlite"
     folder.mkdir()
+    pipe = tmp_path / "pipe.sqlite"
+    os.mkfifo(pipe)  # opening it to read the header would wait for a writer forever
     before = {p: sha(p) for p in (text, other, unmarked)}
     names = siblings(text)
     for path, words in (
@@ -131,6 +135,7 @@ def test_foreign_files_are_refused_and_nothing_is_left_beside_them(tmp_path: Pat
         (other, "another program's SQLite database"),
         (unmarked, "unknown tables"),
         (folder, "a folder"),
+        (pipe, "not a regular file"),
     ):
         with pytest.raises(ProjectError, match=words):
             Project.open(path, seed_samples=False)
@@ -185,3 +190,35 @@ def test_write_protected_file_opens_read_only(
         with pytest.raises(ProjectError):
             project.add_coder("Petro")
     assert sha(path) == before
+
+
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
+def test_unwritable_folder_or_medium_opens_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """The lock file cannot be made (faked errno: root may write anywhere; a real read-only
+    mount is in test_disk_errors). A folder others may write is read in place, so their
+    writes show; a read-only medium is read as immutable (no -wal/-shm beside it)."""
+    from annotator.storage import lock as lock_module
+
+    path = tmp_path / "p.sqlite"
+    make_project(path)
+    real_open = os.open
+
+    def refuse_lock(name: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if str(name).endswith(".lock") and flags & os.O_CREAT:
+            raise OSError(code, os.strerror(code), str(name))
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(lock_module.os, "open", refuse_lock)
+    with Project.open(path, seed_samples=False, read_only_if_locked=True) as project:
+        assert project.read_only and "read-only" in (project.read_only_reason or "")
+        names = {c.name for c in project.coders()}
+        with contextlib.closing(sqlite3.connect(path)) as other, other:
+            other.execute(
+                "INSERT INTO coder (id, name, is_consensus, created) "
+                "VALUES ('x', 'Petro', 0, '2026-01-01T00:00:00.000Z')"
+            )
+        seen = {c.name for c in project.coders()}
+        if code == errno.EACCES:
+            assert seen == names | {"Petro"}  # read in place: a colleague's write shows
