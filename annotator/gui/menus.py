@@ -161,6 +161,10 @@ def build(window: MainWindow) -> dict[str, QAction]:
     )
     for name in ("codebook", None, "flag", "memo", None, "split", "merge_next", "move_boundary"):
         code.addAction(acts[name]) if name else code.addSeparator()
+    # Asked only when the menu opens (a shortcut on a colleague's clause gets the refusal message):
+    # checking on every move between clauses would cost a server round trip per key press.
+    code.aboutToShow.connect(lambda: refresh_clause_actions(window))
+    code.aboutToHide.connect(lambda: restore_clause_actions(window))
     code.addSeparator()
     for digit in "123456789":
         acts[f"key{digit}"] = _action(
@@ -306,6 +310,41 @@ def apply_capabilities(acts: dict[str, QAction], caps: Capabilities) -> None:
         for widget in action.associatedObjects():
             if isinstance(widget, QMenu):
                 widget.setToolTipsVisible(True)  # menus hide tooltips by default
+
+
+CLAUSE_EDITS = ("split", "merge_next", "move_boundary")
+
+
+def refresh_clause_actions(window: MainWindow) -> None:
+    """Disable the clause edits the coder may not make on the current clause, saying why."""
+    ws, clause_id = window.workspace, window.current_clause_id()
+    acts = window.actions_
+    if ws is None or clause_id is None or not acts["split"].isEnabled():
+        return
+    from annotator.core.errors import AnnotatorError
+    from annotator.services.clauses import clause_edit_refusals
+
+    try:
+        refusals = clause_edit_refusals(ws.project, clause_id, ws.coder_id)
+    except AnnotatorError:
+        return  # the edit itself will say what is wrong
+    for name in CLAUSE_EDITS:
+        why = refusals.get(name)
+        if why is not None and acts[name].isEnabled():
+            acts[name].setEnabled(False)
+            acts[name].setToolTip(why)
+            acts[name].setProperty("clauseRefusal", True)
+    window.code_menu.setToolTipsVisible(True)  # type: ignore[attr-defined]
+
+
+def restore_clause_actions(window: MainWindow) -> None:
+    """Undo :func:`refresh_clause_actions` when the menu closes: the next clause may differ."""
+    for name in CLAUSE_EDITS:
+        action = window.actions_[name]
+        if action.property("clauseRefusal"):
+            action.setProperty("clauseRefusal", False)
+            action.setEnabled(True)
+            action.setToolTip(action.text().replace("&", ""))
 
 
 def refresh_code_menu(window: MainWindow) -> None:

@@ -115,6 +115,19 @@ def clause_edit_refusal(project: Project, clause_id: int, coder_id: str) -> str 
         return _refusal(conn, [clause], coder_id)
 
 
+def clause_edit_refusals(project: Project, clause_id: int, coder_id: str) -> dict[str, str | None]:
+    """Why each clause edit ("split", "merge_next", "move_boundary") is refused, or None."""
+    with project.engine.connect() as conn:
+        clause = _clause_row(conn, clause_id)
+        nxt = _next_clause(conn, clause)
+        alone = _refusal(conn, [clause], coder_id)
+        if nxt is None:
+            last = f"clause {clause['label']} is the last one"
+            return {"split": alone, "merge_next": last, "move_boundary": last}
+        pair = alone or _refusal(conn, [nxt], coder_id)
+        return {"split": alone, "merge_next": pair, "move_boundary": pair}
+
+
 def _refusal(conn: Connection, clauses: list[dict[str, Any]], coder_id: str) -> str | None:
     others = others_work(conn, [c["id"] for c in clauses], coder_id)
     if not others and _hidden_work(conn, [c["id"] for c in clauses]):

@@ -7,6 +7,8 @@ and changes nothing. The owner's window has everything enabled.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -76,3 +78,36 @@ def test_the_owners_window_enables_everything(
     window = _window(qtbot, Project(team.owner), "Lead")
     for name in LEAD_ONLY:
         assert window.actions_[name].isEnabled(), name
+
+
+def test_the_code_menu_disables_clause_edits_on_a_colleagues_clause(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from tests.gui.conftest import PLAN
+
+    project = Project.open(tmp_path / "p.sqlite", seed_samples=False)
+    key = project.import_text("Framework", PLAN).document_key
+    olena = project.add_coder("Olena")
+    project.add_coder("Taras")
+    first = project.clauses(key)[1]
+    project.toggle_tag(olena.id, first.id, "economic")
+    window = _window(qtbot, project, "Taras")
+    window.open_document(key)
+    acts, menu = window.actions_, window.code_menu  # type: ignore[attr-defined]
+
+    window.clause_view.setCurrentIndex(window.clauses.index(1))  # Olena's clause
+    menu.aboutToShow.emit()
+    for name in ("split", "merge_next", "move_boundary"):
+        assert not acts[name].isEnabled(), name
+        assert "carries work by Olena" in acts[name].toolTip(), name
+    menu.aboutToHide.emit()
+    assert all(acts[n].isEnabled() for n in ("split", "merge_next", "move_boundary"))
+
+    window.clause_view.setCurrentIndex(window.clauses.index(3))  # nobody's, nor is the next
+    menu.aboutToShow.emit()
+    assert all(acts[n].isEnabled() for n in ("split", "merge_next", "move_boundary"))
+    menu.aboutToHide.emit()
+    window.clause_view.setCurrentIndex(window.clauses.index(0))  # the heading: next is Olena's
+    menu.aboutToShow.emit()
+    assert acts["split"].isEnabled() and not acts["merge_next"].isEnabled()
+    menu.aboutToHide.emit()

@@ -346,3 +346,26 @@ def test_a_row_held_by_another_session_ends_in_a_lock_timeout_message(team: Team
         assert time.monotonic() - started < 14  # the lock timeout, not the statement timeout
         holder.exec_driver_sql("ROLLBACK")
     assert _live_tags(team.owner, olena_id) == {(first, "economic")}
+
+
+def test_an_older_team_database_is_upgraded_and_confined(team: Team) -> None:
+    from alembic import command
+
+    from annotator.storage.db import _alembic_config
+
+    olena, olena_id = _coder(team, "olena")
+    taras, _ = _coder(team, "taras")
+    first = _clause_ids(olena, team)[0]
+    olena.toggle_tag(olena_id, first, "economic")
+    with team.owner.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0005")  # before the confinement revision
+    with taras.engine.begin() as conn:  # the gap this revision closes
+        assert (
+            conn.exec_driver_sql("UPDATE clause SET label = label WHERE id = %s", (first,)).rowcount
+            == 1
+        )
+    open_server_engine(team.url()).dispose()  # the owner opens it: upgrade and re-grant
+    with taras.engine.begin() as conn:
+        moved = conn.exec_driver_sql('UPDATE clause SET "end" = start + 1 WHERE id = %s', (first,))
+        assert moved.rowcount == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM clause_link").scalar() == 0

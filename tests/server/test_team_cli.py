@@ -45,6 +45,13 @@ def test_team_commands_end_to_end(
     with Project.open(owner) as project:
         server_clause = project.clauses(key)[0]
         assert project.clause_coding(server_clause.id, coder).tags == {"economic"}
+    # A coder may not switch blind mode: one line on stderr, exit 2, nothing changed.
+    capsys.readouterr()
+    assert run(["team", "blind", coder_url, "off"]) == 2
+    err = capsys.readouterr().err
+    assert "refused" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    with Project.open(owner) as project:
+        assert project.setting("blind") == "on"
 
 
 def test_password_is_never_taken_without_a_prompt(
