@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
@@ -209,6 +208,11 @@ class Job(QObject, Generic[T]):
         self.box: ProgressBox | None = None
         self.timer: QTimer | None = None
         self.runnable: _Runnable | None = None
+        #: The widget whose callbacks these are was deleted: they must not run.
+        self.orphaned = False
+
+    def orphan(self) -> None:
+        self.orphaned = True
 
     @property
     def done(self) -> bool:
@@ -347,6 +351,8 @@ class Operations(QObject):
         job: Job[T] = Job(label)
         runnable = _Runnable(call, job._cancel)
         job.runnable = runnable
+        if owner is not None:
+            owner.destroyed.connect(job.orphan)
         self._jobs.add(job)
         queued = Qt.ConnectionType.QueuedConnection
 
@@ -360,7 +366,7 @@ class Operations(QObject):
             job._close_box()
             self._jobs.discard(job)
             job.runnable = None
-            alive = owner is None or shiboken6.isValid(owner)
+            alive = not job.orphaned
             if isinstance(exc, Cancelled):
                 job.state = "cancelled"
                 if on_cancelled is not None and alive:

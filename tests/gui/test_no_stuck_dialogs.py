@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -200,7 +199,8 @@ def test_a_closed_windows_callbacks_are_skipped_and_its_error_still_shown() -> N
     failing = ops.run(
         lambda _p: Path("/nonexistent/x.csv").read_text(), owner=owner, on_failed=done.append
     )
-    shiboken6.delete(owner)  # closed (and deleted) while both jobs run
+    owner.deleteLater()  # closed (and deleted) while both jobs run
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     finish(job)
     finish(failing)
     assert job.state == "done" and done == []  # no call into the deleted window
