@@ -155,6 +155,8 @@ class ClauseNavigator(QObject):
         if change.edit is None and change.touches(Kind.CODERS):
             self.refresh_all()  # another coder: every row shows that coder's tags
             return
+        if not change.touches(Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODERS):
+            return  # links between plans, settings: nothing the plan list or clauses show
         key = change.document_key
         if key is None:  # a merge, a codebook or project-wide edit
             if change.touches(Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODERS):
