@@ -343,7 +343,8 @@ class Operations(QObject):
         With a ``label`` the job blocks the window: a progress box with Cancel shows after
         ``delay_ms``, and edits wait. Without one it runs quietly (the view shows its own
         progress through ``on_progress``). Cancel makes the next ``progress()`` raise
-        :class:`Cancelled`; the job then ends in ``on_cancelled``.
+        :class:`Cancelled`; the job then ends in ``on_cancelled`` (also when it finished anyway:
+        its result is then in ``job.value``).
 
         ``owner`` is the widget whose callbacks these are: once it is deleted (a dialog closed
         while its job ran), they are skipped and an error goes to the runner's own message.
@@ -367,8 +368,11 @@ class Operations(QObject):
             self._jobs.discard(job)
             job.runnable = None
             alive = not job.orphaned
-            if isinstance(exc, Cancelled):
-                job.state = "cancelled"
+            if isinstance(exc, Cancelled) or (exc is None and job.cancel_requested):
+                # Cancelled, or finished after the user cancelled (a call that reports no
+                # progress cannot stop): either way the user said no, so no on_done. A result
+                # stays in job.value for on_cancelled to clean up.
+                job.state, job.value = "cancelled", result  # type: ignore[assignment]
                 if on_cancelled is not None and alive:
                     on_cancelled()
             elif isinstance(exc, BaseException):
