@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
         ("svg", "an SVG chart"),
     ):
         parser.add_argument(
-            f"--{flag}", metavar="FILE", help=f"also write the report as {what} (exchange files)"
+            f"--{flag}", metavar="FILE", help=f"also write the report as {what} (not with --table)"
         )
     parser.set_defaults(func=run)
 

@@ -288,6 +288,9 @@ def merge_qdpx(window: MainWindow, name: str) -> Job[MergePreview] | None:
         label=f"Reading {Path(name).name}…",
         title="Cannot merge",
         on_done=lambda preview: ask_to_apply(window, preview),
+        on_cancelled=lambda: window.statusBar().showMessage(
+            "Merge cancelled: nothing changed.", 6000
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject
+from PySide6.QtCore import QModelIndex, QObject, QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.changes import Kind
@@ -21,6 +21,10 @@ from annotator.gui.models import FILTERS, Role
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
     from annotator.gui.ops import Change
+    from annotator.gui.settings import ProjectSettings
+
+#: The current clause is remembered this long after the coder stops moving.
+PLACE_SAVED_AFTER_MS = 1000
 
 
 class ClauseNavigator(QObject):
@@ -30,6 +34,13 @@ class ClauseNavigator(QObject):
         super().__init__(window)
         self.w = window
         self.hits: list[int] = []
+        # Where the coder is, written to the settings once they pause: a QSettings write costs
+        # tens of milliseconds, too much for every J or K.
+        self._place: tuple[ProjectSettings, str, int] | None = None
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(PLACE_SAVED_AFTER_MS)
+        self._place_timer.timeout.connect(self.save_place)
         window.search_bar.changed.connect(self.search_changed)
         window.search_bar.step.connect(self.step_hit)
         window.search_bar.closed.connect(self._search_closed)
@@ -144,6 +155,8 @@ class ClauseNavigator(QObject):
         if change.edit is None and change.touches(Kind.CODERS):
             self.refresh_all()  # another coder: every row shows that coder's tags
             return
+        if not change.touches(Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODERS):
+            return  # links between plans, settings: nothing the plan list or clauses show
         key = change.document_key
         if key is None:  # a merge, a codebook or project-wide edit
             if change.touches(Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODERS):
@@ -220,7 +233,16 @@ class ClauseNavigator(QObject):
             w.workspace.categories if w.workspace else [],
         )
         if w.settings is not None and w.clauses.document_key:
-            w.settings.set_clause_id(w.clauses.document_key, clause.id)
+            self._place = (w.settings, w.clauses.document_key, clause.id)
+            self._place_timer.start()
+
+    def save_place(self) -> None:
+        """Remember the current clause of the plan now (also on leaving the project)."""
+        self._place_timer.stop()
+        place, self._place = self._place, None
+        if place is not None:
+            settings, key, clause_id = place
+            settings.set_clause_id(key, clause_id)
 
     def current_clause_id(self) -> int | None:
         row = self.w.clause_view.current_row()

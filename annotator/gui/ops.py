@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
@@ -215,6 +214,11 @@ class Job(QObject, Generic[T]):
         self.box: ProgressBox | None = None
         self.timer: QTimer | None = None
         self.runnable: _Runnable | None = None
+        #: The widget whose callbacks these are was deleted: they must not run.
+        self.orphaned = False
+
+    def orphan(self) -> None:
+        self.orphaned = True
 
     @property
     def done(self) -> bool:
@@ -360,7 +364,8 @@ class Operations(QObject):
         With a ``label`` the job blocks the window: a progress box with Cancel shows after
         ``delay_ms``, and edits wait. Without one it runs quietly (the view shows its own
         progress through ``on_progress``). Cancel makes the next ``progress()`` raise
-        :class:`Cancelled`; the job then ends in ``on_cancelled``.
+        :class:`Cancelled`; the job then ends in ``on_cancelled`` (also when it finished anyway:
+        its result is then in ``job.value``).
 
         ``owner`` is the widget whose callbacks these are: once it is deleted (a dialog closed
         while its job ran), they are skipped and an error goes to the runner's own message.
@@ -368,6 +373,8 @@ class Operations(QObject):
         job: Job[T] = Job(label)
         runnable = _Runnable(call, job._cancel)
         job.runnable = runnable
+        if owner is not None:
+            owner.destroyed.connect(job.orphan)
         self._jobs.add(job)
         queued = Qt.ConnectionType.QueuedConnection
 
@@ -381,9 +388,12 @@ class Operations(QObject):
             job._close_box()
             self._jobs.discard(job)
             job.runnable = None
-            alive = owner is None or shiboken6.isValid(owner)
-            if isinstance(exc, Cancelled):
-                job.state = "cancelled"
+            alive = not job.orphaned
+            if isinstance(exc, Cancelled) or (exc is None and job.cancel_requested):
+                # Cancelled, or finished after the user cancelled (a call that reports no
+                # progress cannot stop): either way the user said no, so no on_done. A result
+                # stays in job.value for on_cancelled to clean up.
+                job.state, job.value = "cancelled", result  # type: ignore[assignment]
                 if on_cancelled is not None and alive:
                     on_cancelled()
             elif isinstance(exc, BaseException):

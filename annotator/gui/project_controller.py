@@ -42,8 +42,10 @@ class ProjectController(QObject):
         return self.workspace.project if self.workspace else None
 
     def commit_editors(self) -> None:
-        """Save what is being typed (the memo) before the project, coder or window goes."""
+        """Save what is being typed (the memo), and where the coder is, before the project,
+        coder or window goes."""
         self.w.detail.commit_memo()
+        self.w.navigator.save_place()
 
     # -- opening ---------------------------------------------------------------------------------
 

@@ -183,8 +183,14 @@ class ConnectDialog(QDialog):
             parent=self,
             on_done=lambda opened: self._connected(opened, url, password),
             on_failed=self._refused,
-            on_cancelled=lambda: self.connect_button.setEnabled(True),
+            on_cancelled=self._cancelled,
         )
+
+    def _cancelled(self) -> None:
+        self.connect_button.setEnabled(True)
+        opened = self.job.value if self.job is not None else None
+        if opened is not None:  # connected after all: not wanted any more
+            opened[0].close()
 
     def _refused(self, message: str) -> None:
         self.error.setText(message)

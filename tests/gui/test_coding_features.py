@@ -313,3 +313,25 @@ def test_name_giver_is_used_for_switch(qtbot: QtBot, window: MainWindow) -> None
     window.ask_name = name_giver("Iryna")
     assert window.projects.switch_coder()
     assert window.coder_label.text() == "Coder: Iryna"
+
+
+def test_a_link_between_plans_leaves_the_shown_plan_alone(window: MainWindow) -> None:
+    """Links are not shown in the clause list: accepting one (side by side) and undoing it move
+    nothing in the main window, though the edit names the other plan."""
+    from annotator.services import links as link_service
+    from tests.gui.test_main_window import KEY2
+
+    ws = window.workspace
+    assert ws is not None
+    first = ws.project.clauses(KEY1)[1].id
+    other = ws.project.clauses(KEY2)[1].id
+    window.open_document(KEY2)
+    go(window, "1")
+    where = window.navigator.current_clause_id()
+    edit = ws.ops.edit(lambda: link_service.accept(ws.project, first, other, ws.coder_id))
+    assert edit is not None and not edit.empty and edit.document_key == KEY1
+    assert window.clauses.document_key == KEY2
+    assert window.navigator.current_clause_id() == where
+    ws.undo_stack.undo()
+    assert window.clauses.document_key == KEY2
+    assert link_service.links(ws.project, KEY1, KEY2) == []

@@ -84,3 +84,26 @@ def test_memo_saves_itself_after_a_pause_in_typing(
     qtbot.keyClicks(window.detail.memo_edit, " and more")
     wait_for(lambda: ws.undo_stack.count() == 2, 5)  # one step per pause, not per key
     assert fresh_coding(project_path, "2").memo == "saved without leaving and more"
+
+
+def test_the_current_clause_is_remembered_once_the_coder_pauses(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.gui import navigator
+    from annotator.gui.settings import ProjectSettings
+
+    written: list[int | None] = []
+    real = ProjectSettings.set_clause_id
+
+    def counted(self: ProjectSettings, key: str, clause_id: int | None) -> None:
+        written.append(clause_id)
+        real(self, key, clause_id)
+
+    monkeypatch.setattr(ProjectSettings, "set_clause_id", counted)
+    assert navigator.PLACE_SAVED_AFTER_MS <= 2000
+    window.navigator._place_timer.setInterval(100)
+    for _ in range(5):
+        window.navigator.step_clause(1)  # J, five times: no settings write per key
+    assert written == []
+    wait_for(lambda: bool(written), 5)
+    assert written == [window.navigator.current_clause_id()]

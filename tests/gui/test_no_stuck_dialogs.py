@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -200,8 +199,28 @@ def test_a_closed_windows_callbacks_are_skipped_and_its_error_still_shown() -> N
     failing = ops.run(
         lambda _p: Path("/nonexistent/x.csv").read_text(), owner=owner, on_failed=done.append
     )
-    shiboken6.delete(owner)  # closed (and deleted) while both jobs run
+    owner.deleteLater()  # closed (and deleted) while both jobs run
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     finish(job)
     finish(failing)
     assert job.state == "done" and done == []  # no call into the deleted window
     assert shown == ["/nonexistent/x.csv: No such file or directory"]  # not lost either
+
+
+def test_a_job_that_cannot_stop_still_counts_as_cancelled() -> None:
+    """Reading a .qdpx reports no progress: Cancel cannot stop it, but no preview may follow."""
+    ops = Operations(report=lambda *_: None)
+    done: list[object] = []
+    cancelled: list[bool] = []
+
+    def deaf(_progress):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return "read"
+
+    job = ops.run(
+        deaf, label="Reading…", on_done=done.append, on_cancelled=lambda: cancelled.append(True)
+    )
+    job.cancel()
+    finish(job)
+    assert job.state == "cancelled" and done == [] and cancelled == [True]
+    assert job.value == "read"  # there for on_cancelled to clean up (e.g. close a connection)
