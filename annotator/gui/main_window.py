@@ -409,7 +409,8 @@ class MainWindow(QMainWindow):
         self.clauses.set_document(key, doc.text, clauses, coding)
         if self.clauses.reviewing:
             self._load_reviewer()
-        self._apply_filter()
+        if self.filter_how != "all":  # a model reset shows every row again: nothing to undo
+            self._apply_filter()
         self.setWindowTitle(f"{doc.title} — Plan Annotator")
         row = self.documents.row_of(key)
         if row is not None:
@@ -575,8 +576,8 @@ class MainWindow(QMainWindow):
                     view.setRowHidden(row, hide)
         finally:
             view.setUpdatesEnabled(True)
-        shown = sum(1 for r in range(model.rowCount()) if not view.isRowHidden(r))
         if how != "all":
+            shown = sum(1 for r in range(model.rowCount()) if not view.isRowHidden(r))
             self.statusBar().showMessage(f"{shown} of {model.rowCount()} clauses shown.", 4000)
 
     # -- coding --------------------------------------------------------------------------------

@@ -67,15 +67,19 @@ def table(rows: list[dict[str, Any]]) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
-        ratio = "—" if r.get("ratio") is None else f"{r['ratio']:.2f}×"
+        ratio = "—" if r.get("ratio") is None else _ratio(r["ratio"])
         out.append(
             f"| {r['job']} | {r['figure']} | {r['floor']} | {ratio} | {r.get('goal') or '—'} "
-            f"| [{stamps[(r['date'], r['machine'])]}] |"
+            f"| {stamps[(r['date'], r['machine'])]} |"
         )
     out.append("")
     for (date, where), n in stamps.items():
-        out.append(f"[{n}]: measured {date} on {where}  ")
+        out.append(f"Run {n}: measured {date} on {where}.  ")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
 
 
 def rewrite_readme(rows: list[dict[str, Any]]) -> None:
