@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
 
 
 def project_group(path: Path | str | None) -> str:
@@ -26,7 +26,8 @@ class ProjectSettings:
         self.path = str(path) if path else ""
 
     def _get(self, name: str) -> str | None:
-        value = QSettings().value(f"{self.group}/{name}")
+        key = f"{self.group}/{name}"
+        value = _PENDING[key] if key in _PENDING else QSettings().value(key)
         return str(value) if value not in (None, "") else None
 
     def _set(self, name: str, value: str | None) -> None:
@@ -62,7 +63,49 @@ class ProjectSettings:
             return None
 
     def set_clause_id(self, document_key: str, clause_id: int | None) -> None:
-        self._set(f"clause/{document_key}", None if clause_id is None else str(clause_id))
+        """Remember the current clause; written a moment later (it changes on every key)."""
+        _PENDING[f"{self.group}/path"] = self.path
+        _PENDING[f"{self.group}/clause/{document_key}"] = (
+            None if clause_id is None else str(clause_id)
+        )
+        _schedule_flush()
+
+
+# The reading position changes on every arrow key; writing it through QSettings at once rewrote
+# the settings file inside the key's frame (20 ms on a busy disk). Pending values are read back
+# from here, and written after a pause, when the application quits, or on flush_settings().
+_PENDING: dict[str, str | None] = {}
+_FLUSH_AFTER_MS = 500
+_flush_scheduled = False
+
+
+def flush_settings() -> None:
+    """Write the pending reading positions to QSettings now."""
+    global _flush_scheduled
+    _flush_scheduled = False
+    if not _PENDING:
+        return
+    settings = QSettings()
+    for key, value in _PENDING.items():
+        if value is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, value)
+    _PENDING.clear()
+
+
+def _schedule_flush() -> None:
+    global _flush_scheduled
+    app = QCoreApplication.instance()
+    if app is None:  # no event loop to wait for: write at once
+        flush_settings()
+        return
+    if not _flush_scheduled:
+        _flush_scheduled = True
+        QTimer.singleShot(_FLUSH_AFTER_MS, flush_settings)
+        if not app.property("annotator_flushes_settings"):
+            app.setProperty("annotator_flushes_settings", True)
+            app.aboutToQuit.connect(flush_settings)
 
 
 def load_bytes(key: str) -> QByteArray | None:

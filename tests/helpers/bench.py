@@ -46,10 +46,10 @@ def human(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-def report(name: str, value: float, floor_name: str, floor: float) -> None:
-    """Print ``name: value  (floor: floor_name floor, ratio×)``."""
-    ratio = value / floor if floor > 0 else float("inf")
-    print(f"{name}: {human(value)}  (floor: {floor_name} {human(floor)}, {ratio:.1f}×)", flush=True)
+def report(name: str, value: float, floor_name: str, floor: float, *, order: int = 50) -> None:
+    """Record a timing beside its floor (see :func:`record`)."""
+    ratio = value / floor if floor > 0 else None
+    record(name, human(value), f"{floor_name} {human(floor)}", ratio, order=order)
 
 
 def record(
