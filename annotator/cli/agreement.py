@@ -77,7 +77,10 @@ def _fmt(value: float | None) -> str:
 
 
 def _print_table(report: dict[str, Any]) -> None:
-    print(f"Units: {report['units']}   Coders: {len(report['coders'])}   Level: {report['level']}")
+    print(
+        f"Units: {report['units']} ({report['pairable_units']} with two or more values)"
+        f"   Coders: {len(report['coders'])}   Level: {report['level']}"
+    )
     print(f"Coders: {', '.join(report['coders'])}")
     rows = [
         ("Percent agreement", "percent_agreement"),
@@ -101,7 +104,11 @@ def _print_table(report: dict[str, Any]) -> None:
 
 def _print_exchange(report: dict[str, Any]) -> None:
     overall = report["overall"]
-    print(f"Units (clauses): {report['units']}   Coders: {', '.join(report['coders'])}")
+    print(
+        f"Clauses: {report['units']}, coded by two or more coders: {report['pairable_units']}"
+        " (the base of every figure below)"
+    )
+    print(f"Coders: {', '.join(report['coders'])}")
     ci = overall.get("krippendorff_alpha_masi_ci")
     interval = f"  [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else ""
     print(

@@ -65,6 +65,19 @@ def fmt(value: float | None, percent: bool = False) -> str:
     return f"{value * 100:.1f}%" if percent else f"{value:.3f}".replace("-", "−")
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 coder"``, ``"2 coders"``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def base_text(report: dict[str, Any]) -> str:
+    """What every coefficient is computed over: the clauses coded by two or more coders."""
+    return (
+        f"{report['pairable_units']} of {plural(report['units'], 'clause')} coded by two or more "
+        "coders"
+    )
+
+
 def _reason(report: dict[str, Any], key: str) -> str:
     return str(report.get("undefined", {}).get(key, ""))
 
@@ -76,7 +89,16 @@ def report_csv(report: dict[str, Any], names: dict[str, str]) -> str:
     """One row per category plus an ``(overall)`` row; blank cells for undefined values."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["category_key", "category_name", "units", *(k for k, _ in COLUMNS), "undefined"])
+    w.writerow(
+        [
+            "category_key",
+            "category_name",
+            "units",
+            "pairable_units",
+            *(k for k, _ in COLUMNS),
+            "undefined",
+        ]
+    )
     overall = report["overall"]
     ci = overall.get("krippendorff_alpha_masi_ci") or {}
     w.writerow(
@@ -84,6 +106,7 @@ def report_csv(report: dict[str, Any], names: dict[str, str]) -> str:
             "(overall)",
             "Category sets (MASI)",
             report["units"],
+            report["pairable_units"],
             _blank(overall.get("percent_agreement")),
             _blank(overall.get("krippendorff_alpha_masi")),
             "",
@@ -100,6 +123,7 @@ def report_csv(report: dict[str, Any], names: dict[str, str]) -> str:
                 key,
                 names.get(key, key),
                 rep["units"],
+                rep["pairable_units"],
                 *(_blank(rep[k]) for k, _ in COLUMNS),
                 "; ".join(f"{k}: {v}" for k, v in rep["undefined"].items()),
             ]
@@ -179,7 +203,10 @@ def report_html(
     body = []
     for key, rep in report["per_category"].items():
         cells = "".join(cell(rep, k, k == "percent_agreement") for k, _ in COLUMNS)
-        body.append(f"<tr><th>{e(names.get(key, key))}</th><td>{rep['units']}</td>{cells}</tr>")
+        body.append(
+            f"<tr><th>{e(names.get(key, key))}</th>"
+            f"<td>{rep['pairable_units']} of {rep['units']}</td>{cells}</tr>"
+        )
     pairs = []
     for key, rep in report["per_category"].items():
         for pair in rep["pairs"]:
@@ -203,19 +230,21 @@ th:first-child, td:first-child {{ text-align: left; }}
 </style></head><body>
 <h1>{e(title)}</h1>
 {banner}
-<p>{report["units"]} clauses, coders: {e(", ".join(report["coders"]))}.</p>
+<p>{e(base_text(report))}; coders: {e(", ".join(report["coders"]))}.
+Every coefficient is computed over the clauses coded by two or more coders.</p>
 <p><strong>Overall Krippendorff α (category sets, MASI distance):</strong>
 {fmt(overall.get("krippendorff_alpha_masi"))}{e(ci_text)};
 percent agreement on identical sets {fmt(overall.get("percent_agreement"), True)}.</p>
 <h2>Per category</h2>
-<table><thead><tr><th>Category</th><th>Units</th>{head}</tr></thead>
+<table><thead><tr><th>Category</th><th>Clauses coded by ≥2</th>{head}</tr></thead>
 <tbody>
 {"".join(body)}
 </tbody></table>
 <h2>Krippendorff α per category</h2>
 {chart}
 <h2>Cohen's κ per coder pair</h2>
-<table><thead><tr><th>Category</th><th>Coder</th><th>Coder</th><th>κ</th><th>Units</th></tr></thead>
+<table><thead><tr><th>Category</th><th>Coder</th><th>Coder</th><th>κ</th>
+<th>Clauses coded by both</th></tr></thead>
 <tbody>
 {"".join(pairs)}
 </tbody></table>
@@ -327,7 +356,12 @@ class AgreementView(QDialog):
         layout.addWidget(self.overall)
 
         self.table = QTableWidget(0, 2 + len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(["Category", "Units", *(t for _, t in COLUMNS)])
+        self.table.setHorizontalHeaderLabels(
+            ["Category", "Coded by ≥2", *(t for _, t in COLUMNS)]
+        )
+        self.table.horizontalHeaderItem(1).setToolTip(
+            "Clauses coded by two or more coders, of all clauses: the base of every coefficient"
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -511,8 +545,10 @@ class AgreementView(QDialog):
         if reason:
             text += f" &nbsp; <i>({html.escape(reason)})</i>"
         text += (
-            f"<br>{report['units']} clauses · {len(report['coders'])} coders · "
-            f"identical sets {fmt(overall.get('percent_agreement'), True)}"
+            f"<br>{html.escape(base_text(report))} (the base of every figure) · "
+            f"{plural(len(report['coders']), 'coder')} · identical sets "
+            f"{fmt(overall.get('percent_agreement'), True)} of those "
+            f"{report['pairable_units']}"
         )
         self.overall.setText(text)
         self.overall.setToolTip(ci["method"] if ci else "")
@@ -523,11 +559,20 @@ class AgreementView(QDialog):
             name = QTableWidgetItem(names.get(key, key))
             name.setData(Qt.ItemDataRole.UserRole, key)
             self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, self._number(str(rep["units"])))
+            base = self._number(f"{rep['pairable_units']} of {rep['units']}")
+            base.setData(Qt.ItemDataRole.UserRole, rep["pairable_units"])
+            base.setToolTip(
+                f"{rep['pairable_units']} of {plural(rep['units'], 'clause')} were coded by two or "
+                "more coders; the coefficients in this row are computed over them"
+            )
+            self.table.setItem(row, 1, base)
             for col, (k, _) in enumerate(COLUMNS, start=2):
                 item = self._number(fmt(rep[k], k == "percent_agreement"))
                 item.setData(Qt.ItemDataRole.UserRole, rep[k])
-                item.setToolTip(_reason(rep, k))
+                item.setToolTip(
+                    _reason(rep, k)
+                    or f"over {plural(rep['pairable_units'], 'clause')} coded by two or more coders"
+                )
                 self.table.setItem(row, col, item)
 
         current = self.pair_combo.currentData()
@@ -569,7 +614,8 @@ class AgreementView(QDialog):
                 item = self._number(fmt(pair["cohen_kappa"]))
                 item.setData(Qt.ItemDataRole.UserRole, pair["cohen_kappa"])
                 item.setToolTip(
-                    f"{pair['units']} clauses coded by both" + (f"; {reason}" if reason else "")
+                    f"{plural(pair['units'], 'clause')} coded by both"
+                    + (f"; {reason}" if reason else "")
                 )
                 self.pairs.setItem(r, c, item)
         self.pairs.resizeColumnsToContents()
@@ -613,7 +659,7 @@ class AgreementView(QDialog):
             + 2 * grid.frameWidth()
         )
         self.confusion_note.setText(
-            f"{conf.units} clauses coded by both · {len(conf.disagreements)} disagree"
+            f"{plural(conf.units, 'clause')} coded by both · {len(conf.disagreements)} disagree"
             + (":" if conf.disagreements else "")
         )
         texts = {d["key"]: d.get("text", "") for d in self.exchange.get("documents", [])}
