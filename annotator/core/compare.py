@@ -400,12 +400,10 @@ def compare_plans(
             if entry is None:
                 continue
             reviewed, applied = entry
-            hit = False
             for cat, who in applied.items():
                 if clause_has(reviewed, who, rule):
                     counts[(cat, d.key)] += 1
-                    hit = True
-            coded += hit
+            coded += bool(reviewed)  # as the GUI counts: "none applies" is coded too
         plans.append(
             {
                 "key": d.key,

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from annotator.core.agreement import agreement_report
 from annotator.core.agreement.confusion import Confusion, confusion_table
 from annotator.core.errors import AnnotatorError
+from annotator.core.wording import plural
 
 if TYPE_CHECKING:
     from annotator.gui.workspace import Workspace
@@ -63,11 +64,6 @@ def fmt(value: float | None, percent: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
     return f"{value * 100:.1f}%" if percent else f"{value:.3f}".replace("-", "−")
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``"1 coder"``, ``"2 coders"``."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def base_text(report: dict[str, Any]) -> str:
@@ -356,9 +352,7 @@ class AgreementView(QDialog):
         layout.addWidget(self.overall)
 
         self.table = QTableWidget(0, 2 + len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(
-            ["Category", "Coded by ≥2", *(t for _, t in COLUMNS)]
-        )
+        self.table.setHorizontalHeaderLabels(["Category", "Coded by ≥2", *(t for _, t in COLUMNS)])
         self.table.horizontalHeaderItem(1).setToolTip(
             "Clauses coded by two or more coders, of all clauses: the base of every coefficient"
         )

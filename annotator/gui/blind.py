@@ -23,12 +23,13 @@ TITLE = "Blind mode is on"
 def question(what: str) -> str:
     """The confirmation text for a window showing ``what``."""
     return (
-        "Blind mode keeps each coder's work from the others. "
-        f"Show {what} anyway (as a reviewer)?"
+        f"Blind mode keeps each coder's work from the others. Show {what} anyway (as a reviewer)?"
     )
 
 
-def may_show_others(parent: QWidget | None, workspace: Workspace, confirm: Confirm, what: str) -> bool:
+def may_show_others(
+    parent: QWidget | None, workspace: Workspace, confirm: Confirm, what: str
+) -> bool:
     """True when other coders' work may be shown: blind mode is off, or the user confirms."""
     from annotator.services.review import blind_mode
 

@@ -306,7 +306,8 @@ class ClauseDelegate(QStyledItemDelegate):
                 painter.setPen(muted)
                 painter.drawText(chips, int(Qt.AlignmentFlag.AlignVCenter), "not coded")
             else:
-                review = getattr(coding, "review", None)
+                # Coded with no category: "none applies", however the review row says it.
+                review = "none" if not cats else getattr(coding, "review", None)
                 self._draw_chips(painter, opt, cats, review, chips)
             y += line_h + 3
 

@@ -718,15 +718,9 @@ class MainWindow(QMainWindow):
         if ws is None:
             return False
         if on and not self.clauses.reviewing:
-            from annotator.services.review import blind_mode
+            from annotator.gui.blind import may_show_others
 
-            if blind_mode(ws.project) and not self.confirm(
-                self,
-                "Blind mode is on",
-                "Blind mode keeps each coder's work from the others. Show every coder's tags "
-                "anyway (as a reviewer)?",
-            ):
-                on = False
+            on = may_show_others(self, ws, self.confirm, "every coder's tags")
         if on:
             self._load_reviewer()
         elif self.clauses.reviewing:
@@ -798,6 +792,10 @@ class MainWindow(QMainWindow):
     def open_agreement(self) -> QWidget | None:
         if self.workspace is None:
             return None
+        from annotator.gui.blind import may_show_others
+
+        if not may_show_others(self, self.workspace, self.confirm, "agreement between coders"):
+            return None
         from annotator.gui.agreement_view import AgreementView
 
         view = AgreementView(self.workspace, self)
@@ -807,6 +805,10 @@ class MainWindow(QMainWindow):
 
     def open_disagreements(self) -> QWidget | None:
         if self.workspace is None:
+            return None
+        from annotator.gui.blind import may_show_others
+
+        if not may_show_others(self, self.workspace, self.confirm, "other coders' tags"):
             return None
         from annotator.gui.review_view import ReviewView
 
@@ -866,6 +868,8 @@ class MainWindow(QMainWindow):
             return
         for clause_id in edit.clause_ids:
             self.clauses.update_coding(clause_id, ws.project.clause_coding(clause_id, ws.coder_id))
+        if self.clauses.reviewing:  # a consensus settled elsewhere shows in its column now
+            self._load_reviewer()
         current = self.current_clause_id()
         if first is not None and first != current:
             row = self.clauses.row_of(first)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
+from annotator.core.wording import plural
 from annotator.services.project import (
     META_FIELDS,
     T_ANNOTATION,
@@ -280,11 +281,13 @@ class MergePlan:
     def summary(self) -> str:
         c = self.counts
         return (
-            f"{c.get('coders_added', 0)} coders, {c.get('documents_added', 0)} documents, "
-            f"{c.get('annotations_added', 0)} annotations added, "
+            f"{plural(c.get('coders_added', 0), 'coder')}, "
+            f"{plural(c.get('documents_added', 0), 'document')}, "
+            f"{plural(c.get('annotations_added', 0), 'annotation')} added, "
             f"{c.get('annotations_updated', 0)} updated, "
             f"{c.get('annotations_deleted', 0)} deleted, "
-            f"{c.get('reviews_changed', 0)} reviews; {len(self.conflicts)} conflicts"
+            f"{plural(c.get('reviews_changed', 0), 'review')}; "
+            f"{plural(len(self.conflicts), 'conflict')}"
         )
 
 

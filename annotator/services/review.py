@@ -147,7 +147,8 @@ def settle(
                 (consensus, clause_id),
                 {"coder_id": consensus, "clause_id": clause_id, "status": status, "updated": stamp},
             )
-        _promote_review(conn, rec, consensus, clause_id, stamp)
+        if categories:  # a settled "none applies" must stay "none", not be promoted to "done"
+            _promote_review(conn, rec, consensus, clause_id, stamp)
         names = ", ".join(sorted(categories)) or "none applies"
         return Edit(
             f"Settle {clause['label']}: {names}",

@@ -66,7 +66,8 @@ def test_known_values_and_order(ex):
     assert revision["title"] == "19-point revision"
     assert comp.counts[("security_guarantee", draft["key"])] == 2  # clauses 1 and 2 (Marek)
     assert comp.share("security_guarantee", draft["key"]) == 0.4
-    assert draft["coded_clauses"] == 4 and revision["coded_clauses"] == 2
+    # A clause marked "none applies" is coded, as the GUI counts it (one in each plan).
+    assert draft["coded_clauses"] == 5 and revision["coded_clauses"] == 3
     majority = compare_plans(ex, rule="majority")
     # Marek alone tagged clause 2 as a guarantee, and both coders reviewed it: no majority
     assert majority.counts[("security_guarantee", draft["key"])] == 1

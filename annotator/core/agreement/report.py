@@ -135,10 +135,10 @@ def agreement_report(
     """Agreement on an exchange document: overall (category sets) and per category.
 
     Returns ``{"units", "pairable_units", "coders", "overall", "per_category"}``: ``units`` is
-    every clause, ``pairable_units`` those coded by two or more coders. ``overall`` holds alpha over sets
-    with the MASI distance and its bootstrap interval (``bootstrap`` resamples from ``seed``; 0
-    skips it), alpha treating each distinct set as a nominal value, percent agreement on identical
-    sets and the reasons for any undefined value. ``per_category`` maps each category key to a
+    every clause, ``pairable_units`` those coded by two or more coders. ``overall`` holds alpha
+    over sets with the MASI distance and its bootstrap interval (``bootstrap`` resamples from
+    ``seed``; 0 skips it), alpha treating each distinct set as a nominal value, percent agreement
+    on identical sets and the reasons for any undefined value. ``per_category`` maps each category key to a
     :func:`table_report` of present/absent per clause. ``progress(done, total)`` is called after
     each step.
     """
