@@ -138,9 +138,9 @@ def agreement_report(
     every clause, ``pairable_units`` those coded by two or more coders. ``overall`` holds alpha
     over sets with the MASI distance and its bootstrap interval (``bootstrap`` resamples from
     ``seed``; 0 skips it), alpha treating each distinct set as a nominal value, percent agreement
-    on identical sets and the reasons for any undefined value. ``per_category`` maps each category key to a
-    :func:`table_report` of present/absent per clause. ``progress(done, total)`` is called after
-    each step.
+    on identical sets and the reasons for any undefined value. ``per_category`` maps each
+    category key to a :func:`table_report` of present/absent per clause. ``progress(done,
+    total)`` is called after each step.
     """
     table = unit_values(
         exchange, categories=categories, coders=coders, documents=documents, source=source
