@@ -8,7 +8,18 @@ from __future__ import annotations
 import sys
 
 SUBCOMMANDS = frozenset(
-    {"segment", "import", "export", "merge", "agreement", "compare", "codebook", "info", "team"}
+    {
+        "segment",
+        "import",
+        "export",
+        "merge",
+        "agreement",
+        "compare",
+        "codebook",
+        "info",
+        "coder",
+        "team",
+    }
 )
 
 

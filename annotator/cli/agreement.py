@@ -19,12 +19,24 @@ from annotator.core.errors import InputError
 from annotator.core.reliability import read_reliability_csv
 
 
+DESCRIPTION = """\
+Inter-coder agreement.
+
+  annotator agreement FILE... [--json]     exchange files (merged first) or --project P:
+      agreement per clause and per category. A clause counts for the coefficients when two or
+      more coders coded it; unreviewed clauses are missing, never agreement.
+  annotator agreement --table CSV [--level L] [--json]
+      any reliability data: one row per unit, one column per coder, a blank cell is missing.
+
+--json prints one JSON object on stdout (field names in the README)."""
+
+
 def register(subparsers: Any) -> None:
     """Add the ``agreement`` subcommand."""
     parser = subparsers.add_parser(
         "agreement",
         help="inter-coder agreement on exchange files or a reliability table",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="exchange files (.json)")

@@ -7,6 +7,7 @@ never leaves a half-written file and never clobbers a good one.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -71,9 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if args.format in ("codebook", "qdc"):
             data = _codebook_bytes(project, args.format)
             atomic_write(out, data)
-            print(
-                f"{out}: codebook with {len(project.categories(include_retired=True))} categories"
-            )
+            n = len(project.categories(include_retired=True))
+            print(f"{out}: codebook with {n} categories", file=sys.stderr)
             return 0
         doc = export_exchange_dict(project, coder if args.format == "exchange" else None)
     from annotator.services.exports import export_bytes
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         name=out.stem,
     )
     atomic_write(out, data)
-    print(f"{out}: {summary}")
+    print(f"{out}: {summary}", file=sys.stderr)  # the result is the file; this is a message
     return 0
 
 

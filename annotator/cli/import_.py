@@ -36,7 +36,10 @@ def run(args: argparse.Namespace) -> int:
                 if kind == "plan":
                     result = project.import_plan(path)
                     state = "already in the project" if result.already_present else "imported"
-                    print(f"{path}: {state}: {result.title!r}, {result.clauses} clauses")
+                    print(
+                        f"{path}: {state}: {result.title!r}, {result.clauses} clauses",
+                        file=sys.stderr,
+                    )
                 else:
                     if kind == "qdpx":
                         from annotator.services.refi import plan_qdpx_merge
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                     else:
                         plan = plan_merge(project, [path])
                     apply_merge(project, plan, progress_printer(path))  # type: ignore[arg-type]
-                    print(f"{path}: merged: {plan.summary()}")
+                    print(f"{path}: merged: {plan.summary()}", file=sys.stderr)
                     for conflict in plan.conflicts:
                         print(f"  conflict: {conflict}", file=sys.stderr)
             except AnnotatorError as exc:
