@@ -18,7 +18,6 @@ from annotator.core.agreement import LEVELS, agreement_report, table_report
 from annotator.core.errors import InputError
 from annotator.core.reliability import read_reliability_csv
 
-
 DESCRIPTION = """\
 Inter-coder agreement.
 

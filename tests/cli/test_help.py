@@ -22,9 +22,7 @@ def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:
 
 
 @pytest.mark.parametrize(("name", "parser"), _parsers(), ids=lambda v: str(v))
-def test_help_is_plain_text_with_a_description(
-    name: str, parser: argparse.ArgumentParser
-) -> None:
+def test_help_is_plain_text_with_a_description(name: str, parser: argparse.ArgumentParser) -> None:
     text = parser.format_help()
     assert parser.description, f"{name} --help has no description"
     assert "``" not in text and ":func:" not in text, f"{name} --help shows markup"
