@@ -20,6 +20,7 @@ READ_ACTIONS = (
     "find_next",
     "find_prev",
     "goto",
+    "span",
     "export",
     "export_annotations",
     "backup",
@@ -125,6 +126,11 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["codebook"] = _action(window, "&Codebook…", ["Ctrl+Shift+K"], window.open_codebook_editor)
     acts["flag"] = _action(window, "&Flag as uncertain", ["F"], window.toggle_flag)
     acts["memo"] = _action(window, "Edit &memo", ["Ctrl+M"], window.detail.memo_edit.setFocus)
+    # Spans by keyboard: S into the clause text, select words, a category key, Esc back.
+    acts["span"] = _action(
+        window, "Select a span by "Select a &span in the clause text"keyboard", ["S"], window.detail.focus_text
+    )
+    window.detail.escaped.connect(window.clause_view.setFocus)
     acts["split"] = _action(
         window, "&Split clause at cursor", ["Ctrl+Shift+S"], window.split_clause
     )
@@ -134,7 +140,17 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["move_boundary"] = _action(
         window, "Move clause &end to cursor", ["Ctrl+Shift+B"], window.move_boundary
     )
-    for name in ("codebook", None, "flag", "memo", None, "split", "merge_next", "move_boundary"):
+    for name in (
+        "codebook",
+        None,
+        "flag",
+        "memo",
+        "span",
+        None,
+        "split",
+        "merge_next",
+        "move_boundary",
+    ):
         code.addAction(acts[name]) if name else code.addSeparator()
     code.addSeparator()
     for digit in "123456789":
