@@ -127,9 +127,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["flag"] = _action(window, "&Flag as uncertain", ["F"], window.toggle_flag)
     acts["memo"] = _action(window, "Edit &memo", ["Ctrl+M"], window.detail.memo_edit.setFocus)
     # Spans by keyboard: S into the clause text, select words, a category key, Esc back.
-    acts["span"] = _action(
-        window, "Select a span by "Select a &span in the clause text"keyboard", ["S"], window.detail.focus_text
-    )
+    acts["span"] = _action(window, "Select a span by &keyboard", ["S"], window.detail.focus_text)
     window.detail.escaped.connect(window.clause_view.setFocus)
     acts["split"] = _action(
         window, "&Split clause at cursor", ["Ctrl+Shift+S"], window.split_clause
