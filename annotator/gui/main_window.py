@@ -483,7 +483,11 @@ class MainWindow(QMainWindow):
         if row is None or self.clause_view.isRowHidden(row):
             self.statusBar().showMessage("Every clause shown is coded.", 4000)
         else:
+            start = self.clause_view.current_row()
             self.clause_view.go_to_row(row)
+            if (row - start) * step <= 0 and start >= 0:  # went round the end of the plan
+                where = "first" if step > 0 else "last"
+                self.statusBar().showMessage(f"Wrapped to the {where} uncoded clause.", 4000)
 
     def jump_to_label(self, label: str | None = None) -> bool:
         """Ctrl+G: make the clause labelled ``label`` current (asks for it when None)."""
