@@ -5,7 +5,17 @@ from __future__ import annotations
 import getpass
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 import annotator
 
@@ -26,6 +36,33 @@ def ask_coder_name(parent: QWidget | None, known: Sequence[str]) -> str | None:
         True,
     )
     return name.strip() if ok and name.strip() else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line of text, in a dialog wide enough for its whole title; None when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("askText")
+    dialog.setWindowTitle(title)
+    edit = QLineEdit(text, dialog)
+    caption = QLabel(label, dialog)
+    caption.setBuddy(edit)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(caption)
+    layout.addWidget(edit)
+    layout.addWidget(buttons)
+    # A window manager's title bar holds the title, buttons and an icon: leave room for them.
+    room = QFontMetrics(dialog.font()).horizontalAdvance(title) + 180
+    dialog.setMinimumWidth(max(360, room))
+    edit.selectAll()
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    value = edit.text()
+    dialog.deleteLater()
+    return value if ok else None
 
 
 def show_about(parent: QWidget | None, data_folder: str, project_path: str) -> None:

@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         self.hits: list[int] = []
         self.workspace: Workspace | None = None
         self.settings: ProjectSettings | None = None
+        #: A project opened while the name prompt was cancelled: Switch coder asks again.
+        self.unchosen_project: Project | None = None
         self.setWindowTitle("Plan Annotator")
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
@@ -230,8 +232,14 @@ class MainWindow(QMainWindow):
             if self.workspace is not None:  # switching: the current project stays
                 self.settings = previous_settings
                 return False
-            self.heading.setText("No coder chosen: restart to code")
+            # Kept open, so File ▸ Switch coder… can ask again (hook: issue 18).
+            self.unchosen_project = project
+            self.heading.setText("No coder chosen: File ▸ Switch coder… to start coding")
+            self.actions_["switch_coder"].setEnabled(True)
             return False
+        if self.unchosen_project is not None and self.unchosen_project is not project:
+            self.unchosen_project.close()  # left for another project: release its lock
+        self.unchosen_project = None
         if project.path is not None:  # a team server's project has no file to reopen
             remember_project(project.path)
             menus.refresh_recent_menu(self)
@@ -664,6 +672,8 @@ class MainWindow(QMainWindow):
     def switch_coder(self, name: str | None = None) -> bool:
         """File ▸ Switch coder: code as another (or a new) coder; the undo history is cleared."""
         ws = self.workspace
+        if ws is None and self.unchosen_project is not None:
+            return self.use_project(self.unchosen_project, coder_name=name)
         if ws is None or self.settings is None:
             return False
         coders = [c for c in ws.project.coders() if not c.is_consensus]
@@ -982,3 +992,6 @@ class MainWindow(QMainWindow):
             self.workspace.undo_stack.clear()
             self.workspace.project.close()
             self.workspace = None
+        if self.unchosen_project is not None:
+            self.unchosen_project.close()
+            self.unchosen_project = None
