@@ -22,17 +22,23 @@ import annotator
 
 def ask_coder_name(parent: QWidget | None, known: Sequence[str]) -> str | None:
     """Ask who is coding: pick a coder of this project or type a new name."""
-    try:
-        suggestion = getpass.getuser()
-    except Exception:  # no login name (containers, some Windows services)
-        suggestion = ""
+    from annotator.gui.preferences import load
+
+    suggestion = load().default_coder
+    if not suggestion:
+        try:
+            suggestion = getpass.getuser()
+        except Exception:  # no login name (containers, some Windows services)
+            suggestion = ""
     items = list(known) or [suggestion]
+    if suggestion and suggestion not in items:
+        items.append(suggestion)
     name, ok = QInputDialog.getItem(
         parent,
         "Who is coding?",
         "Your name as a coder (it is recorded with every tag you make):",
         items,
-        0,
+        items.index(suggestion) if suggestion in items else 0,
         True,
     )
     return name.strip() if ok and name.strip() else None

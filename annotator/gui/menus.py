@@ -25,6 +25,7 @@ READ_ACTIONS = (
     "export_annotations",
     "backup",
     "switch_coder",
+    "undo_history",
     "reviewer",
     "agreement",
     "disagreements",
@@ -182,9 +183,14 @@ def build(window: MainWindow) -> dict[str, QAction]:
     analyse.addAction(acts["compare"])
     analyse.addAction(acts["side_by_side"])
 
+    # Issue 18 hook: the shortcut sheet, preferences and the undo history (gui/help_actions.py).
+    from annotator.gui import help_actions
+
+    help_actions.add_to_menus(window, acts, edit_menu)
     help_menu = bar.addMenu("&Help")
     acts["data_folder"] = _action(window, "Open &data folder", [], fa.open_data_folder)
     acts["about"] = _action(window, "&About Plan Annotator", [], window.about)
+    help_menu.addAction(acts["shortcuts"])
     help_menu.addAction(acts["data_folder"])
     help_menu.addAction(acts["about"])
     window.code_menu = code  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
@@ -75,6 +75,13 @@ class ClauseListView(QListView):
                 self.doItemsLayout()
             else:
                 self.scheduleDelayedItemsLayout()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Preferences ▸ text size: new row heights
+            self.clause_delegate.invalidate()
+            self._size_mode()
+            self.doItemsLayout()
 
     def keyboardSearch(self, search: str) -> None:
         """Letters are commands here (J, K, N), never a jump to a matching row."""
