@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from annotator.core.codebook import Category
 from annotator.gui.colors import category_color, readable_on, span_background, text_on
+from annotator.gui.markdown import markup
 from annotator.gui.models import Role
 
 Index = QModelIndex | QPersistentModelIndex
@@ -245,8 +246,9 @@ class ClauseDelegate(QStyledItemDelegate):
 
         text_left = left + label_w + GAP
         text_w = self._text_width(self.view.viewport().width(), fm)
-        text, where = compact(index.data(Role.TEXT) or "")
-        formats = []
+        raw = index.data(Role.TEXT) or ""
+        text, where = compact(raw)
+        formats = markdown_row_formats(raw, text, where)
         for span_start, span_end, cat in index.data(Role.SPANS) or []:
             start, end = (
                 where[min(span_start, len(where) - 1)],
@@ -396,6 +398,33 @@ def _span_only(coding: object) -> frozenset[str]:
     spans = getattr(coding, "spans", ())
     tags = getattr(coding, "tags", frozenset())
     return frozenset(s.category for s in spans) - tags
+
+
+def markdown_row_formats(raw: str, text: str, where: list[int]) -> list[QTextLayout.FormatRange]:
+    """A row's markdown shown as in the clause pane: markers shrunk away, emphasis applied.
+
+    ``where`` maps each code point of ``raw`` to its place in the compacted ``text``."""
+    out = []
+    for mark in markup(raw):
+        if mark.style not in ("marker", "bold", "italic"):
+            continue
+        start, end = where[mark.start], where[mark.end]
+        if end <= start:
+            continue
+        fr = QTextLayout.FormatRange()
+        fr.start = utf16_index(text, start)
+        fr.length = utf16_index(text, end) - fr.start
+        fmt = QTextCharFormat()
+        if mark.style == "marker":
+            fmt.setFontPointSize(1.0)
+            fmt.setForeground(QColor(0, 0, 0, 0))
+        elif mark.style == "bold":
+            fmt.setFontWeight(QFont.Weight.Bold)
+        else:
+            fmt.setFontItalic(True)
+        fr.format = fmt
+        out.append(fr)
+    return out
 
 
 def search_formats(pattern: re.Pattern[str], text: str) -> list[QTextLayout.FormatRange]:
