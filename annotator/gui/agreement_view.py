@@ -337,6 +337,10 @@ class AgreementView(QDialog):
         filters.addWidget(QLabel("Coders:"))
         self.coder_button = QToolButton()
         self.coder_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Room for the text and the menu arrow: "All coders" was drawn under the arrow.
+        self.coder_button.setMinimumWidth(
+            self.coder_button.fontMetrics().horizontalAdvance("All coders") + 36
+        )
         self.coder_menu = QMenu(self.coder_button)
         self.coder_button.setMenu(self.coder_menu)
         filters.addWidget(self.coder_button)

@@ -834,6 +834,10 @@ class MainWindow(QMainWindow):
     def open_compare(self) -> QWidget | None:
         if self.workspace is None:
             return None
+        from annotator.gui.blind import may_show_others
+
+        if not may_show_others(self, self.workspace, self.confirm, "counts of every coder's tags"):
+            return None
         from annotator.gui.compare_view import CompareView
 
         view = CompareView(self.workspace, self)

@@ -180,3 +180,21 @@ def test_settled_none_applies_shows_in_reviewer_mode_at_once(
     cats, coding = coders["Consensus"]
     assert cats == [] and coding.review == "none"
     review.close()
+
+
+@pytest.mark.parametrize("opener", ["open_agreement", "open_disagreements", "open_compare"])
+def test_blind_mode_asks_before_showing_other_coders(
+    qtbot: QtBot, project_path: Path, opener: str
+) -> None:
+    with Project.open(project_path, seed_samples=False) as project:
+        code(project)  # two coders, blind mode not set: on by default
+    window: MainWindow = make_window(qtbot)
+    window.ask_name = lambda *_: "Olena"  # type: ignore[method-assign]
+    assert window.open_project(project_path)
+    asked: list[str] = []
+    window.confirm = lambda _p, title, _t: asked.append(title) or False  # type: ignore[method-assign]
+    assert getattr(window, opener)() is None and asked == ["Blind mode is on"]
+    window.confirm = lambda *_: True  # type: ignore[method-assign]
+    view = getattr(window, opener)()
+    assert view is not None
+    view.close()
