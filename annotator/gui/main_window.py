@@ -496,6 +496,8 @@ class MainWindow(QMainWindow):
             if (row - start) * step <= 0 and start >= 0:  # went round the end of the plan
                 where = "first" if step > 0 else "last"
                 self.statusBar().showMessage(f"Wrapped to the {where} uncoded clause.", 4000)
+            elif self.statusBar().currentMessage().startswith("Wrapped"):
+                self.statusBar().clearMessage()  # no longer true
 
     def jump_to_label(self, label: str | None = None) -> bool:
         """Ctrl+G: make the clause labelled ``label`` current (asks for it when None)."""

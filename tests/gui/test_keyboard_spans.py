@@ -130,3 +130,29 @@ def test_reflow_keeps_every_offset(text: str) -> None:
     assert all(a == b or (a == "\n" and b == " ") for a, b in zip(text, shown, strict=True))
     for mark in markup(text):
         assert 0 <= mark.start <= mark.end <= len(text)
+
+
+def test_n_wraps_to_the_first_uncoded_clause_and_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    last = window.clauses.rowCount() - 1
+    window.clause_view.go_to_row(last)
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)  # the last clause is coded
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_N)
+    assert window.clause_view.current_row() == 0  # the first uncoded, from the top
+    assert "Wrapped to the first uncoded clause" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_N)
+    assert window.clause_view.current_row() == 1  # no wrap, no message about one
+    assert "Wrapped" not in window.statusBar().currentMessage()
+
+
+def test_find_reopens_with_its_query_and_f3_works(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(window.search_bar.edit, "the")
+    qtbot.keyClick(window.search_bar.edit, Qt.Key.Key_Escape)
+    assert not window.search_bar.isVisible()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_F, CTRL)
+    assert window.search_bar.edit.text() == "the"
+    assert "invalid" not in window.search_bar.count.text() and window.hits
+    start = window.clause_view.current_row()
+    qtbot.keyClick(window.search_bar.edit, Qt.Key.Key_F3)
+    assert window.clause_view.current_row() != start
+    assert window.clause_view.current_row() in window.hits
