@@ -222,6 +222,17 @@ class DetailPanel(QWidget):
         layout.addWidget(self.memo_edit)
         self.show_clause(None, "", ClauseCoding(), [])
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            # A style sheet is resolved once: again, or a dark theme keeps a white pane.
+            self.editor.setStyleSheet(self.editor.styleSheet())
+            if self.clause is not None:
+                self.highlighter.marks = markdown_formats(
+                    self._text, self._offsets, self.editor.font()
+                )
+                self.highlighter.rehighlight()
+
     def focus_text(self) -> None:
         """Put the keyboard in the clause text (cursor at its start unless a selection is kept)."""
         if self.clause is None:

@@ -82,6 +82,8 @@ class ClauseListView(QListView):
             self.clause_delegate.invalidate()
             self._size_mode()
             self.doItemsLayout()
+            if self.currentIndex().isValid():  # the clause being read stays in view
+                self.scrollTo(self.currentIndex(), QAbstractItemView.ScrollHint.EnsureVisible)
 
     def keyboardSearch(self, search: str) -> None:
         """Letters are commands here (J, K, N), never a jump to a matching row."""

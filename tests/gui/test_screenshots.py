@@ -236,3 +236,24 @@ def test_dialogs(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
     properties = DocumentDialog(ws, window.clauses.document_key, window)
     qtbot.addWidget(properties)
     shoot(qtbot, properties, artefacts, "14-plan-properties")
+
+
+def test_coding_screen_dark(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
+    from annotator.gui.preferences import Preferences, apply
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font, palette = app.font(), app.palette()
+    try:
+        window.clause_view.go_to_row(row_of_label(window, "14"))
+        apply(app, Preferences(font_size=12, theme="dark"))
+        qtbot.wait(200)  # the font and palette changes are delivered as events
+        view = window.clause_view
+        assert view.viewport().rect().intersects(view.visualRect(view.currentIndex()))
+        shoot(qtbot, window, artefacts, "15-coding-screen-dark-12pt")
+        base = window.clause_view.palette().color(window.clause_view.palette().ColorRole.Base)
+        assert base.lightness() < 60  # the list really is dark
+    finally:
+        apply(app, Preferences())
+        app.setFont(font)
+        app.setPalette(palette)
