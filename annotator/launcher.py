@@ -24,6 +24,8 @@ SUBCOMMANDS = frozenset(
         "compare",
         "codebook",
         "info",
+        "coder",
+        "remove-plan",
         "team",
     }
 )

@@ -44,3 +44,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[$EXTRA]"
   touch "$stamp"
 fi
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+  echo "setup: 'annotator' is in .venv/bin: run '. .venv/bin/activate' to put it on your PATH" >&2
+fi

@@ -20,13 +20,24 @@ from annotator.core.agreement.report import METRICS
 from annotator.core.errors import InputError
 from annotator.core.reliability import read_reliability_csv
 
+DESCRIPTION = """\
+Inter-coder agreement.
+
+  annotator agreement FILE... [--json]     exchange files (merged first) or --project P:
+      agreement per clause and per category. A clause counts for the coefficients when two or
+      more coders coded it; unreviewed clauses are missing, never agreement.
+  annotator agreement --table CSV [--level L] [--json]
+      any reliability data: one row per unit, one column per coder, a blank cell is missing.
+
+--json prints one JSON object on stdout (field names in the README)."""
+
 
 def register(subparsers: Any) -> None:
     """Add the ``agreement`` subcommand."""
     parser = subparsers.add_parser(
         "agreement",
         help="inter-coder agreement on exchange files or a reliability table",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="exchange files (.json)")
@@ -115,7 +126,10 @@ def _fmt(value: float | None) -> str:
 
 
 def _print_table(report: dict[str, Any]) -> None:
-    print(f"Units: {report['units']}   Coders: {len(report['coders'])}   Level: {report['level']}")
+    print(
+        f"Units: {report['units']} ({report['pairable_units']} with two or more values)"
+        f"   Coders: {len(report['coders'])}   Level: {report['level']}"
+    )
     print(f"Coders: {', '.join(report['coders'])}")
     rows = [
         ("Percent agreement", "percent_agreement"),
@@ -144,7 +158,11 @@ def _print_table(report: dict[str, Any]) -> None:
 
 def _print_exchange(report: dict[str, Any]) -> None:
     overall = report["overall"]
-    print(f"Units (clauses): {report['units']}   Coders: {', '.join(report['coders'])}")
+    print(
+        f"Clauses: {report['units']}, coded by two or more coders: {report['pairable_units']}"
+        " (the base of every figure below)"
+    )
+    print(f"Coders: {', '.join(report['coders'])}")
     ci = overall.get("krippendorff_alpha_masi_ci")
     interval = f"  [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else ""
     print(

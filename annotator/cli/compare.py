@@ -31,7 +31,12 @@ def register(subparsers: Any) -> None:
     )
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    out.add_argument("--csv", action="store_true", help="CSV on stdout")
+    out.add_argument(
+        "--csv", action="store_true", help="CSV on stdout; plan columns are named by title"
+    )
+    p.add_argument(
+        "--keys", action="store_true", help="with --csv: name plan columns by document key"
+    )
     p.set_defaults(func=run)
 
 
@@ -76,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(comp.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.csv:
-        comp.write_csv(sys.stdout)
+        comp.write_csv(sys.stdout, keys=args.keys)
     else:
         print(comp.render())
     return 0

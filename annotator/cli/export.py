@@ -7,6 +7,7 @@ never leaves a half-written file and never clobbers a good one.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -106,9 +107,8 @@ def run(args: argparse.Namespace) -> int:
         if args.format in ("codebook", "qdc"):
             data = _codebook_bytes(project, args.format)
             atomic_write(out, data)
-            print(
-                f"{out}: codebook with {len(project.categories(include_retired=True))} categories"
-            )
+            n = len(project.categories(include_retired=True))
+            print(f"{out}: codebook with {n} categories", file=sys.stderr)
             return 0
         # Exchange and .qdpx files hold the chosen coder (or the consensus layer) only; the
         # datasets select from the whole document themselves.
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         name=out.stem,
     )
     atomic_write(out, data)
-    print(f"{out}: {summary}")
+    print(f"{out}: {summary}", file=sys.stderr)  # the result is the file; this is a message
     return 0
 
 

@@ -83,8 +83,8 @@ def import_one(project: Any, path: str, *, quiet: bool = False) -> dict[str, Any
     else:
         out.update(_merge(project, path, kind))
         line = f"{path}: {out['status']}: {out['summary']}"
-    if not quiet:
-        print(line)
+    if not quiet:  # a message, not a result: stderr (results go to stdout)
+        print(line, file=sys.stderr)
         for warning in out.get("warnings", []):
             print(f"  warning: {warning}", file=sys.stderr)
         for conflict in out.get("conflicts", []):

@@ -10,7 +10,12 @@ from annotator.cli.common import add_project_arg
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("info", help="show the project's path, coders and documents")
+    parser = subparsers.add_parser(
+        "info",
+        help="show the project's path, coders and documents",
+        description="Print where the project file is, its coders (name and id), its plans "
+        "(key, number of clauses, title) and its category keys. --json prints one object.",
+    )
     add_project_arg(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(func=run)

@@ -30,6 +30,7 @@ SUBCOMMAND_MODULES = (
     "codebook",
     "info",
     "remove_plan",
+    "coder",
     "team",
 )
 
@@ -64,11 +65,25 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    _describe(parser)
     return parser
 
 
 def _module_name(command: str) -> str:
-    return "import_" if command == "import" else command
+    return "import_" if command == "import" else command.replace("-", "_")
+
+
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """Give every sub-parser without a description its one-line help, as a sentence."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        helps = {a.dest: a.help for a in action._choices_actions}
+        for name, sub in action.choices.items():
+            text = helps.get(name)
+            if not sub.description and text:
+                sub.description = text[0].upper() + text[1:] + "."
+            _describe(sub)
 
 
 def run(argv: list[str]) -> int:

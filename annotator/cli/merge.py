@@ -27,6 +27,7 @@ from typing import BinaryIO
 from annotator.core.errors import InputError
 from annotator.core.exchange import load_exchange, validate_exchange, write_exchange
 from annotator.core.merge import MergeResult, merge_documents
+from annotator.core.wording import plural
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -124,10 +125,12 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 def _print_summary(result: MergeResult, output: str) -> None:
     c = result.counts
     print(
-        f"merged {c['inputs']} file(s) into {output}: {c['categories']} categories,"
-        f" {c['coders']} coders, {c['documents']} documents, {c['clauses']} clauses,"
-        f" {c['annotations']} annotations ({c['deleted']} deleted), {c['reviews']} reviews;"
-        f" {c['superseded']} older versions superseded; {c['conflicts']} conflict(s)",
+        f"merged {plural(c['inputs'], 'file')} into {output}:"
+        f" {plural(c['categories'], 'category', 'categories')},"
+        f" {plural(c['coders'], 'coder')}, {plural(c['documents'], 'document')},"
+        f" {plural(c['clauses'], 'clause')}, {plural(c['annotations'], 'annotation')}"
+        f" ({c['deleted']} deleted), {plural(c['reviews'], 'review')};"
+        f" {c['superseded']} older versions superseded; {plural(c['conflicts'], 'conflict')}",
         file=sys.stderr,
     )
     for conflict in result.conflicts:

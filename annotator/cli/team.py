@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "create":
         project = team.create_team_project(args.admin_url, args.database)
         project.close()
-        print(f"created team database {args.database}")
+        print(f"created team database {args.database}", file=sys.stderr)
     elif args.action in ("add-coder", "add-reviewer"):
         password = _new_password(args.role)
         with team.open_server_project(args.url) as project:
@@ -76,16 +76,16 @@ def run(args: argparse.Namespace) -> int:
     elif args.action == "blind":
         with team.open_server_project(args.url) as project:
             team_access.set_blind(project, args.state == "on")
-        print(f"blind mode {args.state}")
+        print(f"blind mode {args.state}", file=sys.stderr)
     elif args.action == "offline":
         with team.open_server_project(args.url) as project:
             coder = team_access.login_coder(project)
             if coder is None:
                 raise InputError("this login is not a coder of the team")
             path = team.take_offline_copy(project, coder, args.output)
-        print(f"offline copy written to {path}; open it with --project {path}")
+        print(f"offline copy written to {path}; open it with --project {path}", file=sys.stderr)
     else:
         with team.open_server_project(args.url) as project:
             result = team.sync_offline_copy(project, args.copy)
-        print(f"synced {args.copy}: {result.plan.summary()}")
+        print(f"synced {args.copy}: {result.plan.summary()}", file=sys.stderr)
     return 0

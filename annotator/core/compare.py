@@ -315,12 +315,29 @@ class Comparison:
             ],
         }
 
-    def write_csv(self, out: TextIO) -> None:
-        """One row per category: key, name, then ``<plan key>_n`` and ``<plan key>_share``."""
+    def column_names(self, *, keys: bool = False) -> list[str]:
+        """One name per plan for CSV headers: its title (``keys``: its document key).
+
+        Titles are what a reader looks for; two plans with the same (or no) title are told apart
+        by the start of their key.
+        """
+        if keys:
+            return [p["key"] for p in self.plans]
+        titles = [p["title"] or p["key"][:12] for p in self.plans]
+        return [
+            f"{t} [{p['key'][:8]}]" if titles.count(t) > 1 else t
+            for t, p in zip(titles, self.plans, strict=True)
+        ]
+
+    def write_csv(self, out: TextIO, *, keys: bool = False) -> None:
+        """One row per category: key, name, then per plan ``<title> n`` and ``<title> share``.
+
+        With ``keys`` the plan columns are ``<document key>_n`` and ``<document key>_share``.
+        """
         w = csv.writer(out, lineterminator="\r\n")
         header = ["category_key", "category_name"]
-        for p in self.plans:
-            header += [f"{p['key']}_n", f"{p['key']}_share"]
+        for name in self.column_names(keys=keys):
+            header += [f"{name}_n", f"{name}_share"] if keys else [f"{name} n", f"{name} share"]
         w.writerow(header)
         for key, name in self.categories:
             row: list[Any] = [key, name]
@@ -386,12 +403,10 @@ def compare_plans(
             if entry is None:
                 continue
             reviewed, applied = entry
-            hit = False
             for cat, who in applied.items():
                 if clause_has(reviewed, who, rule):
                     counts[(cat, d.key)] += 1
-                    hit = True
-            coded += hit
+            coded += bool(reviewed)  # as the GUI counts: "none applies" is coded too
         plans.append(
             {
                 "key": d.key,

@@ -36,12 +36,14 @@ from annotator.core.agreement.confusion import Confusion, confusion_table
 from annotator.core.agreement.render import (
     COLUMNS,
     DASH,
+    base_text,
     fmt,
     report_csv,
     report_html,
     undefined_reason,
 )
 from annotator.core.errors import AnnotatorError
+from annotator.core.wording import plural
 from annotator.gui.tool_windows import ToolWindow, save_file
 
 if TYPE_CHECKING:
@@ -106,6 +108,10 @@ class AgreementView(ToolWindow):
         filters.addWidget(QLabel("Coders:"))
         self.coder_button = QToolButton()
         self.coder_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Room for the text and the menu arrow: "All coders" was drawn under the arrow.
+        self.coder_button.setMinimumWidth(
+            self.coder_button.fontMetrics().horizontalAdvance("All coders") + 36
+        )
         self.coder_menu = QMenu(self.coder_button)
         self.coder_button.setMenu(self.coder_menu)
         filters.addWidget(self.coder_button)
@@ -121,7 +127,12 @@ class AgreementView(ToolWindow):
         layout.addWidget(self.overall)
 
         self.table = QTableWidget(0, 2 + len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(["Category", "Units", *(t for _, t in COLUMNS)])
+        self.table.setHorizontalHeaderLabels(["Category", "Coded by ≥2", *(t for _, t in COLUMNS)])
+        base_header = self.table.horizontalHeaderItem(1)
+        if base_header is not None:
+            base_header.setToolTip(
+                "Clauses coded by two or more coders, of all clauses: the base of every coefficient"
+            )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -304,8 +315,10 @@ class AgreementView(ToolWindow):
         if reason:
             text += f" &nbsp; <i>({html.escape(reason)})</i>"
         text += (
-            f"<br>{report['units']} clauses · {len(report['coders'])} coders · "
-            f"identical sets {fmt(overall.get('percent_agreement'), True)}"
+            f"<br>{html.escape(base_text(report))} (the base of every figure) · "
+            f"{plural(len(report['coders']), 'coder')} · identical sets "
+            f"{fmt(overall.get('percent_agreement'), True)} of those "
+            f"{report['pairable_units']}"
         )
         self.overall.setText(text)
         self.overall.setToolTip(ci["method"] if ci else "")
@@ -316,11 +329,20 @@ class AgreementView(ToolWindow):
             name = QTableWidgetItem(names.get(key, key))
             name.setData(Qt.ItemDataRole.UserRole, key)
             self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, self._number(str(rep["units"])))
+            base = self._number(f"{rep['pairable_units']} of {rep['units']}")
+            base.setData(Qt.ItemDataRole.UserRole, rep["pairable_units"])
+            base.setToolTip(
+                f"{rep['pairable_units']} of {plural(rep['units'], 'clause')} were coded by two or "
+                "more coders; the coefficients in this row are computed over them"
+            )
+            self.table.setItem(row, 1, base)
             for col, (k, _) in enumerate(COLUMNS, start=2):
                 item = self._number(fmt(rep[k], k == "percent_agreement"))
                 item.setData(Qt.ItemDataRole.UserRole, rep[k])
-                item.setToolTip(undefined_reason(rep, k))
+                item.setToolTip(
+                    undefined_reason(rep, k)
+                    or f"over {plural(rep['pairable_units'], 'clause')} coded by two or more coders"
+                )
                 self.table.setItem(row, col, item)
 
         current = self.pair_combo.currentData()
@@ -362,7 +384,8 @@ class AgreementView(ToolWindow):
                 item = self._number(fmt(pair["cohen_kappa"]))
                 item.setData(Qt.ItemDataRole.UserRole, pair["cohen_kappa"])
                 item.setToolTip(
-                    f"{pair['units']} clauses coded by both" + (f"; {reason}" if reason else "")
+                    f"{plural(pair['units'], 'clause')} coded by both"
+                    + (f"; {reason}" if reason else "")
                 )
                 self.pairs.setItem(r, c, item)
         self.pairs.resizeColumnsToContents()
@@ -406,7 +429,7 @@ class AgreementView(ToolWindow):
             + 2 * grid.frameWidth()
         )
         self.confusion_note.setText(
-            f"{conf.units} clauses coded by both · {len(conf.disagreements)} disagree"
+            f"{plural(conf.units, 'clause')} coded by both · {len(conf.disagreements)} disagree"
             + (":" if conf.disagreements else "")
         )
         texts = {d["key"]: d.get("text", "") for d in self.exchange.get("documents", [])}

@@ -50,6 +50,9 @@ def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = 
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(app_icon())
+    from annotator.gui.preferences import apply_saved
+
+    apply_saved(app)  # text size and theme (Preferences)
     window = MainWindow()
     started = False
     smoke_code = 0

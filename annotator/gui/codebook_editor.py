@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -50,8 +49,9 @@ AskPath = Callable[[QWidget, str], "str | None"]
 
 
 def _ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
-    return value if ok else None
+    from annotator.gui.dialogs import ask_text
+
+    return ask_text(parent, title, label, text)
 
 
 def _ask_open(parent: QWidget, title: str) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -98,8 +99,16 @@ class CodebookPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.view)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Preferences ▸ text size: taller rows
+            self._fit()
+
     def set_categories(self, categories: Sequence[Category]) -> None:
         self.model.set_categories(categories)
+        self._fit()
+
+    def _fit(self) -> None:
         # As tall as its rows (up to a dozen), so the clause below gets the rest of the dock.
         rows = min(self.model.rowCount(), 12)
         row_h = self.view.sizeHintForRow(0) + 2 * self.view.spacing() if rows else 20

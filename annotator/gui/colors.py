@@ -30,6 +30,21 @@ def text_on(background: QColor) -> QColor:
     return white
 
 
+def readable_on(background: QColor, ink: QColor, ratio: float = 4.5) -> QColor:
+    """The softest mix of ``ink`` into ``background`` that still reads at ``ratio`` (WCAG AA for
+    text is 4.5:1): muted text that is never too faint. Falls back to ``ink`` itself."""
+    for step in range(40, 101, 5):
+        t = step / 100
+        mixed = QColor.fromRgbF(
+            background.redF() + (ink.redF() - background.redF()) * t,
+            background.greenF() + (ink.greenF() - background.greenF()) * t,
+            background.blueF() + (ink.blueF() - background.blueF()) * t,
+        )
+        if contrast_ratio(mixed, background) >= ratio:
+            return mixed
+    return QColor(ink)
+
+
 def span_background(color: QColor, alpha: int = 90) -> QColor:
     """A translucent version of a category colour for highlighting text on light or dark bases."""
     soft = QColor(color)

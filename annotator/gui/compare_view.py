@@ -7,6 +7,7 @@ function shared by the screen, the PNG (a QImage) and the SVG (QSvgGenerator).
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,27 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def nice_ticks(top: float, *, whole: bool, most: int = 6) -> list[float]:
+    """Axis ticks from 0 past ``top`` in steps of 1, 2 or 5 × 10ⁿ (whole steps for counts)."""
+    top = top if top > 0 else 1.0
+    raw = top / max(1, most - 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    if whole:
+        step = max(1.0, round(step))
+    n = math.ceil(top / step - 1e-9)
+    return [round(i * step, 12) for i in range(n + 1)]
+
+
+def tick_label(value: float, step: float, *, percent: bool) -> str:
+    """A tick's text with just enough decimals for its step ("0.5%", "1%", "250")."""
+    if not percent:
+        return f"{value:.0f}"
+    step_pct = step * 100
+    decimals = max(0, -math.floor(math.log10(step_pct) + 1e-9)) if step_pct > 0 else 0
+    return f"{value * 100:.{decimals}f}%"
+
+
 class GroupedBarChart(QWidget):
     """Bars grouped by category, one bar per plan, with a legend; values are shares or counts."""
 
@@ -59,6 +81,7 @@ class GroupedBarChart(QWidget):
         self.series: list[str] = []
         self.values: list[list[float]] = []  # [group][series]
         self.percent = True
+        self.ticks: list[float] = []
         self.setMinimumSize(420, 260)
 
     def set_data(
@@ -66,6 +89,8 @@ class GroupedBarChart(QWidget):
     ) -> None:
         """Replace the chart's data and repaint."""
         self.groups, self.series, self.values, self.percent = groups, series, values, percent
+        peak = max((max(v) for v in values if v), default=0.0)
+        self.ticks = nice_ticks(peak, whole=not percent)
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -86,26 +111,25 @@ class GroupedBarChart(QWidget):
             painter.setPen(ink)
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "Nothing to compare yet.")
             return
-        top = max(max(v) for v in self.values) if self.values else 0.0
-        top = top if top > 0 else 1.0
+        peak = max(max(v) for v in self.values) if self.values else 0.0
+        self.ticks = nice_ticks(peak, whole=not self.percent)
+        top = self.ticks[-1]
+        step = self.ticks[1] - self.ticks[0] if len(self.ticks) > 1 else top
+        labels = [tick_label(t, step, percent=self.percent) for t in self.ticks]
         legend_h = line + 8
-        left = area.left() + fm.horizontalAdvance(self._tick(top)) + 12
+        left = area.left() + max(fm.horizontalAdvance(t) for t in labels) + 12
         plot = QRectF(left, area.top() + legend_h + 6, area.right() - left - 10, 0)
         plot.setBottom(area.bottom() - 2 * line - 8)
-        # Axis and gridlines at quarters of the top value.
         grid = QColor(ink)
         grid.setAlpha(50)
-        for q in range(5):
-            value = top * q / 4
-            y = plot.bottom() - plot.height() * q / 4
+        for value, text in zip(self.ticks, labels, strict=True):
+            y = plot.bottom() - plot.height() * value / top
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QLineF(plot.left(), y, plot.right(), y))
             painter.setPen(ink)
             label = QRectF(area.left(), y - line / 2, plot.left() - area.left() - 6, line)
             painter.drawText(
-                label,
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                self._tick(value),
+                label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text
             )
         slot = plot.width() / len(self.groups)
         bar = slot * 0.8 / len(self.series)
@@ -144,8 +168,11 @@ class GroupedBarChart(QWidget):
             )
             x += line + width + 16
 
-    def _tick(self, value: float) -> str:
-        return f"{value * 100:.0f}%" if self.percent else f"{value:g}"
+    def tick_labels(self) -> list[str]:
+        """The y-axis labels as last painted (tests read them)."""
+        ticks = self.ticks
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+        return [tick_label(t, step, percent=self.percent) for t in ticks]
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -268,24 +295,41 @@ class CompareView(ToolWindow):
         self._fill_chart()
 
     def _fill_table(self) -> None:
+        """Row 0 is each plan's number of clauses, the base of every share below it."""
         c = self.comparison
         assert c is not None
-        self.table.setRowCount(len(c.categories))
+        self.table.setRowCount(len(c.categories) + 1)
         self.table.setColumnCount(len(c.plans))
-        self.table.setHorizontalHeaderLabels(
-            [f"{p['title'] or p['key'][:12]}\n{p['clauses']} clauses" for p in c.plans]
+        header = self.table.horizontalHeader()
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        for col, p in enumerate(c.plans):
+            title = p["title"] or p["key"][:12]
+            item = QTableWidgetItem(title)
+            item.setToolTip(f"{title}\n{p['clauses']} clauses\ndocument key {p['key']}")
+            self.table.setHorizontalHeaderItem(col, item)
+        self.table.setVerticalHeaderLabels(
+            ["Clauses in the plan", *(name for _, name in c.categories)]
         )
-        self.table.setVerticalHeaderLabels([name for _, name in c.categories])
-        for row, (key, _) in enumerate(c.categories):
+        for col, plan in enumerate(c.plans):
+            base = QTableWidgetItem(str(plan["clauses"]))
+            base.setData(COUNT_ROLE, plan["clauses"])
+            base.setToolTip("Every share in this column is of this many clauses")
+            base.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            font = base.font()
+            font.setBold(True)
+            base.setFont(font)
+            self.table.setItem(0, col, base)
+        for row, (key, name) in enumerate(c.categories, start=1):
             for col, plan in enumerate(c.plans):
                 count, share = c.counts[(key, plan["key"])], c.share(key, plan["key"])
                 text = f"{count}" + (f"  ({share * 100:.0f}%)" if share is not None else "")
                 item = QTableWidgetItem(text)
                 item.setData(COUNT_ROLE, count)
                 item.setData(SHARE_ROLE, share)
+                item.setToolTip(f"{count} of {plan['clauses']} clauses tagged {name}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
     def _fill_chart(self) -> None:
         c = self.comparison

@@ -24,7 +24,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from annotator.core.codebook import Category
-from annotator.gui.colors import category_color, span_background, text_on
+from annotator.gui.colors import category_color, readable_on, span_background, text_on
+from annotator.gui.markdown import markup
 from annotator.gui.models import Role
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,6 +36,30 @@ CHIP_GAP = 5
 MAX_LINES = 12  # a very long clause is read in the detail pane
 SEARCH_HIT = "#ffd43b"
 _BREAK = re.compile(r"\s*\n\s*")
+
+
+ChipKind = str  # "clause" (filled), "span" (outlined, quoted), "none" (dashed)
+
+
+def chip_colors(palette: QPalette, cat: Category | None, kind: ChipKind) -> tuple[QColor, QColor]:
+    """(text, background) of a chip; every pair reads at 4.5:1 or better (WCAG AA).
+
+    A whole-clause tag is filled with its category colour; a tag on a span only is outlined in
+    that colour on the row's base, its name in quotes; "none applies" is a dashed outline.
+    """
+    base = palette.color(QPalette.ColorRole.Base)
+    if kind == "clause" and cat is not None:
+        fill = category_color(cat.color)
+        return text_on(fill), fill
+    ink = palette.color(QPalette.ColorRole.Text)
+    if kind == "none":
+        return readable_on(base, ink), base
+    return ink, base
+
+
+def chip_text(cat: Category, kind: ChipKind) -> str:
+    """A chip's words: a span tag's name in quotes, like the words it stands for."""
+    return f"“{cat.name}”" if kind == "span" else cat.name
 
 
 def utf16_index(text: str, offset: int) -> int:
@@ -221,8 +246,9 @@ class ClauseDelegate(QStyledItemDelegate):
 
         text_left = left + label_w + GAP
         text_w = self._text_width(self.view.viewport().width(), fm)
-        text, where = compact(index.data(Role.TEXT) or "")
-        formats = []
+        raw = index.data(Role.TEXT) or ""
+        text, where = compact(raw)
+        formats = markdown_row_formats(raw, text, where)
         for span_start, span_end, cat in index.data(Role.SPANS) or []:
             start, end = (
                 where[min(span_start, len(where) - 1)],
@@ -306,15 +332,17 @@ class ClauseDelegate(QStyledItemDelegate):
                 painter.setPen(muted)
                 painter.drawText(chips, int(Qt.AlignmentFlag.AlignVCenter), "not coded")
             else:
-                review = getattr(coding, "review", None)
-                self._draw_chips(painter, opt, cats, review, chips)
+                # Coded with no category: "none applies", however the review row says it.
+                review = "none" if not cats else getattr(coding, "review", None)
+                self._draw_chips(painter, opt, cats, review, chips, _span_only(coding))
             y += line_h + 3
 
     def _paint_chips(
         self, painter: QPainter, opt: QStyleOptionViewItem, index: Index, area: QRect
     ) -> None:
         cats: list[Category] = index.data(Role.CATEGORIES) or []
-        self._draw_chips(painter, opt, cats, index.data(Role.REVIEW), area)
+        coding = index.data(Role.CODING)
+        self._draw_chips(painter, opt, cats, index.data(Role.REVIEW), area, _span_only(coding))
 
     def _draw_chips(
         self,
@@ -323,6 +351,7 @@ class ClauseDelegate(QStyledItemDelegate):
         cats: list[Category],
         review: str | None,
         area: QRect,
+        span_only: frozenset[str] = frozenset(),
     ) -> None:
         font = QFont(opt.font)
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.88))
@@ -330,7 +359,7 @@ class ClauseDelegate(QStyledItemDelegate):
         fm = QFontMetrics(font)
         x = area.left()
         if not cats and review == "none":
-            muted = opt.palette.color(QPalette.ColorRole.PlaceholderText)
+            muted, _ = chip_colors(opt.palette, None, "none")
             chip = QRectF(x, area.top(), fm.horizontalAdvance("none applies") + 14, area.height())
             painter.setPen(QPen(muted, 1, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -339,7 +368,9 @@ class ClauseDelegate(QStyledItemDelegate):
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, "none applies")
             return
         for i, cat in enumerate(cats):
-            width = fm.horizontalAdvance(cat.name) + 14
+            kind = "span" if cat.key in span_only else "clause"
+            name = chip_text(cat, kind)
+            width = fm.horizontalAdvance(name) + 14
             if x + width > area.right() and i < len(cats):
                 more = f"+{len(cats) - i}"
                 painter.setPen(opt.palette.color(QPalette.ColorRole.Text))
@@ -348,13 +379,52 @@ class ClauseDelegate(QStyledItemDelegate):
                 )
                 return
             chip = QRectF(x, area.top(), width, area.height())
-            color = category_color(cat.color)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawRoundedRect(chip, 8, 8)
-            painter.setPen(text_on(color))
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, cat.name)
+            ink, fill = chip_colors(opt.palette, cat, kind)
+            if kind == "span":
+                painter.setPen(QPen(category_color(cat.color), 2))
+                painter.setBrush(fill)
+                painter.drawRoundedRect(chip.adjusted(1, 1, -1, -1), 8, 8)
+            else:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(fill)
+                painter.drawRoundedRect(chip, 8, 8)
+            painter.setPen(ink)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
             x += int(width) + CHIP_GAP
+
+
+def _span_only(coding: object) -> frozenset[str]:
+    """Categories a coder put on spans of a clause but not on the clause as a whole."""
+    spans = getattr(coding, "spans", ())
+    tags: frozenset[str] = getattr(coding, "tags", frozenset())
+    return frozenset(s.category for s in spans) - tags
+
+
+def markdown_row_formats(raw: str, text: str, where: list[int]) -> list[QTextLayout.FormatRange]:
+    """A row's markdown shown as in the clause pane: markers shrunk away, emphasis applied.
+
+    ``where`` maps each code point of ``raw`` to its place in the compacted ``text``."""
+    out = []
+    for mark in markup(raw):
+        if mark.style not in ("marker", "bold", "italic"):
+            continue
+        start, end = where[mark.start], where[mark.end]
+        if end <= start:
+            continue
+        fr = QTextLayout.FormatRange()
+        fr.start = utf16_index(text, start)
+        fr.length = utf16_index(text, end) - fr.start
+        fmt = QTextCharFormat()
+        if mark.style == "marker":
+            fmt.setFontPointSize(1.0)
+            fmt.setForeground(QColor(0, 0, 0, 0))
+        elif mark.style == "bold":
+            fmt.setFontWeight(QFont.Weight.Bold)
+        else:
+            fmt.setFontItalic(True)
+        fr.format = fmt
+        out.append(fr)
+    return out
 
 
 def search_formats(pattern: re.Pattern[str], text: str) -> list[QTextLayout.FormatRange]:
@@ -381,7 +451,7 @@ class DocumentDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         fm = QFontMetrics(option.font)
-        return QSize(120, 8 + fm.height() + 6 + fm.height() + 8)
+        return QSize(120, 8 + 2 * fm.height() + 6 + fm.height() + 8)  # two title lines
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = draw_item_panel(self, painter, option, index)
@@ -392,15 +462,15 @@ class DocumentDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(opt.palette.color(role))
-        title = fm.elidedText(
-            index.data(Role.LABEL) or "", Qt.TextElideMode.ElideRight, rect.width()
-        )
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), fm.height()), 0, title)
+        for n, line in enumerate(title_lines(index.data(Role.LABEL) or "", fm, rect.width())):
+            painter.drawText(
+                QRect(rect.left(), rect.top() + n * fm.height(), rect.width(), fm.height()), 0, line
+            )
 
         coded, total = int(index.data(Role.CODED) or 0), int(index.data(Role.TOTAL) or 0)
         count = f"{coded}/{total}"
-        count_w = fm.horizontalAdvance("0000/0000")
-        bar_top = rect.top() + fm.height() + 6
+        count_w = max(fm.horizontalAdvance("0000/0000"), fm.horizontalAdvance(count) + 2)
+        bar_top = rect.top() + 2 * fm.height() + 6
         bar = QRectF(rect.left(), bar_top + fm.height() / 2 - 3, rect.width() - count_w - 8, 6)
         trough = opt.palette.color(QPalette.ColorRole.Mid)
         trough.setAlpha(110)
@@ -426,6 +496,23 @@ class DocumentDelegate(QStyledItemDelegate):
             count,
         )
         painter.restore()
+
+
+def title_lines(title: str, fm: QFontMetrics, width: int) -> list[str]:
+    """A plan title on at most two lines: broken between words, the second elided if need be."""
+    if fm.horizontalAdvance(title) <= width:
+        return [title]
+    words = title.split()
+    first = ""
+    for i, word in enumerate(words):
+        trial = f"{first} {word}".strip()
+        if fm.horizontalAdvance(trial) > width:
+            if not first:  # one very long word: cut it
+                return [fm.elidedText(title, Qt.TextElideMode.ElideRight, width)]
+            rest = " ".join(words[i:])
+            return [first, fm.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+        first = trial
+    return [first]
 
 
 def draw_item_panel(

@@ -9,13 +9,15 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
+    QFont,
     QKeyEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -32,15 +34,40 @@ from annotator.core.codebook import Category
 from annotator.core.text import OffsetMap
 from annotator.gui.colors import category_color, span_background, text_on
 from annotator.gui.delegates import SEARCH_HIT
+from annotator.gui.markdown import markup, reflow
 from annotator.services.types import ClauseCoding, ClauseInfo
 
 
+def markdown_formats(
+    text: str, offsets: OffsetMap, base: QFont
+) -> list[tuple[int, int, QTextCharFormat]]:
+    """Formats (UTF-16 ranges) that show ``text``'s markdown: headings and emphasis formatted,
+    their markers and reflowed indentation shrunk out of sight, every character kept."""
+    out = []
+    for mark in markup(text):
+        fmt = QTextCharFormat()
+        if mark.style in ("marker", "indent"):
+            fmt.setFontPointSize(1.0)
+            fmt.setForeground(QColor(0, 0, 0, 0))
+        elif mark.style == "bold":
+            fmt.setFontWeight(QFont.Weight.Bold)
+        elif mark.style == "italic":
+            fmt.setFontItalic(True)
+        elif mark.style == "heading":
+            fmt.setFontWeight(QFont.Weight.Bold)
+            fmt.setFontPointSize(max(base.pointSizeF(), 6.0) * 1.2)
+        out.append((offsets.to_utf16(mark.start), offsets.to_utf16(mark.end), fmt))
+    return out
+
+
 class SpanHighlighter(QSyntaxHighlighter):
-    """Paints span tags (UTF-16 ranges of the whole clause text) in their category colours."""
+    """Paints markdown, span tags (UTF-16 ranges of the whole clause text) in their category
+    colours, and search hits; formats that meet are merged, not replaced."""
 
     def __init__(self, document: QTextDocument):
         super().__init__(document)
         self.ranges: list[tuple[int, int, QTextCharFormat]] = []
+        self.marks: list[tuple[int, int, QTextCharFormat]] = []
         self.search: re.Pattern[str] | None = None
         self.hit_format = QTextCharFormat()
         self.hit_format.setBackground(QColor(SEARCH_HIT))
@@ -50,20 +77,26 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.ranges = ranges
         self.rehighlight()
 
+    def _merge(self, start: int, count: int, fmt: QTextCharFormat) -> None:
+        for i in range(start, start + count):
+            merged = self.format(i)
+            merged.merge(fmt)
+            self.setFormat(i, 1, merged)
+
     def highlightBlock(self, text: str) -> None:
         block = self.currentBlock()
         first, length = block.position(), block.length()
-        for start, end, fmt in self.ranges:
+        for start, end, fmt in (*self.marks, *self.ranges):
             lo, hi = max(start, first), min(end, first + length)
             if lo < hi:
-                self.setFormat(lo - first, hi - lo, fmt)
+                self._merge(lo - first, hi - lo, fmt)
         if self.search is not None:
             # The block's text is UTF-16 in Qt but a Python str here: positions line up with
             # setFormat only without non-BMP characters, so count them in.
             for match in self.search.finditer(text):
                 if match.end() > match.start():
                     start = _utf16(text, match.start())
-                    self.setFormat(start, _utf16(text, match.end()) - start, self.hit_format)
+                    self._merge(start, _utf16(text, match.end()) - start, self.hit_format)
 
 
 def _utf16(text: str, offset: int) -> int:
@@ -140,6 +173,8 @@ class DetailPanel(QWidget):
 
     #: (clause id, annotation id or None for the whole clause, memo text): a memo was saved.
     memo_committed = Signal(int, object, str)
+    #: Esc in the clause text: the keyboard goes back to the clause list.
+    escaped = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -161,7 +196,16 @@ class DetailPanel(QWidget):
         )
         self.editor.setFrameShape(QFrame.Shape.StyledPanel)
         self.editor.document().setDocumentMargin(8)
-        self.editor.setToolTip("Select words here, then press a category key to tag just them.")
+        self.editor.setToolTip(
+            "S puts the cursor here. Select words (Shift+arrows, Ctrl+Shift+→ for whole words), "
+            "press a category key to tag just them, Esc to go back to the list."
+        )
+        # A frame you can see from across the room when the keyboard is in the clause text.
+        self.editor.setStyleSheet(
+            "QPlainTextEdit#clauseText { border: 2px solid transparent; border-radius: 3px; }"
+            "QPlainTextEdit#clauseText:focus { border: 2px solid palette(highlight); }"
+        )
+        self.editor.installEventFilter(self)
         self.highlighter = SpanHighlighter(self.editor.document())
         self.tags = QLabel(self)
         self.tags.setObjectName("clauseTags")
@@ -195,6 +239,39 @@ class DetailPanel(QWidget):
         layout.addLayout(memo_row)
         layout.addWidget(self.memo_edit)
         self.show_clause(None, "", ClauseCoding(), [])
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            # A style sheet is resolved once: again, or a dark theme keeps a white pane.
+            self.editor.setStyleSheet(self.editor.styleSheet())
+            if self.clause is not None:
+                self.highlighter.marks = markdown_formats(
+                    self._text, self._offsets, self.editor.font()
+                )
+                self.highlighter.rehighlight()
+
+    def focus_text(self) -> None:
+        """Put the keyboard in the clause text (cursor at its start unless a selection is kept)."""
+        if self.clause is None:
+            return
+        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        cursor = self.editor.textCursor()
+        if not cursor.hasSelection():
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            self.editor.setTextCursor(cursor)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.editor
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.clear_selection()
+            self.escaped.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def set_search(self, pattern: re.Pattern[str] | None) -> None:
         self.highlighter.search = pattern
@@ -253,7 +330,9 @@ class DetailPanel(QWidget):
             self._text = text
             self._offsets = OffsetMap(text)
             self.highlighter.ranges = []
-            self.editor.setPlainText(text)
+            # Same characters at the same offsets: only in-paragraph breaks become spaces.
+            self.highlighter.marks = markdown_formats(text, self._offsets, self.editor.font())
+            self.editor.setPlainText(reflow(text))
         if clause is None:
             self.header.setText("No clause")
             self.tags.setText("")

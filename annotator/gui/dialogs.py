@@ -5,27 +5,70 @@ from __future__ import annotations
 import getpass
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 import annotator
 
 
 def ask_coder_name(parent: QWidget | None, known: Sequence[str]) -> str | None:
     """Ask who is coding: pick a coder of this project or type a new name."""
-    try:
-        suggestion = getpass.getuser()
-    except Exception:  # no login name (containers, some Windows services)
-        suggestion = ""
+    from annotator.gui.preferences import load
+
+    suggestion = load().default_coder
+    if not suggestion:
+        try:
+            suggestion = getpass.getuser()
+        except Exception:  # no login name (containers, some Windows services)
+            suggestion = ""
     items = list(known) or [suggestion]
+    if suggestion and suggestion not in items:
+        items.append(suggestion)
     name, ok = QInputDialog.getItem(
         parent,
         "Who is coding?",
         "Your name as a coder (it is recorded with every tag you make):",
         items,
-        0,
+        items.index(suggestion) if suggestion in items else 0,
         True,
     )
     return name.strip() if ok and name.strip() else None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line of text, in a dialog wide enough for its whole title; None when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("askText")
+    dialog.setWindowTitle(title)
+    edit = QLineEdit(text, dialog)
+    caption = QLabel(label, dialog)
+    caption.setBuddy(edit)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(caption)
+    layout.addWidget(edit)
+    layout.addWidget(buttons)
+    # A window manager's title bar holds the title, buttons and an icon: leave room for them.
+    room = QFontMetrics(dialog.font()).horizontalAdvance(title) + 180
+    dialog.setMinimumWidth(max(360, room))
+    edit.selectAll()
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    value = edit.text()
+    dialog.deleteLater()
+    return value if ok else None
 
 
 def show_about(parent: QWidget | None, data_folder: str, project_path: str) -> None:

@@ -89,7 +89,7 @@ class DocumentDialog(QDialog):
         form.addRow("Proposed &by:", self.party)
         form.addRow("&Source:", self.source)
         form.addRow("&Language:", self.language)
-        form.addRow("S&tage:", self.stage)
+        form.addRow("St&age:", self.stage)
         form.addRow("&Revises:", self.revises)
         key = QLabel(f"Key {document_key[:16]}…")
         key.setToolTip(document_key)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import datasets
 from annotator.core.errors import AnnotatorError
+from annotator.core.wording import plural
 from annotator.gui.ops import Job, Progress
 from annotator.gui.workspace import Workspace
 from annotator.services.exchange import atomic_write, export_exchange_dict
@@ -235,8 +236,8 @@ class ExportDialog(QDialog):
         head = f"showing the first {shown}" if shown < total else "all shown"
         if fmt.key == "exchange":
             return (
-                f"{len(doc['documents'])} plans, {len(doc['coders'])} coders, "
-                f"{len(doc['annotations'])} annotations (with deletions) · "
+                f"{plural(len(doc['documents']), 'plan')}, {plural(len(doc['coders']), 'coder')}, "
+                f"{plural(len(doc['annotations']), 'annotation')} (with deletions) · "
                 f"{rows} of live tags ({head})"
             )
         if fmt.key == "xlsx":

@@ -399,7 +399,14 @@ def new_project_dialog(window: MainWindow) -> bool:
             f"{path} already exists. Use File ▸ Open project… to open it.",
         )
         return False
-    return window.projects.switch_project(path, create=True)
+    if not window.projects.switch_project(path, create=True):
+        return False
+    from annotator.gui.preferences import load
+
+    blind = load().blind_new
+    if blind != "auto" and window.workspace is not None:  # Preferences ▸ blind mode, new projects
+        window.projects.set_blind_mode(blind == "on")
+    return True
 
 
 def open_data_folder() -> bool:

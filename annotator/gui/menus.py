@@ -22,10 +22,12 @@ READ_ACTIONS = (
     "find_next",
     "find_prev",
     "goto",
+    "span",
     "export",
     "export_annotations",
     "backup",
     "switch_coder",
+    "undo_history",
     "reviewer",
     "agreement",
     "disagreements",
@@ -150,6 +152,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     )
     acts["flag"] = _action(window, "&Flag as uncertain", ["F"], window.commands.toggle_flag)
     acts["memo"] = _action(window, "Edit &memo", ["Ctrl+M"], window.detail.memo_edit.setFocus)
+    # Spans by keyboard: S into the clause text, select words, a category key, Esc back.
+    acts["span"] = _action(window, "Select a span by &keyboard", ["S"], window.detail.focus_text)
+    window.detail.escaped.connect(window.clause_view.setFocus)
     acts["split"] = _action(
         window, "&Split clause at cursor", ["Ctrl+Shift+S"], window.commands.split_clause
     )
@@ -159,7 +164,17 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["move_boundary"] = _action(
         window, "Move clause &end to cursor", ["Ctrl+Shift+B"], window.commands.move_boundary
     )
-    for name in ("codebook", None, "flag", "memo", None, "split", "merge_next", "move_boundary"):
+    for name in (
+        "codebook",
+        None,
+        "flag",
+        "memo",
+        "span",
+        None,
+        "split",
+        "merge_next",
+        "move_boundary",
+    ):
         code.addAction(acts[name]) if name else code.addSeparator()
     # Asked only when the menu opens (a shortcut on a colleague's clause gets the refusal message):
     # checking on every move between clauses would cost a server round trip per key press.
@@ -203,9 +218,14 @@ def build(window: MainWindow) -> dict[str, QAction]:
     analyse.addAction(acts["compare"])
     analyse.addAction(acts["side_by_side"])
 
+    # Issue 18 hook: the shortcut sheet, preferences and the undo history (gui/help_actions.py).
+    from annotator.gui import help_actions
+
+    help_actions.add_to_menus(window, acts, edit_menu)
     help_menu = bar.addMenu("&Help")
     acts["data_folder"] = _action(window, "Open &data folder", [], fa.open_data_folder)
     acts["about"] = _action(window, "&About Plan Annotator", [], window.about)
+    help_menu.addAction(acts["shortcuts"])
     help_menu.addAction(acts["data_folder"])
     help_menu.addAction(acts["about"])
     window.code_menu = code  # type: ignore[attr-defined]
@@ -317,7 +337,7 @@ CLAUSE_EDITS = ("split", "merge_next", "move_boundary")
 
 def refresh_clause_actions(window: MainWindow) -> None:
     """Disable the clause edits the coder may not make on the current clause, saying why."""
-    ws, clause_id = window.workspace, window.current_clause_id()
+    ws, clause_id = window.workspace, window.navigator.current_clause_id()
     acts = window.actions_
     if ws is None or clause_id is None or not acts["split"].isEnabled():
         return

@@ -179,6 +179,8 @@ class ClauseNavigator(QObject):
             return
         for clause_id in change.clause_ids:
             w.clauses.update_coding(clause_id, ws.project.clause_coding(clause_id, ws.coder_id))
+        if w.clauses.reviewing:  # a consensus settled elsewhere shows in its column now
+            self._load_reviewer()
         current = self.current_clause_id()
         if first is not None and first != current:
             row = w.clauses.row_of(first)
@@ -275,7 +277,13 @@ class ClauseNavigator(QObject):
         if row is None or not w.clause_view.is_shown(row):
             w.statusBar().showMessage("Every clause shown is coded.", 4000)
         else:
+            start = w.clause_view.current_row()
             w.clause_view.go_to_row(row)
+            if (row - start) * step <= 0 and start >= 0:  # went round the end of the plan
+                where = "first" if step > 0 else "last"
+                w.statusBar().showMessage(f"Wrapped to the {where} uncoded clause.", 4000)
+            elif w.statusBar().currentMessage().startswith("Wrapped"):
+                w.statusBar().clearMessage()  # no longer true
 
     def jump_to_label(self, label: str | None = None) -> bool:
         """Ctrl+G: make the clause labelled ``label`` current (asks for it when None)."""
@@ -390,15 +398,9 @@ class ClauseNavigator(QObject):
         if ws is None:
             return False
         if on and not w.clauses.reviewing:
-            from annotator.services.review import blind_mode
+            from annotator.gui.blind import may_show_others
 
-            if blind_mode(ws.project) and not w.confirm(
-                w,
-                "Blind mode is on",
-                "Blind mode keeps each coder's work from the others. Show every coder's tags "
-                "anyway (as a reviewer)?",
-            ):
-                on = False
+            on = may_show_others(w, ws, w.confirm, "every coder's tags")
         if on:
             self._load_reviewer()
         elif w.clauses.reviewing:

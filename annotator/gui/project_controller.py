@@ -36,6 +36,8 @@ class ProjectController(QObject):
         self.workspace: Workspace | None = None
         self.settings: ProjectSettings | None = None
         self._coder_before = ""  # who coded before a coder was added (undoing the add returns)
+        #: A project opened while the name prompt was cancelled: Switch coder asks again.
+        self.unchosen_project: Project | None = None
 
     @property
     def project(self) -> Project | None:
@@ -92,8 +94,14 @@ class ProjectController(QObject):
             if self.workspace is not None:  # switching: the current project stays
                 self.settings = previous_settings
                 return False
-            w.heading.setText("No coder chosen: restart to code")
+            # Kept open, so File ▸ Switch coder… can ask again.
+            self.unchosen_project = project
+            w.heading.setText("No coder chosen: File ▸ Switch coder… to start coding")
+            w.actions_["switch_coder"].setEnabled(True)
             return False
+        if self.unchosen_project is not None and self.unchosen_project is not project:
+            self.unchosen_project.close()  # left for another project: release its lock
+        self.unchosen_project = None
         if project.path is not None:  # a team server's project has no file to reopen
             remember_project(project.path)
             menus.refresh_recent_menu(w)
@@ -172,6 +180,9 @@ class ProjectController(QObject):
             self.workspace.undo_stack.clear()
             self.workspace.project.close()
             self.workspace = None
+        if self.unchosen_project is not None:
+            self.unchosen_project.close()
+            self.unchosen_project = None
 
     # -- coders ----------------------------------------------------------------------------------
 
@@ -200,6 +211,8 @@ class ProjectController(QObject):
     def switch_coder(self, name: str | None = None) -> bool:
         """File ▸ Switch coder: code as another (or a new) coder; the undo history is cleared."""
         w, ws = self.w, self.workspace
+        if ws is None and self.unchosen_project is not None:
+            return self.use_project(self.unchosen_project, coder_name=name)
         if ws is None or self.settings is None:
             return False
         coders = [c for c in ws.project.coders() if not c.is_consensus]

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.edits import Edit
 from annotator.gui.colors import category_color, text_on
+from annotator.gui.markdown import reflow
 from annotator.gui.tool_windows import ToolWindow
 from annotator.services.review import CONSENSUS_ID, Disagreement, disagreements, settle
 
@@ -241,7 +242,7 @@ class ReviewView(ToolWindow):
             self.consensus = set()
             self._fill_consensus()
             return
-        self.clause_text.setPlainText(self.text[d.clause.start : d.clause.end])
+        self.clause_text.setPlainText(reflow(self.text[d.clause.start : d.clause.end]))
         names = {c.id: c.name for c in self.workspace.project.coders()}
         for n, (coder, cats) in enumerate(
             sorted(d.values.items(), key=lambda kv: names.get(kv[0], ""))

@@ -111,9 +111,14 @@ class SearchBar(QWidget):
             self.count.setText(f"{current + 1} of {total} clauses")
 
     def open_bar(self) -> None:
+        """Show the bar with its kept query and options, searching them again at once (the
+        plan may have changed while it was closed), so F3 works without retyping."""
+        was_open = self.isVisible()
         self.show()
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.edit.selectAll()
+        if not was_open:
+            self._emit()
 
     def close_bar(self) -> None:
         self.hide()

@@ -110,6 +110,10 @@ class ConnectDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setStyleSheet("color: #b3261e;")
+        # Room for two lines from the start, so a message never squeezes the fields.
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._touched = False  # no complaint before the user has typed anything
         self.buttons = QDialogButtonBox(self)
         self.connect_button = self.buttons.addButton(
             "&Connect", QDialogButtonBox.ButtonRole.AcceptRole
@@ -127,7 +131,7 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         for edit in (self.host, self.database, self.user):
-            edit.textChanged.connect(self._validate)
+            edit.textChanged.connect(self._typed)
         self.resize(440, self.sizeHint().height())
         self._validate()
         (self.password_edit if self.database.text() else self.database).setFocus()
@@ -147,10 +151,14 @@ class ConnectDialog(QDialog):
             return "The user is your database login: lowercase letters, digits and _."
         return None
 
+    def _typed(self) -> None:
+        self._touched = True
+        self._validate()
+
     def _validate(self) -> None:
         problem = self.problem()
         self.connect_button.setEnabled(problem is None)
-        self.error.setText(problem or "")
+        self.error.setText((problem or "") if self._touched else "")
 
     def url(self) -> ServerAddress:
         """Where to connect and as whom, without the password."""

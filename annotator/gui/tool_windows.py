@@ -102,7 +102,11 @@ class ToolWindows(QObject):
     # -- the windows -----------------------------------------------------------------------------
 
     def open_export(self) -> None:
-        if self.w.workspace is not None:
+        from annotator.gui.blind import may_show_others
+
+        if self.w.workspace is not None and may_show_others(
+            self.w, self.w.workspace, self.w.confirm, "every coder's tags (the export's preview)"
+        ):
             from annotator.gui.export_dialog import open_export_dialog
 
             open_export_dialog(self.w.workspace, self.w)
@@ -123,6 +127,12 @@ class ToolWindows(QObject):
     def open_agreement(self) -> QWidget | None:
         if self.w.workspace is None:
             return None
+        from annotator.gui.blind import may_show_others
+
+        if not may_show_others(
+            self.w, self.w.workspace, self.w.confirm, "agreement between coders"
+        ):
+            return None
         from annotator.gui.agreement_view import AgreementView
 
         view = AgreementView(self.w.workspace, self.w)
@@ -132,6 +142,10 @@ class ToolWindows(QObject):
 
     def open_disagreements(self) -> QWidget | None:
         if self.w.workspace is None:
+            return None
+        from annotator.gui.blind import may_show_others
+
+        if not may_show_others(self.w, self.w.workspace, self.w.confirm, "other coders' tags"):
             return None
         from annotator.gui.review_view import ReviewView
 
@@ -143,6 +157,12 @@ class ToolWindows(QObject):
 
     def open_compare(self) -> QWidget | None:
         if self.w.workspace is None:
+            return None
+        from annotator.gui.blind import may_show_others
+
+        if not may_show_others(
+            self.w, self.w.workspace, self.w.confirm, "counts of every coder's tags"
+        ):
             return None
         from annotator.gui.compare_view import CompareView
 

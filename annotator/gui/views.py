@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+import heapq
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
 from annotator.gui.delegates import ClauseDelegate, DocumentDelegate
 from annotator.gui.models import ClauseListModel, DocumentListModel
 
-# Above this many clauses rows get one height (FACTS.md: 100,000 rows of a QListView take 6.9 s
+# Above this many clauses rows get one height (measured: 100,000 rows of a QListView take 6.9 s
 # to lay out with per-row heights, 0.38 s with uniform sizes).
 UNIFORM_ABOVE = 3000
 BATCHED_ABOVE = 1000
@@ -70,9 +78,9 @@ class ClauseListView(QListView):
         font = QFont(self.font())
         font.setBold(True)
         fm = QFontMetrics(font)
-        widest = max(
-            (fm.horizontalAdvance(model.clause(r).label) for r in range(min(rows, 5000))), default=0
-        )
+        # The longest labels by characters, from every row ("10000" is the last of 10,000).
+        longest = heapq.nlargest(32, (model.clause(r).label for r in range(rows)), key=len)
+        widest = max((fm.horizontalAdvance(label) for label in longest), default=0)
         self.clause_delegate.label_width = (
             max(fm.horizontalAdvance("00.0"), min(widest, fm.horizontalAdvance("Preamble ¶99"))) + 4
         )
@@ -85,14 +93,31 @@ class ClauseListView(QListView):
         self.setUniformItemSizes(huge)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        if event.size().width() == event.oldSize().width():
+            # Rows depend on the width only: a shorter or taller list (the Find bar opening)
+            # needs no new layout, which in batched mode would scroll back to the first rows.
+            QAbstractItemView.resizeEvent(self, event)
+            current = self.currentIndex()
+            if current.isValid():
+                self.scrollTo(current, QAbstractItemView.ScrollHint.EnsureVisible)
+            return
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width() and not self.uniformItemSizes():
+        if not self.uniformItemSizes():
             # Row heights follow the width (wrapped text): lay out again now, not in a while,
             # or rows painted at the new width sit in slots sized for the old one.
             if self.clauses.rowCount() <= BATCHED_ABOVE:
                 self.doItemsLayout()
             else:
                 self.scheduleDelayedItemsLayout()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Preferences ▸ text size: new row heights
+            self.clause_delegate.invalidate()
+            self._size_mode()
+            self.doItemsLayout()
+            if self.currentIndex().isValid():  # the clause being read stays in view
+                self.scrollTo(self.currentIndex(), QAbstractItemView.ScrollHint.EnsureVisible)
 
     def keyboardSearch(self, search: str) -> None:
         """Letters are commands here (J, K, N), never a jump to a matching row."""

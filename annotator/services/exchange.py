@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
+from annotator.core.wording import plural
 from annotator.services import row_extras
 from annotator.services.project import (
     META_FIELDS,
@@ -369,14 +370,16 @@ class MergePlan:
     def summary(self) -> str:
         c = self.counts
         text = (
-            f"{c.get('coders_added', 0)} coders, {c.get('documents_added', 0)} documents, "
-            f"{c.get('annotations_added', 0)} annotations added, "
+            f"{plural(c.get('coders_added', 0), 'coder')}, "
+            f"{plural(c.get('documents_added', 0), 'document')}, "
+            f"{plural(c.get('annotations_added', 0), 'annotation')} added, "
             f"{c.get('annotations_updated', 0)} updated, "
             f"{c.get('annotations_deleted', 0)} deleted, "
-            f"{c.get('reviews_changed', 0)} reviews; {len(self.conflicts)} conflicts"
+            f"{plural(c.get('reviews_changed', 0), 'review')}; "
+            f"{plural(len(self.conflicts), 'conflict')}"
         )
         if self.warnings:
-            text += f"; {len(self.warnings)} warnings"
+            text += f"; {plural(len(self.warnings), 'warning')}"
         return text
 
 

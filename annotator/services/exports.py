@@ -31,7 +31,9 @@ def export_bytes(
         from annotator.core.exchange import dump_exchange
 
         n, coders = len(doc["annotations"]), len(doc["coders"])
-        return dump_exchange(dict(doc)), f"{n} annotations by {coders} coders"
+        from annotator.core.wording import plural
+
+        return dump_exchange(dict(doc)), f"{plural(n, 'annotation')} by {plural(coders, 'coder')}"
     if fmt in ("long", "wide", "plans"):
         writer = {
             "long": datasets.write_long_csv,

@@ -149,7 +149,8 @@ def settle(
         status = "done" if categories else "none"
         if review is None or review["deleted"] or review["status"] != status:
             put_review(conn, rec, consensus, clause_id, status, stamp)
-        _promote_review(conn, rec, consensus, clause_id, stamp)
+        if categories:  # a settled "none applies" must stay "none", not be promoted to "done"
+            _promote_review(conn, rec, consensus, clause_id, stamp)
         names = ", ".join(sorted(categories)) or "none applies"
         return Edit(
             f"Settle {clause['label']}: {names}",

@@ -43,7 +43,14 @@ def test_csv_output_for_one_coder(capsys):
     assert run(["compare", str(FIXTURE), "--csv", "--coder", OLENA, "--rule", "coder"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 5
-    assert sum(int(v) for r in rows for k, v in r.items() if k.endswith("_n")) == 6
+    assert sum(int(v) for r in rows for k, v in r.items() if k.endswith(" n")) == 6
+    assert "28-point draft n" in rows[0]  # plans are named by title, not by a 64-digit key
+
+
+def test_csv_keys_names_columns_by_document_key(capsys):
+    assert run(["compare", str(FIXTURE), "--csv", "--keys"]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split(",")
+    assert all(len(h.split("_")[0]) == 64 for h in header[2:])
 
 
 def test_several_files_are_combined(tmp_path, capsys):

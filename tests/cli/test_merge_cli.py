@@ -57,7 +57,7 @@ def test_merge_writes_the_canonical_merge(
     jsonschema.Draft202012Validator(schema).validate(json.loads(out.read_bytes()))
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "merged 2 file(s)" in captured.err and "1 deleted" in captured.err
+    assert "merged 2 files" in captured.err and "1 deleted" in captured.err
     assert f"conflict: coder {CODER}" in captured.err
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 

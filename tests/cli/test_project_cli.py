@@ -31,7 +31,7 @@ def test_import_plans_and_info(tmp_path: Path, capsys: pytest.CaptureFixture[str
     files = [str(SAMPLES / n) for n in ("draft-28-point.md", "framework-20-point.txt")]
     assert run(["import", *files, "--project", str(project)]) == 0
     assert run(["import", files[0], "--project", str(project)]) == 0
-    assert "already in the project" in capsys.readouterr().out
+    assert "already in the project" in capsys.readouterr().err  # a message: stderr
     assert run(["info", "--project", str(project), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert len(info["documents"]) == 2
@@ -47,7 +47,8 @@ def test_bad_plan_is_one_line_error_and_others_go_in(
     )
     err = capsys.readouterr().err
     assert code == 2
-    assert "nope.txt" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    errors = [line for line in err.splitlines() if "annotator import:" in line]
+    assert "nope.txt" in errors[0] and "Traceback" not in err and len(errors) == 1
     with Project.open(project) as opened:
         assert len(opened.documents()) == 1
 
@@ -62,7 +63,7 @@ def test_export_exchange_and_reimport(tmp_path: Path, capsys: pytest.CaptureFixt
     assert {a["coder"] for a in data["annotations"]} == {coder}
     team = tmp_path / "team.sqlite"
     assert run(["import", str(out), "--project", str(team)]) == 0
-    assert f"{n} annotations added" in capsys.readouterr().out
+    assert f"{n} annotations added" in capsys.readouterr().err
 
 
 def test_export_long_csv_has_coder_names(tmp_path: Path) -> None:
@@ -102,3 +103,21 @@ def test_agreement_and_compare_on_a_project(
     assert report["per_category"]["security_guarantee"]["percent_agreement"] == 1.0
     assert run(["compare", "--project", str(path), "--json"]) == 0
     assert "security_guarantee" in capsys.readouterr().out
+
+
+def test_coder_add_then_export_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A coder made on the command line: export --coder works before the window ever ran."""
+    project = tmp_path / "p.sqlite"
+    assert run(["import", str(SAMPLES / "draft-28-point.md"), "--project", str(project)]) == 0
+    assert run(["coder", "add", "Olena", "--project", str(project)]) == 0
+    assert run(["coder", "add", "Olena", "--project", str(project)]) == 0  # no second Olena
+    capsys.readouterr()
+    assert run(["coder", "list", "--project", str(project)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[1] for line in listed] == ["Olena"]
+    out = tmp_path / "olena.json"
+    assert run(["export", "-f", "exchange", "-o", str(out), "--coder", "Olena",
+                "--project", str(project)]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert captured.out == "" and "0 annotations by 1 coder" in captured.err
+    assert json.loads(out.read_text("utf-8"))["coders"][0]["name"] == "Olena"

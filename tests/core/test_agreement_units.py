@@ -132,8 +132,10 @@ def test_bad_exchange_names_the_place() -> None:
 
 def test_report_shape_and_values() -> None:
     report = agreement_report(EXCHANGE, bootstrap=50, seed=3)
-    assert set(report) == {"units", "coders", "overall", "per_category"}
+    assert set(report) == {"units", "pairable_units", "coders", "overall", "per_category"}
     assert report["units"] == 4
+    assert report["pairable_units"] == 2  # the two clauses both coders reviewed
+    assert {r["pairable_units"] for r in report["per_category"].values()} == {2}
     assert report["coders"] == ["Bohdan", "Olena"]
     overall = report["overall"]
     # Pairable units: {security} vs {security, territorial} (MASI 2/3) and {economic} vs {} (1).

@@ -66,7 +66,8 @@ def test_known_values_and_order(ex):
     assert revision["title"] == "19-point revision"
     assert comp.counts[("security_guarantee", draft["key"])] == 2  # clauses 1 and 2 (Marek)
     assert comp.share("security_guarantee", draft["key"]) == 0.4
-    assert draft["coded_clauses"] == 4 and revision["coded_clauses"] == 2
+    # A clause marked "none applies" is coded, as the GUI counts it (one in each plan).
+    assert draft["coded_clauses"] == 5 and revision["coded_clauses"] == 3
     majority = compare_plans(ex, rule="majority")
     # Marek alone tagged clause 2 as a guarantee, and both coders reviewed it: no majority
     assert majority.counts[("security_guarantee", draft["key"])] == 1
@@ -83,10 +84,14 @@ def test_json_and_csv_renderings(ex):
     draft = data["plans"][0]["key"]
     assert sec["counts"][draft] == 2 and sec["shares"][draft] == 0.4
     buf = io.StringIO(newline="")
-    comp.write_csv(buf)
+    comp.write_csv(buf, keys=True)
     rows = list(csv.DictReader(io.StringIO(buf.getvalue(), newline="")))
     assert [r["category_key"] for r in rows] == [k for k, _ in comp.categories]
     assert rows[0][f"{draft}_n"] == "2" and rows[0][f"{draft}_share"] == "0.4"
+    titled = io.StringIO(newline="")
+    comp.write_csv(titled)
+    first = next(csv.DictReader(io.StringIO(titled.getvalue(), newline="")))
+    assert first["28-point draft n"] == "2" and first["28-point draft share"] == "0.4"
     text = comp.render()
     assert "28-point draft" in text and "2 (40%)" in text
 

@@ -70,7 +70,7 @@ def test_table_shows_the_reports_alpha(qtbot: QtBot, workspace: Workspace) -> No
         alpha = view.table.item(row, 3)
         assert alpha.data(Qt.ItemDataRole.UserRole) == rep["krippendorff_alpha"]
         assert alpha.text() == fmt(rep["krippendorff_alpha"])
-        assert view.table.item(row, 1).text() == str(rep["units"])
+        assert view.table.item(row, 1).text() == f"{rep['pairable_units']} of {rep['units']}"
     # An undefined coefficient is a dash with its reason as tooltip: military_cap has one "yes".
     masi = expected["overall"]["krippendorff_alpha_masi"]
     assert fmt(masi) in view.overall.text()

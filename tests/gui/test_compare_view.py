@@ -40,10 +40,14 @@ def test_table_matches_compare_plans(qtbot: QtBot, workspace: Workspace) -> None
     view = CompareView(workspace)
     qtbot.addWidget(view)
     expected = compare_plans(export_exchange_dict(workspace.project))
-    assert view.table.rowCount() == len(expected.categories)
+    assert view.table.rowCount() == len(expected.categories) + 1  # the base row first
     assert view.table.columnCount() == len(expected.plans) == 2
+    assert view.table.verticalHeaderItem(0).text() == "Clauses in the plan"
+    assert [view.table.item(0, c).data(COUNT_ROLE) for c in range(2)] == [
+        p["clauses"] for p in expected.plans
+    ]
     seen = 0
-    for row, (key, name) in enumerate(expected.categories):
+    for row, (key, name) in enumerate(expected.categories, start=1):
         assert view.table.verticalHeaderItem(row).text() == name
         for col, plan in enumerate(expected.plans):
             item = view.table.item(row, col)
@@ -54,7 +58,7 @@ def test_table_matches_compare_plans(qtbot: QtBot, workspace: Workspace) -> None
     # Framework has 5 clauses (a heading and four points): economic in one of them.
     framework = next(c for c, p in enumerate(expected.plans) if p["title"] == "Framework")
     economic = [k for k, _ in expected.categories].index("economic")
-    assert view.table.item(economic, framework).text() == "1  (20%)"
+    assert view.table.item(economic + 1, framework).text() == "1  (20%)"
     # The chart shows the same shares.
     assert view.chart.values[economic][framework] == pytest.approx(0.2)
 
@@ -66,7 +70,7 @@ def test_majority_rule_changes_counts(qtbot: QtBot, workspace: Workspace) -> Non
     expected = compare_plans(export_exchange_dict(workspace.project), rule="majority")
     total = sum(
         view.table.item(r, c).data(COUNT_ROLE)
-        for r in range(view.table.rowCount())
+        for r in range(1, view.table.rowCount())
         for c in range(view.table.columnCount())
     )
     assert total == sum(expected.counts.values())

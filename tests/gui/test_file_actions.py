@@ -71,7 +71,7 @@ def test_merge_preview_apply_and_undo(
     assert finish(file_actions.merge_files(window, [str(source)])).state == "done"
     dialog = seen[0]
     assert "Taras.plan-annotations.json" in dialog.summary.text()
-    assert "1 coders" in dialog.summary.text() and "1 annotations added" in dialog.summary.text()
+    assert "1 coder," in dialog.summary.text() and "1 annotation added" in dialog.summary.text()
     counts = {
         dialog.counts.item(r, 0).text(): dialog.counts.item(r, 1).text()
         for r in range(dialog.counts.rowCount())

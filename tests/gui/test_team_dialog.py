@@ -62,7 +62,10 @@ def fake_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[tuple[str, st
 def test_connect_needs_valid_fields_and_builds_a_url_without_password(qtbot: QtBot) -> None:
     dialog = ConnectDialog(use_keyring=False)
     qtbot.addWidget(dialog)
+    assert dialog.error.text() == ""  # nothing typed yet: no complaint, Connect disabled
+    height = dialog.database.height()
     _fill(dialog, qtbot, host="localhost", database="", user="")
+    assert dialog.database.height() == height  # the message has its room: no squeezed field
     assert not dialog.connect_button.isEnabled()
     assert "database" in dialog.error.text()
     _fill(dialog, qtbot, database="Peace 2026", user="olena")

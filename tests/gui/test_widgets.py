@@ -1,4 +1,4 @@
-"""Colours, text helpers, painting and the PySide6 regression from FACTS.md."""
+"""Colours, text helpers, painting and a PySide6 regression (6.12.0 on Python 3.11)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 
 
 def test_void_qt_calls_do_not_abort(qapp: QApplication) -> None:
-    """PySide6 6.12.0 on Python 3.11 aborts after ~5,000 calls returning None (FACTS.md)."""
+    """PySide6 6.12.0 on Python 3.11 aborts after ~5,000 calls returning None."""
     label = QLabel()
     for i in range(20_000):
         label.setText(str(i % 10))

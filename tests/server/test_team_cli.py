@@ -41,7 +41,7 @@ def test_team_commands_end_to_end(
         clause = local.clauses(key)[0]
         local.toggle_tag(coder, clause.id, "economic")
     assert run(["team", "sync", coder_url, str(copy)]) == 0
-    assert "1 annotations added" in capsys.readouterr().out
+    assert "1 annotation added" in capsys.readouterr().err  # a message: stderr
     with Project.open(owner) as project:
         server_clause = project.clauses(key)[0]
         assert project.clause_coding(server_clause.id, coder).tags == {"economic"}

@@ -13,6 +13,8 @@ import io
 import math
 from typing import Any
 
+from annotator.core.wording import plural
+
 DASH = "—"
 #: (report key, column title) of the per-category table, after the category and unit count.
 COLUMNS = (
@@ -32,6 +34,14 @@ def fmt(value: float | None, percent: bool = False) -> str:
     return f"{value * 100:.1f}%" if percent else f"{value:.3f}".replace("-", "−")
 
 
+def base_text(report: dict[str, Any]) -> str:
+    """What every coefficient is computed over: the clauses coded by two or more coders."""
+    return (
+        f"{report['pairable_units']} of {plural(report['units'], 'clause')} coded by two or more "
+        "coders"
+    )
+
+
 def undefined_reason(report: dict[str, Any], key: str) -> str:
     """Why ``key`` of this (per-category or overall) report is undefined, or ""."""
     return str(report.get("undefined", {}).get(key, ""))
@@ -41,7 +51,16 @@ def report_csv(report: dict[str, Any], names: dict[str, str]) -> str:
     """One row per category plus an ``(overall)`` row; blank cells for undefined values."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["category_key", "category_name", "units", *(k for k, _ in COLUMNS), "undefined"])
+    w.writerow(
+        [
+            "category_key",
+            "category_name",
+            "units",
+            "pairable_units",
+            *(k for k, _ in COLUMNS),
+            "undefined",
+        ]
+    )
     overall = report["overall"]
     ci = overall.get("krippendorff_alpha_masi_ci") or {}
     w.writerow(
@@ -49,6 +68,7 @@ def report_csv(report: dict[str, Any], names: dict[str, str]) -> str:
             "(overall)",
             "Category sets (MASI)",
             report["units"],
+            report["pairable_units"],
             _blank(overall.get("percent_agreement")),
             _blank(overall.get("krippendorff_alpha_masi")),
             "",
@@ -65,6 +85,7 @@ def report_csv(report: dict[str, Any], names: dict[str, str]) -> str:
                 key,
                 names.get(key, key),
                 rep["units"],
+                rep["pairable_units"],
                 *(_blank(rep[k]) for k, _ in COLUMNS),
                 "; ".join(f"{k}: {v}" for k, v in rep["undefined"].items()),
             ]
@@ -144,7 +165,10 @@ def report_html(
     body = []
     for key, rep in report["per_category"].items():
         cells = "".join(cell(rep, k, k == "percent_agreement") for k, _ in COLUMNS)
-        body.append(f"<tr><th>{e(names.get(key, key))}</th><td>{rep['units']}</td>{cells}</tr>")
+        body.append(
+            f"<tr><th>{e(names.get(key, key))}</th>"
+            f"<td>{rep['pairable_units']} of {rep['units']}</td>{cells}</tr>"
+        )
     pairs = []
     for key, rep in report["per_category"].items():
         for pair in rep["pairs"]:
@@ -166,19 +190,21 @@ th:first-child, td:first-child {{ text-align: left; }}
 </style></head><body>
 <h1>{e(title)}</h1>
 {banner}
-<p>{report["units"]} clauses, coders: {e(", ".join(report["coders"]))}.</p>
+<p>{e(base_text(report))}; coders: {e(", ".join(report["coders"]))}.
+Every coefficient is computed over the clauses coded by two or more coders.</p>
 <p><strong>Overall Krippendorff α (category sets, MASI distance):</strong>
 {fmt(overall.get("krippendorff_alpha_masi"))}{e(ci_text)};
 percent agreement on identical sets {fmt(overall.get("percent_agreement"), True)}.</p>
 <h2>Per category</h2>
-<table><thead><tr><th>Category</th><th>Units</th>{head}</tr></thead>
+<table><thead><tr><th>Category</th><th>Clauses coded by ≥2</th>{head}</tr></thead>
 <tbody>
 {"".join(body)}
 </tbody></table>
 <h2>Krippendorff α per category</h2>
 {chart}
 <h2>Cohen's κ per coder pair</h2>
-<table><thead><tr><th>Category</th><th>Coder</th><th>Coder</th><th>κ</th><th>Units</th></tr></thead>
+<table><thead><tr><th>Category</th><th>Coder</th><th>Coder</th><th>κ</th>
+<th>Clauses coded by both</th></tr></thead>
 <tbody>
 {"".join(pairs)}
 </tbody></table>

@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from annotator.core.agreement.alpha import LEVELS, alpha_bootstrap, krippendorff_alpha
-from annotator.core.agreement.coding import Codes, Coefficient
+from annotator.core.agreement.coding import MISSING, Codes, Coefficient
 from annotator.core.agreement.nominal import (
     TWO_CODERS_ONLY,
     cohen_kappa_pairs,
@@ -25,6 +25,7 @@ from annotator.core.agreement.units import unit_values
 
 TABLE_KEYS = (
     "units",
+    "pairable_units",
     "coders",
     "level",
     "percent_agreement",
@@ -64,6 +65,15 @@ METRICS = {
 }
 
 
+def pairable_units(data: Codes) -> int:
+    """Units with values from at least two coders: the base every coefficient is computed over.
+
+    ``units`` counts every row (uncoded clauses are missing values); a screen that shows a
+    percentage must show this number beside it, not ``units``.
+    """
+    return int(((data.codes != MISSING).sum(axis=1) >= 2).sum()) if data.n_coders else 0
+
+
 def table_report(
     data: Codes,
     coders: Sequence[str],
@@ -91,11 +101,23 @@ def table_report(
         unknown = set(metrics) - METRICS.keys()
         if unknown:
             raise ValueError(f"unknown metric(s): {', '.join(sorted(unknown))}")
-        wanted = {"units", "coders", "level", "undefined", *(METRICS[m] for m in metrics)}
+        wanted = {
+            "units",
+            "pairable_units",
+            "coders",
+            "level",
+            "undefined",
+            *(METRICS[m] for m in metrics),
+        }
         if "cohen_kappa" in wanted:
             wanted.add("pairs")
     undefined: dict[str, str] = {}
-    report: dict[str, Any] = {"units": data.n_units, "coders": list(coders), "level": level}
+    report: dict[str, Any] = {
+        "units": data.n_units,
+        "pairable_units": pairable_units(data),
+        "coders": list(coders),
+        "level": level,
+    }
     if "percent_agreement" in wanted:
         _put(report, undefined, "percent_agreement", percent_agreement(data))
     if "krippendorff_alpha" in wanted:
@@ -161,12 +183,13 @@ def agreement_report(
 ) -> dict[str, Any]:
     """Agreement on an exchange document: overall (category sets) and per category.
 
-    Returns ``{"units", "coders", "overall", "per_category"}``. ``overall`` holds alpha over sets
-    with the MASI distance and its bootstrap interval (``bootstrap`` resamples from ``seed``; 0
-    skips it), alpha treating each distinct set as a nominal value, percent agreement on identical
-    sets and the reasons for any undefined value. ``per_category`` maps each category key to a
-    :func:`table_report` of present/absent per clause. ``progress(done, total)`` is called after
-    each step.
+    Returns ``{"units", "pairable_units", "coders", "overall", "per_category"}``: ``units`` is
+    every clause, ``pairable_units`` those coded by two or more coders. ``overall`` holds alpha
+    over sets with the MASI distance and its bootstrap interval (``bootstrap`` resamples from
+    ``seed``; 0 skips it), alpha treating each distinct set as a nominal value, percent agreement
+    on identical sets and the reasons for any undefined value. ``per_category`` maps each
+    category key to a :func:`table_report` of present/absent per clause. ``progress(done,
+    total)`` is called after each step.
     """
     table = unit_values(
         exchange, categories=categories, coders=coders, documents=documents, source=source
@@ -191,6 +214,7 @@ def agreement_report(
             progress(n + 2, total)
     return {
         "units": len(table.units),
+        "pairable_units": pairable_units(sets),
         "coders": list(table.labels),
         "overall": overall,
         "per_category": per_category,
