@@ -30,7 +30,7 @@ def test_cancelled_name_prompt_can_be_answered_later(
     assert action.isEnabled()  # not greyed out: the way on is offered
     action.trigger()
     assert window.workspace is not None and window.workspace.coder_name == "Olena"
-    assert window.unchosen_project is None and window.heading.text() != ""
+    assert window.projects.unchosen_project is None and window.heading.text() != ""
     assert "Switch coder" not in window.heading.text()
 
 
