@@ -784,7 +784,11 @@ class MainWindow(QMainWindow):
             del self.views[name]
 
     def open_export(self) -> None:
-        if self.workspace is not None:
+        from annotator.gui.blind import may_show_others
+
+        if self.workspace is not None and may_show_others(
+            self, self.workspace, self.confirm, "every coder's tags (the export's preview)"
+        ):
             from annotator.gui.export_dialog import open_export_dialog
 
             open_export_dialog(self.workspace, self)
