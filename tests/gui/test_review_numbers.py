@@ -198,3 +198,15 @@ def test_blind_mode_asks_before_showing_other_coders(
     view = getattr(window, opener)()
     assert view is not None
     view.close()
+
+
+def test_blind_mode_asks_before_the_export_preview(qtbot: QtBot, project_path: Path) -> None:
+    with Project.open(project_path, seed_samples=False) as project:
+        code(project)
+    window: MainWindow = make_window(qtbot)
+    window.ask_name = lambda *_: "Olena"  # type: ignore[method-assign]
+    assert window.open_project(project_path)
+    asked: list[str] = []
+    window.confirm = lambda _p, title, _t: asked.append(title) or False  # type: ignore[method-assign]
+    window.actions_["export"].trigger()  # declined: no dialog opens (it would block here)
+    assert asked == ["Blind mode is on"]

@@ -257,3 +257,25 @@ def test_coding_screen_dark(qtbot: QtBot, window: MainWindow, artefacts: Path) -
         apply(app, Preferences())
         app.setFont(font)
         app.setPalette(palette)
+
+
+def test_new_category_prompt_and_cancelled_name(qtbot: QtBot, team: Path, artefacts: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    from annotator.gui.dialogs import ask_text
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        dialog.grab().save(str(artefacts / "16-new-category.png"))
+        title = dialog.windowTitle()
+        assert dialog.fontMetrics().horizontalAdvance(title) + 120 <= dialog.width()
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    assert ask_text(None, "New category", "Name:") is None
+    w = make_window(qtbot, lambda *_: None)  # the name prompt cancelled
+    w.resize(1000, 600)
+    assert not w.open_project(team)
+    shoot(qtbot, w, artefacts, "17-name-prompt-cancelled")
+    assert w.actions_["switch_coder"].isEnabled() and "Switch coder" in w.heading.text()
