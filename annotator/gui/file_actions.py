@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from annotator.core.changes import Kind
+from annotator.core.changes import Kind, count
 from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.gui.merge_preview import MergePreviewDialog
@@ -142,7 +142,7 @@ def import_codebook_file(window: MainWindow, name: str) -> bool:
     )
     if edit is None:
         return False
-    n = sum(1 for c in edit.changes if c.table == "category")
+    n = count(edit, Kind.CODEBOOK)
     window.statusBar().showMessage(
         f"Codebook {Path(name).name}: {n} categories added or changed.", 8000
     )

@@ -14,7 +14,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
 
-from annotator.gui.delegates import ClauseDelegate, DocumentDelegate
+from annotator.gui.delegates import ClauseDelegate
+from annotator.gui.document_delegate import DocumentDelegate
 from annotator.gui.models import ClauseListModel, DocumentListModel
 
 # Above this many clauses rows get one height (measured: 100,000 rows of a QListView take 6.9 s

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from annotator.gui.colors import contrast_ratio
 from annotator.gui.main_window import MainWindow
 from annotator.gui.preferences import Preferences, PreferencesDialog, apply, dark_palette, load
+from tests.gui.conftest import settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.gui
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
     assert w.open_project(project_path, [str(p) for p in plan_files])
+    settle(w)
     w.open_document(KEY1)
     w.clause_view.setFocus()
     return w
@@ -31,7 +33,7 @@ def test_shortcut_sheet_lists_the_menus_keys(qtbot: QtBot, window: MainWindow, k
     action = window.actions_["shortcuts"]
     assert key in [s.toString() for s in action.shortcuts()]
     action.trigger()
-    sheet = window.views["shortcuts"]
+    sheet = window.tools.views["shortcuts"]
     text = sheet.browser.toPlainText()  # type: ignore[attr-defined]
     for words in ("Next uncoded clause", "Select a span by keyboard", "Undo history"):
         assert words in text
@@ -40,17 +42,19 @@ def test_shortcut_sheet_lists_the_menus_keys(qtbot: QtBot, window: MainWindow, k
 
 
 def test_undo_history_shows_and_steps_back(qtbot: QtBot, window: MainWindow) -> None:
+    base = window.workspace.undo_stack.count()  # type: ignore[union-attr]  # the plans' import
     window.clause_view.go_to_row(row_of_label(window, "1"))
     qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
     qtbot.keyClick(window.clause_view, Qt.Key.Key_J)
     qtbot.keyClick(window.clause_view, Qt.Key.Key_2)
     window.actions_["undo_history"].trigger()
-    history = window.views["undo_history"]
+    history = window.tools.views["undo_history"]
     view = history.view  # type: ignore[attr-defined]
     stack = window.workspace.undo_stack  # type: ignore[union-attr]
-    assert view.model().rowCount() == 3 and stack.index() == 2  # "Project as opened" + 2
-    view.setCurrentIndex(view.model().index(1, 0))  # back to after the first tag
-    assert stack.index() == 1
+    # "Project as opened", the import, then the two tags.
+    assert view.model().rowCount() == base + 3 and stack.index() == base + 2
+    view.setCurrentIndex(view.model().index(base + 1, 0))  # back to after the first tag
+    assert stack.index() == base + 1
     history.close()
 
 

@@ -19,7 +19,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.markdown import markup, reflow
 from annotator.services.project import Project
 from annotator.services.types import ClauseCoding, ClauseInfo
-from tests.gui.conftest import name_giver
+from tests.gui.conftest import name_giver, settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -32,6 +32,7 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot, name_giver())
     assert w.open_project(project_path, [str(p) for p in plan_files])
+    settle(w)
     w.open_document(KEY1)
     w.clause_view.go_to_row(row_of_label(w, "1"))
     w.clause_view.setFocus()
@@ -151,8 +152,8 @@ def test_find_reopens_with_its_query_and_f3_works(qtbot: QtBot, window: MainWind
     assert not window.search_bar.isVisible()
     qtbot.keyClick(window.clause_view, Qt.Key.Key_F, CTRL)
     assert window.search_bar.edit.text() == "the"
-    assert "invalid" not in window.search_bar.count.text() and window.hits
+    assert "invalid" not in window.search_bar.count.text() and window.navigator.hits
     start = window.clause_view.current_row()
     qtbot.keyClick(window.search_bar.edit, Qt.Key.Key_F3)
     assert window.clause_view.current_row() != start
-    assert window.clause_view.current_row() in window.hits
+    assert window.clause_view.current_row() in window.navigator.hits

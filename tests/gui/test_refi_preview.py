@@ -59,10 +59,12 @@ def test_a_codebook_dropped_as_a_plan_joins_the_codebook_and_undoes(
     import shutil
 
     from annotator.gui import file_actions
+    from tests.gui.conftest import settle
     from tests.gui.test_main_window import make_window
 
     window = make_window(qtbot)
     assert window.open_project(project_path, [str(plan_files[0])])
+    settle(window)
     assert window.workspace is not None
     project = window.workspace.project
     docs = len(project.documents())
@@ -84,10 +86,12 @@ def test_a_codebook_picked_in_import_plan_is_not_made_a_plan(
     import shutil
 
     from annotator.gui import file_actions
+    from tests.gui.conftest import finish, settle
     from tests.gui.test_main_window import make_window
 
     window = make_window(qtbot)
     assert window.open_project(project_path, [str(plan_files[0])])
+    settle(window)
     assert window.workspace is not None
     project = window.workspace.project
     docs = len(project.documents())
@@ -98,7 +102,7 @@ def test_a_codebook_picked_in_import_plan_is_not_made_a_plan(
         pass
     errors: list[str] = []
     monkeypatch.setattr(window, "show_error", lambda title, text: errors.append(text))
-    file_actions.import_plans(window, [str(qdc), str(database), str(plan_files[1])])
+    finish(file_actions.import_plans(window, [str(qdc), str(database), str(plan_files[1])]))
     assert len(project.documents()) == docs + 1  # only the real plan
     assert "Security arrangements" in {c.name for c in project.categories(include_retired=True)}
     assert len(errors) == 1 and errors[0].startswith(f"{database}: is a Plan Annotator project")

@@ -167,8 +167,8 @@ def test_settled_none_applies_shows_in_reviewer_mode_at_once(
     assert window.open_project(project_path)
     window.open_document(KEY1)
     window.confirm = lambda *_: True  # type: ignore[method-assign]  # blind mode: asked, yes
-    assert window.set_reviewer_mode(True)
-    review = window.open_disagreements()
+    assert window.navigator.set_reviewer_mode(True)
+    review = window.tools.open_disagreements()
     assert isinstance(review, ReviewView)
     row = next(i for i, d in enumerate(review.items) if d.clause.label == "3")
     review.list.setCurrentRow(row)
@@ -193,9 +193,9 @@ def test_blind_mode_asks_before_showing_other_coders(
     assert window.open_project(project_path)
     asked: list[str] = []
     window.confirm = lambda _p, title, _t: asked.append(title) or False  # type: ignore[method-assign]
-    assert getattr(window, opener)() is None and asked == ["Blind mode is on"]
+    assert getattr(window.tools, opener)() is None and asked == ["Blind mode is on"]
     window.confirm = lambda *_: True  # type: ignore[method-assign]
-    view = getattr(window, opener)()
+    view = getattr(window.tools, opener)()
     assert view is not None
     view.close()
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.main_window import MainWindow
@@ -30,7 +29,7 @@ def _window(qtbot: QtBot, project: Project, coder: str) -> MainWindow:
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    assert window.use_project(project, coder_name=coder)
+    assert window.projects.use_project(project, coder_name=coder)
     return window
 
 
@@ -56,9 +55,9 @@ def test_a_coders_window_disables_what_the_role_cannot_do(
     first = Project(team.owner).clauses(team.document_key)[1]
     Project(team.owner).toggle_tag(olena, first.id, "economic")
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    monkeypatch.setattr(window.ops, "report", lambda _title, text: shown.append(text))
     window.open_document(team.document_key)
-    window.clause_view.setCurrentIndex(window.clauses.index(1))
+    window.clause_view.go_to_row(1)
     window.clause_view.setFocus()
     before = Project(team.owner).clauses(team.document_key)
     monkeypatch.setattr(window.detail, "cursor_offset", lambda: first.start + 5)
@@ -95,7 +94,7 @@ def test_the_code_menu_disables_clause_edits_on_a_colleagues_clause(
     window.open_document(key)
     acts, menu = window.actions_, window.code_menu  # type: ignore[attr-defined]
 
-    window.clause_view.setCurrentIndex(window.clauses.index(1))  # Olena's clause
+    window.clause_view.go_to_row(1)  # Olena's clause
     menu.aboutToShow.emit()
     for name in ("split", "merge_next", "move_boundary"):
         assert not acts[name].isEnabled(), name
@@ -103,11 +102,11 @@ def test_the_code_menu_disables_clause_edits_on_a_colleagues_clause(
     menu.aboutToHide.emit()
     assert all(acts[n].isEnabled() for n in ("split", "merge_next", "move_boundary"))
 
-    window.clause_view.setCurrentIndex(window.clauses.index(3))  # nobody's, nor is the next
+    window.clause_view.go_to_row(3)  # nobody's, nor is the next
     menu.aboutToShow.emit()
     assert all(acts[n].isEnabled() for n in ("split", "merge_next", "move_boundary"))
     menu.aboutToHide.emit()
-    window.clause_view.setCurrentIndex(window.clauses.index(0))  # the heading: next is Olena's
+    window.clause_view.go_to_row(0)  # the heading: next is Olena's
     menu.aboutToShow.emit()
     assert acts["split"].isEnabled() and not acts["merge_next"].isEnabled()
     menu.aboutToHide.emit()

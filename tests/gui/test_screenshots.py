@@ -119,7 +119,7 @@ def test_chips_read_at_4_5_to_1(window: MainWindow) -> None:
 
 
 def test_reviewer_mode(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
-    assert window.set_reviewer_mode(True)
+    assert window.navigator.set_reviewer_mode(True)
     window.clause_view.go_to_row(row_of_label(window, "3"))
     shoot(qtbot, window, artefacts, "02-reviewer-mode")
     coders = window.clauses.index(window.clause_view.current_row()).data(Role.CODERS)
@@ -154,7 +154,7 @@ def test_find_keeps_the_current_clause_and_its_query(
     qtbot.keyClick(w.search_bar.edit, Qt.Key.Key_Escape)
     w.actions_["find"].trigger()
     assert w.search_bar.edit.text() == "point number 99"
-    assert "invalid" not in w.search_bar.count.text() and w.hits
+    assert "invalid" not in w.search_bar.count.text() and w.navigator.hits
     w.actions_["find_next"].trigger()
     assert w.clauses.clause(view.current_row()).label.startswith("99")
 
@@ -175,7 +175,7 @@ def test_plans_dock_shows_whole_counts(qtbot: QtBot, window: MainWindow, artefac
 
 
 def test_agreement_window(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
-    view = window.open_agreement()
+    view = window.tools.open_agreement()
     assert view is not None
     qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)  # type: ignore[attr-defined]
     view.resize(1000, 700)
@@ -186,7 +186,7 @@ def test_agreement_window(qtbot: QtBot, window: MainWindow, artefacts: Path) -> 
 
 
 def test_compare_window(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
-    view = window.open_compare()
+    view = window.tools.open_compare()
     assert view is not None
     view.measure_combo.setCurrentIndex(1)  # type: ignore[attr-defined]  # counts
     shoot(qtbot, view, artefacts, "06-compare-counts")
@@ -198,7 +198,7 @@ def test_compare_window(qtbot: QtBot, window: MainWindow, artefacts: Path) -> No
 
 
 def test_disagreements_window(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
-    view = window.open_disagreements()
+    view = window.tools.open_disagreements()
     assert view is not None
     shoot(qtbot, view, artefacts, "08-disagreements")
     assert view.counter.text().endswith("0 settled")  # type: ignore[attr-defined]
@@ -206,10 +206,10 @@ def test_disagreements_window(qtbot: QtBot, window: MainWindow, artefacts: Path)
 
 def test_help_windows(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
     window.actions_["shortcuts"].trigger()
-    shoot(qtbot, window.views["shortcuts"], artefacts, "09-shortcut-sheet")
-    window.apply_shortcut("1")
+    shoot(qtbot, window.tools.views["shortcuts"], artefacts, "09-shortcut-sheet")
+    window.commands.apply_shortcut("1")
     window.actions_["undo_history"].trigger()
-    history = window.views["undo_history"]
+    history = window.tools.views["undo_history"]
     shoot(qtbot, history, artefacts, "10-undo-history")
     assert history.view.model().rowCount() == 2  # type: ignore[attr-defined]
     from annotator.gui.preferences import PreferencesDialog
