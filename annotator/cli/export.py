@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             project, args.format, out, coder=coder, consensus=args.consensus, bom=args.bom
         )
         if summary is not None:
-            print(f"{out}: {summary}")
+            print(f"{out}: {summary}", file=sys.stderr)  # the result is the file
             return 0
         doc = export_exchange_dict(project, coder if narrowed else None)
     from annotator.services.exports import export_bytes

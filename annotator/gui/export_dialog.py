@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 from annotator.core import datasets
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
-from annotator.gui.ops import Job, Progress
+from annotator.gui.ops import Job, Progress, show_message
 from annotator.gui.workspace import Workspace
 from annotator.services.exchange import atomic_write, export_exchange_dict
 from annotator.services.exports import export_bytes
@@ -76,7 +75,8 @@ def _ask_path(parent: QWidget, title: str, suggested: str, filter_: str) -> str 
 
 
 def _warn(parent: QWidget, title: str, message: str) -> object:
-    return QMessageBox.warning(parent, title, message)
+    # Not QMessageBox.warning: its nested loop would block whoever is waiting for the job.
+    return show_message(parent, title, message)
 
 
 def preview_table(

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.compare import ExchangeView, Tag
+from annotator.core.wording import plural
 from annotator.services.exchange import _export, atomic_file
 from annotator.services.project import T_ANNOTATION, T_CLAUSE, Project
 
@@ -59,7 +60,7 @@ def write_exchange_export(project: Project, path: Path, coder_id: str | None = N
             whole = _export(conn, coder_id)
             counts["annotations"] = len(whole["annotations"])
             write_exchange(whole, out)
-    return f"{counts['annotations']} annotations by {coders} coders"
+    return f"{plural(counts['annotations'], 'annotation')} by {plural(coders, 'coder')}"
 
 
 def _ordered(
@@ -102,7 +103,7 @@ def write_long_export(
         )
         text.flush()
         text.detach()
-    return f"{rows} rows"
+    return plural(rows, "row")
 
 
 def live_tags(conn: Connection, view: ExchangeView) -> Iterator[Tag]:

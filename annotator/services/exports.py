@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from annotator.core.wording import plural
+
 FORMATS = ("exchange", "long", "wide", "plans", "xlsx", "qdpx")
 
 
@@ -31,8 +33,6 @@ def export_bytes(
         from annotator.core.exchange import dump_exchange
 
         n, coders = len(doc["annotations"]), len(doc["coders"])
-        from annotator.core.wording import plural
-
         return dump_exchange(dict(doc)), f"{plural(n, 'annotation')} by {plural(coders, 'coder')}"
     if fmt in ("long", "wide", "plans"):
         writer = {
@@ -42,13 +42,13 @@ def export_bytes(
         }[fmt]
         text = io.StringIO(newline="")
         rows = writer(doc, text, coder=coder, consensus=consensus, bom=bom)
-        return text.getvalue().encode("utf-8"), f"{rows} rows"
+        return text.getvalue().encode("utf-8"), plural(rows, "row")
     binary = io.BytesIO()
     if fmt == "xlsx":
         counts = datasets.write_xlsx(
             doc, binary, coder=coder, consensus=consensus, fixed_time=fixed_time
         )
-        return binary.getvalue(), ", ".join(f"{k} {v} rows" for k, v in counts.items())
+        return binary.getvalue(), ", ".join(f"{k} {plural(v, 'row')}" for k, v in counts.items())
     if fmt == "qdpx":
         from annotator.core.refi import export_qdpx
 

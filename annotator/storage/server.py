@@ -345,6 +345,11 @@ def grant_team_privileges(conn: Connection) -> None:
     conn.exec_driver_sql(
         f"GRANT INSERT, UPDATE, DELETE ON clause, document, category, setting TO {reviewers}"
     )
+    has_identities = conn.exec_driver_sql(
+        "SELECT to_regclass('refi_identity') IS NOT NULL"
+    ).scalar_one()
+    if has_identities:  # a .qdpx import remembers foreign GUIDs (revision 0006)
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON refi_identity TO {reviewers}")
     # A plan's text and key are every coder's offsets: reviewers edit its title and metadata only.
     conn.exec_driver_sql(f"REVOKE UPDATE ON document FROM {reviewers}")
     columns = ", ".join(_ident(c) for c in DOCUMENT_EDITABLE)

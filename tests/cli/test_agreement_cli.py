@@ -71,7 +71,9 @@ def test_one_metric_gives_the_same_values_as_the_full_report(
     some = json.loads(capsys.readouterr().out)
     asked = {METRICS[m] for m in metrics} | ({"pairs"} if "cohen" in metrics else set())
     assert list(some) == [
-        k for k in TABLE_KEYS if k in asked | {"units", "coders", "level", "undefined"}
+        k
+        for k in TABLE_KEYS
+        if k in asked | {"units", "pairable_units", "coders", "level", "undefined"}
     ]
     for key in asked:
         assert some[key] == full[key]

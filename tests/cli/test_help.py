@@ -33,7 +33,7 @@ def test_launcher_sends_every_subcommand_to_the_cli() -> None:
     from annotator.cli.main import SUBCOMMAND_MODULES
     from annotator.launcher import SUBCOMMANDS
 
-    assert {m.rstrip("_") for m in SUBCOMMAND_MODULES} == set(SUBCOMMANDS)
+    assert {m.rstrip("_").replace("_", "-") for m in SUBCOMMAND_MODULES} == set(SUBCOMMANDS)
 
 
 def test_every_subcommand_is_listed() -> None:

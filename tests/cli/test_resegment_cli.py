@@ -18,7 +18,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "segment_corpus"
 def test_import_summary_shows_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = tmp_path / "p.sqlite"
     assert run(["import", str(CORPUS / "gap-28-draft.txt"), "--project", str(project)]) == 0
-    out = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().err.splitlines()  # a message, not a result: stderr
     assert out[0].endswith("32 clauses")
     assert "  note: points 13, 15, 16 are not in the text" in out
     assert '  note: point 14 is written "14)" among "N." points' in out

@@ -39,8 +39,10 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-OPEN_TABLES = ("document", "category", "setting", "coder")
-REVIEWER_WRITES = ("document", "category", "setting")
+# refi_identity (revision 0006) remembers which foreign REFI-QDA GUID became which row: a .qdpx
+# import writes other coders' work and categories, which only the owner and reviewers may.
+OPEN_TABLES = ("document", "category", "setting", "coder", "refi_identity")
+REVIEWER_WRITES = ("document", "category", "setting", "refi_identity")
 FUNCTIONS = ("annotator_clause_foreign_work(integer)", "annotator_span_free(varchar, integer, integer)")
 
 
