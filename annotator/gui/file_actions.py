@@ -17,6 +17,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from annotator.core.errors import AnnotatorError
+from annotator.gui import import_preview
+from annotator.gui.import_preview import PlanChoice
 from annotator.gui.jobs import Progress, run_with_progress
 from annotator.gui.merge_preview import MergePreviewDialog
 
@@ -94,11 +96,13 @@ def open_files(window: MainWindow, files: Sequence[str]) -> None:
 # -- import ------------------------------------------------------------------------------------
 
 
-def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
+def import_plans(window: MainWindow, files: Sequence[str], preview: bool = False) -> list[str]:
     """Import plan files, each in its own transaction, in a worker with a Cancel button.
 
-    Cancel stops before the next file; the files already imported stay. Returns the keys of the
-    documents imported (or already present).
+    With ``preview`` the user first sees each file's clauses, labels and notes, and may choose
+    "paragraphs only" (:mod:`annotator.gui.import_preview`); Cancel there imports nothing.
+    Cancel during the job stops before the next file; the files already imported stay. Returns
+    the keys of the documents imported (or already present).
     """
     ws = window.workspace
     if ws is None:
@@ -106,12 +110,29 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> list[str]:
     project = ws.project
     done: list[tuple[str, str, int, bool]] = []
     errors: list[str] = []
+    chosen: dict[str, PlanChoice] = {}
+    if preview:
+        choices = import_preview.review_import(window, files)
+        if choices is None:
+            return []
+        chosen = {c.path: c for c in choices}
 
     def job(progress: Progress) -> None:
         for i, name in enumerate(files):
             progress(i, len(files))  # raises Cancelled once the user has cancelled
+            choice = chosen.get(name)
             try:
-                result = project.import_plan(name)
+                if choice is not None and choice.error:
+                    raise AnnotatorError(choice.error)
+                if choice is not None:  # read once already, for the preview
+                    result = project.import_text(
+                        choice.title,
+                        choice.text,
+                        source_name=Path(name).name,
+                        mode=choice.mode,
+                    )
+                else:
+                    result = project.import_plan(name)
             except AnnotatorError as exc:
                 errors.append(str(exc))
                 continue

@@ -34,6 +34,7 @@ from annotator.gui.detail_panel import DetailPanel
 from annotator.gui.dialogs import ask_coder_name, show_about
 from annotator.gui.models import FILTERS, ClauseListModel, DocumentListModel, Role
 from annotator.gui.search import SearchBar
+from annotator.gui.segment_notes import SegmentNotesBar
 from annotator.gui.settings import (
     ProjectSettings,
     forget_project,
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addWidget(self.heading)
+        self.segment_notes = SegmentNotesBar()  # what the segmenter noticed about the source
+        box.addWidget(self.segment_notes)
         self.search_bar = SearchBar()
         self.search_bar.hide()
         self.search_bar.changed.connect(self.search_changed)
@@ -407,6 +410,7 @@ class MainWindow(QMainWindow):
             return
         self.detail.commit_memo()
         self.clauses.set_document(key, doc.text, clauses, coding)
+        self.segment_notes.show_for(ws.project, key)
         if self.clauses.reviewing:
             self._load_reviewer()
         self._apply_filter()
@@ -927,7 +931,7 @@ class MainWindow(QMainWindow):
             "Plans (*.txt *.md *.docx *.pdf *.html *.htm);;All files (*)",
         )
         if files:
-            self.import_files(files)
+            file_actions.import_plans(self, files, preview=True)
 
     def import_files(self, files: Sequence[str]) -> None:
         """Import plan files, each in one transaction (progress and Cancel for several)."""

@@ -41,6 +41,7 @@ WRITE_ACTIONS = (
     "split",
     "merge_next",
     "move_boundary",
+    "resegment",
     "blind",
     "sync",
 )
@@ -134,8 +135,12 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["move_boundary"] = _action(
         window, "Move clause &end to cursor", ["Ctrl+Shift+B"], window.move_boundary
     )
+    from annotator.gui.import_preview import resegment_current
+
+    acts["resegment"] = _action(window, "&Re-segment plan…", [], lambda: resegment_current(window))
     for name in ("codebook", None, "flag", "memo", None, "split", "merge_next", "move_boundary"):
         code.addAction(acts[name]) if name else code.addSeparator()
+    code.addAction(acts["resegment"])
     code.addSeparator()
     for digit in "123456789":
         acts[f"key{digit}"] = _action(

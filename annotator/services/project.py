@@ -247,14 +247,17 @@ class Project:
         plan = read_plan(path)
         return self.import_text(plan.title, plan.text, source_name=plan.source_name)
 
-    def import_text(self, title: str, text: str, *, source_name: str = "") -> ImportResult:
+    def import_text(
+        self, title: str, text: str, *, source_name: str = "", mode: str = "auto"
+    ) -> ImportResult:
+        """Store a plan and its clauses (``mode``: "auto" rules or "paragraphs" only)."""
         text = normalise(text)
         if not text.strip():
             raise InputError("the plan is empty", source=source_name or None)
         key = document_key(text)
         from annotator.services.segmentation import PREFIX, notes_row, parse_notes
 
-        result = segment_plan(text)
+        result = segment_plan(text, mode)
         clauses = result.clauses
         notes = tuple(n.message for n in result.notes)
         with self.engine.begin() as conn:
@@ -294,7 +297,7 @@ class Project:
                         for c in clauses
                     ],
                 )
-            conn.execute(T_SETTING.insert().values(**notes_row(key, "auto", result.notes)))
+            conn.execute(T_SETTING.insert().values(**notes_row(key, mode, result.notes)))
         return ImportResult(
             source_name, key, title, len(clauses), already_present=False, notes=notes
         )
