@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from importlib import resources
 
 import pytest
@@ -308,14 +307,12 @@ def test_invariants(raw: str) -> None:
             assert set(line.strip()) <= set("-*_=~ \t"), (i, line)
 
 
-def test_ten_thousand_clauses_well_under_a_second() -> None:
+def test_ten_thousand_clauses() -> None:
+    # Its speed is measured in tests/benchmarks/bench_segment.py (no timing asserted here).
     parts = ["SYNTHETIC PLAN\n\nPreamble text for the plan.\n"]
     for n in range(1, 10_001):
         parts.append(f"{n}. The parties cap forces at 600,000 within 2.5 years; clause {n}.")
     text = "\n".join(parts)
-    start = time.perf_counter()
     clauses = segment(text)
-    elapsed = time.perf_counter() - start
     assert len([c for c in clauses if c.kind == "point"]) == 10_000
     assert clauses[-1].label == "10000"
-    assert elapsed < 1.0, f"segmenting 10,000 clauses took {elapsed:.2f} s"
