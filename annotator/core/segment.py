@@ -140,7 +140,8 @@ _REFERENCE_WORD = re.compile(
 # A nested marker inside a line after sentence punctuation ...
 _INLINE = re.compile(
     r"(?P<p>[.!?;:…])[\"'»”’)\]]*[ \t]+"
-    r"(?P<m>(?:\*\*)?(?:\d{1,5}(?:\.[º°]|[.)])|\((?:\d{1,5}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)))"
+    r"(?P<m>(?:\*\*)?(?:\d{1,5}(?:\.[º°]|[.)])|\((?:\d{1,5}|[a-zа-яіїєґ]{1,5})\)"
+    r"|[a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]\.))"
     r"(?=\s)"
 )
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
@@ -329,7 +330,7 @@ def _chain(cands: list[_Cand]) -> tuple[float, list[_Cand]]:
         score, prev, how = -1e9, None, ""
         if v == 1:
             score, how = w, "start"
-        elif v <= _LATE_START_MAX and c.line_start:
+        elif v <= _LATE_START_MAX and c.weight != _W_WEAK:
             score, how = w - _LATE_START_COST, "late"
         max_missing = 0 if c.weight == _W_WEAK else _MAX_MISSING
         for missing in range(max_missing + 1):
