@@ -123,7 +123,8 @@ def sniff_plan_format(path: str | os.PathLike[str]) -> str:
         raise _fail(p, _REFUSED[ext])
     if ext in (".pdf", ".docx"):
         return _EXTENSIONS[ext]  # no signature: the reader reports it as corrupt
-    if b"\x00" in head and not head.startswith(tuple(b for b, _ in _BOMS)):
+    bom = head.startswith(tuple(b for b, _ in _BOMS))
+    if b"\x00" in head and not bom and _bomless_utf16(head) is None:
         raise _fail(p, "binary file, not a plan (NUL bytes)")
     if ext in _EXTENSIONS:
         return _EXTENSIONS[ext]
@@ -153,7 +154,13 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
                     name, f"not valid {encoding.upper()} despite its byte-order mark"
                 ) from None
     if b"\x00" in data:
-        raise _fail(name, "binary file, not a plan (NUL bytes)")
+        encoding = _bomless_utf16(data[:4096])
+        if encoding is None:
+            raise _fail(name, "binary file, not a plan (NUL bytes)")
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            raise _fail(name, f"not valid {encoding.upper()} (no byte-order mark)") from None
     text: str | None = None
     if declared:
         try:
@@ -173,6 +180,21 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
 # A word that mixes scripts ("Propuestй") means a Latin text was decoded as Cyrillic.
 _MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _C1 = re.compile(r"[\x80-\x9f]")
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for text saved as UTF-16 without a byte-order mark: most
+    characters of a plan are ASCII or Cyrillic, so one byte of nearly every pair is 0 or 4."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0 : pairs * 2 : 2], head[1 : pairs * 2 : 2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        # ... and the other byte is the character itself: hardly ever 0.
+        mostly_high = sum(1 for b in high if b in (0, 4)) >= 0.9 * pairs
+        if mostly_high and high.count(0) >= 0.1 * pairs and low.count(0) <= 0.05 * pairs:
+            return encoding
+    return None
 
 
 def _guess(data: bytes) -> str | None:
@@ -439,7 +461,12 @@ def _table_text(table: Any) -> str:
 
 # -- HTML -----------------------------------------------------------------------------------------
 
-_SKIP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "head"})
+# Never the plan: scripts and styles, page furniture (navigation, header, footer, sidebars and
+# their "most read" lists), controls and embedded media.
+_SKIP = frozenset(
+    {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "aside",
+     "button", "select", "svg", "iframe", "object", "canvas", "dialog"}
+)  # fmt: skip
 _PARAGRAPH = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "section",
      "article", "main", "aside", "div", "dl", "figure", "hr", "address", "form", "fieldset"}
@@ -452,8 +479,9 @@ _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hi
 
 
 def _hidden(attrs: dict[str, str | None]) -> bool:
-    """An element a browser does not show: ``hidden``, ``display:none``, ``visibility:hidden``."""
-    if "hidden" in attrs:
+    """An element a browser does not show (``hidden``, ``display:none``, ``visibility:hidden``)
+    or shows only as decoration (``aria-hidden="true"``)."""
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style")
     return bool(style and _DISPLAY_NONE.search(style))

@@ -101,6 +101,17 @@ def test_utf16(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     check_file(case, path, capsys)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("name", ["gap-28-draft", "cyrillic-uk", "mixed-delimiters"])
+def test_utf16_without_byte_order_mark(
+    name: str, encoding: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = BY_NAME[name]
+    path = tmp_path / case.file
+    path.write_bytes(case.path.read_text("utf-8").encode(encoding))
+    check_file(case, path, capsys)
+
+
 CP1251 = [c for c in CASES if v.encodable(c.path.read_text("utf-8"), "cp1251")]
 
 
@@ -182,6 +193,8 @@ def test_pdf_cases_are_many() -> None:
         "<section hidden><div><p>1. Hidden.<p>still hidden</div></section>",
         "<template><p>1. Hidden.</p></template>",
         "<script>document.write('1. Hidden.')</script>",
+        "<aside><h3>Most read</h3><ol><li>Hidden.</li><li>Also hidden.</li></ol></aside>",
+        '<span aria-hidden="true">1. Hidden.</span>',
     ],
 )
 def test_hidden_html_is_never_text(hidden: str, tmp_path: Path) -> None:
