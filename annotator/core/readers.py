@@ -154,13 +154,13 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
                     name, f"not valid {encoding.upper()} despite its byte-order mark"
                 ) from None
     if b"\x00" in data:
-        encoding = _bomless_utf16(data[:4096])
-        if encoding is None:
+        utf16 = _bomless_utf16(data[:4096])
+        if utf16 is None:
             raise _fail(name, "binary file, not a plan (NUL bytes)")
         try:
-            return data.decode(encoding)
+            return data.decode(utf16)
         except UnicodeDecodeError:
-            raise _fail(name, f"not valid {encoding.upper()} (no byte-order mark)") from None
+            raise _fail(name, f"not valid {utf16.upper()} (no byte-order mark)") from None
     text: str | None = None
     if declared:
         try:
