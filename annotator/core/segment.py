@@ -19,7 +19,8 @@ The segmenter is pure and deterministic. It works in two passes over the lines o
    sub-points, deeper levels, bullets) and cuts a clause at every accepted marker. Under a point
    these markers nest: letters ``a.`` ``a)`` ``(a)`` (also capitals and Cyrillic ``а)`` ``б)``),
    roman numerals ``i.`` ``(ii)`` (``(i)`` is a letter only when it continues ``(h)``), numbers of
-   a style other than the points' (``(1)`` under ``2.``) and bullets ``-`` ``•`` ``*`` ``–`` ``—``
+   a style other than the points' (``(1)`` under ``2.``), decimal sub-points (``12.1.`` or
+   ``12.1`` under point 12 only, so "2.5 billion" stays text) and bullets ``-`` ``•`` ``*`` ``–`` ``—``
    ``▪`` ``◦`` ``‣``. A nested marker is accepted when it continues an open sequence (the next
    letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``, ``1``), so
    sub-points restart under every point. Inside a line a sub-point starts after a colon
@@ -109,6 +110,7 @@ _LINE_MARKER = re.compile(
     (?:
         (?P<kw>(?i:{_KEYWORDS}))[ \t]+(?P<kwnum>\d{{1,5}})
             (?P<kwdelim>[ \t]*[.:)]|[ \t]+[—–-](?=\s)|)
+      | (?P<dnum>\d{{1,3}})\.(?P<dsub>\d{{1,3}})\.?
       | (?P<num>\d{{1,5}})(?P<numdelim>\\?\.[º°]|[º°]|\\?\.|\))
       | \((?P<pnum>\d{{1,5}})\)
       | \((?P<plet>[{_LETTER}]{{1,6}})\)
@@ -177,7 +179,9 @@ _CYR_NEXT = _cyrillic_successors()
 _CYR_SET = frozenset(_UK + _RU)
 
 # Lower rank = outer level. Families: kw, num, LAT/ROM/CYR (capitals), lat/cyr, rom, bul.
-_FAMILY_RANK = {"kw": 0, "LAT": 4, "ROM": 4, "CYR": 4, "lat": 5, "cyr": 5, "rom": 6, "bul": 7}
+_FAMILY_RANK = {
+    "kw": 0, "dec": 3, "LAT": 4, "ROM": 4, "CYR": 4, "lat": 5, "cyr": 5, "rom": 6, "bul": 7,
+}  # fmt: skip
 _NUM_RANK = {".": 1, "º": 1, "–": 1, "[": 1, ")": 2, "()": 3}
 _NUMERIC = frozenset({"num", "kw"})
 
@@ -240,6 +244,9 @@ def _interpret(m: re.Match[str]) -> list[Interp]:
     if m["kw"] is not None:
         n = int(m["kwnum"])
         return [(("kw", m["kw"].lower()), n, str(n))]
+    if m["dnum"] is not None:  # "12.1." is sub-point 1 of point 12 (the style names its point)
+        n = int(m["dsub"])
+        return [(("dec", str(int(m["dnum"]))), n, str(n))]
     if m["num"] is not None:
         n = int(m["num"])
         return [(_num_style(m["numdelim"]), n, str(n))]
@@ -683,6 +690,8 @@ class _Segmenter:
             style = interp[0]
             if not _is_first(style, interp[1]):
                 continue
+            if style[0] == "dec" and (not stack or str(stack[0].value) != style[1]):
+                continue  # "12.1." only under point 12
             if self.has_points:
                 # Under a point only: numbers of another style, letters, roman numerals.
                 if not stack or _rank(style) <= _rank(stack[0].style):
