@@ -21,9 +21,9 @@ The segmenter is pure and deterministic. It works in two passes over the lines o
    roman numerals ``i.`` ``(ii)`` (``(i)`` is a letter only when it continues ``(h)``), numbers of
    a style other than the points' (``(1)`` under ``2.``), decimal sub-points (``12.1.`` or
    ``12.1`` under point 12 only, so "2.5 billion" stays text) and bullets ``-`` ``•`` ``*``
-   ``–`` ``—`` ``▪`` ``◦`` ``‣``. A nested marker is accepted when it continues an open sequence (the next
-   letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``, ``1``), so
-   sub-points restart under every point. Inside a line a sub-point starts after a colon
+   ``–`` ``—`` ``▪`` ``◦`` ``‣``. A nested marker is accepted when it continues an open sequence
+   (the next letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``,
+   ``1``), so sub-points restart under every point. Inside a line a sub-point starts after a colon
    ("including: a) … (b) …") and continues after any space. Without numbered points, a text
    whose items are lettered or roman (``I.`` ``II.``) takes those as its points.
 
