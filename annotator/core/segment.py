@@ -133,6 +133,11 @@ _INLINE_POINT = re.compile(
     rf"(?:[.!?;:…][\"'»”’)]*|\]){_MARKS}[ \t]+"
     r"(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?)(?=\s)"
 )
+# The same without "." or ")": "… at sea. 7 – Membership …", "… at sea. 10 [There will be] …".
+_INLINE_LOOSE = re.compile(
+    rf"(?:[.!?;:…][\"'»”’)]*|\]){_MARKS}[ \t]+"
+    r"(?P<m>(?P<n>\d{1,3})(?:(?P<dash>[ \t]+[—–-])(?=[ \t])|(?=[ \t]+\[)))"
+)
 # A point inside a line with no punctuation before it: only ever the next number.
 _WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
 _REFERENCE_WORD = re.compile(
@@ -425,6 +430,9 @@ class _PointFinder:
             self.cands.append(
                 _Cand(pos, m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False)
             )
+        for m in _INLINE_LOOSE.finditer(text):
+            style: Style = ("num", "–" if m["dash"] else "[")
+            self.cands.append(_Cand(m.start("m"), m.end("m"), int(m["n"]), style, _W_INLINE, False))
         for m in _WEAK_POINT.finditer(text):
             if m.start() == 0 or not text[m.start() - 1].isalpha():
                 continue  # only after a word: "… of the Republic 3. The …"
