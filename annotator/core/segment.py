@@ -63,6 +63,7 @@ cuts at blank lines only.
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -128,28 +129,22 @@ _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
 _MARKS = r"(?:[ \t]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
-# A point inside a line: sentence punctuation (or a closing bracket), marks, spaces, a number.
-_INLINE_POINT = re.compile(
-    rf"(?:[.!?;:…][\"'»”’)]*|\]){_MARKS}[ \t]+"
-    r"(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?)(?=\s)"
-)
-# The same without "." or ")": "… at sea. 7 – Membership …", "… at sea. 10 [There will be] …".
-_INLINE_LOOSE = re.compile(
-    rf"(?:[.!?;:…][\"'»”’)]*|\]){_MARKS}[ \t]+"
-    r"(?P<m>(?P<n>\d{1,3})(?:(?P<dash>[ \t]+[—–-])(?=[ \t])|(?=[ \t]+\[)))"
+# A marker inside a line, found in one scan of the text: sentence punctuation (or a closing
+# bracket), editorial marks, spaces, then a number that may be a point ("… forces. 5. The …",
+# "… [B] 6. …", "… sea. 7 – …", "… sea. 10 [There will be] …") or a nested marker ("a)", "(b)",
+# "c.", "(ii)", "(2)") -- the latter only after punctuation. The marker is looked at, not consumed,
+# so that its own "." can end the sentence before the next one ("… 1994. 5. The …").
+_INLINE = re.compile(
+    rf"(?:(?P<p>[.!?;:…])[\"'»”’)\]]*|\]){_MARKS}[ \t]+"
+    r"(?=(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?(?=\s)"
+    r"|(?P<ln>\d{1,3})(?:(?P<dash>[ \t]+[—–-])(?=[ \t])|(?=[ \t]+\[))"
+    r"|(?:\((?:\d{1,3}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]\.)(?=\s)))"
 )
 # A point inside a line with no punctuation before it: only ever the next number.
 _WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
 _REFERENCE_WORD = re.compile(
     r"(?i:article|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
     r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
-)
-# A nested marker inside a line after sentence punctuation ...
-_INLINE = re.compile(
-    r"(?P<p>[.!?;:…])[\"'»”’)\]]*[ \t]+"
-    r"(?P<m>(?:\*\*)?(?:\d{1,5}(?:\.[º°]|[.)])|\((?:\d{1,5}|[a-zа-яіїєґ]{1,5})\)"
-    r"|[a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]\.))"
-    r"(?=\s)"
 )
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
 _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
@@ -387,12 +382,9 @@ class _PointFinder:
         self.tops: dict[int, _Top] = {}
         self.top_style: Style | None = None
 
-    def _line_candidates(self, line_matches: list[re.Match[str] | None]) -> None:
+    def _line_candidates(self, line_matches: list[re.Match[str] | None], leads: list[int]) -> None:
         text = self.text
-        for (ls, le), m in zip(self.lines, line_matches, strict=True):
-            lead = ls
-            while lead < le and text[lead] in " \t":
-                lead += 1
+        for (_, le), m, lead in zip(self.lines, line_matches, leads, strict=True):
             if lead == le:
                 continue
             style: Style | None = None
@@ -423,16 +415,20 @@ class _PointFinder:
                 continue
             self.cands.append(_Cand(lead, end, value, style, _W_LINE, True))
 
-    def _inline_candidates(self) -> None:
+    def _inline_candidates(self, inline: list[re.Match[str]]) -> None:
         text = self.text
-        for m in _INLINE_POINT.finditer(text):
-            pos = m.start("m")
-            self.cands.append(
-                _Cand(pos, m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False)
-            )
-        for m in _INLINE_LOOSE.finditer(text):
-            style: Style = ("num", "–" if m["dash"] else "[")
-            self.cands.append(_Cand(m.start("m"), m.end("m"), int(m["n"]), style, _W_INLINE, False))
+        for m in inline:
+            if m["ln"] is not None:
+                style: Style = ("num", "–" if m["dash"] else "[")
+                self.cands.append(
+                    _Cand(m.start("m"), m.end("m"), int(m["ln"]), style, _W_INLINE, False)
+                )
+            elif m["n"] is not None:
+                self.cands.append(
+                    _Cand(
+                        m.start("m"), m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False
+                    )
+                )
         for m in _WEAK_POINT.finditer(text):
             if m.start() == 0 or not text[m.start() - 1].isalpha():
                 continue  # only after a word: "… of the Republic 3. The …"
@@ -442,9 +438,14 @@ class _PointFinder:
             pos = m.start("m")
             self.cands.append(_Cand(pos, m.end("m"), int(m["n"]), ("num", "."), _W_WEAK, False))
 
-    def run(self, line_matches: list[re.Match[str] | None]) -> None:
-        self._line_candidates(line_matches)
-        self._inline_candidates()
+    def run(
+        self,
+        line_matches: list[re.Match[str] | None],
+        leads: list[int],
+        inline: list[re.Match[str]],
+    ) -> None:
+        self._line_candidates(line_matches, leads)
+        self._inline_candidates(inline)
         if self.figures:
             self.notes.append(
                 Note(
@@ -823,19 +824,22 @@ class _Segmenter:
         if mode == "paragraphs":
             return self._paragraphs(lines)
         matches: list[re.Match[str] | None] = []
+        leads: list[int] = []  # where each line's text starts (its end when blank)
+        match = _LINE_MARKER.match
         for ls, le in lines:
-            lead = ls
-            while lead < le and text[lead] in " \t":
-                lead += 1
-            matches.append(_LINE_MARKER.match(text, lead, le) if lead < le else None)
+            lead = le - len(text[ls:le].lstrip())
+            leads.append(lead)
+            matches.append(match(text, lead, le) if lead < le else None)
+        inline = list(_INLINE.finditer(text))
         finder = _PointFinder(text, lines)
-        finder.run(matches)
+        finder.run(matches, leads, inline)
         self.tops = finder.tops
         self.top_positions = sorted(finder.tops)
         self.has_points = bool(finder.tops)
-        for m in _INLINE.finditer(text):
-            self.inline_positions.append(m.start("m"))
-            self.inline_info.append((m.start(), m["p"] == ":"))
+        for m in inline:
+            if m["p"] is not None and m["ln"] is None:  # nested markers follow punctuation
+                self.inline_positions.append(m.start("m"))
+                self.inline_info.append((m.start(), m["p"] == ":"))
 
         blank_before = True
         prev_heading = False
@@ -1025,7 +1029,15 @@ def segment_plan(text: str, mode: str = "auto") -> Segmentation:
     """
     if mode not in MODES:
         raise ValueError(f"unknown segmentation mode {mode!r} (expected one of {MODES})")
-    return _Segmenter(text).run(mode)
+    # Tens of thousands of small objects and no cycles: the cyclic collector would only walk
+    # them again and again (a third of the time on a 10,000-point plan).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Segmenter(text).run(mode)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def segment(text: str) -> list[Clause]:
