@@ -38,7 +38,7 @@ from annotator.services.types import (
 from annotator.storage.db import open_engine
 from annotator.storage.lock import ProjectLockedError, acquire_shared_lock
 from annotator.storage.models import TABLES
-from annotator.storage.rows import Recorder, read_row
+from annotator.storage.rows import Recorder, read_row, write_row
 
 T_CODER = TABLES["coder"]
 T_CATEGORY = TABLES["category"]
@@ -297,7 +297,7 @@ class Project:
                         for c in clauses
                     ],
                 )
-            conn.execute(T_SETTING.insert().values(**notes_row(key, mode, result.notes)))
+            write_row(conn, "setting", (PREFIX + key,), notes_row(key, mode, result.notes))
         return ImportResult(
             source_name, key, title, len(clauses), already_present=False, notes=notes
         )

@@ -40,7 +40,7 @@ def test_import_keeps_notes_and_reports_them(project: Project) -> None:
 
 
 def test_plans_without_stored_notes_have_none(project: Project) -> None:
-    assert segment_notes(project, "0" * 64) == []
+    assert segment_notes(project, "0" * 64) == []  # no such plan
     project.set_setting("segment/" + "1" * 64, "{not json")
     assert segment_notes(project, "1" * 64) == []  # a damaged row hides notes, not the plan
 
@@ -138,3 +138,12 @@ def test_resegment_errors(project: Project) -> None:
     key = project.import_text("Gappy", GAPPY).document_key
     with pytest.raises(InputError, match="unknown segmentation mode"):
         resegment(project, key, "words")
+
+
+def test_plans_that_came_without_notes_get_them_from_their_text(project: Project) -> None:
+    key = project.import_text("Gappy", GAPPY).document_key
+    with project.engine.begin() as conn:  # as a plan merged in from an exchange file
+        from annotator.services.project import T_SETTING
+
+        conn.execute(T_SETTING.delete().where(T_SETTING.c.key == "segment/" + key))
+    assert [n.message for n in segment_notes(project, key)] == ["point 3 is not in the text"]
