@@ -487,6 +487,12 @@ def _hidden(attrs: dict[str, str | None]) -> bool:
     return bool(style and _DISPLAY_NONE.search(style))
 
 
+# A list item whose text starts with its own number or letter ("14)", "7 –", "b.", "iv)").
+_OWN_NUMBER = re.compile(
+    r"\s*(?:\(?\d{1,3}[.)]|\d{1,3}[ \t]+[–—-]|\(?[a-zA-Z][.)]|[ivxIVX]{1,5}[.)])(?=\s|$)"
+)
+
+
 class _HtmlText(HTMLParser):
     """Visible text of an HTML page; block elements become line breaks, <ol> items keep numbers."""
 
@@ -504,6 +510,7 @@ class _HtmlText(HTMLParser):
         self.pre = 0
         self.cells = 0  # cells seen in the current table row
         self.pending = 0  # line breaks owed before the next visible text
+        self.li_marker: str | None = None  # the number of the list item just opened
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -534,7 +541,8 @@ class _HtmlText(HTMLParser):
             start = _int(a.get("start"), 1)
             self.lists.append([tag, start, a.get("type") or "1"])
         elif tag == "li":
-            self._emit(self._li_marker(a))
+            self._flush_marker()
+            self.li_marker = self._li_marker(a)  # written with the item's first text
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and not self.heading:
             self.in_heading = True
 
@@ -556,6 +564,8 @@ class _HtmlText(HTMLParser):
                 while self.skip_stack.pop() != tag:
                     pass
             return
+        if tag in ("li", "ol", "ul"):
+            self._flush_marker()  # an item without text keeps its number
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         if tag == "pre" and self.pre:
@@ -582,12 +592,22 @@ class _HtmlText(HTMLParser):
             return
         if self.in_heading:
             self.heading_parts.append(data)
+        if self.li_marker is not None and data.strip():
+            if _OWN_NUMBER.match(data):
+                self.li_marker = None  # "<li>14) …": the author's number, not the list's
+            else:
+                self._flush_marker()
         # Outside <pre> a newline in the source is just a space.
         self._emit(data if self.pre else data.replace("\n", " "))
 
     def _break(self, newlines: int) -> None:
         """Ask for a line break (1) or a paragraph break (2) before the next visible text."""
         self.pending = max(self.pending, newlines)
+
+    def _flush_marker(self) -> None:
+        if self.li_marker is not None:
+            marker, self.li_marker = self.li_marker, None
+            self._emit(marker)
 
     def _emit(self, data: str) -> None:
         if self.pending and not data.strip():

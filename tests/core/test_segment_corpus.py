@@ -229,3 +229,20 @@ def test_offsets_and_labels(raw: str, mode: str) -> None:
         assert span == span.strip() and span
         previous_end = c.end
     assert result == segment_plan(text, mode)
+
+
+def test_html_list_items_that_carry_their_own_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><ol><li>1. First.</li><li><p>2. Second.</p></li><li>14) Fourteenth.</li>"
+        "<li><b>17.</b> Seventeenth.</li></ol><ol start='18'><li>2025 was a year.</li>"
+        "<li>Unnumbered.</li></ol></body></html>",
+        encoding="utf-8",
+    )
+    text = read_plan(path).text
+    assert [line for line in text.split("\n") if line] == [
+        "1. First.", "2. Second.", "14) Fourteenth.", "17. Seventeenth.", "18. 2025 was a year.",
+        "19. Unnumbered.",
+    ]  # fmt: skip
+    result = segment_plan(text)
+    assert [c.label for c in result.clauses] == ["1", "2", "14", "17", "18", "19"]
