@@ -702,8 +702,13 @@ class _Segmenter:
             if style[0] == "dec" and (not stack or str(stack[0].value) != style[1]):
                 continue  # "12.1." only under point 12
             if self.has_points:
-                # Under a point only: numbers of another style, letters, roman numerals.
-                if not stack or _rank(style) <= _rank(stack[0].style):
+                # Under a point only: letters, roman numerals, numbers of another style, and at a
+                # line start a list numbered afresh in the points' own style ("14. … as
+                # follows:" then "1. …", "2. …" -- 14.1, 14.2).
+                if not stack:
+                    continue
+                nested_afresh = line_start and style[0] == "num" and stack[0].style[0] == "num"
+                if _rank(style) <= _rank(stack[0].style) and not nested_afresh:
                     continue
             elif style[0] in _NUMERIC:
                 continue  # no numbering was found in pass 1: numbers are text
@@ -944,7 +949,8 @@ class _Segmenter:
             if capitals and rest and _looks_like_heading(rest):
                 self._heading(lead, content_end)
                 return "heading"
-            decision = self._accept(interps, True, False)
+            figures = bool(interps) and interps[0][0][0] == "num" and not _HAS_LETTER.search(rest)
+            decision = None if figures else self._accept(interps, True, False)
             if decision is not None:
                 label, kind = self._apply(*decision)
                 self._open(lead, content_end, label, kind, bool(rest))
