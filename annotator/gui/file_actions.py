@@ -111,6 +111,7 @@ def import_plans(window: MainWindow, files: Sequence[str], preview: bool = False
     done: list[tuple[str, str, int, bool]] = []
     errors: list[str] = []
     chosen: dict[str, PlanChoice] = {}
+    noted: dict[str, int] = {}  # segmentation notes per plan, for the status line
     if preview:
         choices = import_preview.review_import(window, files)
         if choices is None:
@@ -140,6 +141,7 @@ def import_plans(window: MainWindow, files: Sequence[str], preview: bool = False
                 errors.append(f"{name}: {exc.strerror or exc}")
                 continue
             done.append((result.document_key, result.title, result.clauses, result.already_present))
+            noted[result.document_key] = len(result.notes)
         progress(len(files), len(files))
 
     label = (
@@ -157,6 +159,9 @@ def import_plans(window: MainWindow, files: Sequence[str], preview: bool = False
         key, title, clauses, present = done[-1]
         note = "was already in the project" if present else "imported"
         extra = f" ({len(done)} of {len(files)} files; cancelled)" if cancelled else ""
+        notes = noted.get(key, 0)
+        if notes:
+            extra += f"; {notes} note{'s' if notes > 1 else ''} on the source above the clauses"
         window.statusBar().showMessage(f"{title}: {note} ({clauses} clauses){extra}.", 6000)
         window.reload_documents()
         window.open_document(key)

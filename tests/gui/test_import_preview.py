@@ -85,6 +85,9 @@ def test_import_shows_clauses_labels_and_notes_then_enter_imports(
     assert "points 13, 15, 16 are not in the text" in str(shown["notes"])
     assert str(shown["counts"]).startswith("32 clauses: 19 points, 12 sub-points")
     assert len(keys) == 1 and window.clauses.document_key == keys[0]
+    assert window.statusBar().currentMessage() == (
+        "gap-28-draft: imported (32 clauses); 2 notes on the source above the clauses."
+    )
     bar = window.segment_notes
     assert bar.isVisible()
     assert bar.messages[0] == "points 13, 15, 16 are not in the text"
