@@ -147,3 +147,18 @@ def test_plans_that_came_without_notes_get_them_from_their_text(project: Project
 
         conn.execute(T_SETTING.delete().where(T_SETTING.c.key == "segment/" + key))
     assert [n.message for n in segment_notes(project, key)] == ["point 3 is not in the text"]
+
+
+def test_reviews_joined_by_resegmenting_keep_done_over_none(project: Project, coder: str) -> None:
+    key = project.import_text("Layered", LAYERED).document_key
+    ids = by_label(project, key)
+    project.mark_none(coder, ids["2"])  # "nothing applies" to the lead-in ...
+    project.mark_none(coder, ids["2.a"])
+    project.toggle_tag(coder, ids["2.a"], "territorial")  # ... but 2.a is tagged: "done"
+    result = resegment(project, key, "paragraphs")
+    joined = by_label(project, key)["¶3"]
+    assert project.clause_coding(joined, coder).review == "done"
+    assert (result.report.reviews_moved, result.report.reviews_dropped) == (2, 0)
+    project.undo(result.edit)
+    assert project.clause_coding(ids["2"], coder).review == "none"
+    assert project.clause_coding(ids["2.a"], coder).review == "done"
