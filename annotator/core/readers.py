@@ -439,6 +439,8 @@ def _docx_text(document: Any) -> tuple[str, str]:
                 title = _clean_title(text)
             num = _num_pr(paragraph)
             label = numbering.label(*num) if num else ""
+            if label and label != "•" and _OWN_NUMBER.match(text):
+                label = ""  # the author typed the number too: theirs is the one in the source
             blocks.append(f"{label} {text}" if label else text)
         elif child.tag == f"{_W}tbl":
             blocks.append(_table_text(Table(child, document)))
