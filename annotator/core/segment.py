@@ -520,7 +520,10 @@ class _PointFinder:
             for c in others[i:j]:
                 if c.value == 1 and lo is not None:
                     starts.add(c.style)  # a sub-list under the point: never a point
-                limit = hi.value if hi is not None else last + 2
+                # After the last point: the next few numbers, written at a line start.
+                limit = hi.value if hi is not None else last + 7
+                if hi is None and not c.line_start:
+                    continue
                 if c.style in starts or not last < c.value < limit or c.weight == _W_WEAK:
                     continue
                 if lo is None and not c.line_start:
