@@ -794,12 +794,28 @@ class _Segmenter:
             marker = _LINE_MARKER.match(text, mpos, end)
             if marker is None:
                 continue
-            decision = self._accept(_interpret(marker), False, colon, loose=how == 2)
+            interps = _interpret(marker)
+            decision = self._accept(interps, False, colon, loose=how == 2)
+            if decision is None and self._list_follows(interps, marker.end(), end):
+                decision = self._accept(interps, False, True)  # "including a) … b) …"
             if decision is None:
                 continue
             label, kind = self._apply(*decision)
             self._cut(mpos, end, label, kind)
             pos = marker.end()
+
+    def _list_follows(self, interps: list[Interp], after: int, end: int) -> bool:
+        """An inline "a)" or "(a)" with no colon before it starts a list when "b)" or "(b)"
+        follows on the same line."""
+        if not self.stack or self.stack[-1].style[0] == "bul":
+            return False
+        for (family, delim), value, _ in interps:
+            if family not in ("lat", "cyr") or delim not in (")", "()") or value not in (1, "а"):
+                continue
+            following = "b" if family == "lat" else "б"
+            found = re.search(rf"[ \t]\(?{following}\)(?=\s)", self.text[after:end])
+            return found is not None
+        return False
 
     def _cut(self, pos: int, end: int, label: str, kind: str) -> None:
         if self.cur is not None:

@@ -322,3 +322,9 @@ def test_lines_indented_with_unusual_spaces_keep_their_points() -> None:
     # A no-break space or an ideographic space before the number (pasted from a web page).
     text = "Plan\n\n\u00a01. One.\n\u00a02. Two.\n\u30003. Three.\n"
     assert labels(text, "point") == ["1", "2", "3"]
+
+
+def test_inline_list_without_a_colon_when_b_follows() -> None:
+    text = "12. A package including a) a fund, b) joint projects and c) reconstruction.\n"
+    text += "13. Next point, see (a) above.\n"
+    assert labels(text) == ["12", "12.a", "12.b", "12.c", "13"]
