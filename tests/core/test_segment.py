@@ -325,6 +325,6 @@ def test_lines_indented_with_unusual_spaces_keep_their_points() -> None:
 
 
 def test_inline_list_without_a_colon_when_b_follows() -> None:
-    text = "12. A package including a) a fund, b) joint projects and c) reconstruction.\n"
-    text += "13. Next point, see (a) above.\n"
-    assert labels(text) == ["12", "12.a", "12.b", "12.c", "13"]
+    text = "1. A package including a) a fund, b) joint projects and c) reconstruction.\n"
+    text += "2. Next point, see (a) above.\n"
+    assert labels(text) == ["1", "1.a", "1.b", "1.c", "2"]
