@@ -123,7 +123,8 @@ def sniff_plan_format(path: str | os.PathLike[str]) -> str:
         raise _fail(p, _REFUSED[ext])
     if ext in (".pdf", ".docx"):
         return _EXTENSIONS[ext]  # no signature: the reader reports it as corrupt
-    if b"\x00" in head and not head.startswith(tuple(b for b, _ in _BOMS)):
+    bom = head.startswith(tuple(b for b, _ in _BOMS))
+    if b"\x00" in head and not bom and _bomless_utf16(head) is None:
         raise _fail(p, "binary file, not a plan (NUL bytes)")
     if ext in _EXTENSIONS:
         return _EXTENSIONS[ext]
@@ -153,7 +154,13 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
                     name, f"not valid {encoding.upper()} despite its byte-order mark"
                 ) from None
     if b"\x00" in data:
-        raise _fail(name, "binary file, not a plan (NUL bytes)")
+        utf16 = _bomless_utf16(data[:4096])
+        if utf16 is None:
+            raise _fail(name, "binary file, not a plan (NUL bytes)")
+        try:
+            return data.decode(utf16)
+        except UnicodeDecodeError:
+            raise _fail(name, f"not valid {utf16.upper()} (no byte-order mark)") from None
     text: str | None = None
     if declared:
         try:
@@ -173,6 +180,21 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
 # A word that mixes scripts ("Propuestй") means a Latin text was decoded as Cyrillic.
 _MIXED_SCRIPT = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _C1 = re.compile(r"[\x80-\x9f]")
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for text saved as UTF-16 without a byte-order mark: most
+    characters of a plan are ASCII or Cyrillic, so one byte of nearly every pair is 0 or 4."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0 : pairs * 2 : 2], head[1 : pairs * 2 : 2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        # ... and the other byte is the character itself: hardly ever 0.
+        mostly_high = sum(1 for b in high if b in (0, 4)) >= 0.9 * pairs
+        if mostly_high and high.count(0) >= 0.1 * pairs and low.count(0) <= 0.05 * pairs:
+            return encoding
+    return None
 
 
 def _guess(data: bytes) -> str | None:
@@ -423,6 +445,8 @@ def _docx_text(document: Any) -> tuple[str, str]:
                 title = _clean_title(text)
             num = _num_pr(paragraph)
             label = numbering.label(*num) if num else ""
+            if label and label != "•" and _OWN_NUMBER.match(text):
+                label = ""  # the author typed the number too: theirs is the one in the source
             blocks.append(f"{label} {text}" if label else text)
         elif child.tag == f"{_W}tbl":
             blocks.append(_table_text(Table(child, document)))
@@ -445,7 +469,12 @@ def _table_text(table: Any) -> str:
 
 # -- HTML -----------------------------------------------------------------------------------------
 
-_SKIP = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "head"})
+# Never the plan: scripts and styles, page furniture (navigation, header, footer, sidebars and
+# their "most read" lists), controls and embedded media.
+_SKIP = frozenset(
+    {"script", "style", "nav", "header", "footer", "noscript", "template", "head", "aside",
+     "button", "select", "svg", "iframe", "object", "canvas", "dialog"}
+)  # fmt: skip
 _PARAGRAPH = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "section",
      "article", "main", "aside", "div", "dl", "figure", "hr", "address", "form", "fieldset"}
@@ -458,11 +487,18 @@ _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hi
 
 
 def _hidden(attrs: dict[str, str | None]) -> bool:
-    """An element a browser does not show: ``hidden``, ``display:none``, ``visibility:hidden``."""
-    if "hidden" in attrs:
+    """An element a browser does not show (``hidden``, ``display:none``, ``visibility:hidden``)
+    or shows only as decoration (``aria-hidden="true"``)."""
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style")
     return bool(style and _DISPLAY_NONE.search(style))
+
+
+# A list item whose text starts with its own number or letter ("14)", "7 –", "b.", "iv)").
+_OWN_NUMBER = re.compile(
+    r"\s*(?:\(?\d{1,3}[.)]|\d{1,3}[ \t]+[–—-]|\(?[a-zA-Z][.)]|[ivxIVX]{1,5}[.)])(?=\s|$)"
+)
 
 
 class _HtmlText(HTMLParser):
@@ -482,6 +518,7 @@ class _HtmlText(HTMLParser):
         self.pre = 0
         self.cells = 0  # cells seen in the current table row
         self.pending = 0  # line breaks owed before the next visible text
+        self.li_marker: str | None = None  # the number of the list item just opened
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -512,7 +549,8 @@ class _HtmlText(HTMLParser):
             start = _int(a.get("start"), 1)
             self.lists.append([tag, start, a.get("type") or "1"])
         elif tag == "li":
-            self._emit(self._li_marker(a))
+            self._flush_marker()
+            self.li_marker = self._li_marker(a)  # written with the item's first text
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and not self.heading:
             self.in_heading = True
 
@@ -534,6 +572,8 @@ class _HtmlText(HTMLParser):
                 while self.skip_stack.pop() != tag:
                     pass
             return
+        if tag in ("li", "ol", "ul"):
+            self._flush_marker()  # an item without text keeps its number
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         if tag == "pre" and self.pre:
@@ -560,12 +600,22 @@ class _HtmlText(HTMLParser):
             return
         if self.in_heading:
             self.heading_parts.append(data)
+        if self.li_marker is not None and data.strip():
+            if _OWN_NUMBER.match(data):
+                self.li_marker = None  # "<li>14) …": the author's number, not the list's
+            else:
+                self._flush_marker()
         # Outside <pre> a newline in the source is just a space.
         self._emit(data if self.pre else data.replace("\n", " "))
 
     def _break(self, newlines: int) -> None:
         """Ask for a line break (1) or a paragraph break (2) before the next visible text."""
         self.pending = max(self.pending, newlines)
+
+    def _flush_marker(self) -> None:
+        if self.li_marker is not None:
+            marker, self.li_marker = self.li_marker, None
+            self._emit(marker)
 
     def _emit(self, data: str) -> None:
         if self.pending and not data.strip():

@@ -19,10 +19,11 @@ The segmenter is pure and deterministic. It works in two passes over the lines o
    sub-points, deeper levels, bullets) and cuts a clause at every accepted marker. Under a point
    these markers nest: letters ``a.`` ``a)`` ``(a)`` (also capitals and Cyrillic ``а)`` ``б)``),
    roman numerals ``i.`` ``(ii)`` (``(i)`` is a letter only when it continues ``(h)``), numbers of
-   a style other than the points' (``(1)`` under ``2.``) and bullets ``-`` ``•`` ``*`` ``–`` ``—``
-   ``▪`` ``◦`` ``‣``. A nested marker is accepted when it continues an open sequence (the next
-   letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``, ``1``), so
-   sub-points restart under every point. Inside a line a sub-point starts after a colon
+   a style other than the points' (``(1)`` under ``2.``), decimal sub-points (``12.1.`` or
+   ``12.1`` under point 12 only, so "2.5 billion" stays text) and bullets ``-`` ``•`` ``*``
+   ``–`` ``—`` ``▪`` ``◦`` ``‣``. A nested marker is accepted when it continues an open sequence
+   (the next letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``,
+   ``1``), so sub-points restart under every point. Inside a line a sub-point starts after a colon
    ("including: a) … (b) …") and continues after any space. Without numbered points, a text
    whose items are lettered or roman (``I.`` ``II.``) takes those as its points.
 
@@ -62,6 +63,7 @@ cuts at blank lines only.
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -109,6 +111,7 @@ _LINE_MARKER = re.compile(
     (?:
         (?P<kw>(?i:{_KEYWORDS}))[ \t]+(?P<kwnum>\d{{1,5}})
             (?P<kwdelim>[ \t]*[.:)]|[ \t]+[—–-](?=\s)|)
+      | (?P<dnum>\d{{1,3}})\.(?P<dsub>\d{{1,3}})\.?
       | (?P<num>\d{{1,5}})(?P<numdelim>\\?\.[º°]|[º°]|\\?\.|\))
       | \((?P<pnum>\d{{1,5}})\)
       | \((?P<plet>[{_LETTER}]{{1,6}})\)
@@ -126,22 +129,22 @@ _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
 _MARKS = r"(?:[ \t]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
-# A point inside a line: sentence punctuation (or a closing bracket), marks, spaces, a number.
-_INLINE_POINT = re.compile(
-    rf"(?:[.!?;:…][\"'»”’)]*|\]){_MARKS}[ \t]+"
-    r"(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?)(?=\s)"
+# A marker inside a line, found in one scan of the text: sentence punctuation (or a closing
+# bracket), editorial marks, spaces, then a number that may be a point ("… forces. 5. The …",
+# "… [B] 6. …", "… sea. 7 – …", "… sea. 10 [There will be] …") or a nested marker ("a)", "(b)",
+# "c.", "(ii)", "(2)") -- the latter only after punctuation. The marker is looked at, not consumed,
+# so that its own "." can end the sentence before the next one ("… 1994. 5. The …").
+_INLINE = re.compile(
+    rf"(?:(?P<p>[.!?;:…])[\"'»”’)\]]*|\]){_MARKS}[ \t]+"
+    r"(?=(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?(?=\s)"
+    r"|(?P<ln>\d{1,3})(?:(?P<dash>[ \t]+[—–-])(?=[ \t])|(?=[ \t]+\[))"
+    r"|(?:\((?:\d{1,3}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]\.)(?=\s)))"
 )
 # A point inside a line with no punctuation before it: only ever the next number.
 _WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
 _REFERENCE_WORD = re.compile(
     r"(?i:article|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
     r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
-)
-# A nested marker inside a line after sentence punctuation ...
-_INLINE = re.compile(
-    r"(?P<p>[.!?;:…])[\"'»”’)\]]*[ \t]+"
-    r"(?P<m>(?:\*\*)?(?:\d{1,5}(?:\.[º°]|[.)])|\((?:\d{1,5}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)))"
-    r"(?=\s)"
 )
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
 _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
@@ -176,7 +179,9 @@ _CYR_NEXT = _cyrillic_successors()
 _CYR_SET = frozenset(_UK + _RU)
 
 # Lower rank = outer level. Families: kw, num, LAT/ROM/CYR (capitals), lat/cyr, rom, bul.
-_FAMILY_RANK = {"kw": 0, "LAT": 4, "ROM": 4, "CYR": 4, "lat": 5, "cyr": 5, "rom": 6, "bul": 7}
+_FAMILY_RANK = {
+    "kw": 0, "dec": 3, "LAT": 4, "ROM": 4, "CYR": 4, "lat": 5, "cyr": 5, "rom": 6, "bul": 7,
+}  # fmt: skip
 _NUM_RANK = {".": 1, "º": 1, "–": 1, "[": 1, ")": 2, "()": 3}
 _NUMERIC = frozenset({"num", "kw"})
 
@@ -239,6 +244,9 @@ def _interpret(m: re.Match[str]) -> list[Interp]:
     if m["kw"] is not None:
         n = int(m["kwnum"])
         return [(("kw", m["kw"].lower()), n, str(n))]
+    if m["dnum"] is not None:  # "12.1." is sub-point 1 of point 12 (the style names its point)
+        n = int(m["dsub"])
+        return [(("dec", str(int(m["dnum"]))), n, str(n))]
     if m["num"] is not None:
         n = int(m["num"])
         return [(_num_style(m["numdelim"]), n, str(n))]
@@ -329,7 +337,7 @@ def _chain(cands: list[_Cand]) -> tuple[float, list[_Cand]]:
         score, prev, how = -1e9, None, ""
         if v == 1:
             score, how = w, "start"
-        elif v <= _LATE_START_MAX and c.line_start:
+        elif v <= _LATE_START_MAX and c.weight != _W_WEAK:
             score, how = w - _LATE_START_COST, "late"
         max_missing = 0 if c.weight == _W_WEAK else _MAX_MISSING
         for missing in range(max_missing + 1):
@@ -374,12 +382,9 @@ class _PointFinder:
         self.tops: dict[int, _Top] = {}
         self.top_style: Style | None = None
 
-    def _line_candidates(self, line_matches: list[re.Match[str] | None]) -> None:
+    def _line_candidates(self, line_matches: list[re.Match[str] | None], leads: list[int]) -> None:
         text = self.text
-        for (ls, le), m in zip(self.lines, line_matches, strict=True):
-            lead = ls
-            while lead < le and text[lead] in " \t":
-                lead += 1
+        for (_, le), m, lead in zip(self.lines, line_matches, leads, strict=True):
             if lead == le:
                 continue
             style: Style | None = None
@@ -410,13 +415,20 @@ class _PointFinder:
                 continue
             self.cands.append(_Cand(lead, end, value, style, _W_LINE, True))
 
-    def _inline_candidates(self) -> None:
+    def _inline_candidates(self, inline: list[re.Match[str]]) -> None:
         text = self.text
-        for m in _INLINE_POINT.finditer(text):
-            pos = m.start("m")
-            self.cands.append(
-                _Cand(pos, m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False)
-            )
+        for m in inline:
+            if m["ln"] is not None:
+                style: Style = ("num", "–" if m["dash"] else "[")
+                self.cands.append(
+                    _Cand(m.start("m"), m.end("m"), int(m["ln"]), style, _W_INLINE, False)
+                )
+            elif m["n"] is not None:
+                self.cands.append(
+                    _Cand(
+                        m.start("m"), m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False
+                    )
+                )
         for m in _WEAK_POINT.finditer(text):
             if m.start() == 0 or not text[m.start() - 1].isalpha():
                 continue  # only after a word: "… of the Republic 3. The …"
@@ -426,9 +438,14 @@ class _PointFinder:
             pos = m.start("m")
             self.cands.append(_Cand(pos, m.end("m"), int(m["n"]), ("num", "."), _W_WEAK, False))
 
-    def run(self, line_matches: list[re.Match[str] | None]) -> None:
-        self._line_candidates(line_matches)
-        self._inline_candidates()
+    def run(
+        self,
+        line_matches: list[re.Match[str] | None],
+        leads: list[int],
+        inline: list[re.Match[str]],
+    ) -> None:
+        self._line_candidates(line_matches, leads)
+        self._inline_candidates(inline)
         if self.figures:
             self.notes.append(
                 Note(
@@ -503,7 +520,10 @@ class _PointFinder:
             for c in others[i:j]:
                 if c.value == 1 and lo is not None:
                     starts.add(c.style)  # a sub-list under the point: never a point
-                limit = hi.value if hi is not None else last + 2
+                # After the last point: the next few numbers, written at a line start.
+                limit = hi.value if hi is not None else last + 7
+                if hi is None and not c.line_start:
+                    continue
                 if c.style in starts or not last < c.value < limit or c.weight == _W_WEAK:
                     continue
                 if lo is None and not c.line_start:
@@ -682,9 +702,16 @@ class _Segmenter:
             style = interp[0]
             if not _is_first(style, interp[1]):
                 continue
+            if style[0] == "dec" and (not stack or str(stack[0].value) != style[1]):
+                continue  # "12.1." only under point 12
             if self.has_points:
-                # Under a point only: numbers of another style, letters, roman numerals.
-                if not stack or _rank(style) <= _rank(stack[0].style):
+                # Under a point only: letters, roman numerals, numbers of another style, and at a
+                # line start a list numbered afresh in the points' own style ("14. … as
+                # follows:" then "1. …", "2. …" -- 14.1, 14.2).
+                if not stack:
+                    continue
+                nested_afresh = line_start and style[0] == "num" and stack[0].style[0] == "num"
+                if _rank(style) <= _rank(stack[0].style) and not nested_afresh:
                     continue
             elif style[0] in _NUMERIC:
                 continue  # no numbering was found in pass 1: numbers are text
@@ -767,12 +794,28 @@ class _Segmenter:
             marker = _LINE_MARKER.match(text, mpos, end)
             if marker is None:
                 continue
-            decision = self._accept(_interpret(marker), False, colon, loose=how == 2)
+            interps = _interpret(marker)
+            decision = self._accept(interps, False, colon, loose=how == 2)
+            if decision is None and self._list_follows(interps, marker.end(), end):
+                decision = self._accept(interps, False, True)  # "including a) … b) …"
             if decision is None:
                 continue
             label, kind = self._apply(*decision)
             self._cut(mpos, end, label, kind)
             pos = marker.end()
+
+    def _list_follows(self, interps: list[Interp], after: int, end: int) -> bool:
+        """An inline "a)" or "(a)" with no colon before it starts a list when "b)" or "(b)"
+        follows on the same line."""
+        if not self.stack or self.stack[-1].style[0] == "bul":
+            return False
+        for (family, delim), value, _ in interps:
+            if family not in ("lat", "cyr") or delim not in (")", "()") or value not in (1, "а"):
+                continue
+            following = "b" if family == "lat" else "б"
+            found = re.search(rf"[ \t]\(?{following}\)(?=\s)", self.text[after:end])
+            return found is not None
+        return False
 
     def _cut(self, pos: int, end: int, label: str, kind: str) -> None:
         if self.cur is not None:
@@ -805,19 +848,22 @@ class _Segmenter:
         if mode == "paragraphs":
             return self._paragraphs(lines)
         matches: list[re.Match[str] | None] = []
+        leads: list[int] = []  # where each line's text starts (its end when blank)
+        match = _LINE_MARKER.match
         for ls, le in lines:
-            lead = ls
-            while lead < le and text[lead] in " \t":
-                lead += 1
-            matches.append(_LINE_MARKER.match(text, lead, le) if lead < le else None)
+            lead = le - len(text[ls:le].lstrip())
+            leads.append(lead)
+            matches.append(match(text, lead, le) if lead < le else None)
+        inline = list(_INLINE.finditer(text))
         finder = _PointFinder(text, lines)
-        finder.run(matches)
+        finder.run(matches, leads, inline)
         self.tops = finder.tops
         self.top_positions = sorted(finder.tops)
         self.has_points = bool(finder.tops)
-        for m in _INLINE.finditer(text):
-            self.inline_positions.append(m.start("m"))
-            self.inline_info.append((m.start(), m["p"] == ":"))
+        for m in inline:
+            if m["p"] is not None and m["ln"] is None:  # nested markers follow punctuation
+                self.inline_positions.append(m.start("m"))
+                self.inline_info.append((m.start(), m["p"] == ":"))
 
         blank_before = True
         prev_heading = False
@@ -922,7 +968,8 @@ class _Segmenter:
             if capitals and rest and _looks_like_heading(rest):
                 self._heading(lead, content_end)
                 return "heading"
-            decision = self._accept(interps, True, False)
+            figures = bool(interps) and interps[0][0][0] == "num" and not _HAS_LETTER.search(rest)
+            decision = None if figures else self._accept(interps, True, False)
             if decision is not None:
                 label, kind = self._apply(*decision)
                 self._open(lead, content_end, label, kind, bool(rest))
@@ -1007,7 +1054,15 @@ def segment_plan(text: str, mode: str = "auto") -> Segmentation:
     """
     if mode not in MODES:
         raise ValueError(f"unknown segmentation mode {mode!r} (expected one of {MODES})")
-    return _Segmenter(text).run(mode)
+    # Tens of thousands of small objects and no cycles: the cyclic collector would only walk
+    # them again and again (a third of the time on a 10,000-point plan).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Segmenter(text).run(mode)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def segment(text: str) -> list[Clause]:

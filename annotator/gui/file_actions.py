@@ -20,6 +20,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from annotator.core.changes import Kind, count
 from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
+from annotator.core.wording import plural
+from annotator.gui import import_preview
+from annotator.gui.import_preview import PlanChoice
 from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.gui.ops import Job, Progress, message_for
 
@@ -158,14 +161,18 @@ def import_dialog(window: MainWindow) -> None:
         window, "Import plans", "Plans (*.txt *.md *.docx *.pdf *.html *.htm);;All files (*)"
     )
     if files:
-        import_plans(window, files)
+        import_plans(window, files, preview=True)
 
 
-def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | None:
+def import_plans(
+    window: MainWindow, files: Sequence[str], preview: bool = False
+) -> Job[list[str]] | None:
     """Import plan files, each in its own transaction, as a job with a Cancel button.
 
-    Cancel stops before the next file; the files already imported stay. The job's value is the
-    keys of the documents imported (or already present).
+    With ``preview`` the user first sees each file's clauses, labels and notes, and may choose
+    "paragraphs only" (:mod:`annotator.gui.import_preview`); Cancel there imports nothing.
+    Cancel during the job stops before the next file; the files already imported stay. The job's
+    value is the keys of the documents imported (or already present).
     """
     ws = window.workspace
     if ws is None:
@@ -177,16 +184,32 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | N
     done: list[tuple[str, str, int, bool]] = []
     edits: list[Edit] = []
     errors: list[str] = []
+    chosen: dict[str, PlanChoice] = {}
+    noted: dict[str, int] = {}  # segmentation notes per plan, for the status line
+    if preview:
+        choices = import_preview.review_import(window, files)
+        if choices is None:
+            return None
+        chosen = {c.path: c for c in choices}
 
     def job(progress: Progress) -> list[str]:
         for i, name in enumerate(files):
             progress(i, len(files))  # raises Cancelled once the user has cancelled
+            choice = chosen.get(name)
             try:
-                result = project.import_plan(name)
+                if choice is not None and choice.error:
+                    raise AnnotatorError(choice.error)
+                if choice is not None:  # read once already, for the preview
+                    result = project.import_text(
+                        choice.title, choice.text, source_name=Path(name).name, mode=choice.mode
+                    )
+                else:
+                    result = project.import_plan(name)
             except (AnnotatorError, OSError) as exc:
                 errors.append(message_for(exc))
                 continue
             done.append((result.document_key, result.title, result.clauses, result.already_present))
+            noted[result.document_key] = len(result.notes)
             if result.edit is not None:
                 edits.append(result.edit)
         progress(len(files), len(files))
@@ -203,6 +226,9 @@ def import_plans(window: MainWindow, files: Sequence[str]) -> Job[list[str]] | N
             key, title, clauses, present = done[-1]
             note = "was already in the project" if present else "imported"
             extra = f" ({len(done)} of {len(files)} files; cancelled)" if cancelled else ""
+            notes = noted.get(key, 0)
+            if notes:
+                extra += f"; {plural(notes, 'note')} on the source above the clauses"
             window.statusBar().showMessage(f"{title}: {note} ({clauses} clauses){extra}.", 6000)
             window.ops.announce(frozenset({Kind.DOCUMENTS}))
             window.open_document(key)

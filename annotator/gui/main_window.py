@@ -44,6 +44,7 @@ from annotator.gui.navigator import ClauseNavigator
 from annotator.gui.ops import Operations, show_message
 from annotator.gui.project_controller import ProjectController
 from annotator.gui.search import SearchBar
+from annotator.gui.segment_notes import SegmentNotesBar
 from annotator.gui.settings import ProjectSettings, load_bytes, save_bytes
 from annotator.gui.tool_windows import ToolWindows
 from annotator.gui.views import ClauseListView, DocumentListView
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addWidget(self.heading)
+        self.segment_notes = SegmentNotesBar()  # what the segmenter noticed about the source
+        box.addWidget(self.segment_notes)
         box.addWidget(self.search_bar)
         box.addWidget(self.clause_view, 1)
         self.setCentralWidget(centre)

@@ -46,6 +46,7 @@ WRITE_ACTIONS = (
     "split",
     "merge_next",
     "move_boundary",
+    "resegment",
     "blind",
     "sync",
 )
@@ -164,6 +165,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["move_boundary"] = _action(
         window, "Move clause &end to cursor", ["Ctrl+Shift+B"], window.commands.move_boundary
     )
+    from annotator.gui.import_preview import resegment_current
+
+    acts["resegment"] = _action(window, "&Re-segment plan…", [], lambda: resegment_current(window))
     for name in (
         "codebook",
         None,
@@ -174,6 +178,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "split",
         "merge_next",
         "move_boundary",
+        "resegment",
     ):
         code.addAction(acts[name]) if name else code.addSeparator()
     # Asked only when the menu opens (a shortcut on a colleague's clause gets the refusal message):

@@ -86,6 +86,7 @@ class ClauseNavigator(QObject):
         doc, clauses, coding = loaded
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
+        w.segment_notes.show_for(ws.project, key)
         if w.clauses.reviewing:
             self._load_reviewer()
         self._apply_filter()

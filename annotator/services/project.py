@@ -41,7 +41,7 @@ from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
 from annotator.storage.models import TABLES
 from annotator.storage.projectfile import is_new_project_file
-from annotator.storage.rows import REFERENCED, Recorder, read_row
+from annotator.storage.rows import REFERENCED, Recorder, read_row, write_row
 
 T_CODER = TABLES["coder"]
 T_CATEGORY = TABLES["category"]
@@ -283,14 +283,17 @@ class Project:
         return self.import_text(plan.title, plan.text, source_name=plan.source_name)
 
     @unit_of_work
-    def import_text(self, title: str, text: str, *, source_name: str = "") -> ImportResult:
+    def import_text(
+        self, title: str, text: str, *, source_name: str = "", mode: str = "auto"
+    ) -> ImportResult:
+        """Store a plan and its clauses (``mode``: "auto" rules or "paragraphs" only)."""
         text = normalise(text)
         if not text.strip():
             raise InputError("the plan is empty", source=source_name or None)
         key = document_key(text)
         from annotator.services.segmentation import PREFIX, notes_row, parse_notes
 
-        result = segment_plan(text)
+        result = segment_plan(text, mode)
         clauses = result.clauses
         notes = tuple(n.message for n in result.notes)
         with self.engine.begin() as conn:
@@ -329,7 +332,7 @@ class Project:
                         for c in clauses
                     ],
                 )
-            conn.execute(T_SETTING.insert().values(**notes_row(key, "auto", result.notes)))
+            write_row(conn, "setting", (PREFIX + key,), notes_row(key, mode, result.notes))
             edit = _import_edit(conn, key, f"Import {title}")
         return ImportResult(
             source_name, key, title, len(clauses), already_present=False, notes=notes, edit=edit

@@ -97,8 +97,19 @@ def parse_notes(value: str | None) -> tuple[str, list[Note]]:
 
 
 def segment_notes(project: Project, document_key: str) -> list[Note]:
-    """The notes the segmenter made on a plan (empty for plans imported before notes existed)."""
-    return parse_notes(project.setting(PREFIX + document_key))[1]
+    """The notes the segmenter made on a plan.
+
+    A plan that came without them (from an exchange file, a .qdpx, or a project older than the
+    notes) gets the notes its text gives now: they describe the source, whoever cut the clauses.
+    """
+    stored = project.setting(PREFIX + document_key)
+    if stored is not None:
+        return parse_notes(stored)[1]
+    with project.engine.connect() as conn:
+        text = conn.execute(
+            select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == document_key)
+        ).scalar()
+    return [] if text is None else segment_plan(text).notes
 
 
 def segment_mode(project: Project, document_key: str) -> str:

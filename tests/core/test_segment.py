@@ -316,3 +316,15 @@ def test_ten_thousand_clauses() -> None:
     clauses = segment(text)
     assert len([c for c in clauses if c.kind == "point"]) == 10_000
     assert clauses[-1].label == "10000"
+
+
+def test_lines_indented_with_unusual_spaces_keep_their_points() -> None:
+    # A no-break space or an ideographic space before the number (pasted from a web page).
+    text = "Plan\n\n\u00a01. One.\n\u00a02. Two.\n\u30003. Three.\n"
+    assert labels(text, "point") == ["1", "2", "3"]
+
+
+def test_inline_list_without_a_colon_when_b_follows() -> None:
+    text = "1. A package including a) a fund, b) joint projects and c) reconstruction.\n"
+    text += "2. Next point, see (a) above.\n"
+    assert labels(text) == ["1", "1.a", "1.b", "1.c", "2"]

@@ -101,6 +101,17 @@ def test_utf16(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     check_file(case, path, capsys)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("name", ["gap-28-draft", "cyrillic-uk", "mixed-delimiters"])
+def test_utf16_without_byte_order_mark(
+    name: str, encoding: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = BY_NAME[name]
+    path = tmp_path / case.file
+    path.write_bytes(case.path.read_text("utf-8").encode(encoding))
+    check_file(case, path, capsys)
+
+
 CP1251 = [c for c in CASES if v.encodable(c.path.read_text("utf-8"), "cp1251")]
 
 
@@ -182,6 +193,8 @@ def test_pdf_cases_are_many() -> None:
         "<section hidden><div><p>1. Hidden.<p>still hidden</div></section>",
         "<template><p>1. Hidden.</p></template>",
         "<script>document.write('1. Hidden.')</script>",
+        "<aside><h3>Most read</h3><ol><li>Hidden.</li><li>Also hidden.</li></ol></aside>",
+        '<span aria-hidden="true">1. Hidden.</span>',
     ],
 )
 def test_hidden_html_is_never_text(hidden: str, tmp_path: Path) -> None:
@@ -216,3 +229,33 @@ def test_offsets_and_labels(raw: str, mode: str) -> None:
         assert span == span.strip() and span
         previous_end = c.end
     assert result == segment_plan(text, mode)
+
+
+def test_html_list_items_that_carry_their_own_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><ol><li>1. First.</li><li><p>2. Second.</p></li><li>14) Fourteenth.</li>"
+        "<li><b>17.</b> Seventeenth.</li></ol><ol start='18'><li>2025 was a year.</li>"
+        "<li>Unnumbered.</li></ol></body></html>",
+        encoding="utf-8",
+    )
+    text = read_plan(path).text
+    assert [line for line in text.split("\n") if line] == [
+        "1. First.", "2. Second.", "14) Fourteenth.", "17. Seventeenth.", "18. 2025 was a year.",
+        "19. Unnumbered.",
+    ]  # fmt: skip
+    result = segment_plan(text)
+    assert [c.label for c in result.clauses] == ["1", "2", "14", "17", "18", "19"]
+
+
+def test_word_items_that_carry_their_own_numbers(tmp_path: Path) -> None:
+    from tests.core.conftest import build_docx
+
+    items = [("1. First typed.", 0), ("Second numbered by Word.", 0), ("4) Typed.", 0)]
+    path = build_docx(tmp_path / "double.docx", [*items, ("a) typed", 1), ("by Word", 1)])
+    text = read_plan(path).text
+    assert [line for line in text.split("\n") if line] == [
+        "1. First typed.", "2. Second numbered by Word.", "4) Typed.", "a) typed", "b) by Word",
+    ]  # fmt: skip
+    labels = [c.label for c in segment_plan(text).clauses]
+    assert labels == ["1", "2", "4", "4.a", "4.b"]

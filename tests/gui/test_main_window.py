@@ -362,8 +362,18 @@ def test_import_action_uses_the_file_dialog(
     monkeypatch.setattr(
         QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([str(path)], ""))
     )
+    from annotator.gui import import_preview
+
+    previewed: list[list[str]] = []  # the preview (tested in test_import_preview) accepted as is
+
+    def accept(_parent, files):  # type: ignore[no-untyped-def]
+        previewed.append(list(files))
+        return import_preview.read_choices(files)
+
+    monkeypatch.setattr(import_preview, "review_import", accept)
     window.actions_["import"].trigger()
     settle(window)
+    assert previewed == [[str(path)]]
     assert window.documents.rowCount() == 3
     assert window.windowTitle() == "Fourth — Plan Annotator"
     assert "imported (2 clauses)" in window.statusBar().currentMessage()

@@ -40,7 +40,7 @@ def test_import_keeps_notes_and_reports_them(project: Project) -> None:
 
 
 def test_plans_without_stored_notes_have_none(project: Project) -> None:
-    assert segment_notes(project, "0" * 64) == []
+    assert segment_notes(project, "0" * 64) == []  # no such plan
     project.set_setting("segment/" + "1" * 64, "{not json")
     assert segment_notes(project, "1" * 64) == []  # a damaged row hides notes, not the plan
 
@@ -138,3 +138,27 @@ def test_resegment_errors(project: Project) -> None:
     key = project.import_text("Gappy", GAPPY).document_key
     with pytest.raises(InputError, match="unknown segmentation mode"):
         resegment(project, key, "words")
+
+
+def test_plans_that_came_without_notes_get_them_from_their_text(project: Project) -> None:
+    key = project.import_text("Gappy", GAPPY).document_key
+    with project.engine.begin() as conn:  # as a plan merged in from an exchange file
+        from annotator.services.project import T_SETTING
+
+        conn.execute(T_SETTING.delete().where(T_SETTING.c.key == "segment/" + key))
+    assert [n.message for n in segment_notes(project, key)] == ["point 3 is not in the text"]
+
+
+def test_reviews_joined_by_resegmenting_keep_done_over_none(project: Project, coder: str) -> None:
+    key = project.import_text("Layered", LAYERED).document_key
+    ids = by_label(project, key)
+    project.mark_none(coder, ids["2"])  # "nothing applies" to the lead-in ...
+    project.mark_none(coder, ids["2.a"])
+    project.toggle_tag(coder, ids["2.a"], "territorial")  # ... but 2.a is tagged: "done"
+    result = resegment(project, key, "paragraphs")
+    joined = by_label(project, key)["¶3"]
+    assert project.clause_coding(joined, coder).review == "done"
+    assert (result.report.reviews_moved, result.report.reviews_dropped) == (2, 0)
+    project.undo(result.edit)
+    assert project.clause_coding(ids["2"], coder).review == "none"
+    assert project.clause_coding(ids["2.a"], coder).review == "done"

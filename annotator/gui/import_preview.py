@@ -1,0 +1,313 @@
+"""See the cut before coding: the import preview and the re-segment dialog.
+
+Both show the same :class:`CutPreview`: the notes the segmenter made (points missing from the
+source, repeated numbers, changes of delimiter ...), a count of points and sub-points, and every
+clause with its label, kind and first words, with a "Paragraphs only" switch that shows the other
+cut at once. Nothing is written until the user accepts; re-segmenting is one undoable edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.edits import Edit
+from annotator.core.errors import AnnotatorError
+from annotator.core.segment import Clause, Note, segment_plan
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+PREVIEW_CHARS = 110
+KIND_NAMES = {
+    "point": "point",
+    "subpoint": "sub-point",
+    "bullet": "bullet",
+    "heading": "heading",
+    "preamble": "preamble",
+    "paragraph": "paragraph",
+}
+
+
+def notes_html(notes: Sequence[Note]) -> str:
+    """The notes as a short HTML list, or a sentence saying there is nothing to report."""
+    if not notes:
+        return "No notes: the numbering runs without gaps, repeats or changes of style."
+    items = "".join(f"<li>{_escape(n.message)}</li>" for n in notes)
+    return f"<b>The segmenter noticed:</b><ul style='margin: 2px 0 0 -20px'>{items}</ul>"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def summary(clauses: Sequence[Clause]) -> str:
+    """ "31 clauses: 19 points, 12 sub-points, 1 heading"."""
+    counts: dict[str, int] = {}
+    for c in clauses:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+    parts = []
+    for kind, name in KIND_NAMES.items():
+        n = counts.get(kind, 0)
+        if n:
+            parts.append(f"{n} {name}{'s' if n != 1 else ''}")
+    return f"{len(clauses)} clauses: " + ", ".join(parts) if clauses else "no clauses"
+
+
+class CutPreview(QWidget):
+    """Notes, counts and the clause table of one text cut in one mode."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.notes = QLabel()
+        self.notes.setObjectName("cutNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts = QLabel()
+        self.counts.setObjectName("cutCounts")
+        self.table = QTableWidget(0, 3, self)
+        self.table.setObjectName("cutClauses")
+        self.table.setHorizontalHeaderLabels(["Label", "Kind", "Text"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)  # compact: more clauses seen
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.notes)
+        box.addWidget(self.counts)
+        box.addWidget(self.table, 1)
+
+    def show_cut(self, text: str, clauses: Sequence[Clause], notes: Sequence[Note]) -> None:
+        self.notes.setText(notes_html(notes))
+        # An amber edge, as on the plan's notes bar, when there is something to know.
+        self.notes.setStyleSheet(
+            "QLabel { border-left: 4px solid #c98a00; padding-left: 8px; }" if notes else ""
+        )
+        self.counts.setText(summary(clauses))
+        self.table.setUpdatesEnabled(False)
+        self.table.setRowCount(len(clauses))
+        for row, c in enumerate(clauses):
+            words = " ".join(text[c.start : c.end].split())
+            if len(words) > PREVIEW_CHARS:
+                words = words[: PREVIEW_CHARS - 1] + "…"
+            for col, value in enumerate((c.label, KIND_NAMES.get(c.kind, c.kind), words)):
+                self.table.setItem(row, col, QTableWidgetItem(value))
+        self.table.setUpdatesEnabled(True)
+
+    def labels(self) -> list[str]:
+        items = (self.table.item(r, 0) for r in range(self.table.rowCount()))
+        return [item.text() if item is not None else "" for item in items]
+
+
+@dataclass
+class PlanChoice:
+    """One plan file the user is importing: its text once read, and the cut chosen for it."""
+
+    path: str
+    title: str = ""
+    text: str = ""
+    error: str = ""
+    mode: str = "auto"
+
+
+class _CutDialog(QDialog):
+    """A preview with a "Paragraphs only" switch; subclasses say what is being cut."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.resize(860, 620)
+        self.heading = QLabel()
+        self.heading.setObjectName("cutHeading")
+        self.heading.setWordWrap(True)
+        self.paragraphs = QCheckBox("&Paragraphs only (ignore the numbering)")
+        self.paragraphs.setObjectName("paragraphsOnly")
+        self.paragraphs.setToolTip(
+            "Cut at blank lines only, for a text whose numbering the rules cannot follow"
+        )
+        self.paragraphs.toggled.connect(self._mode_changed)
+        self.preview = CutPreview(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.box = QVBoxLayout(self)
+        self.box.addWidget(self.heading)
+
+    def _finish_layout(self) -> None:
+        self.box.addWidget(self.paragraphs)
+        self.box.addWidget(self.preview, 1)
+        self.box.addWidget(self.buttons)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+
+    @property
+    def mode(self) -> str:
+        return "paragraphs" if self.paragraphs.isChecked() else "auto"
+
+    def _mode_changed(self, _checked: bool) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class ImportPreviewDialog(_CutDialog):
+    """Before an import writes anything: each file's clauses, labels and notes."""
+
+    def __init__(self, choices: list[PlanChoice], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("importPreview")
+        self.choices = choices
+        n = len(choices)
+        self.setWindowTitle("Import plan" if n == 1 else f"Import {n} plans")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            "&Import" if n == 1 else f"&Import {n} plans"
+        )
+        self.files = QComboBox()
+        self.files.setObjectName("previewFiles")
+        self.files.addItems([Path(c.path).name for c in choices])
+        self.files.setVisible(n > 1)
+        self.files.currentIndexChanged.connect(self._file_changed)
+        self.box.addWidget(self.files)
+        self._finish_layout()
+        self._file_changed(0)
+
+    @property
+    def current(self) -> PlanChoice:
+        return self.choices[max(0, self.files.currentIndex())]
+
+    def _file_changed(self, _index: int) -> None:
+        blocked = self.paragraphs.blockSignals(True)
+        self.paragraphs.setChecked(self.current.mode == "paragraphs")
+        self.paragraphs.blockSignals(blocked)
+        self.refresh()
+
+    def _mode_changed(self, _checked: bool) -> None:
+        self.current.mode = self.mode
+        self.refresh()
+
+    def refresh(self) -> None:
+        choice = self.current
+        self.paragraphs.setEnabled(not choice.error)
+        if choice.error:
+            self.heading.setText(f"<b>{_escape(Path(choice.path).name)}</b>: cannot be read")
+            self.preview.show_cut("", [], [Note("error", choice.error)])
+            self.preview.counts.setText("This file will be skipped.")
+            return
+        self.heading.setText(
+            f"<b>{_escape(choice.title)}</b> — {_escape(Path(choice.path).name)}. "
+            "Check the cut before coding; it can be changed later with Code ▸ Re-segment plan."
+        )
+        result = segment_plan(choice.text, choice.mode)
+        self.preview.show_cut(choice.text, result.clauses, result.notes)
+
+
+def read_choices(files: Sequence[str]) -> list[PlanChoice]:
+    """Read each file as an import would; a file that cannot be read keeps its error."""
+    from annotator.core.readers import read_plan
+
+    out = []
+    for name in files:
+        try:
+            plan = read_plan(name)
+        except AnnotatorError as exc:
+            out.append(PlanChoice(name, error=str(exc)))
+            continue
+        except OSError as exc:
+            out.append(PlanChoice(name, error=f"{name}: {exc.strerror or exc}"))
+            continue
+        out.append(PlanChoice(name, plan.title, plan.text))
+    return out
+
+
+def review_import(parent: QWidget, files: Sequence[str]) -> list[PlanChoice] | None:
+    """Show the import preview; the choices to import, or None if the user cancelled."""
+    choices = read_choices(files)
+    dialog = ImportPreviewDialog(choices, parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return choices
+    finally:
+        dialog.deleteLater()
+
+
+class ResegmentDialog(_CutDialog):
+    """Re-segmenting the open plan: the new cut with its notes, before anything changes."""
+
+    def __init__(self, title: str, text: str, mode: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("resegmentDialog")
+        self.setWindowTitle(f"Re-segment {title}")
+        self.text = text
+        self.heading.setText(
+            f"<b>Re-segment {_escape(title)}</b>. Annotations on clauses whose text is unchanged "
+            "stay; spans move with their text; the rest goes to the clause that holds most of "
+            "its old text. Edit ▸ Undo restores the old cut."
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Re-segment")
+        self.paragraphs.setChecked(mode == "paragraphs")
+        self._finish_layout()
+        self.refresh()
+
+    def refresh(self) -> None:
+        result = segment_plan(self.text, self.mode)
+        self.preview.show_cut(self.text, result.clauses, result.notes)
+
+
+def resegment_current(window: MainWindow) -> None:
+    """Code ▸ Re-segment plan…: preview the new cut, apply it as one undoable edit, report."""
+    ws = window.workspace
+    key = window.clauses.document_key
+    if ws is None or not key:
+        return
+    from annotator.services.segmentation import resegment, segment_mode
+
+    try:
+        doc = ws.project.document(key)
+        mode = segment_mode(ws.project, key)
+    except AnnotatorError as exc:
+        window.show_error("Cannot re-segment the plan", str(exc))
+        return
+    dialog = ResegmentDialog(doc.title, doc.text, mode, window)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        chosen = dialog.mode
+    finally:
+        dialog.deleteLater()
+    reports: list[list[str]] = []
+
+    def action() -> Edit:
+        result = resegment(ws.project, key, chosen)
+        reports.append(result.report.lines())
+        return result.edit
+
+    ws.ops.edit(action, title="Cannot re-segment the plan")
+    if reports:
+        window.statusBar().showMessage("Re-segmented: " + "; ".join(reports[0]) + ".", 10000)
