@@ -261,6 +261,10 @@ def _own_project(project: Project) -> dict[str, Any]:
     set_annotation_memo(project, ann["id"], "Why: «ceasefire» & <scope>", uncertain=True)
     set_clause_memo(project, olena, clauses[2].id, "check the monitors")
     project.set_setting("project_memo", "Our project memo.")
+    from annotator.services.review import consensus_coder
+
+    settled = consensus_coder(project).id  # the consensus layer is a coder marked as such
+    project.toggle_tag(settled, clauses[1].id, "security_guarantee")
     return export_exchange_dict(project)
 
 
@@ -277,6 +281,7 @@ def test_our_own_qdpx_round_trip_keeps_every_clause_coder_memo_and_review(
     fields = ("documents", "coders", "annotations", "reviews", "clause_notes", "project_memo")
     for field in fields:
         assert back[field] == source[field], field
+    assert any(c.get("consensus") for c in back["coders"])
     kinds = [c["kind"] for c in back["documents"][0]["clauses"]]
     assert kinds[0] == "preamble" and "subpoint" in kinds
     # ... and the file goes back into the project it came from without adding anything.
