@@ -32,6 +32,10 @@ PROJECTS = [
     "02_same_project_second_export",
     "03_cyrillic_emoji_utf16_positions",
     "04_maxqda_line_endings_crlf",
+    # Made here with QualCoder's own RefiExport, from our sample plans (see the README there).
+    "06_framework_points_on_one_line",
+    "07_counter_uk_dove_combining_accent",
+    "08_counter_uk_maxqda_crlf",
 ]
 
 
@@ -126,7 +130,7 @@ def test_each_coding_arrives_on_exactly_the_text_qualcoder_showed(
     for code, color in exp["code_colors"].items():
         assert cats[code].color == color.lower()
     # Every correction and the split selection were reported, nothing was skipped silently.
-    assert any("crosses clauses 6, 7" in w for w in plan.warnings)
+    assert any("crosses clauses" in w for w in plan.warnings)  # each has one such selection
     assert not any("skipped" in w for w in plan.warnings)
 
 
