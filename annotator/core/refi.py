@@ -47,6 +47,7 @@ from annotator.core.qdc import (
     parse_xml,
 )
 from annotator.core.refi_positions import (
+    NAMELESS,
     SEARCHED,
     UNCHECKED,
     ClauseIndex,
@@ -665,6 +666,12 @@ class _Importer:
         for note, sel, note_text in self._passage_notes(src):
             self._passage_note(note, sel, note_text, title, key, resolver, index)
         for how, n in sorted((self.report.corrected - before).items()):
+            if how == NAMELESS:
+                self.warnings.append(
+                    f"{title}: {n} of {len(selections)} selections are named by a title, not "
+                    "their text; placed by their positions, unchecked"
+                )
+                continue
             self.warnings.append(
                 f"{title}: {n} of {len(selections)} selections corrected: {_HOW.get(how, how)}"
             )

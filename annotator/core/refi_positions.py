@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.core.text import BOM, normalise
 
@@ -24,6 +24,8 @@ from annotator.core.text import BOM, normalise
 READINGS = ("codepoints", "utf16", "crlf", "utf16+crlf")
 SEARCHED = "text"  # found by searching its text near the position
 UNCHECKED = "unchecked"  # no usable text to check against: positions taken as code points
+NAMELESS = "names"  # names in this source are not texts: positions taken, unchecked
+MIN_PREFIX = 8  # a shorter name is no evidence that it begins the selected text
 TRUNCATION = ("...", "\u2026")
 
 
@@ -119,6 +121,7 @@ class PositionResolver:
         self.text = text
         self.checked: Counter[str] = Counter()  # how the selections that matched were read
         self.rank: dict[str, int] = {}  # reading -> minus the selections it fits (see learn)
+        self.names_are_text = True
         self._readings: dict[str, Callable[[int], int | None]] = {}
         self._add("codepoints", raw, shift)
         if "\r\n" in raw:
@@ -155,15 +158,33 @@ class PositionResolver:
         return out
 
     def learn(self, selections: list[tuple[int, int, str | None]]) -> None:
-        """Count, over all of a source's selections, which readings give their text: a short
-        selection may read true by chance at the wrong offset ("the" three characters on), so
-        each one prefers the reading that fits most of its source's selections."""
+        """Look over all of a source's selections first.
+
+        Count which readings give their text: a short selection may read true by chance at the
+        wrong offset ("the" three characters on), so each one prefers the reading that fits most
+        of its source's selections. And see whether names are texts at all: QualCoder's are, an
+        ATLAS.ti quotation name may be a title ("Quote 1:3"). Where most names are texts, one
+        that is not found is a selection that cannot be placed; elsewhere positions are taken.
+        """
         fits: Counter[str] = Counter()
+        named = matched = 0
         for start, end, name in selections:
             want = expected_text(name)
-            if want.strip():
-                fits.update(h for h, s, e in self.readings(start, end) if self.text[s:e] == want)
+            if not want.strip():
+                continue
+            named += 1
+            hits = [h for h, s, e in self.readings(start, end) if self.text[s:e] == want]
+            fits.update(hits)
+            if hits or self._fits_by_prefix(start, end, want) or want in self.text:
+                matched += 1
         self.rank = {how: -n for how, n in fits.items()}
+        self.names_are_text = named == 0 or 2 * matched >= named
+
+    def _fits_by_prefix(self, start: int, end: int, want: str) -> bool:
+        head = _truncated(want) or want
+        return len(head) >= MIN_PREFIX and any(
+            self.text[s:e].startswith(head) for _h, s, e in self.readings(start, end)
+        )
 
     def place(
         self, start: int, end: int, name: str | None, *, trust: bool = False
@@ -176,33 +197,42 @@ class PositionResolver:
         readings.sort(key=lambda r: self.rank.get(r[0], 0))  # stable: code points first on ties
         want = "" if trust else expected_text(name)
         if not want.strip():
-            # Nothing to check against (an annotation note has no name): read it the way the
-            # source's checked selections were, else as code points.
-            usual = self.checked.most_common(1)[0][0] if self.checked else "codepoints"
-            readings.sort(key=lambda r: r[0] != usual)
-            if readings:
-                how, s, e = readings[0]
-                return Placement(s, e, how if how != "codepoints" else UNCHECKED, False)
-            return None
+            return self._unchecked(readings)
         plain = next(((s, e) for how, s, e in readings if how == "codepoints"), None)
         for how, s, e in readings:
             if self.text[s:e] == want:
                 self.checked[how] += 1
                 # Where the readings agree (before the first emoji) nothing was corrected.
                 return Placement(s, e, "codepoints" if plain == (s, e) else how, True)
+        # A name that is the beginning of the selected text (ATLAS.ti, MAXQDA shorten them).
+        head = _truncated(want) or want
+        if len(head) >= MIN_PREFIX:
+            for how, s, e in readings:
+                if self.text[s:e].startswith(head):
+                    return Placement(s, e, "codepoints" if plain == (s, e) else how, True)
         near = readings[0][1] if readings else min(max(start, 0), len(self.text))
         found = self._search(want, near)
         if found is not None:
             return Placement(found, found + len(want), SEARCHED, True)
         prefix = _truncated(want)
-        if prefix:
-            for how, s, e in readings:
-                if self.text[s:e].startswith(prefix):
-                    return Placement(s, e, how, True)
-            found = self._search(prefix, near)
-            if found is not None:
-                return Placement(found, found + len(prefix), SEARCHED, True)
+        found = self._search(prefix, near) if prefix else None
+        if found is not None:  # a shortened name, shifted: as long as its positions say
+            length = max(len(prefix), readings[0][2] - readings[0][1] if readings else 0)
+            return Placement(found, min(found + length, len(self.text)), SEARCHED, True)
+        if not self.names_are_text:  # names here are titles, not texts: positions it is
+            placed = self._unchecked(readings)
+            return None if placed is None else replace(placed, how=NAMELESS)
         return None
+
+    def _unchecked(self, readings: list[tuple[str, int, int]]) -> Placement | None:
+        """Nothing to check against (an annotation note has no name): read it the way the
+        source's checked selections were, else as code points."""
+        usual = self.checked.most_common(1)[0][0] if self.checked else "codepoints"
+        readings = sorted(readings, key=lambda r: r[0] != usual)
+        if not readings:
+            return None
+        how, s, e = readings[0]
+        return Placement(s, e, how if how != "codepoints" else UNCHECKED, False)
 
     def _search(self, want: str, near: int) -> int | None:
         """The start of the occurrence of ``want`` nearest to ``near``."""
@@ -222,7 +252,7 @@ def _truncated(want: str) -> str:
     for mark in TRUNCATION:
         if want.endswith(mark):
             head = want[: -len(mark)].rstrip()
-            return head if len(head) >= 8 else ""
+            return head if len(head) >= MIN_PREFIX else ""
     return ""
 
 

@@ -158,3 +158,26 @@ def test_absurd_nesting_is_refused():
 def test_empty_codebook_cannot_be_exported():
     with pytest.raises(FormatError):
         codebook_to_qdc([])
+
+
+def test_a_foreign_code_meets_a_category_whose_key_is_not_its_slug():
+    from annotator.core.codebook import Category
+
+    existing = [
+        Category(key="sec", name="Security guarantee", color="#112233", shortcut="1"),
+        Category(key="other", name="Other"),
+    ]
+    qdc = (
+        b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        b'<Code guid="a1b2c3d4-0000-4000-8000-0000000000aa" name="Security arrangements" '
+        b'isCodable="false">'
+        b'<Code guid="a1b2c3d4-0000-4000-8000-0000000000ab" name=" security GUARANTEE" '
+        b'isCodable="true"/></Code></Codes></CodeBook>'
+    )
+    cats = codebook_from_qdc(qdc, existing=existing)
+    by_name = {c.name.strip().casefold(): c for c in cats}
+    guarantee = by_name["security guarantee"]
+    assert guarantee.key == "sec"  # not a second "Security guarantee"
+    assert guarantee.parent == by_name["security arrangements"].key
+    assert guarantee.color == "#112233" and guarantee.shortcut == "1"  # kept: the file has none
+    assert not by_name["security arrangements"].codable

@@ -7,6 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.refi_positions import (
+    NAMELESS,
     SEARCHED,
     UNCHECKED,
     ClauseIndex,
@@ -116,3 +117,22 @@ def test_a_short_selection_takes_the_reading_that_fits_its_source() -> None:
     r.learn([*sels, (u, u + 1, "a")])
     place = r.place(u, u + 1, "a")
     assert place is not None and (place.start, place.how) == (target, "utf16")
+
+
+def test_names_that_are_titles_or_beginnings_do_not_move_or_drop_codings() -> None:
+    text = "1. The Federation of Borea guarantees the security of Avalon.\n2. Trade resumes."
+    start, end = 3, text.index(".\n") + 1
+    # ATLAS.ti / MAXQDA: the name is the beginning of the quotation, cut short.
+    r = resolver(text)
+    r.learn([(start, end, "The Federation of Borea")])
+    place = r.place(start, end, "The Federation of Borea")
+    assert place is not None and (place.start, place.end) == (start, end)
+    # Names that are titles, not texts: positions are taken (and said to be unchecked) ...
+    titles = resolver(text)
+    titles.learn([(start, end, "Quote 1:3"), (65, 81, "Quote 1:4")])
+    place = titles.place(start, end, "Quote 1:3")
+    assert place is not None and (place.start, place.end, place.how) == (start, end, NAMELESS)
+    # ... but where names are texts, one that is nowhere in the plan cannot be placed.
+    texts = resolver(text)
+    texts.learn([(start, end, text[start:end]), (65, 81, "Something else entirely")])
+    assert texts.place(65, 81, "Something else entirely") is None
