@@ -39,6 +39,8 @@ from annotator.services.row_extras import extra_of, with_extra
 from annotator.storage.models import TABLES
 
 T_LINK = TABLES["clause_link"]
+# What a category row holds for a field the file leaves out (export then leaves it out too).
+CATEGORY_FILLED = {"description": "", "color": "#808080", "parent": None}
 LINK_STATUSES = frozenset({"accepted", "rejected"})
 
 Progress = Callable[[int, int], None]
@@ -462,7 +464,7 @@ def _apply_categories(
             "position": before["position"] if before else next_pos,
             "retired": bool(cat.get("retired", False)),
             "updated": before["updated"] if before else stamp,
-            "extra": extra_of(cat, "category"),
+            "extra": extra_of(cat, "category", filled=CATEGORY_FILLED),
         }
         if before is None:
             next_pos += 1
@@ -503,7 +505,7 @@ def _apply_documents(
         for clause in doc["clauses"]:
             k = (doc["key"], clause["start"], clause["end"])
             kind = clause.get("kind", "paragraph")
-            extra = extra_of(clause, "clause")
+            extra = extra_of(clause, "clause", filled={"kind": "paragraph"})
             if k in existing:
                 cid, label, old_kind, old_extra = existing[k]
                 if (label, old_kind, old_extra) != (clause["label"], kind, extra):
@@ -642,7 +644,7 @@ def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes:
             "memo": n.get("memo") or "",
             "flagged": bool(n.get("flagged")),
             "updated": n["updated"],
-            "extra": extra_of(n, "clause_note"),
+            "extra": extra_of(n, "clause_note", filled={"memo": "", "flagged": False}),
         },
     )
 
@@ -690,7 +692,12 @@ def _apply_links(
             "created": link.get("created") or link["updated"],
             "updated": link["updated"],
             "deleted": bool(link.get("deleted", False)),
-            "extra": extra_of(link, "link", also=unknown_coder),
+            "extra": extra_of(
+                link,
+                "link",
+                also=unknown_coder,
+                filled={"created": link["updated"], "deleted": False},
+            ),
         }
         _put(conn, changes, T_LINK, (link["id"],), before, after)
     if foreign != foreign_before:

@@ -336,3 +336,25 @@ def test_cli_import_warns_about_a_fast_clock(
     assert run(["import", str(tmp_path / "fast.json"), "--project", str(target)]) == 0
     err = capsys.readouterr().err
     assert "warning: fast.json: 2 timestamps more than 5 minutes in the future" in err
+
+
+def test_optional_fields_a_file_left_out_stay_out_until_changed(tmp_path: Path) -> None:
+    original = _file_with_extras(tmp_path)
+    note = original["clause_notes"][0]
+    del note["memo"]  # only the flag: memo and flagged are optional
+    (tmp_path / "in.json").write_bytes(dump_exchange(original))
+    with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
+        apply_merge(team, plan_merge(team, [tmp_path / "in.json"]))
+        (exported,) = export_exchange_dict(team)["clause_notes"]
+        assert "memo" not in exported and exported["flagged"] is True
+        again = plan_merge(team, [tmp_path / "in.json"])
+        assert again.conflicts == [] and apply_merge(team, again).empty
+        # Once the coder writes a memo, it is exported like any other.
+        from annotator.services import notes
+
+        coder = original["coders"][0]["id"]
+        key = original["documents"][0]["key"]
+        clause = next(c.id for c in team.clauses(key) if [c.start, c.end] == note["clause"])
+        notes.set_clause_memo(team, coder, clause, "now written")
+        (exported,) = export_exchange_dict(team)["clause_notes"]
+        assert exported["memo"] == "now written" and exported["x_colour"] == "amber"
