@@ -85,7 +85,7 @@ class Recorder:
             _check_unchanged(change, read_row(self.conn, change.table, change.key))
             image = dict(change.after) if change.after is not None else None
             if image is None and "deleted" in table(change.table).c:
-                # Rows that merge by id (annotations, clause links) become tombstones.
+                # Rows with tombstones (annotations, reviews, clause links) keep one.
                 current = read_row(self.conn, change.table, change.key)
                 if current is None:
                     continue
