@@ -471,7 +471,7 @@ def _apply_categories(
         elif {k: v for k, v in after.items() if k != "updated"} != {
             k: v for k, v in before.items() if k != "updated"
         }:
-            after["updated"] = stamp
+            after["updated"] = clock.advance(stamp, before["updated"])  # never backwards
         _put(conn, changes, T_CATEGORY, (cat["key"],), before, after)
 
 
