@@ -82,11 +82,11 @@ class Recorder:
         # Coders this replay removes (undoing a merge that brought them): their rows go too.
         leaving = {c.key[0] for c in changes if c.table == "coder" and c.after is None}
         for change in changes:
-            _check_unchanged(change, read_row(self.conn, change.table, change.key))
+            current = read_row(self.conn, change.table, change.key)
+            _check_unchanged(change, current)
             image = dict(change.after) if change.after is not None else None
             if image is None and "deleted" in table(change.table).c:
                 # Rows with tombstones (annotations, reviews, clause links) keep one.
-                current = read_row(self.conn, change.table, change.key)
                 if current is None:
                     continue
                 if not vanishing & _clause_refs(current) and current.get("coder_id") not in leaving:
