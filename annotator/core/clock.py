@@ -61,7 +61,10 @@ def advance(proposed: str, previous: str | None) -> str:
     if fresh > before:
         return proposed
     # Floor to the millisecond: still later than ``previous``, whatever its precision.
-    return format_time(before + timedelta(milliseconds=1))
+    try:
+        return format_time(before + timedelta(milliseconds=1))
+    except OverflowError:  # a stamp at the end of year 9999: nothing later can be written
+        return previous
 
 
 def in_future(stamp: str, tolerance: timedelta) -> bool:

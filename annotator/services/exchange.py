@@ -42,6 +42,8 @@ from annotator.storage.models import TABLES
 
 T_LINK = TABLES["clause_link"]
 PROJECT_MEMO = "project_memo"  # the setting holding the project's memo (REFI-QDA Description)
+# What a category row holds for a field the file leaves out (export then leaves it out too).
+CATEGORY_FILLED = {"description": "", "color": "#808080", "parent": None}
 LINK_STATUSES = frozenset({"accepted", "rejected"})
 
 Progress = Callable[[int, int], None]
@@ -560,14 +562,14 @@ def _apply_categories(
             "retired": bool(cat.get("retired", False)),
             "codable": cat.get("codable", True) is not False,
             "updated": before["updated"] if before else stamp,
-            "extra": extra_of(cat, "category"),
+            "extra": extra_of(cat, "category", filled=CATEGORY_FILLED),
         }
         if before is None:
             next_pos += 1
         elif {k: v for k, v in after.items() if k != "updated"} != {
             k: v for k, v in before.items() if k != "updated"
         }:
-            after["updated"] = stamp
+            after["updated"] = clock.advance(stamp, before["updated"])  # never backwards
         _put(conn, changes, T_CATEGORY, (cat["key"],), before, after)
 
 
@@ -602,7 +604,7 @@ def _apply_documents(
         for clause in doc["clauses"]:
             k = (doc["key"], clause["start"], clause["end"])
             kind = clause.get("kind", "paragraph")
-            extra = extra_of(clause, "clause")
+            extra = extra_of(clause, "clause", filled={"kind": "paragraph"})
             if k in existing:
                 cid, label, old_kind, old_extra = existing[k]
                 if (label, old_kind, old_extra) != (clause["label"], kind, extra):
@@ -741,7 +743,7 @@ def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes:
             "memo": n.get("memo") or "",
             "flagged": bool(n.get("flagged")),
             "updated": n["updated"],
-            "extra": extra_of(n, "clause_note"),
+            "extra": extra_of(n, "clause_note", filled={"memo": "", "flagged": False}),
         },
     )
 
@@ -797,7 +799,12 @@ def _apply_links(
             "created": link.get("created") or link["updated"],
             "updated": link["updated"],
             "deleted": bool(link.get("deleted", False)),
-            "extra": extra_of(link, "link", also=unknown_coder),
+            "extra": extra_of(
+                link,
+                "link",
+                also=unknown_coder,
+                filled={"created": link["updated"], "deleted": False},
+            ),
         }
         _put(conn, changes, T_LINK, (link["id"],), before, after)
     if foreign != foreign_before:

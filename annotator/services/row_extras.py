@@ -7,8 +7,12 @@ clause links of this project) in settings. So exporting a project built by impor
 what merging those files gives, and a re-import reports no phantom conflict.
 
 Besides unknown fields, ``extra`` keeps a known optional field that a file spells out with its
-default value (``"uncertain": false``, ``"adjudicator": null``): export leaves defaults out, and
-without it the object would differ from the file's.
+default value (``"uncertain": false``, ``"adjudicator": null``), which export would leave out, and
+notes a known optional field that the file left out but the row had to fill (a note's ``memo``, a
+link's ``created``), which export would add: either way the object would differ from the file's,
+and a versioned one would come back as a conflict on the next import. The text is a JSON object of
+fields to add, or ``[fields to add, {field: filled-in value}]`` when some were left out (export
+leaves such a field out again while it still holds the filled-in value).
 """
 
 from __future__ import annotations
@@ -71,8 +75,13 @@ FOREIGN_LINKS = "exchange.foreign_links"
 T_SETTING = TABLES["setting"]
 
 
-def extra_of(obj: Obj, kind: str, *, also: Obj | None = None) -> str | None:
-    """The JSON text to store for ``obj``'s fields that its row cannot hold (None: nothing)."""
+def extra_of(
+    obj: Obj, kind: str, *, also: Obj | None = None, filled: Obj | None = None
+) -> str | None:
+    """The JSON text to store for ``obj``'s fields that its row cannot hold (None: nothing).
+
+    ``filled``: the value the row gets for each optional known field when ``obj`` lacks it.
+    """
     known = KNOWN[kind]
     empty = OMITTED_WHEN_EMPTY.get(kind, frozenset())
     extra = {k: v for k, v in obj.items() if k not in known or (k in empty and not v)}
@@ -80,6 +89,9 @@ def extra_of(obj: Obj, kind: str, *, also: Obj | None = None) -> str | None:
         extra["codable"] = True
     if also:
         extra.update(also)
+    absent = {k: v for k, v in (filled or {}).items() if k not in obj}
+    if absent:
+        return dump([extra, absent])
     return dump(extra) if extra else None
 
 
@@ -87,7 +99,15 @@ def with_extra(item: Obj, text: str | None) -> Obj:
     """``item`` (built from columns) with the stored fields added; the columns win."""
     if not text:
         return item
-    return {**json.loads(text), **item}
+    stored = json.loads(text)
+    if not isinstance(stored, list):
+        return {**stored, **item}
+    fields, absent = stored
+    out = {**fields, **item}
+    for name, value in absent.items():
+        if name in out and out[name] == value and type(out[name]) is type(value):
+            del out[name]  # left out by the file and not changed since: left out again
+    return out
 
 
 def dump(value: Any) -> str:

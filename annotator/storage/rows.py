@@ -61,6 +61,9 @@ def write_row(
         raise EditError(f"not allowed to change this {name} (it is another coder's work?)")
 
 
+_UNREAD = object()  # a row not read yet
+
+
 class Recorder:
     """Collects the before/after images of rows while a service changes them."""
 
@@ -68,9 +71,14 @@ class Recorder:
         self.conn = conn
         self.changes: list[RowChange] = []
 
-    def put(self, name: str, key: tuple[Any, ...], image: Row | None) -> dict[str, Any] | None:
-        """Write ``image`` and record the change; returns the before-image."""
-        before = read_row(self.conn, name, key)
+    def put(
+        self, name: str, key: tuple[Any, ...], image: Row | None, *, current: Any = _UNREAD
+    ) -> dict[str, Any] | None:
+        """Write ``image`` and record the change; returns the before-image.
+
+        ``current``: the row as just read in this transaction, if the caller has it.
+        """
+        before = read_row(self.conn, name, key) if current is _UNREAD else current
         after = dict(image) if image is not None else None
         if after is not None and before is not None:
             # A service's image may leave out columns it does not own (``extra``, ``codable``):
@@ -99,46 +107,54 @@ class Recorder:
         vanishing = {c.key[0] for c in changes if c.table == "clause" and c.after is None}
         # Coders this replay removes (undoing a merge that brought them): their rows go too.
         leaving = {c.key[0] for c in changes if c.table == "coder" and c.after is None}
+        self._release(changes)
         for change in changes:
-            _check_unchanged(change, read_row(self.conn, change.table, change.key))
+            current = read_row(self.conn, change.table, change.key)
+            _check_unchanged(change, current)
             image = dict(change.after) if change.after is not None else None
             if image is None and "deleted" in table(change.table).c:
-                # Rows that merge by id (annotations, clause links) become tombstones.
-                current = read_row(self.conn, change.table, change.key)
+                # Rows with tombstones (annotations, reviews, clause links) keep one.
                 if current is None:
                     continue
                 if not vanishing & _clause_refs(current) and current.get("coder_id") not in leaving:
                     image = {**current, "deleted": True}
             if image is not None and "updated" in image:
                 image["updated"] = stamp
-            if image is None and change.table in REFERENCED:
-                self._release(change.table, change.key[0])
-            self.put(change.table, change.key, image)
+            self.put(change.table, change.key, image, current=current)
 
-    def _release(self, name: str, ident: Any) -> None:
-        """Before a clause, coder or plan goes: drop what is left pointing at it, or refuse.
+    def _release(self, changes: list[RowChange]) -> None:
+        """Before clauses, coders or plans go: drop what else points at them, or refuse.
 
-        Left are rows written after the edit being undone. Tombstones and empty memos say nothing
-        and go (recorded); anything live means someone coded there since, and the replay is
-        refused rather than losing that work.
+        "Else": rows this replay does not restore itself, written after the edit being replayed.
+        Tombstones and empty memos say nothing and go (recorded); anything live means someone
+        coded there since, and the replay is refused rather than losing that work.
         """
-        live = 0
-        for ref_table, columns in REFERENCED[name]:
-            tbl = table(ref_table)
-            where = or_(*(tbl.c[column] == ident for column in columns))
-            for found in self.conn.execute(select(tbl).where(where)).mappings().all():
-                row = dict(found)
-                if _dead(row):
-                    key = tuple(row[c.name] for c in tbl.primary_key.columns)
-                    self.put(ref_table, key, None)
-                else:
-                    live += 1
-        if live:
-            what = {"clause": "clause", "coder": "coder", "document": "plan"}[name]
-            raise StaleEditError(
-                f"this {what} has been coded or changed since ({live} "
-                f"row{'s' if live != 1 else ''} depend on it); nothing was changed"
-            )
+        touched = {(c.table, c.key) for c in changes}
+        for name, refs in REFERENCED.items():
+            going = [c.key[0] for c in changes if c.table == name and c.after is None]
+            live = 0
+            for ref_table, columns in refs:
+                tbl = table(ref_table)
+                pk = [c.name for c in tbl.primary_key.columns]
+                for chunk in range(0, len(going), 500):  # within SQLite's variable limit
+                    ids = going[chunk : chunk + 500]
+                    where = or_(*(tbl.c[column].in_(ids) for column in columns))
+                    for found in self.conn.execute(select(tbl).where(where)).mappings().all():
+                        row = dict(found)
+                        key = tuple(row[c] for c in pk)
+                        if (ref_table, key) in touched:
+                            continue
+                        if _dead(row):
+                            touched.add((ref_table, key))  # once, though it may point twice
+                            self.put(ref_table, key, None, current=row)
+                        else:
+                            live += 1
+            if live:
+                what = {"clause": "clause", "coder": "coder", "document": "plan"}[name]
+                raise StaleEditError(
+                    f"this {what} has been coded or changed since ({live} "
+                    f"row{'s' if live != 1 else ''} depend on it); nothing was changed"
+                )
 
 
 # What points at a clause, a coder or a plan (table, columns), for removing them in a replay.

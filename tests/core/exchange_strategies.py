@@ -150,6 +150,8 @@ def worlds(draw: st.DrawFn) -> World:
             "color": draw(st.sampled_from(COLORS)),
             "parent": "economic" if key == "sanctions" and "economic" in keys else None,
         }
+        if draw(st.integers(0, 3)) == 0:  # a file from a tool that writes only what it must
+            base = {"key": key, "name": base["name"], "parent": base["parent"]}
         variants = [base]
         if draw(st.booleans()):
             variants.append({**base, "name": base["name"] + " (v2)", "shortcut": "9"})
@@ -214,12 +216,13 @@ def worlds(draw: st.DrawFn) -> World:
         versions = draw(
             st.lists(
                 st.fixed_dictionaries(
-                    {
+                    {"updated": st.sampled_from(TIMES)},
+                    # memo and flagged are optional: a file may leave either out
+                    optional={
                         "memo": st.sampled_from(("", "see annex B", "не ясно")),
                         "flagged": st.booleans(),
-                        "updated": st.sampled_from(TIMES),
+                        "x_colour": st.sampled_from(("amber", "red")),
                     },
-                    optional={"x_colour": st.sampled_from(("amber", "red"))},
                 ),
                 min_size=1,
                 max_size=2,
@@ -235,11 +238,13 @@ def worlds(draw: st.DrawFn) -> World:
                 st.fixed_dictionaries(
                     {
                         "status": st.sampled_from(("accepted", "rejected")),
-                        "created": st.just(TIMES[0]),
                         "updated": st.sampled_from(TIMES),
-                        "deleted": st.booleans(),
                     },
-                    optional={"x_score": st.sampled_from((0.5, 0.9))},
+                    optional={
+                        "created": st.just(TIMES[0]),
+                        "deleted": st.booleans(),
+                        "x_score": st.sampled_from((0.5, 0.9)),
+                    },
                 ),
                 min_size=1,
                 max_size=2,

@@ -336,3 +336,50 @@ def test_cli_import_warns_about_a_fast_clock(
     assert run(["import", str(tmp_path / "fast.json"), "--project", str(target)]) == 0
     err = capsys.readouterr().err
     assert "warning: fast.json: 2 timestamps more than 5 minutes in the future" in err
+
+
+def test_optional_fields_a_file_left_out_stay_out_until_changed(tmp_path: Path) -> None:
+    original = _file_with_extras(tmp_path)
+    note = original["clause_notes"][0]
+    del note["memo"]  # only the flag: memo and flagged are optional
+    (tmp_path / "in.json").write_bytes(dump_exchange(original))
+    with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
+        apply_merge(team, plan_merge(team, [tmp_path / "in.json"]))
+        (exported,) = export_exchange_dict(team)["clause_notes"]
+        assert "memo" not in exported and exported["flagged"] is True
+        again = plan_merge(team, [tmp_path / "in.json"])
+        assert again.conflicts == [] and apply_merge(team, again).empty
+        # Once the coder writes a memo, it is exported like any other.
+        from annotator.services import notes
+
+        coder = original["coders"][0]["id"]
+        key = original["documents"][0]["key"]
+        clause = next(c.id for c in team.clauses(key) if [c.start, c.end] == note["clause"])
+        notes.set_clause_memo(team, coder, clause, "now written")
+        (exported,) = export_exchange_dict(team)["clause_notes"]
+        assert exported["memo"] == "now written" and exported["x_colour"] == "amber"
+
+
+def test_a_clause_link_signed_by_a_stranger_keeps_its_signature(tmp_path: Path) -> None:
+    original = _file_with_extras(tmp_path)
+    key = original["documents"][0]["key"]
+    a, b = original["documents"][0]["clauses"][:2]
+    original["links"].append(
+        {
+            "id": "clink-1",
+            "source": {"document": key, "clause": [a["start"], a["end"]]},
+            "target": {"document": key, "clause": [b["start"], b["end"]]},
+            "status": "accepted",
+            "coder": "someone-not-in-this-file",
+            "updated": "2026-01-05T10:00:00.000Z",
+            "x_similarity": 0.83,
+        }
+    )
+    (tmp_path / "in.json").write_bytes(dump_exchange(original))
+    with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
+        apply_merge(team, plan_merge(team, [tmp_path / "in.json"]))
+        links = {x["id"]: x for x in export_exchange_dict(team)["links"]}
+        assert links["clink-1"] == original["links"][-1]  # no created or deleted added either
+        assert links["rel-1"] == original["links"][0]
+        again = plan_merge(team, [tmp_path / "in.json"])
+        assert again.conflicts == [] and apply_merge(team, again).empty
