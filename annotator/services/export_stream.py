@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from annotator.core.compare import ExchangeView, Tag
+from annotator.core.compare import ExchangeView
 from annotator.services.exchange import _export, atomic_file
 from annotator.services.project import T_ANNOTATION, T_CLAUSE, Project
 
@@ -105,10 +105,12 @@ def write_long_export(
     return f"{rows} rows"
 
 
-def live_tags(conn: Connection, view: ExchangeView) -> Iterator[Tag]:
-    """The project's live tags in the order of ``ExchangeView.tags``, one plan at a time.
+def live_tags(conn: Connection, view: ExchangeView) -> Iterator[TagRow]:
+    """The project's live tags as :class:`Tag` field tuples, in the order of ``ExchangeView.tags``.
 
-    One per (clause, coder, category, span), the newest (``updated``, then ``id``) kept.
+    One per (clause, coder, category, span), the newest (``updated``, then ``id``) kept. Read plan
+    by plan, clause by clause; each clause's few tags are settled and ordered here, in Python, so
+    the order is exactly the view's whatever the database's collation.
     """
     order = {c.key: i for i, c in enumerate(view.categories)}
     a, c = T_ANNOTATION.c, T_CLAUSE.c
@@ -128,39 +130,72 @@ def live_tags(conn: Connection, view: ExchangeView) -> Iterator[Tag]:
         .join(T_CLAUSE, c.id == a.clause_id)
         .where(a.deleted.isnot(True))
         .order_by(c.start, c.end)
-        .execution_options(yield_per=4000)
     )
 
-    def rank(t: Tag) -> tuple[Any, ...]:
-        return (t.coder, order[t.category], t.span or (-1, -1), t.id)
+    def rank(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        # The view's order within a clause: coder, category, span (the whole clause first).
+        return (row[2], order[row[3]], (-1, -1) if row[4] is None else (row[4], row[5]))
 
     for document in view.documents:
-        clause: tuple[int, int] | None = None
-        best: dict[tuple[Any, ...], Tag] = {}
-        rows = conn.execute(query.where(c.document_key == document.key))
-        for start, end, coder, category, s0, s1, memo, created, updated, ident in rows:
-            if (start, end) != clause:
-                yield from sorted(best.values(), key=rank)
-                best.clear()
-                clause = (start, end)
-            span = None if s0 is None else (s0, s1)
-            tag = Tag(
-                document.key,
-                start,
-                end,
-                coder,
-                category,
-                span,
-                memo or "",
-                created or "",
-                updated or "",
-                ident or "",
-            )
-            key = (coder, category, span)
-            old = best.get(key)
-            if old is None or (tag.updated, tag.id) > (old.updated, old.id):
-                best[key] = tag
-        yield from sorted(best.values(), key=rank)
+        key = document.key
+        group: list[tuple[Any, ...]] = []
+        for row in _plain_rows(conn, query.where(c.document_key == key)):
+            if group and (row[0] != group[0][0] or row[1] != group[0][1]):
+                yield from _settled(key, group, rank)
+                group = []
+            group.append(row)
+        if group:
+            yield from _settled(key, group, rank)
+
+
+TagRow = tuple[str, int, int, str, str, "tuple[int, int] | None", str, str, str, str]
+
+
+def _settled(
+    key: str, group: list[tuple[Any, ...]], rank: Callable[[tuple[Any, ...]], Any]
+) -> Iterator[TagRow]:
+    """One clause's rows: the newest (``updated``, then ``id``) of each (coder, category, span),
+    in the view's order."""
+    if len(group) > 1:
+        group.sort(key=rank)
+    best: tuple[Any, ...] | None = None
+    for row in group:
+        if best is not None and row[2:6] == best[2:6]:  # the same tag again: keep the newest
+            if (row[8] or "", row[9] or "") > (best[8] or "", best[9] or ""):
+                best = row
+            continue
+        if best is not None:
+            yield _tag(key, best)
+        best = row
+    if best is not None:
+        yield _tag(key, best)
+
+
+def _tag(key: str, row: tuple[Any, ...]) -> TagRow:
+    start, end, coder, category, s0, s1, memo, created, updated, ident = row
+    span = None if s0 is None else (s0, s1)
+    return (key, start, end, coder, category, span, memo or "", created or "", updated or "",
+            ident or "")  # fmt: skip
+
+
+def _plain_rows(conn: Connection, query: Any, batch: int = 4000) -> Iterator[tuple[Any, ...]]:
+    """The rows of a Core ``query`` as the driver's plain tuples.
+
+    The statement is still SQLAlchemy's (compiled for this connection's dialect); only the rows
+    skip SQLAlchemy's Row objects, which cost 40 % of reading a million rows.
+    """
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    args: Any = (
+        tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
+    )
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), args)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()
 
 
 def write_export_file(
