@@ -14,18 +14,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import IO, Any, BinaryIO, TextIO
 
 from annotator import __version__
 from annotator.core.compare import (
     META_FIELDS,
     ExchangeView,
-    Tag,
     _meta_text,
     compare_plans,
 )
@@ -71,11 +72,12 @@ def long_table(
     exchange: Source,
     coder: str | None = None,
     consensus: bool = False,
-    tags: Iterable[Tag] | None = None,
+    tags: Iterable[tuple[Any, ...]] | None = None,
 ) -> Table:
     """Header and rows of the long table: one row per live (coder, clause, category, span).
 
-    ``tags`` replaces the view's own (in the same order), for rows streamed from a database.
+    ``tags`` replaces the view's own: tuples of :class:`Tag`'s fields in the view's order, for
+    rows streamed from a database.
     """
     view = _view(exchange)
     if coder is not None or consensus:
@@ -88,35 +90,20 @@ def long_table(
     def rows() -> Iterator[tuple[Any, ...]]:
         prefix_cache: dict[tuple[str, int, int], tuple[Any, ...]] = {}
         labels = {(d.key, s, e): lab for d in view.documents for s, e, lab in d.clauses}
-        for t in view.tags if tags is None else tags:
-            if wanted is not None and t.coder not in wanted:
+        for document, start, end, coder, category, span, memo, _, updated, _ in (
+            view.tags if tags is None else tags
+        ):
+            if wanted is not None and coder not in wanted:
                 continue
-            clause = (t.document, t.start, t.end)
+            clause = (document, start, end)
             prefix = prefix_cache.get(clause)
             if prefix is None:
-                doc = view.by_key[t.document]
-                prefix = (
-                    doc.key,
-                    doc.title,
-                    labels[clause],
-                    t.start,
-                    t.end,
-                    doc.text[t.start : t.end],
-                )
+                doc = view.by_key[document]
+                prefix = (doc.key, doc.title, labels[clause], start, end, doc.text[start:end])
                 prefix_cache.clear()  # tags come clause by clause: keep one prefix alive
                 prefix_cache[clause] = prefix
-            span = t.span or ("", "")
-            yield (
-                *prefix,
-                t.coder,
-                names[t.coder],
-                t.category,
-                cats[t.category],
-                span[0],
-                span[1],
-                t.memo,
-                t.updated,
-            )
+            s0, s1 = span or ("", "")
+            yield (*prefix, coder, names[coder], category, cats[category], s0, s1, memo, updated)
 
     return list(LONG_COLUMNS), rows()
 
@@ -181,23 +168,10 @@ def _write_csv(table: Table, out: TextIO, bom: bool) -> int:
         out.write("\ufeff")
     w = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(header)
-    n = 0
-    # writerows over a counting generator keeps the loop in C for all but the counting.
-    for chunk in _chunks(rows):
-        w.writerows(chunk)
-        n += len(chunk)
-    return n
-
-
-def _chunks(rows: Iterator[tuple[Any, ...]], size: int = 4096) -> Iterator[list[tuple[Any, ...]]]:
-    chunk: list[tuple[Any, ...]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    # Rows are counted by a C-level zip with a counter: the loop never enters Python per row.
+    counter = itertools.count()
+    w.writerows(map(itemgetter(0), zip(rows, counter, strict=False)))  # the counter never ends
+    return next(counter)
 
 
 def write_long_csv(
@@ -207,7 +181,7 @@ def write_long_csv(
     coder: str | None = None,
     consensus: bool = False,
     bom: bool = False,
-    tags: Iterable[Tag] | None = None,
+    tags: Iterable[tuple[Any, ...]] | None = None,
 ) -> int:
     """Write the long table (columns :data:`LONG_COLUMNS`); returns the number of rows."""
     return _write_csv(long_table(exchange, coder, consensus, tags), out, bom)

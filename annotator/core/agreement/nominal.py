@@ -9,8 +9,10 @@ With complete data this is exactly Fleiss (1971).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -43,8 +45,28 @@ def _precheck(codes: IntArray) -> str | None:
     return None
 
 
+# A report asks percent agreement, Fleiss' kappa and AC1 of the same matrix in turn; each needs
+# the per-unit shares and the value proportions. The last result of each is kept for the same
+# array object (codes are never changed in place), which saves two of three passes.
+_LAST: dict[str, tuple[IntArray, int, Any]] = {}
+
+
+def _remembered(name: str, codes: IntArray, k: int, compute: Callable[[], Any]) -> Any:
+    last = _LAST.get(name)
+    if last is not None and last[0] is codes and last[1] == k:
+        return last[2]
+    value = compute()
+    _LAST[name] = (codes, k, value)
+    return value
+
+
 def _agreeing_share(codes: IntArray, k: int) -> FloatArray:
     """Per pairable unit: the share of ordered coder pairs that agree."""
+    share: FloatArray = _remembered("share", codes, k, lambda: _compute_share(codes, k))
+    return share
+
+
+def _compute_share(codes: IntArray, k: int) -> FloatArray:
     rows, m = pairable(codes)
     counts = value_counts(rows, k)
     if counts is not None:
@@ -70,6 +92,11 @@ def percent_agreement(data: Codes) -> Coefficient:
 
 def _classification_probabilities(codes: IntArray, k: int) -> FloatArray:
     """Gwet's pi_k: the mean over rated units of the share of the unit's ratings in value k."""
+    pi: FloatArray = _remembered("pi", codes, k, lambda: _compute_pi(codes, k))
+    return pi
+
+
+def _compute_pi(codes: IntArray, k: int) -> FloatArray:
     valid = codes != MISSING
     m = valid.sum(axis=1)
     rated = m > 0
@@ -79,8 +106,12 @@ def _classification_probabilities(codes: IntArray, k: int) -> FloatArray:
 
 
 def _observed_values(codes: IntArray) -> int:
-    rows, _ = pairable(codes)
-    return int(np.unique(rows[rows != MISSING]).size)
+    def compute() -> int:
+        rows, _ = pairable(codes)
+        return int(np.unique(rows[rows != MISSING]).size)
+
+    observed: int = _remembered("observed", codes, -1, compute)
+    return observed
 
 
 def fleiss_kappa(data: Codes) -> Coefficient:
