@@ -14,6 +14,7 @@ from annotator.gui import file_actions
 from annotator.gui.import_preview import CutPreview, ImportPreviewDialog, ResegmentDialog
 from annotator.gui.main_window import MainWindow
 from annotator.services.segmentation import segment_mode
+from tests.gui.conftest import finish, settle
 from tests.gui.test_main_window import KEY1, make_window
 
 pytestmark = pytest.mark.gui
@@ -26,6 +27,7 @@ GAP = CORPUS / "gap-28-draft.txt"
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
     assert w.open_project(project_path, [str(plan_files[0])])
+    settle(w)
     w.open_document(KEY1)
     return w
 
@@ -78,7 +80,7 @@ def test_import_shows_clauses_labels_and_notes_then_enter_imports(
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
     when_modal(qtbot, look_then_enter, seen)
-    keys = file_actions.import_plans(window, [str(GAP)], preview=True)
+    keys = finish(file_actions.import_plans(window, [str(GAP)], preview=True)).value
     assert isinstance(seen[0], ImportPreviewDialog)
     labels = shown["labels"]
     assert isinstance(labels, list) and "17" in labels and "21.c" in labels and "13" not in labels
@@ -97,7 +99,7 @@ def test_import_shows_clauses_labels_and_notes_then_enter_imports(
 def test_paragraphs_only_chosen_by_key_and_escape_cancels(qtbot: QtBot, window: MainWindow) -> None:
     seen: list[QDialog] = []
     when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape), seen)
-    assert file_actions.import_plans(window, [str(GAP)], preview=True) == []
+    assert file_actions.import_plans(window, [str(GAP)], preview=True) is None  # no job
     assert window.documents.rowCount() == 1  # nothing written
 
     def paragraphs_then_enter(dialog: QDialog) -> None:
@@ -106,7 +108,7 @@ def test_paragraphs_only_chosen_by_key_and_escape_cancels(qtbot: QtBot, window: 
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
     when_modal(qtbot, paragraphs_then_enter, seen)
-    (key,) = file_actions.import_plans(window, [str(GAP)], preview=True)
+    (key,) = finish(file_actions.import_plans(window, [str(GAP)], preview=True)).value
     project = window.workspace.project  # type: ignore[union-attr]
     assert segment_mode(project, key) == "paragraphs"
     assert {c.kind for c in project.clauses(key)} == {"paragraph"}
@@ -131,7 +133,8 @@ def test_preview_of_several_files_and_an_unreadable_one(
     when_modal(qtbot, step_through, seen)
     errors: list[str] = []
     window.show_error = lambda _title, message: errors.append(message)  # type: ignore[method-assign]
-    keys = file_actions.import_plans(window, [str(CORPUS / "annex-restart.txt"), str(broken)], True)
+    job = file_actions.import_plans(window, [str(CORPUS / "annex-restart.txt"), str(broken)], True)
+    keys = finish(job).value
     assert "starts again at 1" in texts[0]
     assert "not a readable .docx" in texts[1] and "skipped" in texts[1]
     assert len(keys) == 1 and len(errors) == 1 and "broken.docx" in errors[0]
