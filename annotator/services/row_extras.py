@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from annotator.core.merge import ANNOTATION_FIELDS
 from annotator.storage.models import TABLES
 
 Obj = dict[str, Any]
@@ -36,22 +37,8 @@ KNOWN: dict[str, frozenset[str]] = {
     ),
     "document": frozenset({"key", "title", "text", "clauses", "meta", "memo"}),
     "clause": frozenset({"start", "end", "label", "kind"}),
-    "annotation": frozenset(
-        {
-            "id",
-            "coder",
-            "document",
-            "clause",
-            "category",
-            "span",
-            "memo",
-            "created",
-            "updated",
-            "deleted",
-            "uncertain",
-            "adjudicator",
-        }
-    ),
+    # The fields every annotation has (Contract 2), and the two optional ones.
+    "annotation": ANNOTATION_FIELDS | {"uncertain", "adjudicator"},
     "review": frozenset({"coder", "document", "clause", "status", "updated", "deleted"}),
     "clause_note": frozenset({"coder", "document", "clause", "memo", "flagged", "updated"}),
     "link": frozenset(
