@@ -60,7 +60,7 @@ def ask_new_project(parent: QWidget) -> str | None:
     return path or None
 
 
-def preview_merge(preview: MergePreview, parent: QWidget, answer: Answer) -> None:
+def show_merge_preview(preview: MergePreview, parent: QWidget, answer: Answer) -> None:
     """Show the merge preview (window-modal, no nested event loop); ``answer(True)`` to apply."""
     dialog = MergePreviewDialog(preview, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -326,7 +326,7 @@ def ask_to_apply(window: MainWindow, preview: MergePreview) -> None:
     def answer(yes: bool) -> None:
         apply_previewed(window, preview, yes)
 
-    window.preview_merge(preview, window, answer)
+    window.show_merge_preview(preview, window, answer)
 
 
 def apply_previewed(window: MainWindow, preview: MergePreview, apply: bool) -> bool:

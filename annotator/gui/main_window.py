@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.ask_name = ask_name
         self.confirm = confirm
         #: Shows a merge's preview and answers True to apply (tests replace it).
-        self.preview_merge = file_actions.preview_merge
+        self.show_merge_preview = file_actions.show_merge_preview
         self.setWindowTitle("Plan Annotator")
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)

@@ -67,7 +67,7 @@ def test_merge_preview_apply_and_undo(
         seen.append(dialog)
         answer(True)
 
-    window.preview_merge = preview
+    window.show_merge_preview = preview
     assert finish(file_actions.merge_files(window, [str(source)])).state == "done"
     dialog = seen[0]
     assert "Taras.plan-annotations.json" in dialog.summary.text()
@@ -88,7 +88,7 @@ def test_merge_undo_and_redo(
     window: MainWindow, tmp_path: Path, project_path: Path, plan_files: tuple[Path, Path]
 ) -> None:
     source = taras_file(tmp_path, plan_files[0])
-    window.preview_merge = lambda merged, parent, answer: answer(True)
+    window.show_merge_preview = lambda merged, parent, answer: answer(True)
     errors: list[str] = []
     window.show_error = lambda title, msg: errors.append(msg)  # type: ignore[method-assign]
     finish(file_actions.merge_files(window, [str(source)]))
@@ -105,7 +105,7 @@ def test_merge_declined_changes_nothing(
     source = taras_file(tmp_path, plan_files[0])
     assert window.workspace is not None
     steps = window.workspace.undo_stack.count()  # importing the plans is one
-    window.preview_merge = lambda merged, parent, answer: answer(False)
+    window.show_merge_preview = lambda merged, parent, answer: answer(False)
     finish(file_actions.merge_files(window, [str(source)]))
     assert "not applied" in window.statusBar().currentMessage()
     assert "Taras" not in all_tags(project_path)
