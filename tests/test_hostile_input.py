@@ -1,11 +1,11 @@
 """Hostile files through every importer: only AnnotatorError escapes, and a refused import leaves
 the project file byte-identical.
 
-Plans go through ``Project.import_plan``; exchange files through ``plan_merge`` + ``apply_merge``;
-.qdpx projects through ``plan_qdpx_merge`` + ``apply_merge``; codebooks through
-``codebook_from_json`` and ``codebook_from_qdc``. The project is compared by hashing its SQLite
-file after a ``wal_checkpoint(TRUNCATE)`` on a fresh connection. Run with ``-s`` to see how many
-cases each importer was given.
+Plans go through ``Project.import_plan``; exchange files through ``preview_merge`` +
+``apply_merge``; .qdpx projects through ``preview_qdpx_merge`` + ``apply_merge``; codebooks
+through ``codebook_from_json`` and ``codebook_from_qdc``. The project is compared by hashing its
+SQLite file after a ``wal_checkpoint(TRUNCATE)`` on a fresh connection. Run with ``-s`` to see how
+many cases each importer was given.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError
-from annotator.services.exchange import apply_merge, export_exchange_dict, plan_merge
+from annotator.services.exchange import apply_merge, export_exchange_dict, preview_merge
 from annotator.services.project import Project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exchange_small.json"
@@ -322,19 +322,19 @@ def test_exchange_importer(guard: Guard, data: st.DataObject) -> None:
         cut = data.draw(st.integers(0, len(raw)))
         raw = data.draw(st.sampled_from([raw[:cut], raw[:cut] + b"\xff\xfe" + raw[cut:]]))
     path_ = guard.file(raw, ".json")
-    guard.run(lambda p: apply_merge(p, plan_merge(p, [path_])))
+    guard.run(lambda p: apply_merge(p, preview_merge(p, [path_])))
 
 
 def test_exchange_wrong_document_key_is_refused(guard: Guard) -> None:
     doc = copy.deepcopy(VALID_EXCHANGE)
     doc["documents"][0]["text"] += " (edited)"  # the key no longer matches the text
     path = guard.file(json.dumps(doc).encode(), ".json")
-    assert not guard.run(lambda p: apply_merge(p, plan_merge(p, [path])))
+    assert not guard.run(lambda p: apply_merge(p, preview_merge(p, [path])))
 
 
 def test_exchange_valid_file_is_accepted(guard: Guard) -> None:
     path = guard.file(FIXTURE.read_bytes(), ".json")
-    assert guard.run(lambda p: apply_merge(p, plan_merge(p, [path])))
+    assert guard.run(lambda p: apply_merge(p, preview_merge(p, [path])))
     exported = export_exchange_dict(guard.project)
     assert {a["id"] for a in VALID_EXCHANGE["annotations"]} <= {
         a["id"] for a in exported["annotations"]
@@ -380,7 +380,7 @@ LAUGHS = (
 
 
 def _import_qdpx(path: Path) -> Callable[[Project], object]:
-    return lambda p: apply_merge(p, refi_service.plan_qdpx_merge(p, path))
+    return lambda p: apply_merge(p, refi_service.preview_qdpx_merge(p, path))
 
 
 @pytest.mark.parametrize(

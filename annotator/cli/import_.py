@@ -93,20 +93,20 @@ def import_one(project: Any, path: str, *, quiet: bool = False) -> dict[str, Any
 
 
 def _merge(project: Any, path: str, kind: str) -> dict[str, Any]:
-    from annotator.services.exchange import apply_merge, plan_merge
+    from annotator.services.exchange import apply_merge, preview_merge
 
     if kind == "qdpx":
-        from annotator.services.refi import plan_qdpx_merge
+        from annotator.services.refi import preview_qdpx_merge
 
-        plan = plan_qdpx_merge(project, path)
+        preview = preview_qdpx_merge(project, path)
     else:
-        plan = plan_merge(project, [path])
-    apply_merge(project, plan, progress_printer(path))  # type: ignore[arg-type]
-    status = "already in the project, nothing added" if plan.changes_nothing else "merged"
+        preview = preview_merge(project, [path])
+    apply_merge(project, preview, progress_printer(path))  # type: ignore[arg-type]
+    status = "already in the project, nothing added" if preview.changes_nothing else "merged"
     return {
         "status": status,
-        "summary": plan.summary(),
-        "counts": dict(plan.counts),
-        "warnings": list(plan.warnings),
-        "conflicts": [str(c) for c in plan.conflicts],
+        "summary": preview.summary(),
+        "counts": dict(preview.counts),
+        "warnings": list(preview.warnings),
+        "conflicts": [str(c) for c in preview.conflicts],
     }

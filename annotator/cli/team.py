@@ -87,5 +87,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         with team.open_server_project(args.url) as project:
             result = team.sync_offline_copy(project, args.copy)
-        print(f"synced {args.copy}: {result.plan.summary()}", file=sys.stderr)
+        print(f"synced {args.copy}: {result.preview.summary()}", file=sys.stderr)
     return 0

@@ -28,7 +28,7 @@ from annotator.gui.ops import Job, Progress, message_for
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
-    from annotator.services.exchange import MergePlan as MergePreview
+    from annotator.services.exchange import MergePreview
 
 Answer = Callable[[bool], None]
 EXCHANGE_SUFFIX = ".plan-annotations.json"
@@ -286,12 +286,12 @@ def merge_files(window: MainWindow, files: Sequence[str]) -> Job[MergePreview] |
     ws = window.workspace
     if ws is None:
         return None
-    from annotator.services.exchange import plan_merge
+    from annotator.services.exchange import preview_merge
 
     project = ws.project
     names = ", ".join(Path(f).name for f in files)
     return window.ops.run(
-        lambda progress: plan_merge(project, list(files), progress),
+        lambda progress: preview_merge(project, list(files), progress),
         label=f"Reading and merging {names}…",
         title="Cannot merge",
         on_done=lambda preview: ask_to_apply(window, preview),
@@ -306,11 +306,11 @@ def merge_qdpx(window: MainWindow, name: str) -> Job[MergePreview] | None:
     ws = window.workspace
     if ws is None:
         return None
-    from annotator.services.refi import plan_qdpx_merge
+    from annotator.services.refi import preview_qdpx_merge
 
     project = ws.project
     return window.ops.run(
-        lambda _progress: plan_qdpx_merge(project, name),
+        lambda _progress: preview_qdpx_merge(project, name),
         label=f"Reading {Path(name).name}…",
         title="Cannot merge",
         on_done=lambda preview: ask_to_apply(window, preview),

@@ -32,7 +32,7 @@ from annotator.gui.ops import Job, Operations, Progress
 from annotator.gui.workspace import Workspace
 
 if TYPE_CHECKING:  # SQLAlchemy and the services load only when a dialog is used
-    from annotator.services.exchange import MergePlan as MergePreview
+    from annotator.services.exchange import MergePreview
     from annotator.services.project import Project
     from annotator.services.team_access import ServerAddress
 
@@ -330,7 +330,7 @@ def sync_dialog(
     chosen = (ask_path or _ask_copy)(parent)
     if not chosen:
         return None
-    from annotator.services.team import plan_offline_sync, sync_offline_copy
+    from annotator.services.team import preview_offline_sync, sync_offline_copy
 
     project = workspace.project
 
@@ -339,7 +339,7 @@ def sync_dialog(
             workspace.ops.edit(lambda: sync_offline_copy(project, chosen).edit, title="Cannot sync")
 
     return workspace.ops.run(
-        lambda _p: plan_offline_sync(project, chosen),
+        lambda _p: preview_offline_sync(project, chosen),
         label="Comparing the offline copy…",
         title="Cannot sync",
         parent=parent,

@@ -352,7 +352,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
 
 @dataclass
-class MergePlan:
+class MergePreview:
     """What merging a file into the project would change; shown as a preview, then applied."""
 
     sources: list[str]
@@ -385,33 +385,33 @@ class MergePlan:
         return text
 
 
-def plan_merge(
+def preview_merge(
     project: Project, paths: list[str | os.PathLike[str]], progress: Progress | None = None
-) -> MergePlan:
+) -> MergePreview:
     """Validate the files and compute the merge with the project, writing nothing."""
     from annotator.core.exchange import load_exchange
 
     incoming = [load_exchange(p) for p in paths]
-    return plan_merge_documents(project, incoming, [str(p) for p in paths], progress)
+    return preview_merge_documents(project, incoming, [str(p) for p in paths], progress)
 
 
-def plan_merge_documents(
+def preview_merge_documents(
     project: Project,
     incoming: list[dict[str, Any]],
     sources: list[str],
     progress: Progress | None = None,
-) -> MergePlan:
-    """Like :func:`plan_merge` for exchange objects already loaded and validated."""
+) -> MergePreview:
+    """Like :func:`preview_merge` for exchange objects already loaded and validated."""
     from annotator.core.merge import merge_documents
 
     with project.engine.connect() as conn:
         current = _export(conn, None)
     names = ["project"] + [Path(s).name for s in sources]
     result = merge_documents([current, *incoming], names, progress=progress)
-    plan = MergePlan(list(sources), result.document, current, list(result.conflicts))
-    plan.counts = _count_changes(current, result.document)
-    plan.warnings = _future_warnings(incoming, sources)
-    return plan
+    preview = MergePreview(list(sources), result.document, current, list(result.conflicts))
+    preview.counts = _count_changes(current, result.document)
+    preview.warnings = _future_warnings(incoming, sources)
+    return preview
 
 
 def _future_warnings(incoming: list[dict[str, Any]], sources: list[str]) -> list[str]:
@@ -480,9 +480,9 @@ def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str,
 
 
 @unit_of_work
-def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = None) -> Edit:
+def apply_merge(project: Project, preview: MergePreview, progress: Progress | None = None) -> Edit:
     """Write the merge in one transaction; returns it as one undoable Edit."""
-    merged, current = plan.merged, plan.current
+    merged, current = preview.merged, preview.current
     changes: list[RowChange] = []
     stamp = clock.now()
     with project.engine.begin() as conn:
@@ -495,9 +495,9 @@ def apply_merge(project: Project, plan: MergePlan, progress: Progress | None = N
         _apply_links(conn, current, merged, clause_ids, changes)
         _apply_file_extras(conn, merged, changes)
         _apply_project_memo(conn, current, merged, changes)
-        for write in plan.after_apply:
+        for write in preview.after_apply:
             write(conn, changes)
-    names = ", ".join(Path(s).name for s in plan.sources)
+    names = ", ".join(Path(s).name for s in preview.sources)
     return Edit(f"Merge {names}", tuple(changes))
 
 

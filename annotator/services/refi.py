@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core import clock
-from annotator.services.exchange import MergePlan, plan_merge_documents
+from annotator.services.exchange import MergePreview, preview_merge_documents
 from annotator.services.project import T_ANNOTATION, T_CLAUSE, T_CODER, Project
 from annotator.storage.models import TABLES
 
@@ -28,10 +28,10 @@ MAPPED_KINDS = ("user", "code", "coding")
 FINGERPRINT = "annotation"  # refi_identity kind: what an imported annotation looked like
 
 
-def plan_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergePlan:
-    """Read a .qdpx safely, convert it to Contract 2 and plan its merge into ``project``.
+def preview_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergePreview:
+    """Read a .qdpx safely, convert it to Contract 2 and preview its merge into ``project``.
 
-    ``plan.warnings`` lists every selection that was corrected, split or skipped.
+    ``preview.warnings`` lists every selection that was corrected, split or skipped.
     """
     from annotator.core.exchange import validate_exchange
     from annotator.core.refi import ImportReport, import_qdpx
@@ -43,13 +43,13 @@ def plan_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergePlan
         doc["project_memo"] = report.project_memo
     doc = validate_exchange(doc, str(path))
     _stamp_changed_there(doc, current, prints)
-    plan = plan_merge_documents(project, [doc], [str(path)])
-    _prefer_the_files_codebook(plan, doc)
-    plan.warnings = list(report.warnings)
-    plan.after_apply.append(
+    preview = preview_merge_documents(project, [doc], [str(path)])
+    _prefer_the_files_codebook(preview, doc)
+    preview.warnings = list(report.warnings)
+    preview.after_apply.append(
         lambda conn, _changes: _remember(conn, report.identities, doc["annotations"])
     )
-    return plan
+    return preview
 
 
 def _known(project: Project) -> tuple[Any, dict[str, tuple[Any, ...]], dict[str, str]]:
@@ -155,11 +155,11 @@ def _stamp_changed_there(
             ann["updated"] = clock.later_than(updated)
 
 
-def _prefer_the_files_codebook(plan: MergePlan, doc: dict[str, Any]) -> None:
+def _prefer_the_files_codebook(preview: MergePreview, doc: dict[str, Any]) -> None:
     """Categories the file holds take its tree, names and colours (the user imports that
     codebook); the merge's field-by-field rule would pick between them arbitrarily."""
     incoming = {c["key"]: c for c in doc["codebook"]["categories"]}
-    cats = plan.merged["codebook"]["categories"]
+    cats = preview.merged["codebook"]["categories"]
     for i, cat in enumerate(cats):
         theirs = incoming.get(cat["key"])
         if theirs is not None:
@@ -171,16 +171,18 @@ def _prefer_the_files_codebook(plan: MergePlan, doc: dict[str, Any]) -> None:
                     chosen.pop(optional)
             cats[i] = chosen
     theirs_memo = doc.get("project_memo") or ""
-    ours_memo = plan.current.get("project_memo") or ""
+    ours_memo = preview.current.get("project_memo") or ""
     if theirs_memo and theirs_memo not in ours_memo:  # another project's memo joins ours
-        plan.merged["project_memo"] = f"{ours_memo}\n\n{theirs_memo}" if ours_memo else theirs_memo
+        preview.merged["project_memo"] = (
+            f"{ours_memo}\n\n{theirs_memo}" if ours_memo else theirs_memo
+        )
     else:
-        plan.merged.pop("project_memo", None)
+        preview.merged.pop("project_memo", None)
         if ours_memo:
-            plan.merged["project_memo"] = ours_memo
-    plan.conflicts = [
+            preview.merged["project_memo"] = ours_memo
+    preview.conflicts = [
         c
-        for c in plan.conflicts
+        for c in preview.conflicts
         if not (getattr(c, "kind", "") == "category" and getattr(c, "identifier", "") in incoming)
         and not (
             getattr(c, "kind", "") == "field" and "project_memo" in getattr(c, "identifier", "")
@@ -188,7 +190,7 @@ def _prefer_the_files_codebook(plan: MergePlan, doc: dict[str, Any]) -> None:
     ]
     from annotator.services.exchange import _count_changes
 
-    plan.counts = _count_changes(plan.current, plan.merged)
+    preview.counts = _count_changes(preview.current, preview.merged)
 
 
 def _remember(

@@ -18,11 +18,11 @@ from sqlalchemy.exc import DBAPIError
 from annotator.core.edits import Edit
 from annotator.core.errors import ProjectError
 from annotator.services.exchange import (
-    MergePlan,
+    MergePreview,
     _export,
     apply_merge,
     export_exchange_dict,
-    plan_merge_documents,
+    preview_merge_documents,
 )
 from annotator.services.project import Project
 from annotator.storage.db import open_engine
@@ -40,9 +40,9 @@ OFFLINE_SERVER = "offline.server"
 
 @dataclass(frozen=True)
 class SyncResult:
-    """What a sync wrote to the server (``edit``) and what the merge found (``plan``)."""
+    """What a sync wrote to the server (``edit``) and what the merge found (``preview``)."""
 
-    plan: MergePlan
+    preview: MergePreview
     edit: Edit
 
 
@@ -77,8 +77,8 @@ def take_offline_copy(server_project: Project, coder_id: str, path: str | os.Pat
         raise as_annotator_error(exc) from None
     local = Project(open_engine(target), target)
     try:
-        plan = plan_merge_documents(local, [document], [_source(server_project)])
-        apply_merge(local, plan)
+        preview = preview_merge_documents(local, [document], [_source(server_project)])
+        apply_merge(local, preview)
         local.set_setting(OFFLINE_CODER, coder_id)
         local.set_setting(OFFLINE_SERVER, _source(server_project))
     except BaseException:
@@ -99,17 +99,17 @@ def sync_offline_copy(server_project: Project, path: str | os.PathLike[str]) -> 
     incoming = _offline_work(source)
 
     def attempt() -> SyncResult:
-        plan = _plan_sync(server_project, incoming, source)
-        return SyncResult(plan, apply_merge(server_project, plan))
+        preview = _preview_sync(server_project, incoming, source)
+        return SyncResult(preview, apply_merge(server_project, preview))
 
     return retry_transient(attempt)
 
 
-def plan_offline_sync(server_project: Project, path: str | os.PathLike[str]) -> MergePlan:
+def preview_offline_sync(server_project: Project, path: str | os.PathLike[str]) -> MergePreview:
     """What syncing the offline copy at ``path`` would do, writing nothing (for a preview)."""
     source = Path(path)
     try:
-        return _plan_sync(server_project, _offline_work(source), source)
+        return _preview_sync(server_project, _offline_work(source), source)
     except DBAPIError as exc:
         raise as_annotator_error(exc) from None
 
@@ -123,11 +123,11 @@ def _offline_work(source: Path) -> dict[str, Any]:
         return export_exchange_dict(local, coder_id)
 
 
-def _plan_sync(server_project: Project, incoming: dict[str, Any], source: Path) -> MergePlan:
-    plan = plan_merge_documents(server_project, [incoming], [str(source)])
+def _preview_sync(server_project: Project, incoming: dict[str, Any], source: Path) -> MergePreview:
+    preview = preview_merge_documents(server_project, [incoming], [str(source)])
     # The codebook stays the server's: coders do not change it there.
-    plan.merged["codebook"] = plan.current["codebook"]
-    return plan
+    preview.merged["codebook"] = preview.current["codebook"]
+    return preview
 
 
 def _source(project: Project) -> str:

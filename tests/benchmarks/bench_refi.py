@@ -2,7 +2,7 @@
 
 The text has an emoji in its title, so every selection's positions are UTF-16 code units and
 each one is corrected by checking its ``@name``. Measured: the core reader (``import_qdpx``), the
-whole import into an empty project (plan + apply), and a re-import of the same file (nothing to
+whole import into an empty project (preview + apply), and a re-import of the same file (nothing to
 add). Floor: opening the zip and parsing ``project.qde`` with ElementTree.
 """
 
@@ -64,7 +64,7 @@ def main() -> None:
     from annotator.core.refi import import_qdpx
     from annotator.services.exchange import apply_merge
     from annotator.services.project import Project
-    from annotator.services.refi import plan_qdpx_merge
+    from annotator.services.refi import preview_qdpx_merge
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-refi-"))
     try:
@@ -84,13 +84,13 @@ def main() -> None:
         report("import_qdpx (core reader)", read_s, "zip + ElementTree parse", floor_s)
         with Project.open(tmp / "p.sqlite", seed_samples=False) as project:
             start = time.perf_counter()
-            plan = plan_qdpx_merge(project, path)
-            apply_merge(project, plan)
+            preview = preview_qdpx_merge(project, path)
+            apply_merge(project, preview)
             first = time.perf_counter() - start
-            assert plan.counts["annotations_added"] == n, plan.counts
-            report("first import (plan + apply)", first, "zip + ElementTree parse", floor_s)
+            assert preview.counts["annotations_added"] == n, preview.counts
+            report("first import (preview + apply)", first, "zip + ElementTree parse", floor_s)
             start = time.perf_counter()
-            again = plan_qdpx_merge(project, path)
+            again = preview_qdpx_merge(project, path)
             apply_merge(project, again)
             second = time.perf_counter() - start
             assert again.changes_nothing, again.counts

@@ -16,7 +16,7 @@ from annotator.gui import file_actions
 from annotator.gui.main_window import MainWindow
 from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.gui.models import Role
-from annotator.services.exchange import plan_merge, write_exchange_file
+from annotator.services.exchange import preview_merge, write_exchange_file
 from annotator.services.project import Project
 from tests.gui.conftest import PLAN, finish, settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
@@ -134,10 +134,10 @@ def test_merge_preview_lists_conflicts(qtbot: QtBot, tmp_path: Path, project_pat
         doc["codebook"]["categories"][0]["name"] = "Renamed elsewhere"
         theirs = tmp_path / "theirs.json"
         theirs.write_text(json.dumps(doc), encoding="utf-8")
-        plan = plan_merge(p, [theirs])
-    dialog = MergePreviewDialog(plan)
+        preview = preview_merge(p, [theirs])
+    dialog = MergePreviewDialog(preview)
     qtbot.addWidget(dialog)
-    assert plan.conflicts and dialog.conflicts.count() == len(plan.conflicts)
+    assert preview.conflicts and dialog.conflicts.count() == len(preview.conflicts)
     assert "theirs.json" in dialog.conflicts.item(0).text()
 
 

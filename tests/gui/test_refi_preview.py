@@ -9,45 +9,45 @@ from PySide6.QtCore import Qt
 from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.services.exchange import apply_merge, export_exchange_dict
 from annotator.services.project import Project
-from annotator.services.refi import plan_qdpx_merge
+from annotator.services.refi import preview_qdpx_merge
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "qualcoder"
 
 
 def test_preview_lists_the_warnings_and_escape_writes_nothing(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with Project.open(tmp_path / "p.sqlite", seed_samples=False) as project:
-        plan = plan_qdpx_merge(project, FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx")
+        preview = preview_qdpx_merge(project, FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx")
         before = export_exchange_dict(project)
-        dialog = MergePreviewDialog(plan)
+        dialog = MergePreviewDialog(preview)
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
         shown = [dialog.warnings.item(i).text() for i in range(dialog.warnings.count())]
-        assert shown == plan.warnings and len(shown) == 2
+        assert shown == preview.warnings and len(shown) == 2
         assert dialog.warnings.isVisible()
         assert "2 warnings" in dialog.summary.text()
         assert any("UTF-16" in w for w in shown) and any("crosses clauses" in w for w in shown)
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         assert dialog.result() == MergePreviewDialog.DialogCode.Rejected
         assert export_exchange_dict(project) == before
-        again = MergePreviewDialog(plan)
+        again = MergePreviewDialog(preview)
         qtbot.addWidget(again)
         again.show()
         qtbot.waitExposed(again)
         qtbot.keyClick(again, Qt.Key.Key_Return)
         assert again.result() == MergePreviewDialog.DialogCode.Accepted
-        apply_merge(project, plan)
+        apply_merge(project, preview)
         assert len(export_exchange_dict(project)["annotations"]) == 11
 
 
 def test_preview_of_a_file_without_warnings_hides_the_list(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with Project.open(tmp_path / "p.sqlite", seed_samples=False) as project:
         apply_merge(
-            project, plan_qdpx_merge(project, FIXTURES / "01_two_coders_category_memos.qdpx")
+            project, preview_qdpx_merge(project, FIXTURES / "01_two_coders_category_memos.qdpx")
         )
-        plan = plan_qdpx_merge(project, FIXTURES / "02_same_project_second_export.qdpx")
-        plan.warnings = []
-        dialog = MergePreviewDialog(plan)
+        preview = preview_qdpx_merge(project, FIXTURES / "02_same_project_second_export.qdpx")
+        preview.warnings = []
+        dialog = MergePreviewDialog(preview)
         qtbot.addWidget(dialog)
         dialog.show()
         assert not dialog.warnings.isVisible()

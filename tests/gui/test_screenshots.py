@@ -60,13 +60,13 @@ def fits(label: QWidget, text: str) -> bool:
 @pytest.fixture
 def team(project_path: Path) -> Path:
     """The draft plan coded by Olena and Taras (docs/examples), two more plans, blind on."""
-    from annotator.services.exchange import apply_merge, plan_merge
+    from annotator.services.exchange import apply_merge, preview_merge
 
     with Project.open(project_path, seed_samples=False) as project:
         for name in ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt"):
             project.import_plan(SAMPLES / name)
         for name in ("olena.json", "taras.json"):
-            apply_merge(project, plan_merge(project, [str(EXAMPLES / name)]))
+            apply_merge(project, preview_merge(project, [str(EXAMPLES / name)]))
         set_blind_mode(project, True)
     return project_path
 

@@ -21,7 +21,7 @@ from annotator.gui.team_dialog import (
 )
 from annotator.gui.team_progress import CELL_ROLE, TeamProgressPanel
 from annotator.gui.workspace import Workspace
-from annotator.services.exchange import MergePlan
+from annotator.services.exchange import MergePreview
 from annotator.services.project import Project
 from annotator.storage.db import open_engine
 from tests.gui.conftest import PLAN, finish
@@ -188,10 +188,10 @@ def test_offline_copy_and_sync_through_the_dialogs_are_undoable(
         local.toggle_tag(me, by_span[span[ids[1]]], "military_cap")
         local.toggle_tag(me, by_span[span[ids[0]]], "economic")  # taken back offline
 
-    seen: list[MergePlan] = []
+    seen: list[MergePreview] = []
     errors: list[str] = workspace.ops.errors  # type: ignore[attr-defined]
 
-    def preview(merged: MergePlan, _parent: object, answer: Callable[[bool], None]) -> None:
+    def preview(merged: MergePreview, _parent: object, answer: Callable[[bool], None]) -> None:
         seen.append(merged)
         answer(True)
 

@@ -43,8 +43,8 @@ def test_offline_edits_come_back_with_server_edits_and_sync_is_idempotent(
     server.toggle_tag(olena, third, "security_guarantee")  # meanwhile, on the server
 
     result = sync_offline_copy(server, copy)
-    assert result.plan.counts["annotations_added"] == 1
-    assert result.plan.counts["annotations_deleted"] == 1
+    assert result.preview.counts["annotations_added"] == 1
+    assert result.preview.counts["annotations_deleted"] == 1
     coding = Project(team.owner).coding(team.document_key, olena)
     assert {cid: c.tags for cid, c in coding.items() if c.tags} == {
         second: {"military_cap"},

@@ -12,7 +12,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.services.exchange import (
     apply_merge,
     export_exchange_dict,
-    plan_merge,
+    preview_merge,
     write_exchange_file,
 )
 from annotator.services.project import Project
@@ -33,7 +33,7 @@ def test_export_import_export_gives_identical_bytes(tmp_path: Path) -> None:
     source.mark_none(source.coders()[0].id, clause.id)
     write_exchange_file(source, tmp_path / "a.json")
     with Project.open(tmp_path / "empty.sqlite", seed_samples=False) as empty:
-        apply_merge(empty, plan_merge(empty, [tmp_path / "a.json"]))
+        apply_merge(empty, preview_merge(empty, [tmp_path / "a.json"]))
         write_exchange_file(empty, tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     source.close()
@@ -43,10 +43,10 @@ def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
     source, _ = _coded_project(tmp_path / "a.sqlite", "Olena", ["economic"] * 5)
     write_exchange_file(source, tmp_path / "a.json")
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        first = plan_merge(team, [tmp_path / "a.json"])
+        first = preview_merge(team, [tmp_path / "a.json"])
         assert first.counts["annotations_added"] == 5
         apply_merge(team, first)
-        again = plan_merge(team, [tmp_path / "a.json"])
+        again = preview_merge(team, [tmp_path / "a.json"])
         assert again.counts["annotations_added"] == 0
         assert apply_merge(team, again).empty
     source.close()
@@ -58,7 +58,7 @@ def test_two_coders_merge_keeps_both_with_authors(tmp_path: Path) -> None:
     write_exchange_file(a, tmp_path / "a.json", coder_a)
     write_exchange_file(b, tmp_path / "b.json", coder_b)
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        apply_merge(team, plan_merge(team, [tmp_path / "b.json", tmp_path / "a.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "b.json", tmp_path / "a.json"]))
         merged = export_exchange_dict(team)
     by_coder: dict[str, int] = {}
     for ann in merged["annotations"]:
@@ -76,8 +76,8 @@ def test_later_removal_wins_over_earlier_tag(tmp_path: Path) -> None:
     a.toggle_tag(coder, clause.id, "economic")  # removed: a tombstone, newer
     write_exchange_file(a, tmp_path / "after.json")
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        apply_merge(team, plan_merge(team, [tmp_path / "after.json"]))
-        apply_merge(team, plan_merge(team, [tmp_path / "before.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "after.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "before.json"]))
         anns = export_exchange_dict(team)["annotations"]
     assert len(anns) == 1 and anns[0]["deleted"] is True
     a.close()
@@ -87,7 +87,7 @@ def test_merge_into_project_can_be_undone(tmp_path: Path) -> None:
     a, _ = _coded_project(tmp_path / "a.sqlite", "Olena", ["economic"] * 3)
     write_exchange_file(a, tmp_path / "a.json")
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        edit = apply_merge(team, plan_merge(team, [tmp_path / "a.json"]))
+        edit = apply_merge(team, preview_merge(team, [tmp_path / "a.json"]))
         assert edit.label == "Merge a.json"
         team.undo(edit)
         after = export_exchange_dict(team)
@@ -115,7 +115,7 @@ def test_bad_file_changes_nothing(tmp_path: Path, content: bytes, message: str) 
     with Project.open(tmp_path / "team.sqlite", seed_samples=True) as team:
         before = json.dumps(export_exchange_dict(team), sort_keys=True)
         with pytest.raises(AnnotatorError, match=message) as err:
-            plan_merge(team, [bad])
+            preview_merge(team, [bad])
         assert "bad.json" in str(err.value)
         assert json.dumps(export_exchange_dict(team), sort_keys=True) == before
 
@@ -132,9 +132,9 @@ def test_clause_memos_of_two_coders_merge_without_conflict(tmp_path: Path) -> No
     write_exchange_file(a, tmp_path / "a.json", coder_a)
     write_exchange_file(b, tmp_path / "b.json", coder_b)
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        plan = plan_merge(team, [tmp_path / "a.json", tmp_path / "b.json"])
-        assert [c for c in plan.conflicts if "note" in str(c)] == []
-        apply_merge(team, plan)
+        preview = preview_merge(team, [tmp_path / "a.json", tmp_path / "b.json"])
+        assert [c for c in preview.conflicts if "note" in str(c)] == []
+        apply_merge(team, preview)
         notes = {n["coder"]: n for n in export_exchange_dict(team)["clause_notes"]}
     assert notes[coder_a]["memo"] == "compare with the 19-point text"
     assert notes[coder_b]["flagged"] is True
@@ -148,7 +148,7 @@ def test_undo_of_a_merge_that_brought_a_new_coder_into_known_plans(tmp_path: Pat
     a.close()
     with Project.open(tmp_path / "team.sqlite", seed_samples=True) as team:
         before = export_exchange_dict(team)
-        edit = apply_merge(team, plan_merge(team, [tmp_path / "a.json"]))
+        edit = apply_merge(team, preview_merge(team, [tmp_path / "a.json"]))
         team.undo(edit)
         assert export_exchange_dict(team) == before
         team.redo(edit)

@@ -14,7 +14,7 @@ from annotator.core.errors import InputError
 from annotator.services.exchange import (
     apply_merge,
     export_exchange_dict,
-    plan_merge_documents,
+    preview_merge_documents,
 )
 from annotator.services.export_stream import write_export_file
 from annotator.services.exports import export_bytes
@@ -29,7 +29,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def _project_from(path: Path, docs: list[dict[str, Any]]) -> Project:
     project = Project.open(path, seed_samples=False)
-    apply_merge(project, plan_merge_documents(project, docs, [f"f{i}" for i in range(len(docs))]))
+    apply_merge(
+        project, preview_merge_documents(project, docs, [f"f{i}" for i in range(len(docs))])
+    )
     return project
 
 

@@ -19,7 +19,7 @@ from annotator.core.merge import merge_documents
 from annotator.services.exchange import (
     apply_merge,
     export_exchange_dict,
-    plan_merge_documents,
+    preview_merge_documents,
 )
 from annotator.services.project import Project
 from tests.core.exchange_strategies import exchange_families
@@ -43,12 +43,12 @@ def test_export_of_imported_files_equals_their_merge(files: list[Doc]) -> None:
     ):
         start = export_exchange_dict(project)
         expected = merge_documents([start, *files], ["project", *names]).document
-        plan = plan_merge_documents(project, files, names)
-        apply_merge(project, plan)
+        preview = preview_merge_documents(project, files, names)
+        apply_merge(project, preview)
         assert dump_exchange(export_exchange_dict(project)) == dump_exchange(expected)
         # Importing the same files again writes nothing, and reports only what merging them
         # with the merged content reports: no phantom conflict from what the project lost.
-        again = plan_merge_documents(project, files, names)
+        again = preview_merge_documents(project, files, names)
         assert apply_merge(project, again).empty
         remerged = merge_documents([expected, *files], ["project", *names])
         assert again.conflicts == remerged.conflicts
@@ -64,9 +64,9 @@ def test_importing_files_one_by_one_equals_importing_them_together(files: list[D
         Project.open(Path(tmp) / "a.sqlite", seed_samples=False) as together,
         Project.open(Path(tmp) / "b.sqlite", seed_samples=False) as one_by_one,
     ):
-        apply_merge(together, plan_merge_documents(together, files, names))
+        apply_merge(together, preview_merge_documents(together, files, names))
         for doc, name in zip(reversed(files), reversed(names), strict=True):
-            apply_merge(one_by_one, plan_merge_documents(one_by_one, [doc], [name]))
+            apply_merge(one_by_one, preview_merge_documents(one_by_one, [doc], [name]))
         assert dump_exchange(export_exchange_dict(together)) == dump_exchange(
             export_exchange_dict(one_by_one)
         )

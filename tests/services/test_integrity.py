@@ -18,8 +18,8 @@ from annotator.core.merge import merge_documents
 from annotator.services.exchange import (
     apply_merge,
     export_exchange_dict,
-    plan_merge,
-    plan_merge_documents,
+    preview_merge,
+    preview_merge_documents,
     write_exchange_file,
 )
 from annotator.services.project import T_ANNOTATION, T_REVIEW, Project
@@ -66,9 +66,9 @@ def test_two_laptops_a_fast_clock_cannot_bring_a_removed_tag_back(
     # Laptop 2 (a right clock) merges that file and removes the tag.
     clock_offset[0] = timedelta(0)
     with _laptop(tmp_path / "two.sqlite", coder) as two:
-        plan = plan_merge(two, [tmp_path / "one.json"])
-        assert plan.warnings and "in the future" in plan.warnings[0]
-        apply_merge(two, plan)
+        preview = preview_merge(two, [tmp_path / "one.json"])
+        assert preview.warnings and "in the future" in preview.warnings[0]
+        apply_merge(two, preview)
         clause = _first_clause(two)
         assert two.clause_coding(clause, coder).tags == {"economic"}
         two.toggle_tag(coder, clause, "economic")
@@ -83,7 +83,7 @@ def test_two_laptops_a_fast_clock_cannot_bring_a_removed_tag_back(
         assert result.conflicts == []
     # Importing both files into a third project keeps the removal too.
     with _laptop(tmp_path / "three.sqlite", coder) as three:
-        apply_merge(three, plan_merge(three, [tmp_path / "one.json", tmp_path / "two.json"]))
+        apply_merge(three, preview_merge(three, [tmp_path / "one.json", tmp_path / "two.json"]))
         assert three.clause_coding(_first_clause(three), coder).tags == frozenset()
 
 
@@ -116,7 +116,7 @@ def test_no_warning_for_stamps_from_a_right_clock(tmp_path: Path) -> None:
         a.toggle_tag(coder, _first_clause(a), "economic")
         write_exchange_file(a, tmp_path / "a.json")
     with _laptop(tmp_path / "b.sqlite", coder) as b:
-        assert plan_merge(b, [tmp_path / "a.json"]).warnings == []
+        assert preview_merge(b, [tmp_path / "a.json"]).warnings == []
 
 
 # -- 2. unknown fields survive import and export -----------------------------------------------
@@ -168,7 +168,7 @@ def test_unknown_fields_survive_import_and_export(tmp_path: Path) -> None:
     original = _file_with_extras(tmp_path)
     (tmp_path / "in.json").write_bytes(dump_exchange(original))
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        apply_merge(team, plan_merge(team, [tmp_path / "in.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "in.json"]))
         out = export_exchange_dict(team)
         assert out["x_project"] == original["x_project"]
         assert out["codebook"]["x_scheme"] == "v7"
@@ -185,7 +185,7 @@ def test_unknown_fields_survive_import_and_export(tmp_path: Path) -> None:
         assert out["links"] == original["links"]
 
         # Re-importing the same file: no phantom conflict, nothing to write.
-        again = plan_merge(team, [tmp_path / "in.json"])
+        again = preview_merge(team, [tmp_path / "in.json"])
         assert again.conflicts == []
         assert apply_merge(team, again).empty
         # Exporting equals merging: the project holds what the file held.
@@ -198,7 +198,7 @@ def test_undoing_an_import_takes_its_extras_back(tmp_path: Path) -> None:
     (tmp_path / "in.json").write_bytes(dump_exchange(original))
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
         before = dump_exchange(export_exchange_dict(team))
-        edit = apply_merge(team, plan_merge(team, [tmp_path / "in.json"]))
+        edit = apply_merge(team, preview_merge(team, [tmp_path / "in.json"]))
         team.undo(edit)
         after = export_exchange_dict(team)
         assert "x_project" not in after and "links" not in after
@@ -226,8 +226,8 @@ def test_unmarking_none_applies_leaves_a_tombstone_that_merges(tmp_path: Path) -
         assert project.documents(coder)[0].coded == 0
 
         # Merging the older export back does not revive the review.
-        plan = plan_merge_documents(project, [old], ["old.json"])
-        apply_merge(project, plan)
+        preview = preview_merge_documents(project, [old], ["old.json"])
+        apply_merge(project, preview)
         assert project.clause_coding(clause, coder).review is None
         # Nor does a merge of the two files.
         now = export_exchange_dict(project)
@@ -344,10 +344,10 @@ def test_optional_fields_a_file_left_out_stay_out_until_changed(tmp_path: Path) 
     del note["memo"]  # only the flag: memo and flagged are optional
     (tmp_path / "in.json").write_bytes(dump_exchange(original))
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        apply_merge(team, plan_merge(team, [tmp_path / "in.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "in.json"]))
         (exported,) = export_exchange_dict(team)["clause_notes"]
         assert "memo" not in exported and exported["flagged"] is True
-        again = plan_merge(team, [tmp_path / "in.json"])
+        again = preview_merge(team, [tmp_path / "in.json"])
         assert again.conflicts == [] and apply_merge(team, again).empty
         # Once the coder writes a memo, it is exported like any other.
         from annotator.services import notes
@@ -377,9 +377,9 @@ def test_a_clause_link_signed_by_a_stranger_keeps_its_signature(tmp_path: Path) 
     )
     (tmp_path / "in.json").write_bytes(dump_exchange(original))
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        apply_merge(team, plan_merge(team, [tmp_path / "in.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "in.json"]))
         links = {x["id"]: x for x in export_exchange_dict(team)["links"]}
         assert links["clink-1"] == original["links"][-1]  # no created or deleted added either
         assert links["rel-1"] == original["links"][0]
-        again = plan_merge(team, [tmp_path / "in.json"])
+        again = preview_merge(team, [tmp_path / "in.json"])
         assert again.conflicts == [] and apply_merge(team, again).empty

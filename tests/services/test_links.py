@@ -13,7 +13,7 @@ from annotator.services.documents import set_document_properties
 from annotator.services.exchange import (
     apply_merge,
     export_exchange_dict,
-    plan_merge,
+    preview_merge,
     write_exchange_file,
 )
 from annotator.services.links import (
@@ -209,12 +209,12 @@ def test_links_travel_in_exchange_files_byte_for_byte(
     assert five["source"]["clause"][0] == start
     load_exchange(tmp_path / "a.json")  # validates
     with Project.open(tmp_path / "b.sqlite", seed_samples=False) as other:
-        plan = plan_merge(other, [tmp_path / "a.json"])
-        assert plan.counts["links_changed"] == 3
-        apply_merge(other, plan)
+        preview = preview_merge(other, [tmp_path / "a.json"])
+        assert preview.counts["links_changed"] == 3
+        apply_merge(other, preview)
         write_exchange_file(other, tmp_path / "b.json")
         assert [x.source_clause.label for x in links(other, draft, revision)] == ["5"]
-        assert plan_merge(other, [tmp_path / "a.json"]).counts["links_changed"] == 0
+        assert preview_merge(other, [tmp_path / "a.json"]).counts["links_changed"] == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     # One coder's export carries their links and unsigned ones.
     mine = export_exchange_dict(project, coder)
@@ -234,11 +234,11 @@ def test_newer_unlink_wins_in_a_merge(
     unlink(project, links(project, draft, revision)[0].id)
     write_exchange_file(project, tmp_path / "unlinked.json")
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        apply_merge(team, plan_merge(team, [tmp_path / "unlinked.json"]))
-        apply_merge(team, plan_merge(team, [tmp_path / "linked.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "unlinked.json"]))
+        apply_merge(team, preview_merge(team, [tmp_path / "linked.json"]))
         assert links(team, draft, revision) == []
     with Project.open(tmp_path / "team2.sqlite", seed_samples=False) as team:
-        edit = apply_merge(team, plan_merge(team, [tmp_path / "linked.json"]))
+        edit = apply_merge(team, preview_merge(team, [tmp_path / "linked.json"]))
         assert len(links(team, draft, revision)) == 1
         team.undo(edit)
         assert links(team, draft, revision) == []

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from annotator.core.text import normalise
 from annotator.services.exchange import apply_merge
 from annotator.services.project import Project
-from annotator.services.refi import plan_qdpx_merge
+from annotator.services.refi import preview_qdpx_merge
 from tests.helpers.qualcoder_like import Coding, qualcoder_qdpx
 from tests.services.test_refi_service import codings
 
@@ -61,14 +61,14 @@ def test_codings_land_exactly_and_a_re_export_adds_nothing(
         path = Path(tmp) / "one.qdpx"
         path.write_bytes(qualcoder_qdpx(text, wanted, crlf=crlf))
         with Project.open(Path(tmp) / "p.sqlite", seed_samples=False) as project:
-            plan = plan_qdpx_merge(project, path)
-            apply_merge(project, plan)
-            assert not any("skipped" in w for w in plan.warnings), plan.warnings
+            preview = preview_qdpx_merge(project, path)
+            apply_merge(project, preview)
+            assert not any("skipped" in w for w in preview.warnings), preview.warnings
             got = codings(project)
             want = {(c.coder, c.code, normalise(text[c.start : c.end]), c.memo) for c in wanted}
             assert set(got) == want
             again = Path(tmp) / "two.qdpx"
             again.write_bytes(qualcoder_qdpx(text, wanted, crlf=not crlf))  # all GUIDs new
-            second = plan_qdpx_merge(project, again)
+            second = preview_qdpx_merge(project, again)
             apply_merge(project, second)
             assert second.changes_nothing, second.counts

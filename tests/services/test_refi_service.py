@@ -23,7 +23,7 @@ from annotator.services.exchange import apply_merge, export_exchange_dict
 from annotator.services.exports import export_bytes
 from annotator.services.notes import set_annotation_memo
 from annotator.services.project import Project
-from annotator.services.refi import plan_qdpx_merge
+from annotator.services.refi import preview_qdpx_merge
 from annotator.storage.models import TABLES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "qualcoder"
@@ -44,9 +44,9 @@ def expected(name: str) -> dict[str, Any]:
 
 
 def merge(project: Project, path: Path | str) -> Any:
-    plan = plan_qdpx_merge(project, path)
-    apply_merge(project, plan)
-    return plan
+    preview = preview_qdpx_merge(project, path)
+    apply_merge(project, preview)
+    return preview
 
 
 def codings(project: Project) -> Counter[tuple[str, str, str, str]]:
@@ -115,7 +115,7 @@ def count(project: Project, table: str) -> int:
 def test_each_coding_arrives_on_exactly_the_text_qualcoder_showed(
     project: Project, name: str
 ) -> None:
-    plan = merge(project, FIXTURES / f"{name}.qdpx")
+    preview = merge(project, FIXTURES / f"{name}.qdpx")
     exp = expected(name)
     assert codings(project) == want(name)
     assert sorted(c.name for c in project.coders()) == sorted(exp["coders"])
@@ -130,13 +130,13 @@ def test_each_coding_arrives_on_exactly_the_text_qualcoder_showed(
     for code, color in exp["code_colors"].items():
         assert cats[code].color == color.lower()
     # Every correction and the split selection were reported, nothing was skipped silently.
-    assert any("crosses clauses" in w for w in plan.warnings)  # each has one such selection
-    assert not any("skipped" in w for w in plan.warnings)
+    assert any("crosses clauses" in w for w in preview.warnings)  # each has one such selection
+    assert not any("skipped" in w for w in preview.warnings)
 
 
 def test_utf16_and_crlf_corrections_are_counted(project: Project) -> None:
-    plan = merge(project, FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx")
-    assert any("9 of 10 selections corrected: UTF-16" in w for w in plan.warnings)
+    preview = merge(project, FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx")
+    assert any("9 of 10 selections corrected: UTF-16" in w for w in preview.warnings)
     other = merge(project, FIXTURES / "04_maxqda_line_endings_crlf.qdpx")
     assert any("13 of 13 selections corrected" in w and "CRLF" in w for w in other.warnings)
 
@@ -145,9 +145,9 @@ def test_utf16_and_crlf_corrections_are_counted(project: Project) -> None:
 def test_a_re_export_of_the_same_project_adds_nothing(project: Project, second: str) -> None:
     merge(project, FIXTURES / "01_two_coders_category_memos.qdpx")
     before = {t: count(project, t) for t in ("coder", "category", "annotation", "document")}
-    plan = plan_qdpx_merge(project, FIXTURES / f"{second}.qdpx")
-    assert plan.changes_nothing, plan.counts
-    assert apply_merge(project, plan).empty  # so the window says "changed nothing" too
+    preview = preview_qdpx_merge(project, FIXTURES / f"{second}.qdpx")
+    assert preview.changes_nothing, preview.counts
+    assert apply_merge(project, preview).empty  # so the window says "changed nothing" too
     assert {t: count(project, t) for t in before} == before
     assert codings(project) == want("01_two_coders_category_memos")
 
@@ -184,8 +184,8 @@ def test_a_coding_changed_in_qualcoder_updates_the_one_already_here(
         old,
         "Defined in annex C.",
     )
-    plan = merge(project, changed)
-    assert (plan.counts["annotations_added"], plan.counts["annotations_updated"]) == (0, 1)
+    preview = merge(project, changed)
+    assert (preview.counts["annotations_added"], preview.counts["annotations_updated"]) == (0, 1)
     got = codings(project)
     assert (
         "Oskar Veld",
@@ -203,8 +203,8 @@ def test_a_memo_changed_here_survives_a_re_import_of_the_unchanged_project(
     doc = export_exchange_dict(project)
     target = next(a for a in doc["annotations"] if a["memo"].startswith("The three stages"))
     set_annotation_memo(project, target["id"], "Ours, edited here.")
-    plan = merge(project, FIXTURES / "02_same_project_second_export.qdpx")
-    assert plan.changes_nothing
+    preview = merge(project, FIXTURES / "02_same_project_second_export.qdpx")
+    assert preview.changes_nothing
     memos = {a["id"]: a["memo"] for a in export_exchange_dict(project)["annotations"]}
     assert memos[target["id"]] == "Ours, edited here."
 
@@ -229,7 +229,7 @@ def test_a_broken_file_names_itself_and_changes_nothing(project: Project, tmp_pa
     data = (FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx").read_bytes()
     broken.write_bytes(data[: len(data) // 2])
     with pytest.raises(AnnotatorError, match=r"broken\.qdpx"):
-        plan_qdpx_merge(project, broken)
+        preview_qdpx_merge(project, broken)
     wrong = rewritten(
         FIXTURES / "03_cyrillic_emoji_utf16_positions.qdpx",
         tmp_path / "wrong.qdpx",
@@ -237,7 +237,7 @@ def test_a_broken_file_names_itself_and_changes_nothing(project: Project, tmp_pa
         "<CodeBook><Unclosed>",
     )
     with pytest.raises(AnnotatorError, match=r"wrong.qdpx: project.qde.*not well-formed"):
-        plan_qdpx_merge(project, wrong)
+        preview_qdpx_merge(project, wrong)
     assert export_exchange_dict(project) == before
 
 
@@ -280,8 +280,8 @@ def test_our_own_qdpx_round_trip_keeps_every_clause_coder_memo_and_review(
     data, _ = export_bytes(source, "qdpx")
     (tmp_path / "own.qdpx").write_bytes(data)
     with Project.open(tmp_path / "other.sqlite", seed_samples=False) as other:
-        plan = merge(other, tmp_path / "own.qdpx")
-        assert plan.warnings == []
+        preview = merge(other, tmp_path / "own.qdpx")
+        assert preview.warnings == []
         back = export_exchange_dict(other)
     fields = ("documents", "coders", "annotations", "reviews", "clause_notes", "project_memo")
     for field in fields:
@@ -341,7 +341,7 @@ def test_qualcoder_annotations_and_journals_are_kept(project: Project, tmp_path:
                 data = qde.encode("utf-8")
             zout.writestr(info, data)
         zout.writestr(f"sources/{journal}.txt", "Запис у щоденнику.".encode("utf-8-sig"))
-    plan = merge(project, target)
+    preview = merge(project, target)
     doc = export_exchange_dict(project)
     (note,) = doc["clause_notes"]
     text = doc["documents"][0]["text"]
@@ -349,7 +349,7 @@ def test_qualcoder_annotations_and_journals_are_kept(project: Project, tmp_path:
     assert "«усіх на всіх»" in clause_text and note["memo"] == "Перевірити списки полонених"
     assert next(c["name"] for c in doc["coders"] if c["id"] == note["coder"]) == "Oskar Veld"
     assert "Щоденник\nЗапис у щоденнику." in doc["project_memo"]
-    assert any("journals" in w for w in plan.warnings)
+    assert any("journals" in w for w in preview.warnings)
     assert "Перевірити" not in doc["documents"][0].get("memo", "")
 
 
@@ -385,9 +385,9 @@ def test_stable_guids_find_renamed_users_and_codes_and_a_moved_coding(
         'startPosition="530" endPosition="563" name="guarantees the security of Avalon"',
         'startPosition="530" endPosition="552" name="guarantees the security"',
     )
-    plan = merge(project, moved)
-    assert plan.counts["coders_added"] == plan.counts["categories_added"] == 0
-    assert (plan.counts["annotations_added"], plan.counts["annotations_updated"]) == (0, 1)
+    preview = merge(project, moved)
+    assert preview.counts["coders_added"] == preview.counts["categories_added"] == 0
+    assert (preview.counts["annotations_added"], preview.counts["annotations_updated"]) == (0, 1)
     assert sorted(c.name for c in project.coders()) == ["Mira Castellan", "Oskar Veld"]
     got = codings(project)
     assert ("Oskar Veld", "Security guarantee", "guarantees the security", "") in got

@@ -133,7 +133,7 @@ def test_undoing_a_merge_drops_tombstones_left_on_its_clauses_and_coders(
     tmp_path: Path,
 ) -> None:
     """A tombstone pointing at both a clause and a coder the undo removes goes once, quietly."""
-    from annotator.services.exchange import apply_merge, plan_merge, write_exchange_file
+    from annotator.services.exchange import apply_merge, preview_merge, write_exchange_file
 
     with Project.open(tmp_path / "src.sqlite", seed_samples=False) as src:
         src.import_text("Framework", PLAN)
@@ -142,7 +142,7 @@ def test_undoing_a_merge_drops_tombstones_left_on_its_clauses_and_coders(
         src.toggle_tag(coder, clause, "economic")
         write_exchange_file(src, tmp_path / "taras.json")
     with Project.open(tmp_path / "team.sqlite", seed_samples=False) as team:
-        merge = apply_merge(team, plan_merge(team, [tmp_path / "taras.json"]))
+        merge = apply_merge(team, preview_merge(team, [tmp_path / "taras.json"]))
         clause = team.clauses(team.documents()[0].key)[1].id
         later = team.toggle_tag(coder, clause, "territorial")  # a later tag by Taras, here
         with pytest.raises(StaleEditError, match="coded or changed since"):
