@@ -70,8 +70,8 @@ def write_in_background(
 
     def failed(message: str) -> None:
         ended(message)
-        if ops.workspace is workspace:
-            ops.fail("Not saved", message)  # the reason, once, besides the row's note
+        # The reason, once, besides the row's note: also when the project was left meanwhile.
+        ops.fail("Not saved", message)
 
     ops.saving.emit(Saving(clause_id, token, guess))
     ops.run(lambda _progress: action(), on_done=committed, on_failed=failed, serial=True)
