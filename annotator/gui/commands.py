@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from annotator.gui.codebook_panel import NONE_KEY
+from annotator.gui.saving import guess_flag, guess_memo
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -51,7 +52,7 @@ class Commands(QObject):
             return
         span = self.w.detail.selected_span()
         if span is not None:
-            if ws.toggle_span(clause_id, category, *span) is not None:
+            if ws.toggle_span(clause_id, category, *span) is not None or ws.background:
                 self.w.detail.clear_selection()
         else:
             ws.toggle_tag(clause_id, category)
@@ -64,9 +65,15 @@ class Commands(QObject):
         from annotator.services import notes
 
         if annotation_id is None:
-            ws.ops.edit(lambda: notes.set_clause_memo(ws.project, ws.coder_id, clause_id, text))
+            ws.write(
+                clause_id,
+                lambda: notes.set_clause_memo(ws.project, ws.coder_id, clause_id, text),
+                guess_memo(text),
+            )
         else:
-            ws.ops.edit(lambda: notes.set_annotation_memo(ws.project, str(annotation_id), text))
+            ws.write(
+                clause_id, lambda: notes.set_annotation_memo(ws.project, str(annotation_id), text)
+            )
 
     def toggle_flag(self) -> None:
         """F: flag the current clause as uncertain, or clear the flag."""
@@ -75,7 +82,11 @@ class Commands(QObject):
             return
         from annotator.services import notes
 
-        ws.ops.edit(lambda: notes.toggle_clause_flag(ws.project, ws.coder_id, clause_id))
+        ws.write(
+            clause_id,
+            lambda: notes.toggle_clause_flag(ws.project, ws.coder_id, clause_id),
+            guess_flag,
+        )
 
     def split_clause(self) -> None:
         """Ctrl+Shift+S: split the current clause at the cursor in the detail pane."""

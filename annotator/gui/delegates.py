@@ -342,7 +342,35 @@ class ClauseDelegate(QStyledItemDelegate):
     ) -> None:
         cats: list[Category] = index.data(Role.CATEGORIES) or []
         coding = index.data(Role.CODING)
+        status = index.data(Role.STATUS)
+        if status:
+            bare = not cats and index.data(Role.REVIEW) != "none"  # no chips: the whole line
+            area = self._paint_status(painter, opt, status, area, bare)
         self._draw_chips(painter, opt, cats, index.data(Role.REVIEW), area, _span_only(coding))
+
+    def _paint_status(
+        self, painter: QPainter, opt: QStyleOptionViewItem, status: str, area: QRect, bare: bool
+    ) -> QRect:
+        """A background write's state at the right of the chips' line ("saving…", "not saved:
+        why", elided; the tooltip has it all); returns what is left for the chips."""
+        font = QFont(opt.font)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.88))
+        font.setItalic(True)
+        fm = QFontMetrics(font)
+        room = area.width() if bare else max(60, area.width() // 2)
+        width = min(fm.horizontalAdvance(status) + 8, room)
+        shown = fm.elidedText(status, Qt.TextElideMode.ElideRight, width - 8)
+        failed = status.startswith("not saved")
+        muted = opt.palette.color(QPalette.ColorRole.PlaceholderText)
+        painter.setFont(font)
+        painter.setPen(QColor("#c62828") if failed else muted)
+        box = QRect(area.right() - width, area.top(), width, area.height())
+        painter.drawText(
+            box, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), shown
+        )
+        return QRect(
+            area.left(), area.top(), max(0, area.width() - width - CHIP_GAP), area.height()
+        )
 
     def _draw_chips(
         self,

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.tools = ToolWindows(self)
         self.actions_ = menus.build(self)
         self.ops.changed.connect(self.navigator.changed)
+        self.ops.saving.connect(self.navigator.saving)
         self.ops.changed.connect(self.projects.changed)
         self.ops.said.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.detail.memo_committed.connect(self.commands.save_memo)

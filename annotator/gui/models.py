@@ -7,7 +7,7 @@ only the rows it touched (``dataChanged`` for those indices), never resetting th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -35,6 +35,7 @@ class Role(IntEnum):
     CODING = Qt.ItemDataRole.UserRole + 10  # the ClauseCoding itself
     CODERS = Qt.ItemDataRole.UserRole + 11  # reviewer mode: [(coder name, [Category])] or None
     DISAGREE = Qt.ItemDataRole.UserRole + 12  # reviewer mode: coders' category sets differ
+    STATUS = Qt.ItemDataRole.UserRole + 13  # "saving…", "not saved: why" or "" (team server)
 
 
 #: Filters of the clause list: (key, menu text).
@@ -115,6 +116,11 @@ class ClauseListModel(QAbstractListModel):
         self._coders: list[tuple[str, str]] | None = None
         self._by_coder: dict[str, dict[int, ClauseCoding]] = {}
         self._own = ""
+        #: Background writes (team server): each clause's database state, the guesses of its
+        #: writes still saving (by token, in order) and why its last write failed.
+        self._confirmed: dict[int, ClauseCoding] = {}
+        self._guesses: dict[int, dict[int, Callable[[ClauseCoding], ClauseCoding]]] = {}
+        self._failed: dict[int, str] = {}
 
     # -- loading and refreshing ----------------------------------------------------------------
 
@@ -138,6 +144,11 @@ class ClauseListModel(QAbstractListModel):
         self._clauses = list(clauses)
         self._row_of = {c.id: i for i, c in enumerate(self._clauses)}
         self._coding = {cid: c for cid, c in coding.items() if cid in self._row_of}
+        self._failed.clear()
+        for cid in self._guesses:  # still saving: the guess on top of what was just read
+            if cid in self._row_of:
+                self._confirmed[cid] = self.coding(cid)
+                self._coding[cid] = self._guessed(cid)
         self._coded = sum(1 for c in self._coding.values() if c.coded)
         self.endResetModel()
 
@@ -159,7 +170,51 @@ class ClauseListModel(QAbstractListModel):
         return self._coders is not None
 
     def update_coding(self, clause_id: int, coding: ClauseCoding) -> None:
-        """Replace one clause's coding and repaint only its row."""
+        """Replace one clause's coding (as in the database) and repaint only its row.
+
+        Writes of the clause still saving stay shown on top of it."""
+        if clause_id in self._guesses:
+            self._confirmed[clause_id] = coding
+            coding = self._guessed(clause_id)
+        self._show(clause_id, coding)
+
+    def begin_saving(
+        self, clause_id: int, token: int, guess: Callable[[ClauseCoding], ClauseCoding] | None
+    ) -> None:
+        """A background write of the clause began: show its guess and "saving…" at once."""
+        if clause_id not in self._guesses:
+            self._confirmed[clause_id] = self.coding(clause_id)
+            self._guesses[clause_id] = {}
+        self._guesses[clause_id][token] = guess or (lambda c: c)
+        self._failed.pop(clause_id, None)
+        self._show(clause_id, self._guessed(clause_id))
+
+    def end_saving(self, clause_id: int, token: int, error: str | None) -> None:
+        """The write committed, or failed (``error``): without its guess the row shows the
+        database state (a committed write's is reloaded by the change announced next)."""
+        guesses = self._guesses.get(clause_id, {})
+        guesses.pop(token, None)
+        if error is not None:
+            self._failed[clause_id] = error
+        confirmed = self._confirmed.get(clause_id, self.coding(clause_id))
+        if not guesses:
+            self._guesses.pop(clause_id, None)
+            self._confirmed.pop(clause_id, None)
+        self._show(clause_id, self._guessed(clause_id) if guesses else confirmed)
+
+    def status(self, clause_id: int) -> str:
+        if clause_id in self._guesses:
+            return "saving…"
+        error = self._failed.get(clause_id)
+        return f"not saved: {error}" if error else ""
+
+    def _guessed(self, clause_id: int) -> ClauseCoding:
+        coding = self._confirmed.get(clause_id, self.coding(clause_id))
+        for guess in self._guesses.get(clause_id, {}).values():
+            coding = guess(coding)
+        return coding
+
+    def _show(self, clause_id: int, coding: ClauseCoding) -> None:
         row = self._row_of.get(clause_id)
         if row is None:
             return
@@ -265,6 +320,8 @@ class ClauseListModel(QAbstractListModel):
             return self.clause_text(row)
         if role == Role.KIND:
             return clause.kind
+        if role == Role.STATUS:
+            return self.status(clause.id)
         coding = self.coding(clause.id)
         if role == Role.CATEGORIES:
             return self.categories_of(coding)
@@ -286,8 +343,10 @@ class ClauseListModel(QAbstractListModel):
         if role == Role.DISAGREE:
             return self._coders is not None and self.disagree(clause.id)
         if role == Qt.ItemDataRole.ToolTipRole:
+            status = self.status(clause.id)
+            note = f"\n{status}" if status else ""
             if coding.review == "none" and not coding.categories:
-                return f"{clause.label} ({clause.kind}): no category applies"
+                return f"{clause.label} ({clause.kind}): no category applies{note}"
             names = ", ".join(c.name for c in self.categories_of(coding))
-            return f"{clause.label} ({clause.kind}): {names or 'not coded yet'}"
+            return f"{clause.label} ({clause.kind}): {names or 'not coded yet'}{note}"
         return None

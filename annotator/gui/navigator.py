@@ -21,6 +21,7 @@ from annotator.gui.models import FILTERS, Role
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
     from annotator.gui.ops import Change
+    from annotator.gui.saving import Saving
     from annotator.gui.settings import ProjectSettings
 
 #: The current clause is remembered this long after the coder stops moving.
@@ -198,6 +199,14 @@ class ClauseNavigator(QObject):
                 keep_text=True,
             )
         self.update_progress()
+
+    def saving(self, state: Saving) -> None:
+        """A background write (team server) began or ended: its row shows it at once."""
+        if state.done:
+            self.w.clauses.end_saving(state.clause_id, state.token, state.error)
+        else:
+            self.w.clauses.begin_saving(state.clause_id, state.token, state.guess)
+        # The counts follow on commit, with the change (reading them would ask the server).
 
     def reload_codebook(self) -> None:
         """The workspace's categories, the dock, the rows, the filter list, the Code menu."""

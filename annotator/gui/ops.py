@@ -124,13 +124,13 @@ class EditCommand(QUndoCommand):
         self.applied = True  # pushing calls redo(); the service has done it already
 
     def redo(self) -> None:
-        if self.applied:
+        if self.applied or self.ops.wait_for_saves(self.workspace):
             return
         if self.ops.replay(self.workspace.project.redo, self.edit, "redo"):
             self.applied = True
 
     def undo(self) -> None:
-        if not self.applied:
+        if not self.applied or self.ops.wait_for_saves(self.workspace):
             return
         if self.ops.replay(self.workspace.project.undo, self.edit, "undo"):
             self.applied = False
@@ -216,6 +216,8 @@ class Job(QObject, Generic[T]):
         self.runnable: _Runnable | None = None
         #: The widget whose callbacks these are was deleted: they must not run.
         self.orphaned = False
+        #: A background write (see :mod:`annotator.gui.saving`): runs in order, one at a time.
+        self.serial = False
 
     def orphan(self) -> None:
         self.orphaned = True
@@ -252,6 +254,8 @@ class Operations(QObject):
     changed = Signal(object)
     #: A short note for the status bar (e.g. "wait for the import to finish").
     said = Signal(str)
+    #: A background write's state for one clause: a :class:`annotator.gui.saving.Saving`.
+    saving = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, report: Report | None = None):
         super().__init__(parent)
@@ -260,6 +264,8 @@ class Operations(QObject):
         self.workspace: Workspace | None = None
         self.pool = QThreadPool(self)  # its own: the global pool may be shut down at app exit
         self.pool.setMaxThreadCount(2)  # a long job must not hold up a poll or a recompute
+        self.serial = QThreadPool(self)  # background writes: one thread, so never reordered
+        self.serial.setMaxThreadCount(1)
         self._jobs: set[Job[Any]] = set()
 
     # -- errors and announcements ------------------------------------------------------------
@@ -287,9 +293,7 @@ class Operations(QObject):
         on_failed: Callable[[str], None] | None = None,
     ) -> Edit | None:
         """Run a service edit now; undoable and announced. None if it failed (and was shown)."""
-        blocking = self.blocking_job()
-        if blocking is not None:
-            self.said.emit(f"Wait until “{blocking.label}” has finished.")
+        if self.busy():
             return None
         try:
             edit = action()
@@ -358,6 +362,7 @@ class Operations(QObject):
         delay_ms: int = 300,
         parent: QWidget | None = None,
         owner: QObject | None = None,
+        serial: bool = False,
     ) -> Job[T]:
         """Run ``call(progress)`` on the pool; ``on_done(result)`` back on the UI thread.
 
@@ -365,12 +370,14 @@ class Operations(QObject):
         ``delay_ms``, and edits wait. Without one it runs quietly (the view shows its own
         progress through ``on_progress``). Cancel makes the next ``progress()`` raise
         :class:`Cancelled`; the job then ends in ``on_cancelled`` (also when it finished anyway:
-        its result is then in ``job.value``).
+        its result is then in ``job.value``). A ``serial`` job runs on the one-thread pool of
+        background writes, after every write submitted before it.
 
         ``owner`` is the widget whose callbacks these are: once it is deleted (a dialog closed
         while its job ran), they are skipped and an error goes to the runner's own message.
         """
         job: Job[T] = Job(label)
+        job.serial = serial
         runnable = _Runnable(call, job._cancel)
         job.runnable = runnable
         if owner is not None:
@@ -413,7 +420,7 @@ class Operations(QObject):
             job.timer.setSingleShot(True)
             job.timer.timeout.connect(lambda: self._show_box(job, owner))
             job.timer.start(delay_ms)
-        self.pool.start(runnable)
+        (self.serial if serial else self.pool).start(runnable)
         return job
 
     def _show_box(self, job: Job[Any], owner: QWidget | None) -> None:
@@ -444,8 +451,38 @@ class Operations(QObject):
         """A labelled job still running (edits wait for it), if any."""
         return next((j for j in self._jobs if j.label is not None and not j.done), None)
 
+    def writes_pending(self) -> bool:
+        """Whether a background write has not committed (or failed) yet."""
+        return any(j.serial and not j.done for j in self._jobs)
+
+    def busy(self, *, queue: bool = False) -> bool:
+        """Whether a new edit must wait (said in the status bar): a blocking job, or a write
+        still saving (unless the edit is itself a write that ``queue``s behind it)."""
+        blocking = self.blocking_job()
+        if blocking is not None:
+            self.said.emit(f"Wait until “{blocking.label}” has finished.")
+            return True
+        if not queue and self.writes_pending():  # an edit now would overtake the write still saving
+            self.said.emit("Wait until the last change is saved.")
+            return True
+        return False
+
+    def wait_for_saves(self, workspace: Workspace) -> bool:
+        """Refuse an undo or redo while a write is saving (the stack stays where it is)."""
+        if not self.writes_pending():
+            return False
+        workspace.hold_stack()
+        self.said.emit("Wait until the last change is saved, then undo or redo.")
+        return True
+
     def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Cancel every job and wait for the pool: before the project they use is closed."""
+        """Cancel every job and wait for the pools: before the project they use is closed.
+
+        A background write cannot be cancelled: it commits or fails within its statement
+        timeout, and is waited for here.
+        """
         for job in list(self._jobs):
-            job.cancel()
+            if not job.serial:
+                job.cancel()
+        self.serial.waitForDone(timeout_ms)
         self.pool.waitForDone(timeout_ms)

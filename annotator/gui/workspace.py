@@ -7,6 +7,7 @@ operation runner (:attr:`Workspace.ops`, see :mod:`annotator.gui.ops`), which pu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
@@ -15,6 +16,13 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.core.edits import Edit
 from annotator.gui.ops import Operations
+from annotator.gui.saving import (
+    Guess,
+    guess_none,
+    guess_span,
+    guess_tag,
+    write_in_background,
+)
 
 if TYPE_CHECKING:  # the service pulls in SQLAlchemy: imported only once a project opens
     from annotator.core.codebook import Category
@@ -76,13 +84,36 @@ class Workspace(QObject):
 
     # -- the coding edits (the runner does the rest) --------------------------------------------
 
+    @property
+    def background(self) -> bool:
+        """Whether coding edits are written in the background (a team server: see saving.py)."""
+        return self.project.on_server
+
+    def write(
+        self, clause_id: int, action: Callable[[], Edit], guess: Guess | None = None
+    ) -> Edit | None:
+        """A coding edit of one clause: at once locally; on a server in the background, the row
+        showing ``guess`` and "saving…" until it commits (then None is returned here)."""
+        if self.background:
+            write_in_background(self, clause_id, action, guess)
+            return None
+        return self.ops.edit(action)
+
     def toggle_tag(self, clause_id: int, category: str) -> Edit | None:
-        return self.ops.edit(lambda: self.project.toggle_tag(self.coder_id, clause_id, category))
+        return self.write(
+            clause_id,
+            lambda: self.project.toggle_tag(self.coder_id, clause_id, category),
+            guess_tag(category),
+        )
 
     def toggle_span(self, clause_id: int, category: str, start: int, end: int) -> Edit | None:
-        return self.ops.edit(
-            lambda: self.project.toggle_span(self.coder_id, clause_id, category, start, end)
+        return self.write(
+            clause_id,
+            lambda: self.project.toggle_span(self.coder_id, clause_id, category, start, end),
+            guess_span(category, start, end),
         )
 
     def mark_none(self, clause_id: int) -> Edit | None:
-        return self.ops.edit(lambda: self.project.mark_none(self.coder_id, clause_id))
+        return self.write(
+            clause_id, lambda: self.project.mark_none(self.coder_id, clause_id), guess_none
+        )

@@ -71,6 +71,11 @@ class Project:
         #: Why the project is read-only, in a sentence (another window, read-only media).
         self.read_only_reason: str | None = None
 
+    @property
+    def on_server(self) -> bool:
+        """Whether this is a team server's database (writes may wait for the network or a lock)."""
+        return self.engine.dialect.name == "postgresql"
+
     # -- lifecycle -----------------------------------------------------------------------------
 
     @classmethod
