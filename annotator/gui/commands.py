@@ -95,7 +95,7 @@ class Commands(QObject):
             return
         from annotator.services.clauses import split_clause
 
-        ws.ops.edit(lambda: split_clause(ws.project, clause_id, at, ws.coder_id))
+        ws.edit(lambda: split_clause(ws.project, clause_id, at, ws.coder_id), (clause_id,))
 
     def merge_next(self) -> None:
         """Ctrl+Shift+J: join the current clause with the next one."""
@@ -104,7 +104,7 @@ class Commands(QObject):
             return
         from annotator.services.clauses import merge_with_next
 
-        ws.ops.edit(lambda: merge_with_next(ws.project, clause_id, ws.coder_id))
+        ws.edit(lambda: merge_with_next(ws.project, clause_id, ws.coder_id), (clause_id,))
 
     def move_boundary(self) -> None:
         """Ctrl+Shift+B: end the current clause at the cursor (the rest joins the next one)."""
@@ -113,4 +113,4 @@ class Commands(QObject):
             return
         from annotator.services.clauses import move_boundary
 
-        ws.ops.edit(lambda: move_boundary(ws.project, clause_id, at, ws.coder_id))
+        ws.edit(lambda: move_boundary(ws.project, clause_id, at, ws.coder_id), (clause_id,))

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import EVERYTHING, Kind, kinds_of
 from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
+from annotator.gui.saving import replay_in_background
 
 if TYPE_CHECKING:
     from annotator.gui.workspace import Workspace
@@ -126,13 +127,17 @@ class EditCommand(QUndoCommand):
     def redo(self) -> None:
         if self.applied or self.ops.wait_for_saves(self.workspace):
             return
-        if self.ops.replay(self.workspace.project.redo, self.edit, "redo"):
+        if self.workspace.background:  # a server: the stack moves once the replay commits
+            replay_in_background(self, undo=False)
+        elif self.ops.replay(self.workspace.project.redo, self.edit, "redo"):
             self.applied = True
 
     def undo(self) -> None:
         if not self.applied or self.ops.wait_for_saves(self.workspace):
             return
-        if self.ops.replay(self.workspace.project.undo, self.edit, "undo"):
+        if self.workspace.background:
+            replay_in_background(self, undo=True)
+        elif self.ops.replay(self.workspace.project.undo, self.edit, "undo"):
             self.applied = False
 
 

@@ -14,7 +14,14 @@ lock or its statement timeout, and the window must not freeze meanwhile. So on a
 4. **Failed**: the row returns to the database state and says "not saved: <why>"; the reason is
    also shown once by the runner. Nothing goes on the undo stack.
 
-While a write is saving, other edits and undo/redo wait (a status-bar note says so).
+The same path carries every other write on a server: split, join and move boundary, accepting,
+rejecting and removing clause links (:func:`save_in_background`: the status bar says "Saving…",
+the rows of the clauses say "saving…"), and **undo and redo** (:func:`replay_in_background`). A
+replay is a serial job too; the undo stack is held where it is while it runs and its index is
+moved only when the replay commits (the command is then already in that state, so moving the
+index replays nothing). A refused replay leaves the stack where it was and says why once.
+
+While a write is saving, edits that do not queue (and undo/redo) wait (a status-bar note says so).
 """
 
 from __future__ import annotations
@@ -24,10 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from annotator.core.changes import kinds_of
 from annotator.core.edits import Edit
 from annotator.services.types import ClauseCoding, SpanTag
 
 if TYPE_CHECKING:
+    from annotator.gui.ops import EditCommand
     from annotator.gui.workspace import Workspace
 
 Guess = Callable[[ClauseCoding], ClauseCoding]
@@ -54,28 +63,89 @@ def write_in_background(
 
     Returns False (nothing submitted) when the runner says edits must wait.
     """
+    return _submit(workspace, (clause_id,), action, guess, "Not saved")
+
+
+def save_in_background(
+    workspace: Workspace, action: Callable[[], Edit], clause_ids: tuple[int, ...] = ()
+) -> bool:
+    """A write with no guess to show (split, join, a link): the status bar and the rows of
+    ``clause_ids`` say it is saving until it commits or fails. False if it must wait."""
+    if _submit(workspace, clause_ids, action, None, "Not saved"):
+        workspace.ops.said.emit(f"{SAVING[:1].upper()}{SAVING[1:]}")
+        return True
+    return False
+
+
+def _submit(
+    workspace: Workspace,
+    clause_ids: tuple[int, ...],
+    action: Callable[[], Edit],
+    guess: Guess | None,
+    title: str,
+    *,
+    on_done: Callable[[Edit], None] | None = None,
+    verb: str | None = None,
+) -> bool:
     ops = workspace.ops
-    if ops.busy(queue=True):
+    if ops.busy(queue=verb is None):  # a replay never queues: it must see the stack as it is
         return False
     token = next(_tokens)
 
     def ended(error: str | None) -> None:
         if ops.workspace is workspace:  # not a project closed (or switched) meanwhile
-            ops.saving.emit(Saving(clause_id, token, done=True, error=error))
+            for clause_id in clause_ids:
+                ops.saving.emit(Saving(clause_id, token, done=True, error=error))
 
     def committed(edit: Edit) -> None:
         ended(None)
-        if ops.workspace is workspace:
+        if on_done is not None:
+            on_done(edit)
+        elif ops.workspace is workspace:
             ops.record(edit)
 
     def failed(message: str) -> None:
         ended(message)
+        if verb is not None:
+            message = f"{message[:1].upper()}{message[1:]}. The undo history is unchanged."
         # The reason, once, besides the row's note: also when the project was left meanwhile.
-        ops.fail("Not saved", message)
+        ops.fail(title, message)
 
-    ops.saving.emit(Saving(clause_id, token, guess))
+    for clause_id in clause_ids:
+        ops.saving.emit(Saving(clause_id, token, guess))
     ops.run(lambda _progress: action(), on_done=committed, on_failed=failed, serial=True)
     return True
+
+
+def replay_in_background(command: EditCommand, undo: bool) -> None:
+    """Undo (or redo) ``command`` on a server: the stack stays where it is until it commits."""
+    workspace, ops = command.workspace, command.ops
+    workspace.hold_stack()  # QUndoStack moves its index after this returns: it is moved back
+    verb = "undo" if undo else "redo"
+    how = workspace.project.undo if undo else workspace.project.redo
+    edit = command.edit
+
+    def committed(written: Edit) -> None:
+        command.applied = not undo  # ``applied`` follows the database
+        if ops.workspace is not workspace:
+            return
+        stack = workspace.undo_stack
+        at = next((i for i in range(stack.count()) if stack.command(i) is command), None)
+        if at is not None:
+            stack.setIndex(at if undo else at + 1)  # the command is in that state: no replay
+        ops.said.emit("")
+        ops.announce(kinds_of(written), written)
+
+    if _submit(
+        workspace,
+        edit.clause_ids,
+        lambda: how(edit),
+        None,
+        f"Cannot {verb}",
+        on_done=committed,
+        verb=verb,
+    ):
+        ops.said.emit(f"Saving the {verb} of “{command.text()}”…")
 
 
 # -- the guesses: the coding as each edit will leave it -----------------------------------------

@@ -4,9 +4,10 @@
 left clause, the link status (linked, moved, added, dropped) in colour, the right clause, and the
 categories the current coder gave one side only, as chips. Below, the suggested links (ranked by
 text similarity) are accepted with A or Enter and rejected with R; the selected link is removed
-with Delete. Every decision goes through the operation runner (``workspace.ops.edit``) and so
-can be undone. "Previous / next revision" step through the plan's revisions in order
-(:func:`revisions_in_order`). The rows (model, chips, tables) are in :mod:`.side_by_side_rows`.
+with Delete. Every decision goes through ``workspace.edit`` (on a team server a background write,
+see :mod:`annotator.gui.saving`) and so can be undone. "Previous / next revision" step through
+the plan's revisions in order (:func:`revisions_in_order`). The rows (model, chips, tables) are
+in :mod:`.side_by_side_rows`.
 """
 
 from __future__ import annotations
@@ -289,7 +290,7 @@ class SideBySideView(QDialog):
             return None
         project, coder = self.workspace.project, self.workspace.coder_id
         a, b = s.source_clause.id, s.target_clause.id
-        return self.workspace.ops.edit(lambda: link_service.accept(project, a, b, coder))
+        return self.workspace.edit(lambda: link_service.accept(project, a, b, coder))
 
     def reject_current(self) -> Edit | None:
         """Reject the current suggestion: it is not suggested again."""
@@ -298,7 +299,7 @@ class SideBySideView(QDialog):
             return None
         project, coder = self.workspace.project, self.workspace.coder_id
         a, b = s.source_clause.id, s.target_clause.id
-        return self.workspace.ops.edit(lambda: link_service.reject(project, a, b, coder))
+        return self.workspace.edit(lambda: link_service.reject(project, a, b, coder))
 
     def unlink_current(self) -> Edit | None:
         """Remove the link of the selected aligned row."""
@@ -309,7 +310,7 @@ class SideBySideView(QDialog):
         if link_id is None:
             return None
         project = self.workspace.project
-        return self.workspace.ops.edit(lambda: link_service.unlink(project, link_id))
+        return self.workspace.edit(lambda: link_service.unlink(project, link_id))
 
     def _on_changed(self, change: Change) -> None:
         # The view is cheap to rebuild: any change to what it shows rebuilds it.

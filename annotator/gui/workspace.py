@@ -21,6 +21,7 @@ from annotator.gui.saving import (
     guess_none,
     guess_span,
     guess_tag,
+    save_in_background,
     write_in_background,
 )
 
@@ -96,6 +97,14 @@ class Workspace(QObject):
         showing ``guess`` and "saving…" until it commits (then None is returned here)."""
         if self.background:
             write_in_background(self, clause_id, action, guess)
+            return None
+        return self.ops.edit(action)
+
+    def edit(self, action: Callable[[], Edit], clause_ids: tuple[int, ...] = ()) -> Edit | None:
+        """Any other edit (split, join, a link): at once locally; on a server in the background,
+        the status bar and the rows of ``clause_ids`` saying "saving…" (then None here)."""
+        if self.background:
+            save_in_background(self, action, clause_ids)
             return None
         return self.ops.edit(action)
 

@@ -66,6 +66,8 @@ def test_a_coders_window_disables_what_the_role_cannot_do(
         Qt.Key.Key_S,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
+    # On the server the split is a background write: the refusal comes when it ends.
+    qtbot.waitUntil(lambda: bool(shown) and not window.ops.writes_pending(), timeout=10_000)
     assert len(shown) == 1 and "carries work by Olena" in shown[0]
     assert Project(team.owner).clauses(team.document_key) == before
 

@@ -121,8 +121,9 @@ def test_the_key_shows_at_once_and_the_window_answers_while_saving(
     assert ws.undo_stack.count() == steps + 1
     assert window.actions_["undo"].text() == "Undo Tag 2 Security guarantee"
     assert window.progress_label.text().startswith("1 of")
-    # The committed edit undoes like any other.
+    # The committed edit undoes like any other (in the background too: see test_saving_undo.py).
     ws.undo_stack.undo()
+    settle(window)
     assert fresh_coding(project_path, "2").tags == frozenset()
     assert chips(window, "2") == []
 

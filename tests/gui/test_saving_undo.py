@@ -1,0 +1,180 @@
+"""Issue 15, item 3: on a team server undo, redo and the clause edits never block the window.
+
+As in test_saving.py the project is a local file made to behave like a slow server. Ctrl+Z and
+Ctrl+Shift+S must return at once and the window keep answering keys; the undo stack moves only
+when the replay commits, and a refused replay leaves database and stack where they were.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.core.errors import EditError
+from annotator.gui.main_window import MainWindow
+from annotator.services import clauses
+from annotator.services.project import Project
+from tests.gui.conftest import settle
+from tests.gui.test_coding_features import db_labels, fresh_coding, go, labels
+from tests.gui.test_main_window import KEY1, chips, make_window, row_of_label
+from tests.gui.test_saving import LOCK_TIMEOUT, slow_server
+
+pytestmark = pytest.mark.gui
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
+    w = make_window(qtbot)
+    assert w.open_project(project_path, [str(p) for p in plan_files])
+    settle(w)
+    w.open_document(KEY1)
+    w.clause_view.setFocus()
+    return w
+
+
+def slowed(
+    target: Any,
+    name: str,
+    seconds: float,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception | None = None,
+) -> None:
+    original: Callable[..., Any] = getattr(target, name)
+
+    def call(*args: Any) -> Any:
+        time.sleep(seconds)
+        if error is not None:
+            raise error
+        return original(*args)
+
+    monkeypatch.setattr(target, name, call)
+
+
+def test_undo_and_redo_run_in_the_background_and_move_the_stack_on_commit(
+    qtbot: QtBot, window: MainWindow, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_server(monkeypatch, 0.05)
+    slowed(Project, "undo", 0.5, monkeypatch)
+    slowed(Project, "redo", 0.5, monkeypatch)
+    ws = window.workspace
+    assert ws is not None
+    go(window, "2")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
+    settle(window)
+    steps = ws.undo_stack.index()
+    assert fresh_coding(project_path, "2").tags == frozenset({"security_guarantee"})
+
+    started = time.monotonic()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    assert time.monotonic() - started < 0.25  # the replay (0.5 s) is not on this thread
+    assert window.ops.writes_pending()
+    assert ws.undo_stack.index() == steps  # not moved before it commits
+    assert "Saving the undo" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Down)  # the window answers meanwhile
+    assert window.clause_view.current_row() == row_of_label(window, "3")
+    assert fresh_coding(project_path, "2").tags == frozenset({"security_guarantee"})
+    # A second Ctrl+Z while the first is saving waits (a note says so).
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    assert ws.undo_stack.index() == steps
+    settle(window)
+    assert ws.undo_stack.index() == steps - 1 and ws.undo_stack.count() == steps
+    assert fresh_coding(project_path, "2").tags == frozenset()
+    assert chips(window, "2") == []
+    assert window.actions_["redo"].text() == "Redo Tag 2 Security guarantee"
+
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert ws.undo_stack.index() == steps - 1 and window.ops.writes_pending()
+    settle(window)
+    assert ws.undo_stack.index() == steps
+    assert fresh_coding(project_path, "2").tags == frozenset({"security_guarantee"})
+    assert chips(window, "2") == ["Security guarantee"]
+
+
+def test_a_refused_undo_keeps_the_stack_and_the_database(
+    qtbot: QtBot, window: MainWindow, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+    window.show_error = lambda title, text: shown.append((title, text))  # type: ignore[method-assign]
+    slow_server(monkeypatch, 0.05)
+    ws = window.workspace
+    assert ws is not None
+    go(window, "2")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
+    settle(window)
+    steps = ws.undo_stack.index()
+    slowed(Project, "undo", 0.2, monkeypatch, EditError(LOCK_TIMEOUT))
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    assert window.ops.writes_pending()
+    settle(window)
+    assert ws.undo_stack.index() == steps and ws.undo_stack.count() == steps
+    assert fresh_coding(project_path, "2").tags == frozenset({"security_guarantee"})
+    assert chips(window, "2") == ["Security guarantee"]
+    assert len(shown) == 1 and shown[0][0] == "Cannot undo"
+    assert "The undo history is unchanged" in shown[0][1]
+    # Once the server answers again the same step undoes.
+    monkeypatch.undo()
+    slow_server(monkeypatch, 0.05)
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    assert ws.undo_stack.index() == steps - 1
+    assert fresh_coding(project_path, "2").tags == frozenset()
+
+
+def test_split_saves_in_the_background_and_undoes(
+    qtbot: QtBot, window: MainWindow, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_server(monkeypatch, 0.05)
+    slowed(clauses, "split_clause", 0.5, monkeypatch)
+    ws = window.workspace
+    assert ws is not None
+    steps = ws.undo_stack.index()
+    go(window, "2")
+    cursor = window.detail.editor.textCursor()
+    cursor.setPosition(window.detail.editor.toPlainText().index("🕊") + 2)
+    window.detail.editor.setTextCursor(cursor)
+    before = labels(window)
+    window.clause_view.setFocus()
+    started = time.monotonic()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_S, CTRL | SHIFT)
+    assert time.monotonic() - started < 0.25
+    assert window.ops.writes_pending() and labels(window) == before
+    assert window.statusBar().currentMessage() == "Saving…"
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Down)  # the window answers meanwhile
+    assert window.clause_view.current_row() == row_of_label(window, "3")
+    settle(window)
+    after = labels(window)
+    assert len(after) == len(before) + 1 and "2+" in after
+    assert db_labels(project_path) == after
+    assert ws.undo_stack.index() == steps + 1
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    assert labels(window) == before == db_labels(project_path)
+    assert ws.undo_stack.index() == steps
+
+
+def test_a_refused_split_changes_nothing(
+    qtbot: QtBot, window: MainWindow, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+    window.show_error = lambda title, text: shown.append((title, text))  # type: ignore[method-assign]
+    slow_server(monkeypatch, 0.05)
+    slowed(clauses, "merge_with_next", 0.2, monkeypatch, EditError(LOCK_TIMEOUT))
+    ws = window.workspace
+    assert ws is not None
+    steps = ws.undo_stack.count()
+    before = labels(window)
+    go(window, "2")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_J, CTRL | SHIFT)
+    settle(window)
+    assert labels(window) == before == db_labels(project_path)
+    assert ws.undo_stack.count() == steps
+    assert shown == [("Not saved", LOCK_TIMEOUT)]
