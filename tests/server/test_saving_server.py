@@ -1,4 +1,4 @@
-"""Issue 15, item 3 on a real PostgreSQL: a coding write blocked by a row lock never blocks the UI.
+"""Issue 15, item 3 on a real PostgreSQL: a write or undo waiting for a lock never blocks the UI.
 
 Another connection (the owner's) locks the annotation table, so the coder's write waits for the
 lock. The key press must return at once with the row showing the guess and "saving…" while the Qt
@@ -146,3 +146,48 @@ def test_a_write_past_the_lock_timeout_says_not_saved_and_changes_nothing(
     assert desk.db_tags() == frozenset()
     assert desk.ws.undo_stack.count() == steps
     assert len(desk.errors) == 1 and "lock timeout" in desk.errors[0]
+
+
+def tag_committed(desk: Desk) -> int:
+    desk.ws.toggle_tag(desk.clause_id, "economic")
+    pump_until(lambda: not desk.ws.ops.writes_pending(), 15)
+    assert desk.db_tags() == frozenset({"economic"})
+    return desk.ws.undo_stack.index()
+
+
+def test_an_undo_waiting_for_a_lock_moves_the_stack_only_when_it_commits(
+    team: Team, desk: Desk
+) -> None:
+    steps = tag_committed(desk)
+    locked = threading.Event()
+    holder = hold_lock(team, 1.0, locked)
+    started = time.monotonic()
+    desk.ws.undo_stack.undo()
+    assert time.monotonic() - started < 0.3  # Ctrl+Z did not wait for the lock
+    assert desk.ws.undo_stack.index() == steps and desk.ws.ops.writes_pending()
+    ticks = pump_until(lambda: not desk.ws.ops.writes_pending(), 15)
+    holder.join()
+    assert ticks >= 20
+    assert desk.ws.undo_stack.index() == steps - 1
+    assert desk.db_tags() == frozenset() and desk.chips() == []
+    assert desk.errors == []
+
+
+def test_an_undo_past_the_lock_timeout_keeps_the_stack_and_the_database(
+    team: Team, desk: Desk
+) -> None:
+    steps = tag_committed(desk)
+    locked = threading.Event()
+    holder = hold_lock(team, LOCK_TIMEOUT_MS / 1000 + 2, locked)
+    desk.ws.undo_stack.undo()
+    pump_until(lambda: not desk.ws.ops.writes_pending(), LOCK_TIMEOUT_MS / 1000 + 10)
+    holder.join()
+    assert desk.ws.undo_stack.index() == steps
+    assert desk.db_tags() == frozenset({"economic"})
+    assert len(desk.errors) == 1 and "lock timeout" in desk.errors[0]
+    assert "undo history is unchanged" in desk.errors[0]
+    # The server answers again: the same step undoes.
+    desk.ws.undo_stack.undo()
+    pump_until(lambda: not desk.ws.ops.writes_pending(), 15)
+    assert desk.ws.undo_stack.index() == steps - 1
+    assert desk.db_tags() == frozenset()
