@@ -36,6 +36,7 @@ from annotator.services.types import (
     SpanTag,
 )
 from annotator.services.unit_of_work import unit_of_work
+from annotator.storage import queries
 from annotator.storage.db import open_engine, open_unwritable
 from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
@@ -165,7 +166,7 @@ class Project:
                 return
             stamp = clock.now()
             for cat in default_codebook():
-                conn.execute(T_CATEGORY.insert().values(**_category_row(cat, stamp)))
+                conn.execute(T_CATEGORY.insert().values(**queries.category_row(cat, stamp)))
 
     def import_samples(self) -> list[ImportResult]:
         results = []
@@ -232,7 +233,7 @@ class Project:
         if not include_retired:
             query = query.where(T_CATEGORY.c.retired == False)  # noqa: E712 - SQL expression
         with self.engine.connect() as conn:
-            return [_category_value(r) for r in conn.execute(query).mappings()]
+            return [queries.category_value(r) for r in conn.execute(query).mappings()]
 
     # -- documents and clauses -----------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class Project:
             )
             coded: dict[str, int] = {}
             if coder_id is not None:
-                coded_ids = _coded_clause_ids(conn, coder_id)
+                coded_ids = queries.coded_clause_ids(coder_id)
                 doc_of = select(T_CLAUSE.c.document_key, func.count()).where(
                     T_CLAUSE.c.id.in_(coded_ids)
                 )
@@ -387,7 +388,7 @@ class Project:
     def coding(self, document_key: str, coder_id: str) -> dict[int, ClauseCoding]:
         """``coder_id``'s tags, spans, reviews, memos and flags on every clause of a document."""
         with self.engine.connect() as conn:
-            return _coding(conn, document_key, coder_id)
+            return clause_codings(conn, document_key, coder_id)
 
     def clause_coding(self, clause_id: int, coder_id: str) -> ClauseCoding:
         with self.engine.connect() as conn:
@@ -396,7 +397,7 @@ class Project:
             ).scalar()
             if doc is None:
                 raise EditError(f"no clause {clause_id}")
-            return _coding(conn, doc, coder_id, clause_ids=[clause_id]).get(
+            return clause_codings(conn, doc, coder_id, clause_ids=[clause_id]).get(
                 clause_id, ClauseCoding()
             )
 
@@ -404,22 +405,22 @@ class Project:
     def toggle_tag(self, coder_id: str, clause_id: int, category: str) -> Edit:
         """Apply ``category`` to the whole clause, or remove it if the coder had applied it."""
         with self.engine.begin() as conn:
-            clause = _clause_row(conn, clause_id)
-            name = _category_name(conn, category)
+            clause = queries.clause_row(conn, clause_id)
+            name = queries.category_name(conn, category)
             rec = Recorder(conn)
             stamp = clock.now()
-            live = _live_clause_tags(conn, coder_id, clause_id)
+            live = queries.live_clause_tags(conn, coder_id, clause_id)
             if category in live:
                 ann = live[category]
                 rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
                 label = f"Untag {clause['label']} {name}"
-                if len(live) == 1 and not _has_live_spans(conn, coder_id, clause_id):
-                    review = _live_review(conn, coder_id, clause_id)
+                if len(live) == 1 and not queries.has_live_spans(conn, coder_id, clause_id):
+                    review = queries.live_review(conn, coder_id, clause_id)
                     if review is not None and review["status"] == "done":
                         _unreview(rec, review, stamp)
             else:
                 _refuse_group(conn, category, name)
-                old = _tombstoned_clause_tag(conn, coder_id, clause_id, category)
+                old = queries.tombstoned_clause_tag(conn, coder_id, clause_id, category)
                 _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp)
                 label = f"Tag {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
@@ -430,8 +431,8 @@ class Project:
     ) -> Edit:
         """Tag (or untag, if the same span is tagged) ``[start, end)`` inside a clause."""
         with self.engine.begin() as conn:
-            clause = _clause_row(conn, clause_id)
-            name = _category_name(conn, category)
+            clause = queries.clause_row(conn, clause_id)
+            name = queries.category_name(conn, category)
             if not clause["start"] <= start < end <= clause["end"]:
                 raise EditError(
                     f"the selection {start}-{end} is not inside clause {clause['label']} "
@@ -466,10 +467,10 @@ class Project:
     def mark_none(self, coder_id: str, clause_id: int) -> Edit:
         """Say no category applies (removing the coder's tags there); again: take it back."""
         with self.engine.begin() as conn:
-            clause = _clause_row(conn, clause_id)
+            clause = queries.clause_row(conn, clause_id)
             rec = Recorder(conn)
             stamp = clock.now()
-            review = _live_review(conn, coder_id, clause_id)
+            review = queries.live_review(conn, coder_id, clause_id)
             if review is not None and review["status"] == "none":
                 _unreview(rec, review, stamp)
                 label = f"Unmark {clause['label']} as none applies"
@@ -530,38 +531,10 @@ def _import_edit(conn: Connection, key: str, label: str) -> Edit:
     return Edit(label, tuple(changes))
 
 
-def _category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:
-    return {
-        "key": cat.key,
-        "name": cat.name,
-        "description": cat.description,
-        "color": cat.color,
-        "parent_key": cat.parent,
-        "shortcut": cat.shortcut,
-        "position": cat.position,
-        "retired": cat.retired,
-        "codable": cat.codable,
-        "updated": stamp,
-    }
-
-
-def _category_value(row: Any) -> CategoryValue:
-    return CategoryValue(
-        key=row["key"],
-        name=row["name"],
-        description=row["description"],
-        color=row["color"],
-        parent=row["parent_key"],
-        shortcut=row["shortcut"],
-        retired=bool(row["retired"]),
-        position=row["position"],
-        codable=bool(row.get("codable", True)),
-    )
-
-
-def _new_annotation(
+def new_annotation(
     coder_id: str, clause_id: int, category: str, start: int | None, end: int | None, stamp: str
 ) -> dict[str, Any]:
+    """A new live annotation row (a fresh id): a whole-clause tag, or a span if ``start`` is set."""
     return {
         "id": str(uuid.uuid4()),
         "coder_id": coder_id,
@@ -593,91 +566,25 @@ def _apply_tag(
     if old is not None:
         image = {**old, "deleted": False, "updated": stamp}
     else:
-        image = _new_annotation(coder_id, clause_id, category, start, end, stamp)
+        image = new_annotation(coder_id, clause_id, category, start, end, stamp)
     rec.put("annotation", (image["id"],), image)
-    _promote_review(conn, rec, coder_id, clause_id, stamp)
-
-
-def _clause_row(conn: Connection, clause_id: int) -> dict[str, Any]:
-    row = read_row(conn, "clause", (clause_id,))
-    if row is None:
-        raise EditError(f"no clause {clause_id} in this project")
-    return row
-
-
-def _category_name(conn: Connection, key: str) -> str:
-    name = conn.execute(select(T_CATEGORY.c.name).where(T_CATEGORY.c.key == key)).scalar()
-    if name is None:
-        raise EditError(f"no category {key!r} in the codebook")
-    return str(name)
+    promote_review(conn, rec, coder_id, clause_id, stamp)
 
 
 def _refuse_group(conn: Connection, key: str, name: str) -> None:
     """A category that only groups codes (REFI-QDA ``isCodable="false"``) is never applied."""
-    codable = conn.execute(select(T_CATEGORY.c.codable).where(T_CATEGORY.c.key == key)).scalar()
+    codable = queries.category_codable(conn, key)
     if codable is False or codable == 0:
         raise EditError(f"{name!r} only groups codes: apply one of the codes under it")
 
 
-def _live_clause_tags(conn: Connection, coder_id: str, clause_id: int) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(
-        select(T_ANNOTATION).where(
-            T_ANNOTATION.c.coder_id == coder_id,
-            T_ANNOTATION.c.clause_id == clause_id,
-            T_ANNOTATION.c.span_start.is_(None),
-            T_ANNOTATION.c.deleted == False,  # noqa: E712
-        )
-    ).mappings()
-    return {r["category_key"]: dict(r) for r in rows}
-
-
-def _has_live_spans(conn: Connection, coder_id: str, clause_id: int) -> bool:
-    return (
-        conn.execute(
-            select(T_ANNOTATION.c.id).where(
-                T_ANNOTATION.c.coder_id == coder_id,
-                T_ANNOTATION.c.clause_id == clause_id,
-                T_ANNOTATION.c.span_start.is_not(None),
-                T_ANNOTATION.c.deleted == False,  # noqa: E712
-            )
-        ).first()
-        is not None
-    )
-
-
-def _tombstoned_clause_tag(
-    conn: Connection, coder_id: str, clause_id: int, category: str
-) -> dict[str, Any] | None:
-    row = (
-        conn.execute(
-            select(T_ANNOTATION)
-            .where(
-                T_ANNOTATION.c.coder_id == coder_id,
-                T_ANNOTATION.c.clause_id == clause_id,
-                T_ANNOTATION.c.category_key == category,
-                T_ANNOTATION.c.span_start.is_(None),
-            )
-            .order_by(T_ANNOTATION.c.id)
-        )
-        .mappings()
-        .first()
-    )
-    return dict(row) if row is not None else None
-
-
-def _promote_review(
+def promote_review(
     conn: Connection, rec: Recorder, coder_id: str, clause_id: int, stamp: str
 ) -> None:
     """A tag contradicts "none applies": the clause is now reviewed as done."""
-    review = _live_review(conn, coder_id, clause_id)
+    review = queries.live_review(conn, coder_id, clause_id)
     if review is not None and review["status"] == "none":
         rec.put("review", (coder_id, clause_id), {**review, "status": "done", "updated": stamp})
-
-
-def _live_review(conn: Connection, coder_id: str, clause_id: int) -> dict[str, Any] | None:
-    """The coder's review of the clause, or None (never reviewed, or un-marked: a tombstone)."""
-    review = read_row(conn, "review", (coder_id, clause_id))
-    return review if review is not None and not review["deleted"] else None
 
 
 def put_review(
@@ -702,21 +609,10 @@ def _unreview(rec: Recorder, review: dict[str, Any], stamp: str) -> None:
     rec.put("review", key, {**review, "deleted": True, "updated": stamp})
 
 
-def _coded_clause_ids(conn: Connection, coder_id: str) -> Any:
-    tagged = select(T_ANNOTATION.c.clause_id).where(
-        T_ANNOTATION.c.coder_id == coder_id,
-        T_ANNOTATION.c.deleted == False,  # noqa: E712
-    )
-    reviewed = select(T_REVIEW.c.clause_id).where(
-        T_REVIEW.c.coder_id == coder_id,
-        T_REVIEW.c.deleted == False,  # noqa: E712
-    )
-    return tagged.union(reviewed)
-
-
-def _coding(
+def clause_codings(
     conn: Connection, doc_key: str, coder_id: str, clause_ids: Iterable[int] | None = None
 ) -> dict[int, ClauseCoding]:
+    """The coder's coding of the plan's clauses (or of ``clause_ids``), by clause id."""
     ids = list(clause_ids) if clause_ids is not None else None
     in_doc = T_CLAUSE.c.document_key == doc_key
     tags: dict[int, set[str]] = {}

@@ -188,9 +188,9 @@ def _prefer_the_files_codebook(preview: MergePreview, doc: dict[str, Any]) -> No
             getattr(c, "kind", "") == "field" and "project_memo" in getattr(c, "identifier", "")
         )
     ]
-    from annotator.services.exchange import _count_changes
+    from annotator.services.exchange import count_changes
 
-    preview.counts = _count_changes(preview.current, preview.merged)
+    preview.counts = count_changes(preview.current, preview.merged)
 
 
 def _remember(
