@@ -23,16 +23,11 @@ from sqlalchemy.engine import Connection
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
-from annotator.services.project import (
-    T_ANNOTATION,
-    T_CLAUSE,
-    T_NOTE,
-    T_REVIEW,
-    Project,
-)
+from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage import queries
 from annotator.storage.rows import Recorder
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_NOTE, T_REVIEW
 
 
 def _rows(conn: Connection, table: Any, clause_id: int) -> list[dict[str, Any]]:
@@ -52,7 +47,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _text(conn: Connection, doc_key: str) -> str:
-    from annotator.services.project import T_DOCUMENT
+    from annotator.storage.tables import T_DOCUMENT
 
     return str(
         conn.execute(select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == doc_key)).scalar_one()
@@ -71,8 +66,8 @@ def _insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> i
 
 def others_work(conn: Connection, clause_ids: list[int], coder_id: str) -> list[str]:
     """Names of everyone but ``coder_id`` with work on these clauses (links: "project links")."""
-    from annotator.services.project import T_CODER
     from annotator.storage.models import TABLES
+    from annotator.storage.tables import T_CODER
 
     links = TABLES["clause_link"]
     owners: set[str | None] = set()

@@ -24,10 +24,11 @@ from annotator.core.codebook import (
 )
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError, InputError
-from annotator.services.project import T_CATEGORY, Project
+from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage import queries
 from annotator.storage.rows import Recorder, read_row
+from annotator.storage.tables import T_CATEGORY
 
 PALETTE = ("#2f6fb0", "#b5572a", "#3d8b47", "#8a3fa0", "#b08a1e", "#1e8a8a", "#a03f5f", "#5f6f2f")
 EDITABLE = {"name", "description", "color", "parent", "shortcut", "retired", "position"}

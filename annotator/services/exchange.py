@@ -24,23 +24,21 @@ from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
 from annotator.core.wording import plural
 from annotator.services import row_extras
-from annotator.services.project import (
-    META_FIELDS,
+from annotator.services.project import META_FIELDS, Project
+from annotator.services.row_extras import extra_of, with_extra
+from annotator.services.unit_of_work import unit_of_work
+from annotator.storage.tables import (
     T_ANNOTATION,
     T_CATEGORY,
     T_CLAUSE,
     T_CODER,
     T_DOCUMENT,
+    T_LINK,
     T_NOTE,
     T_REVIEW,
     T_SETTING,
-    Project,
 )
-from annotator.services.row_extras import extra_of, with_extra
-from annotator.services.unit_of_work import unit_of_work
-from annotator.storage.models import TABLES
 
-T_LINK = TABLES["clause_link"]
 PROJECT_MEMO = "project_memo"  # the setting holding the project's memo (REFI-QDA Description)
 # What a category row holds for a field the file leaves out (export then leaves it out too).
 CATEGORY_FILLED = {"description": "", "color": "#808080", "parent": None}

@@ -28,7 +28,8 @@ from sqlalchemy.engine import Connection
 from annotator.core.compare import ExchangeView
 from annotator.core.wording import plural
 from annotator.services.exchange import atomic_file, binary_order, export_document
-from annotator.services.project import T_ANNOTATION, T_CLAUSE, Project
+from annotator.services.project import Project
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE
 
 
 class _OrderBroken(Exception):

@@ -21,14 +21,13 @@ from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.core.links import suggest_links
-from annotator.services.project import T_CLAUSE, T_DOCUMENT, Project
+from annotator.services.project import Project
 from annotator.services.types import ClauseInfo, DocumentSummary
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage import queries
-from annotator.storage.models import TABLES
 from annotator.storage.rows import Recorder
+from annotator.storage.tables import T_CLAUSE, T_DOCUMENT, T_LINK
 
-T_LINK = TABLES["clause_link"]
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 STATUSES = (ACCEPTED, REJECTED)

@@ -43,15 +43,16 @@ from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, ac
 from annotator.storage.models import TABLES
 from annotator.storage.projectfile import is_new_project_file
 from annotator.storage.rows import REFERENCED, Recorder, read_row, write_row
-
-T_CODER = TABLES["coder"]
-T_CATEGORY = TABLES["category"]
-T_DOCUMENT = TABLES["document"]
-T_CLAUSE = TABLES["clause"]
-T_ANNOTATION = TABLES["annotation"]
-T_REVIEW = TABLES["review"]
-T_NOTE = TABLES["clause_note"]
-T_SETTING = TABLES["setting"]
+from annotator.storage.tables import (
+    T_ANNOTATION,
+    T_CATEGORY,
+    T_CLAUSE,
+    T_CODER,
+    T_DOCUMENT,
+    T_NOTE,
+    T_REVIEW,
+    T_SETTING,
+)
 
 Progress = Callable[[int, int], None]
 SAMPLE_FILES = ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt")

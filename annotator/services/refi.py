@@ -20,10 +20,9 @@ from sqlalchemy.engine import Connection
 
 from annotator.core import clock
 from annotator.services.exchange import MergePreview, preview_merge_documents
-from annotator.services.project import T_ANNOTATION, T_CLAUSE, T_CODER, Project
-from annotator.storage.models import TABLES
+from annotator.services.project import Project
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_CODER, T_IDENTITY
 
-T_IDENTITY = TABLES["refi_identity"]
 MAPPED_KINDS = ("user", "code", "coding")
 FINGERPRINT = "annotation"  # refi_identity kind: what an imported annotation looked like
 

@@ -16,8 +16,6 @@ from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.core.exchange import CONSENSUS_CODER_ID
 from annotator.services.project import (
-    T_ANNOTATION,
-    T_CODER,
     Project,
     clause_codings,
     new_annotation,
@@ -28,6 +26,7 @@ from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage import queries
 from annotator.storage.rows import Recorder, read_row
+from annotator.storage.tables import T_ANNOTATION, T_CODER
 
 CONSENSUS_ID = CONSENSUS_CODER_ID
 CONSENSUS_NAME = "Consensus"
