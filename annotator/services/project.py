@@ -183,7 +183,7 @@ class Project:
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.engine.connect() as conn:
-            value = conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
+            value = queries.setting_value(conn, key)
         return default if value is None else value
 
     @unit_of_work
@@ -198,7 +198,7 @@ class Project:
 
     def coders(self) -> list[CoderInfo]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(T_CODER).order_by(T_CODER.c.name, T_CODER.c.id)).mappings()
+            rows = queries.coder_rows(conn)
             return [CoderInfo(r["id"], r["name"], bool(r["is_consensus"])) for r in rows]
 
     @unit_of_work
@@ -230,34 +230,19 @@ class Project:
     # -- codebook ------------------------------------------------------------------------------
 
     def categories(self, *, include_retired: bool = False) -> list[CategoryValue]:
-        query = select(T_CATEGORY).order_by(T_CATEGORY.c.position, T_CATEGORY.c.key)
-        if not include_retired:
-            query = query.where(T_CATEGORY.c.retired == False)  # noqa: E712 - SQL expression
         with self.engine.connect() as conn:
-            return [queries.category_value(r) for r in conn.execute(query).mappings()]
+            return queries.categories(conn, include_retired=include_retired)
 
     # -- documents and clauses -----------------------------------------------------------------
 
     def documents(self, coder_id: str | None = None) -> list[DocumentSummary]:
         """Every document with its number of clauses and of clauses ``coder_id`` has coded."""
         with self.engine.connect() as conn:
-            counts: dict[str, int] = dict(
-                conn.execute(
-                    select(T_CLAUSE.c.document_key, func.count()).group_by(T_CLAUSE.c.document_key)
-                ).all()
-            )
+            counts = queries.clause_counts(conn)
             coded: dict[str, int] = {}
             if coder_id is not None:
-                coded_ids = queries.coded_clause_ids(coder_id)
-                doc_of = select(T_CLAUSE.c.document_key, func.count()).where(
-                    T_CLAUSE.c.id.in_(coded_ids)
-                )
-                coded = dict(conn.execute(doc_of.group_by(T_CLAUSE.c.document_key)).all())
-            rows = conn.execute(
-                select(T_DOCUMENT.c.key, T_DOCUMENT.c.title, T_DOCUMENT.c.position).order_by(
-                    T_DOCUMENT.c.position, T_DOCUMENT.c.title
-                )
-            ).all()
+                coded = queries.coded_clause_counts(conn, coder_id)
+            rows = queries.document_list(conn)
         return [
             DocumentSummary(key, title, counts.get(key, 0), coded.get(key, 0), position)
             for key, title, position in rows
@@ -265,22 +250,15 @@ class Project:
 
     def document(self, key: str) -> DocumentData:
         with self.engine.connect() as conn:
-            row = conn.execute(select(T_DOCUMENT).where(T_DOCUMENT.c.key == key)).mappings().first()
+            row = queries.document_row(conn, key)
         if row is None:
             raise InputError(f"no document {key[:12]}… in this project")
         meta = DocumentMeta(**{f: row[f] for f in META_FIELDS})
         return DocumentData(row["key"], row["title"], row["text"], row["source_name"], meta)
 
     def clauses(self, key: str) -> list[ClauseInfo]:
-        query = (
-            select(
-                T_CLAUSE.c.id, T_CLAUSE.c.label, T_CLAUSE.c.start, T_CLAUSE.c.end, T_CLAUSE.c.kind
-            )
-            .where(T_CLAUSE.c.document_key == key)
-            .order_by(T_CLAUSE.c.start, T_CLAUSE.c.end)
-        )
         with self.engine.connect() as conn:
-            return [ClauseInfo(*row) for row in conn.execute(query).all()]
+            return [ClauseInfo(*row) for row in queries.clause_list(conn, key)]
 
     def import_plan(self, path: str | os.PathLike[str]) -> ImportResult:
         """Read, normalise and segment a plan file in one transaction; a known text is kept once."""
@@ -393,9 +371,7 @@ class Project:
 
     def clause_coding(self, clause_id: int, coder_id: str) -> ClauseCoding:
         with self.engine.connect() as conn:
-            doc = conn.execute(
-                select(T_CLAUSE.c.document_key).where(T_CLAUSE.c.id == clause_id)
-            ).scalar()
+            doc = queries.clause_document_key(conn, clause_id)
             if doc is None:
                 raise EditError(f"no clause {clause_id}")
             return clause_codings(conn, doc, coder_id, clause_ids=[clause_id]).get(

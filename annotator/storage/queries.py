@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Category as CategoryValue
 from annotator.core.errors import EditError
 from annotator.storage.rows import read_row
-from annotator.storage.tables import T_ANNOTATION, T_CATEGORY, T_REVIEW
+from annotator.storage.tables import (
+    T_ANNOTATION,
+    T_CATEGORY,
+    T_CLAUSE,
+    T_CODER,
+    T_DOCUMENT,
+    T_REVIEW,
+    T_SETTING,
+)
 
 
 def clause_row(conn: Connection, clause_id: int) -> dict[str, Any]:
@@ -135,3 +143,68 @@ def coded_clause_ids(coder_id: str) -> Any:
         T_REVIEW.c.deleted == False,  # noqa: E712
     )
     return tagged.union(reviewed)
+
+
+# -- plain readers (the project's lists) ---------------------------------------------------------
+
+
+def setting_value(conn: Connection, key: str) -> str | None:
+    """The setting's value, or None if it was never set."""
+    return conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
+
+
+def coder_rows(conn: Connection) -> list[dict[str, Any]]:
+    """Every coder's row, by name (then id)."""
+    rows = conn.execute(select(T_CODER).order_by(T_CODER.c.name, T_CODER.c.id)).mappings()
+    return [dict(r) for r in rows]
+
+
+def categories(conn: Connection, *, include_retired: bool = False) -> list[CategoryValue]:
+    """The codebook in order (position, then key); retired categories only if asked for."""
+    query = select(T_CATEGORY).order_by(T_CATEGORY.c.position, T_CATEGORY.c.key)
+    if not include_retired:
+        query = query.where(T_CATEGORY.c.retired == False)  # noqa: E712 - SQL expression
+    return [category_value(r) for r in conn.execute(query).mappings()]
+
+
+def clause_counts(conn: Connection) -> dict[str, int]:
+    """The number of clauses of each document, by document key (documents without none omitted)."""
+    query = select(T_CLAUSE.c.document_key, func.count()).group_by(T_CLAUSE.c.document_key)
+    return dict(conn.execute(query).all())
+
+
+def coded_clause_counts(conn: Connection, coder_id: str) -> dict[str, int]:
+    """The number of clauses the coder has tagged or reviewed in each document, by document key."""
+    doc_of = select(T_CLAUSE.c.document_key, func.count()).where(
+        T_CLAUSE.c.id.in_(coded_clause_ids(coder_id))
+    )
+    return dict(conn.execute(doc_of.group_by(T_CLAUSE.c.document_key)).all())
+
+
+def document_list(conn: Connection) -> list[tuple[str, str, int]]:
+    """Every document's (key, title, position), in the plan list's order."""
+    query = select(T_DOCUMENT.c.key, T_DOCUMENT.c.title, T_DOCUMENT.c.position).order_by(
+        T_DOCUMENT.c.position, T_DOCUMENT.c.title
+    )
+    return list(conn.execute(query).all())
+
+
+def document_row(conn: Connection, key: str) -> dict[str, Any] | None:
+    """The document's row (with its text), or None."""
+    row = conn.execute(select(T_DOCUMENT).where(T_DOCUMENT.c.key == key)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def clause_list(conn: Connection, key: str) -> list[tuple[int, str, int, int, str]]:
+    """The document's clauses as (id, label, start, end, kind), in text order."""
+    query = (
+        select(T_CLAUSE.c.id, T_CLAUSE.c.label, T_CLAUSE.c.start, T_CLAUSE.c.end, T_CLAUSE.c.kind)
+        .where(T_CLAUSE.c.document_key == key)
+        .order_by(T_CLAUSE.c.start, T_CLAUSE.c.end)
+    )
+    return list(conn.execute(query).all())
+
+
+def clause_document_key(conn: Connection, clause_id: int) -> str | None:
+    """The key of the document the clause belongs to, or None if there is no such clause."""
+    return conn.execute(select(T_CLAUSE.c.document_key).where(T_CLAUSE.c.id == clause_id)).scalar()
