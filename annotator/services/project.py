@@ -2,7 +2,8 @@
 
 Reads return plain values (:mod:`annotator.services.types`); writes return the :class:`Edit` they
 made, which the GUI puts on its undo stack and which :meth:`Project.undo` / :meth:`Project.redo`
-replay. SQL stays in storage; this module speaks SQLAlchemy Core over the storage tables.
+replay. SQL stays in storage: the reads this module and the other services share are public
+functions in :mod:`annotator.storage.queries`, over the caller's connection.
 """
 
 from __future__ import annotations
