@@ -44,3 +44,41 @@ def test_window_module_loads_without_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == ""
+
+
+def test_no_service_imports_another_modules_private_names() -> None:
+    """Issue 16: services share public storage queries or public use cases, never ``_names``."""
+    import ast
+    from pathlib import Path
+
+    services = Path(__file__).resolve().parent.parent / "annotator" / "services"
+    found = []
+    for path in sorted(services.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("annotator"):
+                found.extend(
+                    f"{path.name}:{node.lineno}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_")
+                )
+    assert found == []
+
+
+def test_services_take_table_handles_from_storage() -> None:
+    """The ``T_*`` table handles come from :mod:`annotator.storage.tables`, not a service module."""
+    import ast
+    from pathlib import Path
+
+    services = Path(__file__).resolve().parent.parent / "annotator" / "services"
+    found = []
+    for path in sorted(services.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "annotator.services"
+            ):
+                found.extend(
+                    f"{path.name}:{node.lineno}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("T_")
+                )
+    assert found == []

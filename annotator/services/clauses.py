@@ -23,16 +23,11 @@ from sqlalchemy.engine import Connection
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
-from annotator.services.project import (
-    T_ANNOTATION,
-    T_CLAUSE,
-    T_NOTE,
-    T_REVIEW,
-    Project,
-    _clause_row,
-)
+from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
+from annotator.storage import queries
 from annotator.storage.rows import Recorder
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_NOTE, T_REVIEW
 
 
 def _rows(conn: Connection, table: Any, clause_id: int) -> list[dict[str, Any]]:
@@ -52,7 +47,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _text(conn: Connection, doc_key: str) -> str:
-    from annotator.services.project import T_DOCUMENT
+    from annotator.storage.tables import T_DOCUMENT
 
     return str(
         conn.execute(select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == doc_key)).scalar_one()
@@ -71,8 +66,8 @@ def _insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> i
 
 def others_work(conn: Connection, clause_ids: list[int], coder_id: str) -> list[str]:
     """Names of everyone but ``coder_id`` with work on these clauses (links: "project links")."""
-    from annotator.services.project import T_CODER
     from annotator.storage.models import TABLES
+    from annotator.storage.tables import T_CODER
 
     links = TABLES["clause_link"]
     owners: set[str | None] = set()
@@ -111,14 +106,14 @@ def _hidden_work(conn: Connection, clause_ids: list[int]) -> bool:
 def clause_edit_refusal(project: Project, clause_id: int, coder_id: str) -> str | None:
     """Why ``coder_id`` may not split, join or move this clause, or None if they may."""
     with project.engine.connect() as conn:
-        clause = _clause_row(conn, clause_id)
+        clause = queries.clause_row(conn, clause_id)
         return _refusal(conn, [clause], coder_id)
 
 
 def clause_edit_refusals(project: Project, clause_id: int, coder_id: str) -> dict[str, str | None]:
     """Why each clause edit ("split", "merge_next", "move_boundary") is refused, or None."""
     with project.engine.connect() as conn:
-        clause = _clause_row(conn, clause_id)
+        clause = queries.clause_row(conn, clause_id)
         nxt = _next_clause(conn, clause)
         alone = _refusal(conn, [clause], coder_id)
         if nxt is None:
@@ -153,7 +148,7 @@ def _confine(conn: Connection, clauses: list[dict[str, Any]], coder_id: str | No
 def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None = None) -> Edit:
     """Split a clause at code-point offset ``at`` (document coordinates) into two clauses."""
     with project.engine.begin() as conn:
-        clause = _clause_row(conn, clause_id)
+        clause = queries.clause_row(conn, clause_id)
         _confine(conn, [clause], coder_id)
         text = _text(conn, clause["document_key"])
         first = _trim(text, clause["start"], at)
@@ -269,7 +264,7 @@ def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | N
 def merge_with_next(project: Project, clause_id: int, coder_id: str | None = None) -> Edit:
     """Join a clause with the one after it; tags of both stay, duplicates become tombstones."""
     with project.engine.begin() as conn:
-        clause = _clause_row(conn, clause_id)
+        clause = queries.clause_row(conn, clause_id)
         nxt = _next_clause(conn, clause)
         if nxt is None:
             raise EditError(f"clause {clause['label']} is the last one: nothing to merge with")
@@ -346,7 +341,7 @@ def move_boundary(
     Text between the old and new boundary changes clause; spans are clipped to their clause.
     """
     with project.engine.begin() as conn:
-        clause = _clause_row(conn, clause_id)
+        clause = queries.clause_row(conn, clause_id)
         nxt = _next_clause(conn, clause)
         if nxt is None:
             raise EditError(f"clause {clause['label']} is the last one: no boundary to move")

@@ -24,9 +24,11 @@ from annotator.core.codebook import (
 )
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError, InputError
-from annotator.services.project import T_CATEGORY, Project, _category_row
+from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
+from annotator.storage import queries
 from annotator.storage.rows import Recorder, read_row
+from annotator.storage.tables import T_CATEGORY
 
 PALETTE = ("#2f6fb0", "#b5572a", "#3d8b47", "#8a3fa0", "#b08a1e", "#1e8a8a", "#a03f5f", "#5f6f2f")
 EDITABLE = {"name", "description", "color", "parent", "shortcut", "retired", "position"}
@@ -69,7 +71,7 @@ def add_category(
         rec = Recorder(conn)
         _free_shortcut(conn, rec, rows, shortcut, key)
         cat = Category(key, name, description, color.lower(), parent, shortcut, False, len(rows))
-        rec.put("category", (key,), _category_row(cat, clock.now()))
+        rec.put("category", (key,), queries.category_row(cat, clock.now()))
         return Edit(f"Add category {name}", tuple(rec.changes)), key
 
 
@@ -204,7 +206,7 @@ def import_codebook(project: Project, path: str | os.PathLike[str]) -> Edit:
         # Parents before children, for the foreign key.
         for cat in sorted(categories, key=lambda c: _depth(c, categories)):
             before = read_row(conn, "category", (cat.key,))
-            image = _category_row(cat, stamp)
+            image = queries.category_row(cat, stamp)
             if before is not None:
                 image["position"] = before["position"]
                 image["shortcut"] = cat.shortcut or before["shortcut"]

@@ -24,23 +24,21 @@ from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
 from annotator.core.wording import plural
 from annotator.services import row_extras
-from annotator.services.project import (
-    META_FIELDS,
+from annotator.services.project import META_FIELDS, Project
+from annotator.services.row_extras import extra_of, with_extra
+from annotator.services.unit_of_work import unit_of_work
+from annotator.storage.tables import (
     T_ANNOTATION,
     T_CATEGORY,
     T_CLAUSE,
     T_CODER,
     T_DOCUMENT,
+    T_LINK,
     T_NOTE,
     T_REVIEW,
     T_SETTING,
-    Project,
 )
-from annotator.services.row_extras import extra_of, with_extra
-from annotator.services.unit_of_work import unit_of_work
-from annotator.storage.models import TABLES
 
-T_LINK = TABLES["clause_link"]
 PROJECT_MEMO = "project_memo"  # the setting holding the project's memo (REFI-QDA Description)
 # What a category row holds for a field the file leaves out (export then leaves it out too).
 CATEGORY_FILLED = {"description": "", "color": "#808080", "parent": None}
@@ -60,7 +58,7 @@ def export_exchange_dict(
         with Project.open(project, create=False, seed_samples=False) as opened:
             return export_exchange_dict(opened, coder_id)
     with project.engine.connect() as conn:
-        return _export(conn, coder_id)
+        return export_document(conn, coder_id)
 
 
 def _clause_rows() -> Any:
@@ -69,7 +67,9 @@ def _clause_rows() -> Any:
     return select(c.id, c.document_key, c.start, c.end, c.label, c.kind, c.extra)
 
 
-def _export(conn: Connection, coder_id: str | None, *, stream: bool = False) -> dict[str, Any]:
+def export_document(
+    conn: Connection, coder_id: str | None, *, stream: bool = False
+) -> dict[str, Any]:
     """The Contract 2 object; with ``stream``, annotations and reviews are iterators in canonical
     order, read from ``conn`` as they are consumed (see :mod:`annotator.services.export_stream`)."""
     coders_q = select(T_CODER).order_by(T_CODER.c.id)
@@ -405,11 +405,11 @@ def preview_merge_documents(
     from annotator.core.merge import merge_documents
 
     with project.engine.connect() as conn:
-        current = _export(conn, None)
+        current = export_document(conn, None)
     names = ["project"] + [Path(s).name for s in sources]
     result = merge_documents([current, *incoming], names, progress=progress)
     preview = MergePreview(list(sources), result.document, current, list(result.conflicts))
-    preview.counts = _count_changes(current, result.document)
+    preview.counts = count_changes(current, result.document)
     preview.warnings = _future_warnings(incoming, sources)
     return preview
 
@@ -429,7 +429,7 @@ def _review_key(r: dict[str, Any]) -> tuple[str, str, int, int]:
     return (r["coder"], r["document"], r["clause"][0], r["clause"][1])
 
 
-def _count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str, int]:
+def count_changes(current: dict[str, Any], merged: dict[str, Any]) -> dict[str, int]:
     old_ann = _by(current["annotations"], lambda a: a["id"])
     counts = {
         "project_memo_changed": int(

@@ -27,8 +27,9 @@ from sqlalchemy.engine import Connection
 
 from annotator.core.compare import ExchangeView
 from annotator.core.wording import plural
-from annotator.services.exchange import _export, atomic_file, binary_order
-from annotator.services.project import T_ANNOTATION, T_CLAUSE, Project
+from annotator.services.exchange import atomic_file, binary_order, export_document
+from annotator.services.project import Project
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE
 
 
 class _OrderBroken(Exception):
@@ -41,7 +42,7 @@ def write_exchange_export(project: Project, path: Path, coder_id: str | None = N
 
     counts = {"annotations": 0}
     with project.engine.connect() as conn, atomic_file(path) as out:
-        doc = _export(conn, coder_id, stream=True)
+        doc = export_document(conn, coder_id, stream=True)
         coders = len(doc["coders"])
         try:
             head = canonical_form({**doc, "annotations": [], "reviews": []})
@@ -58,7 +59,7 @@ def write_exchange_export(project: Project, path: Path, coder_id: str | None = N
         except _OrderBroken:  # pragma: no cover - no supported database sorts differently
             out.seek(0)
             out.truncate()
-            whole = _export(conn, coder_id)
+            whole = export_document(conn, coder_id)
             counts["annotations"] = len(whole["annotations"])
             write_exchange(whole, out)
     return f"{plural(counts['annotations'], 'annotation')} by {plural(coders, 'coder')}"
@@ -95,7 +96,7 @@ def write_long_export(
     from annotator.core.datasets import write_long_csv
 
     with project.engine.connect() as conn, atomic_file(path) as out:
-        head = _export(conn, None, stream=True)
+        head = export_document(conn, None, stream=True)
         # Only the small lists are read: the tags stream below, plan by plan.
         view = ExchangeView({**head, "annotations": [], "reviews": []})
         text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)

@@ -21,13 +21,13 @@ from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.core.links import suggest_links
-from annotator.services.project import T_CLAUSE, T_DOCUMENT, Project, _clause_row
+from annotator.services.project import Project
 from annotator.services.types import ClauseInfo, DocumentSummary
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage.models import TABLES
+from annotator.storage import queries
 from annotator.storage.rows import Recorder
+from annotator.storage.tables import T_CLAUSE, T_DOCUMENT, T_LINK
 
-T_LINK = TABLES["clause_link"]
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 STATUSES = (ACCEPTED, REJECTED)
@@ -170,8 +170,8 @@ def _decide(
     status: str,
 ) -> Edit:
     with project.engine.begin() as conn:
-        source = _clause_row(conn, source_clause_id)
-        target = _clause_row(conn, target_clause_id)
+        source = queries.clause_row(conn, source_clause_id)
+        target = queries.clause_row(conn, target_clause_id)
         if source["document_key"] == target["document_key"]:
             raise EditError("a link joins clauses of two different plans")
         ids = (source_clause_id, target_clause_id)
@@ -237,8 +237,8 @@ def unlink(project: Project, link_id: str) -> Edit:
         row = conn.execute(select(T_LINK).where(T_LINK.c.id == link_id)).mappings().first()
         if row is None:
             raise EditError(f"no link {link_id}")
-        source = _clause_row(conn, row["source_clause_id"])
-        target = _clause_row(conn, row["target_clause_id"])
+        source = queries.clause_row(conn, row["source_clause_id"])
+        target = queries.clause_row(conn, row["target_clause_id"])
         ids = (source["id"], target["id"])
         if row["deleted"]:
             return Edit("No change", (), source["document_key"], ids)

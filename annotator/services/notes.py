@@ -5,8 +5,9 @@ from __future__ import annotations
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
-from annotator.services.project import Project, _clause_row
+from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
+from annotator.storage import queries
 from annotator.storage.rows import Recorder, read_row
 
 
@@ -15,7 +16,7 @@ def _note_edit(
     project: Project, coder_id: str, clause_id: int, *, memo: str | None, flagged: bool | None
 ) -> Edit:
     with project.engine.begin() as conn:
-        clause = _clause_row(conn, clause_id)
+        clause = queries.clause_row(conn, clause_id)
         rec = Recorder(conn)
         before = read_row(conn, "clause_note", (coder_id, clause_id)) or {
             "coder_id": coder_id,
@@ -64,7 +65,7 @@ def set_annotation_memo(
         row = read_row(conn, "annotation", (annotation_id,))
         if row is None or row["deleted"]:
             raise EditError(f"no annotation {annotation_id}")
-        clause = _clause_row(conn, row["clause_id"])
+        clause = queries.clause_row(conn, row["clause_id"])
         after = {**row, "memo": memo}
         if uncertain is not None:
             after["uncertain"] = uncertain

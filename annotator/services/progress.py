@@ -17,14 +17,8 @@ from sqlalchemy import func, select, text, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from annotator.services.project import (
-    T_ANNOTATION,
-    T_CLAUSE,
-    T_CODER,
-    T_DOCUMENT,
-    T_REVIEW,
-    Project,
-)
+from annotator.services.project import Project
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_CODER, T_DOCUMENT, T_REVIEW
 
 COUNTS_FUNCTION = "annotator_coded_counts"
 

@@ -2,7 +2,8 @@
 
 Reads return plain values (:mod:`annotator.services.types`); writes return the :class:`Edit` they
 made, which the GUI puts on its undo stack and which :meth:`Project.undo` / :meth:`Project.redo`
-replay. SQL stays in storage; this module speaks SQLAlchemy Core over the storage tables.
+replay. SQL stays in storage: the reads this module and the other services share are public
+functions in :mod:`annotator.storage.queries`, over the caller's connection.
 """
 
 from __future__ import annotations
@@ -36,21 +37,23 @@ from annotator.services.types import (
     SpanTag,
 )
 from annotator.services.unit_of_work import unit_of_work
+from annotator.storage import queries
 from annotator.storage.db import open_engine, open_unwritable
 from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
 from annotator.storage.models import TABLES
 from annotator.storage.projectfile import is_new_project_file
 from annotator.storage.rows import REFERENCED, Recorder, read_row, write_row
-
-T_CODER = TABLES["coder"]
-T_CATEGORY = TABLES["category"]
-T_DOCUMENT = TABLES["document"]
-T_CLAUSE = TABLES["clause"]
-T_ANNOTATION = TABLES["annotation"]
-T_REVIEW = TABLES["review"]
-T_NOTE = TABLES["clause_note"]
-T_SETTING = TABLES["setting"]
+from annotator.storage.tables import (
+    T_ANNOTATION,
+    T_CATEGORY,
+    T_CLAUSE,
+    T_CODER,
+    T_DOCUMENT,
+    T_NOTE,
+    T_REVIEW,
+    T_SETTING,
+)
 
 Progress = Callable[[int, int], None]
 SAMPLE_FILES = ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt")
@@ -165,7 +168,7 @@ class Project:
                 return
             stamp = clock.now()
             for cat in default_codebook():
-                conn.execute(T_CATEGORY.insert().values(**_category_row(cat, stamp)))
+                conn.execute(T_CATEGORY.insert().values(**queries.category_row(cat, stamp)))
 
     def import_samples(self) -> list[ImportResult]:
         results = []
@@ -181,7 +184,7 @@ class Project:
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         with self.engine.connect() as conn:
-            value = conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
+            value = queries.setting_value(conn, key)
         return default if value is None else value
 
     @unit_of_work
@@ -196,7 +199,7 @@ class Project:
 
     def coders(self) -> list[CoderInfo]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(T_CODER).order_by(T_CODER.c.name, T_CODER.c.id)).mappings()
+            rows = queries.coder_rows(conn)
             return [CoderInfo(r["id"], r["name"], bool(r["is_consensus"])) for r in rows]
 
     @unit_of_work
@@ -228,34 +231,19 @@ class Project:
     # -- codebook ------------------------------------------------------------------------------
 
     def categories(self, *, include_retired: bool = False) -> list[CategoryValue]:
-        query = select(T_CATEGORY).order_by(T_CATEGORY.c.position, T_CATEGORY.c.key)
-        if not include_retired:
-            query = query.where(T_CATEGORY.c.retired == False)  # noqa: E712 - SQL expression
         with self.engine.connect() as conn:
-            return [_category_value(r) for r in conn.execute(query).mappings()]
+            return queries.categories(conn, include_retired=include_retired)
 
     # -- documents and clauses -----------------------------------------------------------------
 
     def documents(self, coder_id: str | None = None) -> list[DocumentSummary]:
         """Every document with its number of clauses and of clauses ``coder_id`` has coded."""
         with self.engine.connect() as conn:
-            counts: dict[str, int] = dict(
-                conn.execute(
-                    select(T_CLAUSE.c.document_key, func.count()).group_by(T_CLAUSE.c.document_key)
-                ).all()
-            )
+            counts = queries.clause_counts(conn)
             coded: dict[str, int] = {}
             if coder_id is not None:
-                coded_ids = _coded_clause_ids(conn, coder_id)
-                doc_of = select(T_CLAUSE.c.document_key, func.count()).where(
-                    T_CLAUSE.c.id.in_(coded_ids)
-                )
-                coded = dict(conn.execute(doc_of.group_by(T_CLAUSE.c.document_key)).all())
-            rows = conn.execute(
-                select(T_DOCUMENT.c.key, T_DOCUMENT.c.title, T_DOCUMENT.c.position).order_by(
-                    T_DOCUMENT.c.position, T_DOCUMENT.c.title
-                )
-            ).all()
+                coded = queries.coded_clause_counts(conn, coder_id)
+            rows = queries.document_list(conn)
         return [
             DocumentSummary(key, title, counts.get(key, 0), coded.get(key, 0), position)
             for key, title, position in rows
@@ -263,22 +251,15 @@ class Project:
 
     def document(self, key: str) -> DocumentData:
         with self.engine.connect() as conn:
-            row = conn.execute(select(T_DOCUMENT).where(T_DOCUMENT.c.key == key)).mappings().first()
+            row = queries.document_row(conn, key)
         if row is None:
             raise InputError(f"no document {key[:12]}… in this project")
         meta = DocumentMeta(**{f: row[f] for f in META_FIELDS})
         return DocumentData(row["key"], row["title"], row["text"], row["source_name"], meta)
 
     def clauses(self, key: str) -> list[ClauseInfo]:
-        query = (
-            select(
-                T_CLAUSE.c.id, T_CLAUSE.c.label, T_CLAUSE.c.start, T_CLAUSE.c.end, T_CLAUSE.c.kind
-            )
-            .where(T_CLAUSE.c.document_key == key)
-            .order_by(T_CLAUSE.c.start, T_CLAUSE.c.end)
-        )
         with self.engine.connect() as conn:
-            return [ClauseInfo(*row) for row in conn.execute(query).all()]
+            return [ClauseInfo(*row) for row in queries.clause_list(conn, key)]
 
     def import_plan(self, path: str | os.PathLike[str]) -> ImportResult:
         """Read, normalise and segment a plan file in one transaction; a known text is kept once."""
@@ -387,16 +368,14 @@ class Project:
     def coding(self, document_key: str, coder_id: str) -> dict[int, ClauseCoding]:
         """``coder_id``'s tags, spans, reviews, memos and flags on every clause of a document."""
         with self.engine.connect() as conn:
-            return _coding(conn, document_key, coder_id)
+            return clause_codings(conn, document_key, coder_id)
 
     def clause_coding(self, clause_id: int, coder_id: str) -> ClauseCoding:
         with self.engine.connect() as conn:
-            doc = conn.execute(
-                select(T_CLAUSE.c.document_key).where(T_CLAUSE.c.id == clause_id)
-            ).scalar()
+            doc = queries.clause_document_key(conn, clause_id)
             if doc is None:
                 raise EditError(f"no clause {clause_id}")
-            return _coding(conn, doc, coder_id, clause_ids=[clause_id]).get(
+            return clause_codings(conn, doc, coder_id, clause_ids=[clause_id]).get(
                 clause_id, ClauseCoding()
             )
 
@@ -404,22 +383,22 @@ class Project:
     def toggle_tag(self, coder_id: str, clause_id: int, category: str) -> Edit:
         """Apply ``category`` to the whole clause, or remove it if the coder had applied it."""
         with self.engine.begin() as conn:
-            clause = _clause_row(conn, clause_id)
-            name = _category_name(conn, category)
+            clause = queries.clause_row(conn, clause_id)
+            name = queries.category_name(conn, category)
             rec = Recorder(conn)
             stamp = clock.now()
-            live = _live_clause_tags(conn, coder_id, clause_id)
+            live = queries.live_clause_tags(conn, coder_id, clause_id)
             if category in live:
                 ann = live[category]
                 rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
                 label = f"Untag {clause['label']} {name}"
-                if len(live) == 1 and not _has_live_spans(conn, coder_id, clause_id):
-                    review = _live_review(conn, coder_id, clause_id)
+                if len(live) == 1 and not queries.has_live_spans(conn, coder_id, clause_id):
+                    review = queries.live_review(conn, coder_id, clause_id)
                     if review is not None and review["status"] == "done":
                         _unreview(rec, review, stamp)
             else:
                 _refuse_group(conn, category, name)
-                old = _tombstoned_clause_tag(conn, coder_id, clause_id, category)
+                old = queries.tombstoned_clause_tag(conn, coder_id, clause_id, category)
                 _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp)
                 label = f"Tag {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
@@ -430,8 +409,8 @@ class Project:
     ) -> Edit:
         """Tag (or untag, if the same span is tagged) ``[start, end)`` inside a clause."""
         with self.engine.begin() as conn:
-            clause = _clause_row(conn, clause_id)
-            name = _category_name(conn, category)
+            clause = queries.clause_row(conn, clause_id)
+            name = queries.category_name(conn, category)
             if not clause["start"] <= start < end <= clause["end"]:
                 raise EditError(
                     f"the selection {start}-{end} is not inside clause {clause['label']} "
@@ -466,10 +445,10 @@ class Project:
     def mark_none(self, coder_id: str, clause_id: int) -> Edit:
         """Say no category applies (removing the coder's tags there); again: take it back."""
         with self.engine.begin() as conn:
-            clause = _clause_row(conn, clause_id)
+            clause = queries.clause_row(conn, clause_id)
             rec = Recorder(conn)
             stamp = clock.now()
-            review = _live_review(conn, coder_id, clause_id)
+            review = queries.live_review(conn, coder_id, clause_id)
             if review is not None and review["status"] == "none":
                 _unreview(rec, review, stamp)
                 label = f"Unmark {clause['label']} as none applies"
@@ -530,38 +509,10 @@ def _import_edit(conn: Connection, key: str, label: str) -> Edit:
     return Edit(label, tuple(changes))
 
 
-def _category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:
-    return {
-        "key": cat.key,
-        "name": cat.name,
-        "description": cat.description,
-        "color": cat.color,
-        "parent_key": cat.parent,
-        "shortcut": cat.shortcut,
-        "position": cat.position,
-        "retired": cat.retired,
-        "codable": cat.codable,
-        "updated": stamp,
-    }
-
-
-def _category_value(row: Any) -> CategoryValue:
-    return CategoryValue(
-        key=row["key"],
-        name=row["name"],
-        description=row["description"],
-        color=row["color"],
-        parent=row["parent_key"],
-        shortcut=row["shortcut"],
-        retired=bool(row["retired"]),
-        position=row["position"],
-        codable=bool(row.get("codable", True)),
-    )
-
-
-def _new_annotation(
+def new_annotation(
     coder_id: str, clause_id: int, category: str, start: int | None, end: int | None, stamp: str
 ) -> dict[str, Any]:
+    """A new live annotation row (a fresh id): a whole-clause tag, or a span if ``start`` is set."""
     return {
         "id": str(uuid.uuid4()),
         "coder_id": coder_id,
@@ -593,91 +544,25 @@ def _apply_tag(
     if old is not None:
         image = {**old, "deleted": False, "updated": stamp}
     else:
-        image = _new_annotation(coder_id, clause_id, category, start, end, stamp)
+        image = new_annotation(coder_id, clause_id, category, start, end, stamp)
     rec.put("annotation", (image["id"],), image)
-    _promote_review(conn, rec, coder_id, clause_id, stamp)
-
-
-def _clause_row(conn: Connection, clause_id: int) -> dict[str, Any]:
-    row = read_row(conn, "clause", (clause_id,))
-    if row is None:
-        raise EditError(f"no clause {clause_id} in this project")
-    return row
-
-
-def _category_name(conn: Connection, key: str) -> str:
-    name = conn.execute(select(T_CATEGORY.c.name).where(T_CATEGORY.c.key == key)).scalar()
-    if name is None:
-        raise EditError(f"no category {key!r} in the codebook")
-    return str(name)
+    promote_review(conn, rec, coder_id, clause_id, stamp)
 
 
 def _refuse_group(conn: Connection, key: str, name: str) -> None:
     """A category that only groups codes (REFI-QDA ``isCodable="false"``) is never applied."""
-    codable = conn.execute(select(T_CATEGORY.c.codable).where(T_CATEGORY.c.key == key)).scalar()
+    codable = queries.category_codable(conn, key)
     if codable is False or codable == 0:
         raise EditError(f"{name!r} only groups codes: apply one of the codes under it")
 
 
-def _live_clause_tags(conn: Connection, coder_id: str, clause_id: int) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(
-        select(T_ANNOTATION).where(
-            T_ANNOTATION.c.coder_id == coder_id,
-            T_ANNOTATION.c.clause_id == clause_id,
-            T_ANNOTATION.c.span_start.is_(None),
-            T_ANNOTATION.c.deleted == False,  # noqa: E712
-        )
-    ).mappings()
-    return {r["category_key"]: dict(r) for r in rows}
-
-
-def _has_live_spans(conn: Connection, coder_id: str, clause_id: int) -> bool:
-    return (
-        conn.execute(
-            select(T_ANNOTATION.c.id).where(
-                T_ANNOTATION.c.coder_id == coder_id,
-                T_ANNOTATION.c.clause_id == clause_id,
-                T_ANNOTATION.c.span_start.is_not(None),
-                T_ANNOTATION.c.deleted == False,  # noqa: E712
-            )
-        ).first()
-        is not None
-    )
-
-
-def _tombstoned_clause_tag(
-    conn: Connection, coder_id: str, clause_id: int, category: str
-) -> dict[str, Any] | None:
-    row = (
-        conn.execute(
-            select(T_ANNOTATION)
-            .where(
-                T_ANNOTATION.c.coder_id == coder_id,
-                T_ANNOTATION.c.clause_id == clause_id,
-                T_ANNOTATION.c.category_key == category,
-                T_ANNOTATION.c.span_start.is_(None),
-            )
-            .order_by(T_ANNOTATION.c.id)
-        )
-        .mappings()
-        .first()
-    )
-    return dict(row) if row is not None else None
-
-
-def _promote_review(
+def promote_review(
     conn: Connection, rec: Recorder, coder_id: str, clause_id: int, stamp: str
 ) -> None:
     """A tag contradicts "none applies": the clause is now reviewed as done."""
-    review = _live_review(conn, coder_id, clause_id)
+    review = queries.live_review(conn, coder_id, clause_id)
     if review is not None and review["status"] == "none":
         rec.put("review", (coder_id, clause_id), {**review, "status": "done", "updated": stamp})
-
-
-def _live_review(conn: Connection, coder_id: str, clause_id: int) -> dict[str, Any] | None:
-    """The coder's review of the clause, or None (never reviewed, or un-marked: a tombstone)."""
-    review = read_row(conn, "review", (coder_id, clause_id))
-    return review if review is not None and not review["deleted"] else None
 
 
 def put_review(
@@ -702,21 +587,10 @@ def _unreview(rec: Recorder, review: dict[str, Any], stamp: str) -> None:
     rec.put("review", key, {**review, "deleted": True, "updated": stamp})
 
 
-def _coded_clause_ids(conn: Connection, coder_id: str) -> Any:
-    tagged = select(T_ANNOTATION.c.clause_id).where(
-        T_ANNOTATION.c.coder_id == coder_id,
-        T_ANNOTATION.c.deleted == False,  # noqa: E712
-    )
-    reviewed = select(T_REVIEW.c.clause_id).where(
-        T_REVIEW.c.coder_id == coder_id,
-        T_REVIEW.c.deleted == False,  # noqa: E712
-    )
-    return tagged.union(reviewed)
-
-
-def _coding(
+def clause_codings(
     conn: Connection, doc_key: str, coder_id: str, clause_ids: Iterable[int] | None = None
 ) -> dict[int, ClauseCoding]:
+    """The coder's coding of the plan's clauses (or of ``clause_ids``), by clause id."""
     ids = list(clause_ids) if clause_ids is not None else None
     in_doc = T_CLAUSE.c.document_key == doc_key
     tags: dict[int, set[str]] = {}

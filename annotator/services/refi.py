@@ -20,10 +20,9 @@ from sqlalchemy.engine import Connection
 
 from annotator.core import clock
 from annotator.services.exchange import MergePreview, preview_merge_documents
-from annotator.services.project import T_ANNOTATION, T_CLAUSE, T_CODER, Project
-from annotator.storage.models import TABLES
+from annotator.services.project import Project
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_CODER, T_IDENTITY
 
-T_IDENTITY = TABLES["refi_identity"]
 MAPPED_KINDS = ("user", "code", "coding")
 FINGERPRINT = "annotation"  # refi_identity kind: what an imported annotation looked like
 
@@ -188,9 +187,9 @@ def _prefer_the_files_codebook(preview: MergePreview, doc: dict[str, Any]) -> No
             getattr(c, "kind", "") == "field" and "project_memo" in getattr(c, "identifier", "")
         )
     ]
-    from annotator.services.exchange import _count_changes
+    from annotator.services.exchange import count_changes
 
-    preview.counts = _count_changes(preview.current, preview.merged)
+    preview.counts = count_changes(preview.current, preview.merged)
 
 
 def _remember(

@@ -16,18 +16,17 @@ from annotator.core.edits import Edit
 from annotator.core.errors import EditError
 from annotator.core.exchange import CONSENSUS_CODER_ID
 from annotator.services.project import (
-    T_ANNOTATION,
-    T_CODER,
     Project,
-    _clause_row,
-    _coding,
-    _new_annotation,
-    _promote_review,
+    clause_codings,
+    new_annotation,
+    promote_review,
     put_review,
 )
 from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
 from annotator.services.unit_of_work import unit_of_work
+from annotator.storage import queries
 from annotator.storage.rows import Recorder, read_row
+from annotator.storage.tables import T_ANNOTATION, T_CODER
 
 CONSENSUS_ID = CONSENSUS_CODER_ID
 CONSENSUS_NAME = "Consensus"
@@ -51,7 +50,7 @@ def coding_by_coder(project: Project, document_key: str) -> dict[str, dict[int, 
     """Every coder's coding of a document (the reviewer's side-by-side columns)."""
     with project.engine.connect() as conn:
         coder_ids = [r[0] for r in conn.execute(select(T_CODER.c.id).order_by(T_CODER.c.name))]
-        return {cid: _coding(conn, document_key, cid) for cid in coder_ids}
+        return {cid: clause_codings(conn, document_key, cid) for cid in coder_ids}
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ def settle(
     if unknown:
         raise EditError(f"unknown categories: {', '.join(sorted(unknown))}")
     with project.engine.begin() as conn:
-        clause = _clause_row(conn, clause_id)
+        clause = queries.clause_row(conn, clause_id)
         rec = Recorder(conn)
         stamp = clock.now()
         rows = [
@@ -136,7 +135,7 @@ def settle(
         for cat in sorted(categories):
             existing = by_cat.get(cat)
             if existing is None:
-                image = _new_annotation(consensus, clause_id, cat, None, None, stamp)
+                image = new_annotation(consensus, clause_id, cat, None, None, stamp)
                 image["adjudicator"] = adjudicator
                 rec.put("annotation", (image["id"],), image)
             elif existing["deleted"] or existing["adjudicator"] != adjudicator:
@@ -150,7 +149,7 @@ def settle(
         if review is None or review["deleted"] or review["status"] != status:
             put_review(conn, rec, consensus, clause_id, status, stamp)
         if categories:  # a settled "none applies" must stay "none", not be promoted to "done"
-            _promote_review(conn, rec, consensus, clause_id, stamp)
+            promote_review(conn, rec, consensus, clause_id, stamp)
         names = ", ".join(sorted(categories)) or "none applies"
         return Edit(
             f"Settle {clause['label']}: {names}",

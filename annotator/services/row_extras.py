@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from annotator.core.merge import ANNOTATION_FIELDS
-from annotator.storage.models import TABLES
+from annotator.storage.tables import T_SETTING
 
 Obj = dict[str, Any]
 
@@ -58,8 +58,6 @@ OMITTED_WHEN_EMPTY: dict[str, frozenset[str]] = {
 FILE_EXTRA = "exchange.extra"
 CODEBOOK_EXTRA = "exchange.codebook_extra"
 FOREIGN_LINKS = "exchange.foreign_links"
-
-T_SETTING = TABLES["setting"]
 
 
 def extra_of(

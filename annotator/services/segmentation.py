@@ -30,19 +30,11 @@ from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
 from annotator.core.segment import MODES, Clause, Note, segment_plan
-from annotator.services.project import (
-    T_ANNOTATION,
-    T_CLAUSE,
-    T_DOCUMENT,
-    T_NOTE,
-    T_REVIEW,
-    Project,
-)
+from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage.models import TABLES
 from annotator.storage.rows import Recorder
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_DOCUMENT, T_LINK, T_NOTE, T_REVIEW
 
-T_LINK = TABLES["clause_link"]
 PREFIX = "segment/"
 
 

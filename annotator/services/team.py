@@ -19,8 +19,8 @@ from annotator.core.edits import Edit
 from annotator.core.errors import ProjectError
 from annotator.services.exchange import (
     MergePreview,
-    _export,
     apply_merge,
+    export_document,
     export_exchange_dict,
     preview_merge_documents,
 )
@@ -72,7 +72,7 @@ def take_offline_copy(server_project: Project, coder_id: str, path: str | os.Pat
         # One snapshot: documents, clauses and annotations as of a single moment on the server.
         with server_project.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            document = _export(conn, coder_id)
+            document = export_document(conn, coder_id)
     except DBAPIError as exc:
         raise as_annotator_error(exc) from None
     local = Project(open_engine(target), target)

@@ -11,8 +11,9 @@ from sqlalchemy import update
 
 from annotator.gui.main_window import MainWindow
 from annotator.gui.workspace import Workspace
-from annotator.services.project import T_ANNOTATION, Project
+from annotator.services.project import Project
 from annotator.storage.db import open_engine
+from annotator.storage.tables import T_ANNOTATION
 from tests.gui.conftest import PLAN, finish, settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 

@@ -22,8 +22,9 @@ from annotator.services.exchange import (
     preview_merge_documents,
     write_exchange_file,
 )
-from annotator.services.project import T_ANNOTATION, T_REVIEW, Project
+from annotator.services.project import Project
 from annotator.storage.db import open_engine
+from annotator.storage.tables import T_ANNOTATION, T_REVIEW
 from tests.services.conftest import PLAN
 
 

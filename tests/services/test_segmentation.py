@@ -143,7 +143,7 @@ def test_resegment_errors(project: Project) -> None:
 def test_plans_that_came_without_notes_get_them_from_their_text(project: Project) -> None:
     key = project.import_text("Gappy", GAPPY).document_key
     with project.engine.begin() as conn:  # as a plan merged in from an exchange file
-        from annotator.services.project import T_SETTING
+        from annotator.storage.tables import T_SETTING
 
         conn.execute(T_SETTING.delete().where(T_SETTING.c.key == "segment/" + key))
     assert [n.message for n in segment_notes(project, key)] == ["point 3 is not in the text"]
