@@ -234,14 +234,22 @@ def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None
         )
 
 
-def _links_touching(conn: Connection, clause_id: int) -> list[dict[str, Any]]:
-    from annotator.storage.models import TABLES
-
-    links = TABLES["clause_link"]
-    query = select(links).where(
-        (links.c.source_clause_id == clause_id) | (links.c.target_clause_id == clause_id)
-    )
-    return [dict(r) for r in conn.execute(query).mappings()]
+def repoint_links(conn: Connection, rec: Recorder, old_id: int, new_id: int, stamp: str) -> int:
+    """Move every link end on clause ``old_id`` to clause ``new_id``; returns how many links."""
+    links = queries.links_touching(conn, old_id)
+    for link in links:
+        moved = {
+            **link,
+            "source_clause_id": new_id
+            if link["source_clause_id"] == old_id
+            else link["source_clause_id"],
+            "target_clause_id": new_id
+            if link["target_clause_id"] == old_id
+            else link["target_clause_id"],
+            "updated": stamp,
+        }
+        rec.put("clause_link", (link["id"],), moved)
+    return len(links)
 
 
 def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | None:
@@ -311,18 +319,7 @@ def merge_with_next(project: Project, clause_id: int, coder_id: str | None = Non
                 "updated": stamp,
             }
             rec.put("clause_note", (note["coder_id"], clause_id), image)
-        for link in _links_touching(conn, nxt["id"]):
-            moved = {
-                **link,
-                "source_clause_id": clause_id
-                if link["source_clause_id"] == nxt["id"]
-                else link["source_clause_id"],
-                "target_clause_id": clause_id
-                if link["target_clause_id"] == nxt["id"]
-                else link["target_clause_id"],
-                "updated": stamp,
-            }
-            rec.put("clause_link", (link["id"],), moved)
+        repoint_links(conn, rec, nxt["id"], clause_id, stamp)
         rec.put("clause", (nxt["id"],), None)
         return Edit(
             f"Merge clauses {clause['label']} and {nxt['label']}",

@@ -30,10 +30,11 @@ from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
 from annotator.core.segment import MODES, Clause, Note, segment_plan
+from annotator.services.clauses import repoint_links
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage.rows import Recorder
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_DOCUMENT, T_LINK, T_NOTE, T_REVIEW
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_DOCUMENT, T_NOTE, T_REVIEW
 
 PREFIX = "segment/"
 
@@ -325,22 +326,4 @@ def _move_from(
         image = {**note, "clause_id": target, "memo": memo, "flagged": flagged, "updated": stamp}
         rec.put("clause_note", (note["coder_id"], target), image)
         report.memos_moved += 1
-    links = conn.execute(
-        select(T_LINK).where(
-            (T_LINK.c.source_clause_id == clause["id"])
-            | (T_LINK.c.target_clause_id == clause["id"])
-        )
-    ).mappings()
-    for link in [dict(r) for r in links]:
-        moved = {
-            **link,
-            "source_clause_id": target
-            if link["source_clause_id"] == clause["id"]
-            else link["source_clause_id"],
-            "target_clause_id": target
-            if link["target_clause_id"] == clause["id"]
-            else link["target_clause_id"],
-            "updated": stamp,
-        }
-        rec.put("clause_link", (link["id"],), moved)
-        report.links_moved += 1
+    report.links_moved += repoint_links(conn, rec, clause["id"], target, stamp)

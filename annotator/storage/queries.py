@@ -20,6 +20,7 @@ from annotator.storage.tables import (
     T_CLAUSE,
     T_CODER,
     T_DOCUMENT,
+    T_LINK,
     T_REVIEW,
     T_SETTING,
 )
@@ -208,3 +209,11 @@ def clause_list(conn: Connection, key: str) -> list[tuple[int, str, int, int, st
 def clause_document_key(conn: Connection, clause_id: int) -> str | None:
     """The key of the document the clause belongs to, or None if there is no such clause."""
     return conn.execute(select(T_CLAUSE.c.document_key).where(T_CLAUSE.c.id == clause_id)).scalar()
+
+
+def links_touching(conn: Connection, clause_id: int) -> list[dict[str, Any]]:
+    """Every clause link with ``clause_id`` at either end."""
+    query = select(T_LINK).where(
+        (T_LINK.c.source_clause_id == clause_id) | (T_LINK.c.target_clause_id == clause_id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
