@@ -54,6 +54,10 @@ OMITTED_WHEN_EMPTY: dict[str, frozenset[str]] = {
     "link": frozenset({"coder"}),
 }
 
+# Optional known fields whose default is not falsy, which export also leaves out: a file that
+# spells the default out keeps it as extra, like the falsy ones above.
+OMITTED_DEFAULTS: dict[str, dict[str, Any]] = {"category": {"codable": True}}
+
 # Settings that hold what has no row: the file's and the codebook's extra fields, foreign links.
 FILE_EXTRA = "exchange.extra"
 CODEBOOK_EXTRA = "exchange.codebook_extra"
@@ -69,9 +73,12 @@ def extra_of(
     """
     known = KNOWN[kind]
     empty = OMITTED_WHEN_EMPTY.get(kind, frozenset())
-    extra = {k: v for k, v in obj.items() if k not in known or (k in empty and not v)}
-    if kind == "category" and obj.get("codable") is True:  # export leaves the default out
-        extra["codable"] = True
+    defaults = OMITTED_DEFAULTS.get(kind, {})
+    extra = {
+        k: v
+        for k, v in obj.items()
+        if k not in known or (k in empty and not v) or (k in defaults and v == defaults[k])
+    }
     if also:
         extra.update(also)
     absent = {k: v for k, v in (filled or {}).items() if k not in obj}
