@@ -21,12 +21,11 @@ from annotator.core.changes import Kind, count
 from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
-from annotator.gui import import_preview
-from annotator.gui.import_preview import PlanChoice
 from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.gui.ops import Job, Progress, message_for
 
 if TYPE_CHECKING:
+    from annotator.gui.import_preview import PlanChoice
     from annotator.gui.main_window import MainWindow
     from annotator.services.exchange import MergePreview
 
@@ -187,6 +186,9 @@ def import_plans(
     chosen: dict[str, PlanChoice] = {}
     noted: dict[str, int] = {}  # segmentation notes per plan, for the status line
     if preview:
+        # The preview (and the segmenter) load only when asked for: not at start-up.
+        from annotator.gui import import_preview
+
         choices = import_preview.review_import(window, files)
         if choices is None:
             return None
