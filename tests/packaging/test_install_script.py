@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.ci import unavailable
 from tests.packaging.paths import APP_ID, ICON_SIZES, LINUX, MIME_TYPE
 
 SCRIPT = LINUX / "install-desktop-integration.sh"
@@ -87,6 +88,6 @@ def test_without_annotator_on_path_it_says_what_to_do(tmp_path: Path) -> None:
         check=False,
     )
     if shutil.which("annotator", path=env["PATH"]):
-        pytest.skip("annotator is installed system-wide")
+        unavailable("annotator is installed system-wide")
     assert done.returncode == 2
     assert "pipx install" in done.stderr
