@@ -45,7 +45,8 @@ def main() -> None:
             tag_s = best_of(tag) / (n // 5)
             none_s = best_of(none) / (n // 5)
             edit = project.toggle_tag(coder, next(targets), "territorial")
-            undo_s = best_of(lambda: [project.redo(project.undo(edit)) for _ in range(20)])
+            # Undo, then redo the same edit: redoing what undo returned would replay the undo.
+            undo_s = best_of(lambda: [(project.undo(edit), project.redo(edit)) for _ in range(20)])
             undo_s /= 40
 
         raw = sqlite3.connect(tmp / "raw.sqlite", isolation_level=None)
