@@ -16,25 +16,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy import text as sql
-from sqlalchemy.engine import Connection
-
 from annotator.core import clock
-from annotator.core.edits import Edit
+from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import EditError
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage import queries
+from annotator.storage import clause_rows, coder_rows, plan_rows, queries, roles
+from annotator.storage.coding_rows import rows_on_clause
+from annotator.storage.connection import Connection
 from annotator.storage.rows import Recorder
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_NOTE, T_REVIEW
-
-
-def _rows(conn: Connection, table: Any, clause_id: int) -> list[dict[str, Any]]:
-    return [
-        dict(r)
-        for r in conn.execute(select(table).where(table.c.clause_id == clause_id)).mappings()
-    ]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -47,60 +37,25 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _text(conn: Connection, doc_key: str) -> str:
-    from annotator.storage.tables import T_DOCUMENT
+    text = plan_rows.document_text(conn, doc_key)
+    if text is None:
+        raise EditError(f"no document {doc_key[:12]}… in this project")
+    return text
 
-    return str(
-        conn.execute(select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == doc_key)).scalar_one()
-    )
 
-
-def _insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> int:
-    inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
-    assert inserted is not None
-    cid = int(inserted[0])
-    from annotator.core.edits import RowChange
-
+def insert_clause(conn: Connection, rec: Recorder, values: dict[str, Any]) -> int:
+    """Add a clause row and record it (a new row, so no before-image); returns its id."""
+    cid = plan_rows.insert_clause(conn, values)
     rec.changes.append(RowChange("clause", (cid,), None, {"id": cid, **values}))
     return cid
 
 
 def others_work(conn: Connection, clause_ids: list[int], coder_id: str) -> list[str]:
     """Names of everyone but ``coder_id`` with work on these clauses (links: "project links")."""
-    from annotator.storage.models import TABLES
-    from annotator.storage.tables import T_CODER
-
-    links = TABLES["clause_link"]
-    owners: set[str | None] = set()
-    for table in (T_ANNOTATION, T_REVIEW, T_NOTE):
-        owners.update(
-            conn.execute(
-                select(table.c.coder_id).where(table.c.clause_id.in_(clause_ids)).distinct()
-            ).scalars()
-        )
-    touching = links.c.source_clause_id.in_(clause_ids) | links.c.target_clause_id.in_(clause_ids)
-    owners.update(conn.execute(select(links.c.coder_id).where(touching).distinct()).scalars())
+    owners = clause_rows.work_owners(conn, clause_ids)
     owners.discard(coder_id)
-    names = dict(conn.execute(select(T_CODER.c.id, T_CODER.c.name)).all())
+    names = coder_rows.coder_names(conn)
     return sorted(names.get(o, o) if o is not None else "project links" for o in owners)
-
-
-def _hidden_work(conn: Connection, clause_ids: list[int]) -> bool:
-    """On a team server in blind mode a coder cannot see others' rows; the server can (0008)."""
-    if conn.dialect.name != "postgresql":
-        return False
-    hidden = conn.execute(
-        sql(
-            "SELECT annotator_blind() AND NOT annotator_is_reviewer() AND current_user <> "
-            "(SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
-            "AND tablename = 'clause')"
-        )
-    ).scalar()
-    if not hidden:
-        return False
-    return any(
-        conn.execute(sql("SELECT annotator_clause_foreign_work(:c)"), {"c": c}).scalar()
-        for c in clause_ids
-    )
 
 
 def clause_edit_refusal(project: Project, clause_id: int, coder_id: str) -> str | None:
@@ -125,7 +80,8 @@ def clause_edit_refusals(project: Project, clause_id: int, coder_id: str) -> dic
 
 def _refusal(conn: Connection, clauses: list[dict[str, Any]], coder_id: str) -> str | None:
     others = others_work(conn, [c["id"] for c in clauses], coder_id)
-    if not others and _hidden_work(conn, [c["id"] for c in clauses]):
+    # On a team server in blind mode a coder cannot see others' rows; the server can (0008).
+    if not others and roles.blind_hides_work(conn, [c["id"] for c in clauses]):
         others = ["another coder (hidden by blind mode)"]
     if not others:
         return None
@@ -163,7 +119,7 @@ def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None
         stamp = clock.now()
         # Insert the second half before shrinking the first: the text is never without a clause,
         # so undoing (which deletes the second half last) is a join the server allows.
-        new_id = _insert_clause(
+        new_id = insert_clause(
             conn,
             rec,
             {
@@ -175,7 +131,7 @@ def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None
             },
         )
         rec.put("clause", (clause_id,), {**clause, "start": first[0], "end": first[1]})
-        for ann in _rows(conn, T_ANNOTATION, clause_id):
+        for ann in rows_on_clause(conn, "annotation", clause_id):
             s, e = ann["span_start"], ann["span_end"]
             if s is None:
                 # A whole-clause tag covered both halves: it stays on both.
@@ -213,13 +169,13 @@ def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None
                     "updated": stamp,
                 }
                 rec.put("annotation", (copy["id"],), copy)
-        for review in _rows(conn, T_REVIEW, clause_id):
+        for review in rows_on_clause(conn, "review", clause_id):
             rec.put(
                 "review",
                 (review["coder_id"], new_id),
                 {**review, "clause_id": new_id, "updated": stamp},
             )
-        for note in _rows(conn, T_NOTE, clause_id):
+        for note in rows_on_clause(conn, "clause_note", clause_id):
             if note["flagged"]:
                 rec.put(
                     "clause_note",
@@ -253,19 +209,7 @@ def repoint_links(conn: Connection, rec: Recorder, old_id: int, new_id: int, sta
 
 
 def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | None:
-    row = (
-        conn.execute(
-            select(T_CLAUSE)
-            .where(
-                T_CLAUSE.c.document_key == clause["document_key"],
-                T_CLAUSE.c.start >= clause["end"],
-            )
-            .order_by(T_CLAUSE.c.start, T_CLAUSE.c.end)
-        )
-        .mappings()
-        .first()
-    )
-    return dict(row) if row is not None else None
+    return plan_rows.next_clause_row(conn, clause["document_key"], clause["end"])
 
 
 @unit_of_work
@@ -285,16 +229,16 @@ def merge_with_next(project: Project, clause_id: int, coder_id: str | None = Non
         rec.put("clause", (clause_id,), {**clause, "end": nxt["end"], "label": label})
         live = {
             (a["coder_id"], a["category_key"])
-            for a in _rows(conn, T_ANNOTATION, clause_id)
+            for a in rows_on_clause(conn, "annotation", clause_id)
             if a["span_start"] is None and not a["deleted"]
         }
-        for ann in _rows(conn, T_ANNOTATION, nxt["id"]):
+        for ann in rows_on_clause(conn, "annotation", nxt["id"]):
             moved = {**ann, "clause_id": clause_id, "updated": stamp}
             if ann["span_start"] is None and (ann["coder_id"], ann["category_key"]) in live:
                 moved["deleted"] = True
             rec.put("annotation", (ann["id"],), moved)
-        reviews = {r["coder_id"]: r for r in _rows(conn, T_REVIEW, clause_id)}
-        for review in _rows(conn, T_REVIEW, nxt["id"]):
+        reviews = {r["coder_id"]: r for r in rows_on_clause(conn, "review", clause_id)}
+        for review in rows_on_clause(conn, "review", nxt["id"]):
             rec.put("review", (review["coder_id"], nxt["id"]), None)
             mine = reviews.get(review["coder_id"])
             upgrade = not review["deleted"] and (mine or {}).get("status") == "none"
@@ -305,8 +249,8 @@ def merge_with_next(project: Project, clause_id: int, coder_id: str | None = Non
                     (review["coder_id"], clause_id),
                     {**review, "clause_id": clause_id, "updated": stamp},
                 )
-        notes = {n["coder_id"]: n for n in _rows(conn, T_NOTE, clause_id)}
-        for note in _rows(conn, T_NOTE, nxt["id"]):
+        notes = {n["coder_id"]: n for n in rows_on_clause(conn, "clause_note", clause_id)}
+        for note in rows_on_clause(conn, "clause_note", nxt["id"]):
             rec.put("clause_note", (note["coder_id"], nxt["id"]), None)
             mine = notes.get(note["coder_id"])
             memo = "\n".join(m for m in ((mine or {}).get("memo", ""), note["memo"]) if m)
@@ -351,7 +295,7 @@ def move_boundary(
         rec = Recorder(conn)
         stamp = clock.now()
         for owner in (clause, nxt):
-            for ann in _rows(conn, T_ANNOTATION, owner["id"]):
+            for ann in rows_on_clause(conn, "annotation", owner["id"]):
                 s, e = ann["span_start"], ann["span_end"]
                 if s is None:
                     continue

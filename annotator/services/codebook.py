@@ -11,8 +11,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from annotator.core import clock
 from annotator.core.codebook import (
     COLOR_RE,
@@ -27,16 +25,12 @@ from annotator.core.errors import EditError, InputError
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage import queries
+from annotator.storage.codebook_rows import category_rows
+from annotator.storage.connection import Connection
 from annotator.storage.rows import Recorder, read_row
-from annotator.storage.tables import T_CATEGORY
 
 PALETTE = ("#2f6fb0", "#b5572a", "#3d8b47", "#8a3fa0", "#b08a1e", "#1e8a8a", "#a03f5f", "#5f6f2f")
 EDITABLE = {"name", "description", "color", "parent", "shortcut", "retired", "position"}
-
-
-def _all_rows(conn: Any) -> list[dict[str, Any]]:
-    query = select(T_CATEGORY).order_by(T_CATEGORY.c.position, T_CATEGORY.c.key)
-    return [dict(r) for r in conn.execute(query).mappings()]
 
 
 @unit_of_work
@@ -54,7 +48,7 @@ def add_category(
     if not name:
         raise EditError("a category needs a name")
     with project.engine.begin() as conn:
-        rows = _all_rows(conn)
+        rows = category_rows(conn)
         keys = {r["key"] for r in rows}
         key = base = slugify(name)
         n = 2
@@ -76,7 +70,7 @@ def add_category(
 
 
 def _free_shortcut(
-    conn: Any, rec: Recorder, rows: list[dict[str, Any]], shortcut: str | None, owner: str
+    conn: Connection, rec: Recorder, rows: list[dict[str, Any]], shortcut: str | None, owner: str
 ) -> None:
     """A key belongs to one category: taking it clears it from the previous holder."""
     if shortcut is None:
@@ -95,7 +89,7 @@ def update_category(project: Project, key: str, **changes: Any) -> Edit:
     if unknown:
         raise EditError(f"cannot change {', '.join(sorted(unknown))} of a category")
     with project.engine.begin() as conn:
-        rows = _all_rows(conn)
+        rows = category_rows(conn)
         by_key = {r["key"]: r for r in rows}
         before = by_key.get(key)
         if before is None:
@@ -158,7 +152,7 @@ def _label(before: dict[str, Any], changes: dict[str, Any]) -> str:
 def move_category(project: Project, key: str, delta: int) -> Edit:
     """Move a category up (delta < 0) or down among all categories; positions renumbered."""
     with project.engine.begin() as conn:
-        rows = _all_rows(conn)
+        rows = category_rows(conn)
         keys = [r["key"] for r in rows]
         if key not in keys:
             raise EditError(f"no category {key!r}")
@@ -199,7 +193,7 @@ def import_codebook(project: Project, path: str | os.PathLike[str]) -> Edit:
             raise InputError(f"not a JSON codebook: {exc}", source=str(path)) from exc
         categories = codebook_from_json(parsed, source=str(path))
     with project.engine.begin() as conn:
-        rows = {r["key"]: r for r in _all_rows(conn)}
+        rows = {r["key"]: r for r in category_rows(conn)}
         rec = Recorder(conn)
         stamp = clock.now()
         next_pos = max((r["position"] for r in rows.values()), default=-1) + 1

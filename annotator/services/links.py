@@ -14,9 +14,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.engine import Connection
-
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
@@ -24,9 +21,9 @@ from annotator.core.links import suggest_links
 from annotator.services.project import Project
 from annotator.services.types import ClauseInfo, DocumentSummary
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage import queries
-from annotator.storage.rows import Recorder
-from annotator.storage.tables import T_CLAUSE, T_DOCUMENT, T_LINK
+from annotator.storage import plan_rows, queries
+from annotator.storage.link_rows import pair_link_rows
+from annotator.storage.rows import Recorder, read_row
 
 ACCEPTED = "accepted"
 REJECTED = "rejected"
@@ -63,25 +60,6 @@ def _clause_texts(project: Project, key: str) -> tuple[list[ClauseInfo], list[tu
     return clauses, [(c.label, text[c.start : c.end]) for c in clauses]
 
 
-def _pair_rows(conn: Connection, doc_a: str, doc_b: str) -> list[dict[str, Any]]:
-    """Every link row (tombstones too) between a clause of ``doc_a`` and one of ``doc_b``."""
-    src = T_CLAUSE.alias("src")
-    tgt = T_CLAUSE.alias("tgt")
-    query = (
-        select(T_LINK)
-        .join(src, src.c.id == T_LINK.c.source_clause_id)
-        .join(tgt, tgt.c.id == T_LINK.c.target_clause_id)
-        .where(
-            or_(
-                (src.c.document_key == doc_a) & (tgt.c.document_key == doc_b),
-                (src.c.document_key == doc_b) & (tgt.c.document_key == doc_a),
-            )
-        )
-        .order_by(T_LINK.c.id)
-    )
-    return [dict(r) for r in conn.execute(query).mappings()]
-
-
 def links(
     project: Project, source_doc: str, target_doc: str, *, include_rejected: bool = False
 ) -> list[LinkInfo]:
@@ -93,7 +71,7 @@ def links(
     left = {c.id: c for c in project.clauses(source_doc)}
     right = {c.id: c for c in project.clauses(target_doc)}
     with project.engine.connect() as conn:
-        rows = _pair_rows(conn, source_doc, target_doc)
+        rows = pair_link_rows(conn, source_doc, target_doc)
     # Several rows for one pair (coders deciding on their own, merged files): the newest speaks.
     newest: dict[frozenset[int], dict[str, Any]] = {}
     for row in rows:
@@ -177,7 +155,7 @@ def _decide(
         ids = (source_clause_id, target_clause_id)
         rows = [
             r
-            for r in _pair_rows(conn, source["document_key"], target["document_key"])
+            for r in pair_link_rows(conn, source["document_key"], target["document_key"])
             if {r["source_clause_id"], r["target_clause_id"]} == set(ids)
         ]
         # Several rows for one pair can arrive by merging files: the live one, else the newest.
@@ -234,7 +212,7 @@ def reject(
 def unlink(project: Project, link_id: str) -> Edit:
     """Remove a link (or a rejection) as a tombstone, so that the removal merges."""
     with project.engine.begin() as conn:
-        row = conn.execute(select(T_LINK).where(T_LINK.c.id == link_id)).mappings().first()
+        row = read_row(conn, "clause_link", (link_id,))
         if row is None:
             raise EditError(f"no link {link_id}")
         source = queries.clause_row(conn, row["source_clause_id"])
@@ -262,9 +240,7 @@ def revisions_in_order(
     family of one. ``coder_id`` fills in the coded counts.
     """
     with project.engine.connect() as conn:
-        rows = conn.execute(
-            select(T_DOCUMENT.c.key, T_DOCUMENT.c.revises, T_DOCUMENT.c.date, T_DOCUMENT.c.position)
-        ).all()
+        rows = plan_rows.document_revision_rows(conn)
     revises = {k: r for k, r, _, _ in rows if r is not None}
     rank = {k: (d is None, d or "", p, k) for k, _, d, p in rows}
     if key not in rank:

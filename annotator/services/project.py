@@ -2,8 +2,8 @@
 
 Reads return plain values (:mod:`annotator.services.types`); writes return the :class:`Edit` they
 made, which the GUI puts on its undo stack and which :meth:`Project.undo` / :meth:`Project.redo`
-replay. SQL stays in storage: the reads this module and the other services share are public
-functions in :mod:`annotator.storage.queries`, over the caller's connection.
+replay. SQL stays in storage: this module composes public query and write functions over the
+caller's connection (:mod:`annotator.storage.queries`, ``plan_rows``, ``coding_rows`` ...).
 """
 
 from __future__ import annotations
@@ -14,9 +14,6 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import Engine, and_, func, or_, select
-from sqlalchemy.engine import Connection
 
 from annotator.core import clock
 from annotator.core.codebook import Category as CategoryValue
@@ -37,23 +34,20 @@ from annotator.services.types import (
     SpanTag,
 )
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage import queries
+from annotator.storage import (
+    clause_rows,
+    codebook_rows,
+    coder_rows,
+    coding_rows,
+    plan_rows,
+    queries,
+)
+from annotator.storage.connection import Connection, Engine
 from annotator.storage.db import open_engine, open_unwritable
 from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
-from annotator.storage.models import TABLES
 from annotator.storage.projectfile import is_new_project_file
-from annotator.storage.rows import REFERENCED, Recorder, read_row, write_row
-from annotator.storage.tables import (
-    T_ANNOTATION,
-    T_CATEGORY,
-    T_CLAUSE,
-    T_CODER,
-    T_DOCUMENT,
-    T_NOTE,
-    T_REVIEW,
-    T_SETTING,
-)
+from annotator.storage.rows import Recorder, read_row, write_row
 
 Progress = Callable[[int, int], None]
 SAMPLE_FILES = ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt")
@@ -164,11 +158,11 @@ class Project:
     @unit_of_work
     def _seed_codebook(self) -> None:
         with self.engine.begin() as conn:
-            if conn.execute(select(func.count()).select_from(T_CATEGORY)).scalar_one():
+            if codebook_rows.category_count(conn):
                 return
             stamp = clock.now()
             for cat in default_codebook():
-                conn.execute(T_CATEGORY.insert().values(**queries.category_row(cat, stamp)))
+                codebook_rows.insert_category(conn, queries.category_row(cat, stamp))
 
     def import_samples(self) -> list[ImportResult]:
         results = []
@@ -222,7 +216,7 @@ class Project:
             "extra": None,
         }
         with self.engine.begin() as conn:
-            conn.execute(T_CODER.insert().values(**row))
+            coder_rows.insert_coder(conn, row)
         return info, Edit(f"Add coder {name}", (RowChange("coder", (info.id,), None, row),))
 
     def coder(self, coder_id: str) -> CoderInfo | None:
@@ -283,41 +277,33 @@ class Project:
         clauses = result.clauses
         notes = tuple(n.message for n in result.notes)
         with self.engine.begin() as conn:
-            if conn.execute(select(T_DOCUMENT.c.key).where(T_DOCUMENT.c.key == key)).first():
-                n = conn.execute(
-                    select(func.count()).where(T_CLAUSE.c.document_key == key)
-                ).scalar_one()
-                stored = conn.execute(
-                    select(T_SETTING.c.value).where(T_SETTING.c.key == PREFIX + key)
-                ).scalar()
+            if plan_rows.document_exists(conn, key):
+                n = plan_rows.clause_count(conn, key)
+                stored = queries.setting_value(conn, PREFIX + key)
                 known = tuple(note.message for note in parse_notes(stored)[1])
                 return ImportResult(source_name, key, title, n, already_present=True, notes=known)
-            position = conn.execute(
-                select(func.coalesce(func.max(T_DOCUMENT.c.position), -1))
-            ).scalar_one()
             document = {
                 "key": key,
                 "title": title,
                 "text": text,
-                "position": position + 1,
+                "position": plan_rows.next_document_position(conn),
                 "source_name": source_name,
                 "imported": clock.now(),
             }
-            conn.execute(T_DOCUMENT.insert().values(**document))
-            if clauses:
-                conn.execute(
-                    T_CLAUSE.insert(),
-                    [
-                        {
-                            "document_key": key,
-                            "start": c.start,
-                            "end": c.end,
-                            "label": c.label,
-                            "kind": c.kind,
-                        }
-                        for c in clauses
-                    ],
-                )
+            plan_rows.insert_document(conn, document)
+            plan_rows.insert_clauses(
+                conn,
+                [
+                    {
+                        "document_key": key,
+                        "start": c.start,
+                        "end": c.end,
+                        "label": c.label,
+                        "kind": c.kind,
+                    }
+                    for c in clauses
+                ],
+            )
             write_row(conn, "setting", (PREFIX + key,), notes_row(key, mode, result.notes))
             edit = _import_edit(conn, key, f"Import {title}")
         return ImportResult(
@@ -328,7 +314,7 @@ class Project:
         """The key of the plan ``ref`` names: its key, the start of its key, or its exact title."""
         ref = ref.strip()
         with self.engine.connect() as conn:
-            rows = conn.execute(select(T_DOCUMENT.c.key, T_DOCUMENT.c.title)).all()
+            rows = plan_rows.document_keys_and_titles(conn)
         for found in (
             [k for k, _ in rows if k == ref],
             [k for k, _ in rows if len(ref) >= 6 and k.startswith(ref.lower())],
@@ -348,16 +334,10 @@ class Project:
             if document is None:
                 raise InputError(f"no document {key[:12]}… in this project")
             rec = Recorder(conn)
-            clause_ids = list(
-                conn.execute(select(T_CLAUSE.c.id).where(T_CLAUSE.c.document_key == key)).scalars()
-            )
+            clause_ids = plan_rows.clause_ids(conn, key)
             # Everything that points at the plan's clauses first, then the clauses, then the plan.
-            for name, columns in REFERENCED["clause"]:
-                tbl = TABLES[name]
-                pk = [c.name for c in tbl.primary_key.columns]
-                cond = or_(*(tbl.c[col].in_(clause_ids) for col in columns))
-                for row in conn.execute(select(tbl).where(cond)).mappings().all():
-                    rec.put(name, tuple(row[c] for c in pk), None)
+            for name, row_key in clause_rows.rows_on_clauses(conn, clause_ids):
+                rec.put(name, row_key, None)
             for clause_id in clause_ids:
                 rec.put("clause", (clause_id,), None)
             rec.put("document", (key,), None)
@@ -418,26 +398,13 @@ class Project:
                 )
             rec = Recorder(conn)
             stamp = clock.now()
-            same = (
-                conn.execute(
-                    select(T_ANNOTATION).where(
-                        T_ANNOTATION.c.coder_id == coder_id,
-                        T_ANNOTATION.c.clause_id == clause_id,
-                        T_ANNOTATION.c.category_key == category,
-                        T_ANNOTATION.c.span_start == start,
-                        T_ANNOTATION.c.span_end == end,
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            same = coding_rows.span_tag_row(conn, coder_id, clause_id, category, start, end)
             if same is not None and not same["deleted"]:
                 rec.put("annotation", (same["id"],), {**same, "deleted": True, "updated": stamp})
                 label = f"Untag span in {clause['label']} {name}"
             else:
                 _refuse_group(conn, category, name)
-                old = dict(same) if same is not None else None
-                _apply_tag(conn, rec, old, coder_id, clause_id, category, start, end, stamp)
+                _apply_tag(conn, rec, same, coder_id, clause_id, category, start, end, stamp)
                 label = f"Tag span in {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
@@ -453,14 +420,7 @@ class Project:
                 _unreview(rec, review, stamp)
                 label = f"Unmark {clause['label']} as none applies"
             else:
-                live = conn.execute(
-                    select(T_ANNOTATION).where(
-                        T_ANNOTATION.c.coder_id == coder_id,
-                        T_ANNOTATION.c.clause_id == clause_id,
-                        T_ANNOTATION.c.deleted == False,  # noqa: E712
-                    )
-                ).mappings()
-                for ann in list(live):
+                for ann in coding_rows.live_annotations(conn, coder_id, clause_id):
                     rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
                 put_review(conn, rec, coder_id, clause_id, "none", stamp)
                 label = f"Mark {clause['label']} as none applies"
@@ -496,10 +456,8 @@ class Project:
 def _import_edit(conn: Connection, key: str, label: str) -> Edit:
     """The rows an import inserted (the plan, then its clauses) as one undoable edit."""
     changes = [RowChange("document", (key,), None, read_row(conn, "document", (key,)))]
-    rows = conn.execute(
-        select(T_CLAUSE).where(T_CLAUSE.c.document_key == key).order_by(T_CLAUSE.c.id)
-    ).mappings()
-    changes.extend(RowChange("clause", (r["id"],), None, dict(r)) for r in rows)
+    rows = plan_rows.clause_rows(conn, key)
+    changes.extend(RowChange("clause", (r["id"],), None, r) for r in rows)
     from annotator.services.segmentation import PREFIX
 
     # The segmenter's notes for the plan go with it, so a re-import after undo starts clean.
@@ -592,48 +550,20 @@ def clause_codings(
 ) -> dict[int, ClauseCoding]:
     """The coder's coding of the plan's clauses (or of ``clause_ids``), by clause id."""
     ids = list(clause_ids) if clause_ids is not None else None
-    in_doc = T_CLAUSE.c.document_key == doc_key
     tags: dict[int, set[str]] = {}
     spans: dict[int, list[SpanTag]] = {}
-    ann = (
-        select(
-            T_ANNOTATION.c.clause_id,
-            T_ANNOTATION.c.id,
-            T_ANNOTATION.c.category_key,
-            T_ANNOTATION.c.span_start,
-            T_ANNOTATION.c.span_end,
-            T_ANNOTATION.c.memo,
-        )
-        .join(T_CLAUSE, T_CLAUSE.c.id == T_ANNOTATION.c.clause_id)
-        .where(in_doc, T_ANNOTATION.c.coder_id == coder_id, T_ANNOTATION.c.deleted == False)  # noqa: E712
-        .order_by(T_ANNOTATION.c.span_start, T_ANNOTATION.c.span_end, T_ANNOTATION.c.id)
-    )
-    if ids is not None:
-        ann = ann.where(T_ANNOTATION.c.clause_id.in_(ids))
-    for clause_id, ann_id, cat, s, e, memo in conn.execute(ann):
+    for clause_id, ann_id, cat, s, e, memo in coding_rows.live_annotation_cells(
+        conn, doc_key, coder_id, ids
+    ):
         if s is None:
             tags.setdefault(clause_id, set()).add(cat)
         else:
             spans.setdefault(clause_id, []).append(SpanTag(ann_id, cat, s, e, memo))
-    reviews: dict[int, str] = {}
-    rq = (
-        select(T_REVIEW.c.clause_id, T_REVIEW.c.status)
-        .join(T_CLAUSE, T_CLAUSE.c.id == T_REVIEW.c.clause_id)
-        .where(in_doc, T_REVIEW.c.coder_id == coder_id, T_REVIEW.c.deleted == False)  # noqa: E712
-    )
-    if ids is not None:
-        rq = rq.where(T_REVIEW.c.clause_id.in_(ids))
-    reviews = dict(conn.execute(rq).all())
-    notes: dict[int, tuple[str, bool]] = {}
-    nq = (
-        select(T_NOTE.c.clause_id, T_NOTE.c.memo, T_NOTE.c.flagged)
-        .join(T_CLAUSE, T_CLAUSE.c.id == T_NOTE.c.clause_id)
-        .where(in_doc, T_NOTE.c.coder_id == coder_id)
-    )
-    if ids is not None:
-        nq = nq.where(T_NOTE.c.clause_id.in_(ids))
-    for clause_id, memo, flagged in conn.execute(nq):
-        notes[clause_id] = (memo, bool(flagged))
+    reviews = coding_rows.live_review_statuses(conn, doc_key, coder_id, ids)
+    notes = {
+        clause_id: (memo, flagged)
+        for clause_id, memo, flagged in coding_rows.clause_note_cells(conn, doc_key, coder_id, ids)
+    }
     result: dict[int, ClauseCoding] = {}
     for clause_id in set(tags) | set(spans) | set(reviews) | set(notes):
         memo, flagged = notes.get(clause_id, ("", False))
@@ -647,4 +577,4 @@ def clause_codings(
     return result
 
 
-__all__ = ["Progress", "Project", "and_"]
+__all__ = ["Progress", "Project"]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import EditError
@@ -24,9 +22,8 @@ from annotator.services.project import (
 )
 from annotator.services.types import ClauseCoding, ClauseInfo, CoderInfo
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage import queries
+from annotator.storage import coder_rows, coding_rows, queries
 from annotator.storage.rows import Recorder, read_row
-from annotator.storage.tables import T_ANNOTATION, T_CODER
 
 CONSENSUS_ID = CONSENSUS_CODER_ID
 CONSENSUS_NAME = "Consensus"
@@ -49,7 +46,7 @@ def set_blind_mode(project: Project, on: bool) -> Edit:
 def coding_by_coder(project: Project, document_key: str) -> dict[str, dict[int, ClauseCoding]]:
     """Every coder's coding of a document (the reviewer's side-by-side columns)."""
     with project.engine.connect() as conn:
-        coder_ids = [r[0] for r in conn.execute(select(T_CODER.c.id).order_by(T_CODER.c.name))]
+        coder_ids = coder_rows.coder_ids_by_name(conn)
         return {cid: clause_codings(conn, document_key, cid) for cid in coder_ids}
 
 
@@ -93,10 +90,14 @@ def consensus_coder(project: Project) -> CoderInfo:
     if existing is not None:
         return existing
     with project.engine.begin() as conn:
-        conn.execute(
-            T_CODER.insert().values(
-                id=CONSENSUS_ID, name=CONSENSUS_NAME, is_consensus=True, created=clock.now()
-            )
+        coder_rows.insert_coder(
+            conn,
+            {
+                "id": CONSENSUS_ID,
+                "name": CONSENSUS_NAME,
+                "is_consensus": True,
+                "created": clock.now(),
+            },
         )
     return CoderInfo(CONSENSUS_ID, CONSENSUS_NAME, True)
 
@@ -118,16 +119,7 @@ def settle(
         clause = queries.clause_row(conn, clause_id)
         rec = Recorder(conn)
         stamp = clock.now()
-        rows = [
-            dict(r)
-            for r in conn.execute(
-                select(T_ANNOTATION).where(
-                    T_ANNOTATION.c.coder_id == consensus,
-                    T_ANNOTATION.c.clause_id == clause_id,
-                    T_ANNOTATION.c.span_start.is_(None),
-                )
-            ).mappings()
-        ]
+        rows = coding_rows.clause_tag_rows(conn, consensus, clause_id)
         by_cat = {r["category_key"]: r for r in rows}
         for row in rows:
             if not row["deleted"] and row["category_key"] not in categories:

@@ -23,18 +23,17 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from annotator.core import clock
-from annotator.core.edits import Edit, RowChange
+from annotator.core.edits import Edit
 from annotator.core.errors import InputError
 from annotator.core.segment import MODES, Clause, Note, segment_plan
-from annotator.services.clauses import repoint_links
+from annotator.services.clauses import insert_clause, repoint_links
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage.rows import Recorder
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_DOCUMENT, T_NOTE, T_REVIEW
+from annotator.storage import coding_rows, plan_rows
+from annotator.storage.coding_rows import rows_on_clause
+from annotator.storage.connection import Connection
+from annotator.storage.rows import Recorder, read_row
 
 PREFIX = "segment/"
 
@@ -99,9 +98,7 @@ def segment_notes(project: Project, document_key: str) -> list[Note]:
     if stored is not None:
         return parse_notes(stored)[1]
     with project.engine.connect() as conn:
-        text = conn.execute(
-            select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == document_key)
-        ).scalar()
+        text = plan_rows.document_text(conn, document_key)
     return [] if text is None else segment_plan(text).notes
 
 
@@ -189,18 +186,11 @@ def resegment(project: Project, document_key: str, mode: str = "auto") -> Resegm
     """Cut a plan's text into clauses again; one undoable edit (see the module docstring)."""
     _check_mode(mode)
     with project.engine.begin() as conn:
-        text = conn.execute(
-            select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == document_key)
-        ).scalar()
+        text = plan_rows.document_text(conn, document_key)
         if text is None:
             raise InputError(f"no document {document_key[:12]}… in this project")
         result = segment_plan(text, mode)
-        old = [
-            dict(r)
-            for r in conn.execute(
-                select(T_CLAUSE).where(T_CLAUSE.c.document_key == document_key)
-            ).mappings()
-        ]
+        old = plan_rows.clause_rows(conn, document_key)
         rec = Recorder(conn)
         stamp = clock.now()
         report = ResegmentReport(len(old), len(result.clauses), notes=list(result.notes))
@@ -225,17 +215,14 @@ def resegment(project: Project, document_key: str, mode: str = "auto") -> Resegm
                 "label": c.label,
                 "kind": c.kind,
             }
-            inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
-            assert inserted is not None
-            cid = int(inserted[0])
-            rec.changes.append(RowChange("clause", (cid,), None, {"id": cid, **values}))
+            cid = insert_clause(conn, rec, values)
             new_ids.append((c.start, c.end, cid))
             fresh.add(cid)
         new_ids.sort()
         successors = _Successors(new_ids)
         kept_ids = {cid for _, _, cid in new_ids if cid not in fresh}
         changed = [c for c in old if c["id"] not in kept_ids]
-        _count_kept(conn, kept_ids, report)
+        report.annotations_kept = coding_rows.live_annotation_count(conn, kept_ids)
         for clause in changed:
             _move_from(conn, rec, clause, successors, stamp, report)
         for clause in changed:
@@ -244,22 +231,6 @@ def resegment(project: Project, document_key: str, mode: str = "auto") -> Resegm
         label = "Re-segment plan" + (" into paragraphs" if mode == "paragraphs" else "")
         edit = Edit(label, tuple(rec.changes), document_key, tuple(sorted(fresh)))
         return ResegmentResult(edit, report)
-
-
-def _count_kept(conn: Connection, kept_ids: set[int], report: ResegmentReport) -> None:
-    if not kept_ids:
-        return
-    rows = conn.execute(
-        select(T_ANNOTATION.c.id).where(
-            T_ANNOTATION.c.clause_id.in_(kept_ids),
-            T_ANNOTATION.c.deleted == False,  # noqa: E712
-        )
-    ).all()
-    report.annotations_kept = len(rows)
-
-
-def _rows(conn: Connection, table: Any, column: Any, clause_id: int) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(select(table).where(column == clause_id)).mappings()]
 
 
 def _move_from(
@@ -273,7 +244,7 @@ def _move_from(
     """Move everything on an old clause to the new clauses that hold its text."""
     whole = successors.best(clause["start"], clause["end"])
     assert whole is not None  # a text with an old clause has at least one new clause
-    for ann in _rows(conn, T_ANNOTATION, T_ANNOTATION.c.clause_id, clause["id"]):
+    for ann in rows_on_clause(conn, "annotation", clause["id"]):
         s, e = ann["span_start"], ann["span_end"]
         if s is None:
             target = whole[2]
@@ -292,13 +263,9 @@ def _move_from(
                     report.spans_clipped += 1
         rec.put("annotation", (ann["id"],), {**image, "updated": stamp})
     target = whole[2]
-    for review in _rows(conn, T_REVIEW, T_REVIEW.c.clause_id, clause["id"]):
+    for review in rows_on_clause(conn, "review", clause["id"]):
         rec.put("review", (review["coder_id"], clause["id"]), None)
-        there = conn.execute(
-            select(T_REVIEW.c.status).where(
-                T_REVIEW.c.coder_id == review["coder_id"], T_REVIEW.c.clause_id == target
-            )
-        ).scalar()
+        there = coding_rows.review_status(conn, review["coder_id"], target)
         # "done" (tags complete) outranks "none" (nothing applies) once the texts are one clause.
         if there is not None and not (there == "none" and review["status"] == "done"):
             report.reviews_dropped += 1
@@ -309,18 +276,9 @@ def _move_from(
             {**review, "clause_id": target, "updated": stamp},
         )
         report.reviews_moved += 1
-    for note in _rows(conn, T_NOTE, T_NOTE.c.clause_id, clause["id"]):
+    for note in rows_on_clause(conn, "clause_note", clause["id"]):
         rec.put("clause_note", (note["coder_id"], clause["id"]), None)
-        row = (
-            conn.execute(
-                select(T_NOTE).where(
-                    T_NOTE.c.coder_id == note["coder_id"], T_NOTE.c.clause_id == target
-                )
-            )
-            .mappings()
-            .first()
-        )
-        mine: dict[str, Any] = dict(row) if row is not None else {}
+        mine: dict[str, Any] = read_row(conn, "clause_note", (note["coder_id"], target)) or {}
         memo = "\n".join(m for m in (mine.get("memo", ""), note["memo"]) if m)
         flagged = bool(note["flagged"] or mine.get("flagged"))
         image = {**note, "clause_id": target, "memo": memo, "flagged": flagged, "updated": stamp}
