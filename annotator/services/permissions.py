@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-
 from annotator.services.project import Project
+from annotator.storage.connection import DatabaseError
+from annotator.storage.roles import login_privileges
 
 ALLOWED_WHY = ""
 
@@ -74,12 +73,12 @@ def permissions(project: Project) -> Capabilities:
     if project.read_only:
         why = "the project is open read-only (another window has it open)"
         return Capabilities("read-only", **{n: Capability(False, why) for n in names})
-    if project.engine.dialect.name != "postgresql":
+    if not project.on_server:
         return Capabilities("local")
     try:
         with project.engine.connect() as conn:
-            row = conn.execute(text(_QUERY)).mappings().one()
-    except DBAPIError:
+            row = login_privileges(conn)
+    except DatabaseError:
         # Cannot ask: offer everything and let the server's refusal speak (it is shown).
         return Capabilities("coder")
     if row["owner"]:
@@ -102,18 +101,3 @@ def permissions(project: Project) -> Capabilities:
         merge_files=can("merge", f"{owner} merge files into the team project"),
         sync=can("code", "your login may not write annotations on this server"),
     )
-
-
-_QUERY = """
-SELECT
-  current_user = (SELECT tableowner FROM pg_tables
-                  WHERE schemaname = current_schema() AND tablename = 'clause') AS owner,
-  coalesce(annotator_is_reviewer(), false) AS reviewer,
-  has_table_privilege('annotation', 'INSERT') AS code,
-  has_column_privilege('clause', 'start', 'UPDATE') AS clauses,
-  has_table_privilege('clause_link', 'INSERT') AS link,
-  has_table_privilege('setting', 'UPDATE') AS blind,
-  has_table_privilege('category', 'INSERT') AS codebook,
-  has_table_privilege('document', 'INSERT') AS documents,
-  has_table_privilege('coder', 'INSERT') AS merge
-"""

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-
 from annotator.core.edits import Edit
 from annotator.core.errors import ProjectError
 from annotator.services.exchange import (
@@ -25,6 +23,7 @@ from annotator.services.exchange import (
     preview_merge_documents,
 )
 from annotator.services.project import Project
+from annotator.storage.connection import DatabaseError
 from annotator.storage.db import open_engine
 from annotator.storage.server import (
     as_annotator_error,
@@ -33,6 +32,7 @@ from annotator.storage.server import (
     open_server_engine,
     retry_transient,
 )
+from annotator.storage.snapshot import as_one_snapshot
 
 OFFLINE_CODER = "offline.coder"
 OFFLINE_SERVER = "offline.server"
@@ -71,9 +71,8 @@ def take_offline_copy(server_project: Project, coder_id: str, path: str | os.Pat
     try:
         # One snapshot: documents, clauses and annotations as of a single moment on the server.
         with server_project.engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            document = export_document(conn, coder_id)
-    except DBAPIError as exc:
+            document = export_document(as_one_snapshot(conn), coder_id)
+    except DatabaseError as exc:
         raise as_annotator_error(exc) from None
     local = Project(open_engine(target), target)
     try:
@@ -110,7 +109,7 @@ def preview_offline_sync(server_project: Project, path: str | os.PathLike[str]) 
     source = Path(path)
     try:
         return _preview_sync(server_project, _offline_work(source), source)
-    except DBAPIError as exc:
+    except DatabaseError as exc:
         raise as_annotator_error(exc) from None
 
 

@@ -1,6 +1,6 @@
 """Reaching a team server: its address, login names, connecting, and the team owner's actions.
 
-The GUI and the CLI use these instead of the storage layer and SQLAlchemy's URL: a password given
+The GUI and the CLI use these instead of the storage layer: a password given
 here lives only in the URL object built in :meth:`ServerAddress.url`, never in a string.
 """
 
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.engine import URL
-
 from annotator.services.project import Project
 from annotator.storage import server
+from annotator.storage.login_url import ServerURL, login_url
 
 #: The keyring service name passwords are stored under.
 KEYRING_SERVICE = server.KEYRING_SERVICE
@@ -32,16 +31,9 @@ class ServerAddress:
     database: str
     username: str
 
-    def url(self, password: str | None = None) -> URL:
-        """The SQLAlchemy URL (with ``password`` only in memory, if given)."""
-        return URL.create(
-            "postgresql+psycopg",
-            username=self.username,
-            password=password or None,
-            host=self.host,
-            port=self.port,
-            database=self.database,
-        )
+    def url(self, password: str | None = None) -> ServerURL:
+        """The database URL (with ``password`` only in memory, if given)."""
+        return login_url(self.host, self.port, self.database, self.username, password)
 
     def keyring_key(self) -> str:
         """The keyring entry name; must match ``storage.server._keyring_password``."""
