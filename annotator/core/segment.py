@@ -34,6 +34,9 @@ suffix ``bis``, ``ter``, ``quater``... (``"4bis"``); sub-points join their seque
 dots (``"10.b"``, ``"10.b.ii"``, ``"5.1"``); bullets are counted under their item (``"5.•1"``,
 ``"5.•2"``, whatever the bullet character) or, outside any item, through the whole document
 (``"•1"``, ``"•2"``). Any clash left (a heading labelled like another) gets the same ``bis`` suffix.
+Edits keep the rule (:mod:`annotator.core.labels`): splitting ``"5"`` labels the second part
+``"5bis"`` (or the next free suffix), joining ``"5"`` and ``"6"`` gives ``"5–6"``, and a split
+joined back is ``"5"`` again.
 
 Headings (kind ``heading``, labelled ``"H1"``, ``"H2"``... in order): a markdown ``#`` line; a line
 in ALL CAPS (at least two letters, at most 100 characters); a line wholly in ``**bold**``; a short
@@ -67,6 +70,8 @@ import gc
 import itertools
 import re
 from dataclasses import dataclass, field
+
+from annotator.core.labels import unique as _unique
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,6 @@ _HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
 _SENTENCE_END = ".;:!?…"
 _LIST_KINDS = frozenset({"point", "subpoint", "bullet"})
-_SUFFIXES = ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies")
 
 _ROMAN = re.compile(r"(?=.)(x{0,3})(ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
@@ -615,16 +619,6 @@ class _PointFinder:
                     "run on from the line before (line breaks lost in the copy?)",
                 )
             )
-
-
-def _unique(label: str, used: set[str]) -> str:
-    for suffix in _SUFFIXES:
-        if label + suffix not in used:
-            return label + suffix
-    n = len(_SUFFIXES) + 2
-    while f"{label}({n})" in used:
-        n += 1
-    return f"{label}({n})"
 
 
 # -- pass 2: the clauses ------------------------------------------------------------------------
