@@ -184,3 +184,25 @@ def test_confusion_table(qtbot: QtBot, workspace: Workspace) -> None:
     assert grid_counts(view) == [[1, 0], [1, 2]]
     assert grid.verticalHeaderItem(1).text() == "Taras: absent"
     assert "(only Olena)" in view.disagreement_list.item(0).text()
+
+
+@pytest.mark.parametrize("width", [900, 700])
+def test_every_column_fits_with_room_around_its_figures(
+    qtbot: QtBot, workspace: Workspace, width: int
+) -> None:
+    """Below ~1000 px the last column used to sit on the frame's edge (and scroll at 700)."""
+    view = opened(qtbot, workspace)
+    view.resize(width, 640)
+    view.show()
+    qtbot.waitUntil(lambda: view.width() == width)
+    table, header = view.table, view.table.horizontalHeader()
+    qtbot.wait(20)  # the header's ResizeToContents runs on a posted event
+    assert not table.horizontalScrollBar().isVisible()
+    assert header.length() <= table.viewport().width()
+    metrics = table.fontMetrics()
+    for col in range(table.columnCount()):
+        texts = [table.item(r, col).text() for r in range(table.rowCount())]
+        widest = max(metrics.horizontalAdvance(t) for t in texts)
+        assert table.columnWidth(col) - widest >= 12, (col, texts)
+    name = max((table.item(r, 0).text() for r in range(table.rowCount())), key=len)
+    assert table.columnWidth(0) >= metrics.horizontalAdvance(name)  # categories readable

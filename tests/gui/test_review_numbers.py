@@ -68,7 +68,10 @@ def workspace(project_path: Path) -> Iterator[Workspace]:
 
 
 def cell(view: AgreementView, key: str, title: str) -> str:
-    headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
+    headers = [
+        view.table.horizontalHeaderItem(c).text().replace("\n", " ")  # two-line headings
+        for c in range(view.table.columnCount())
+    ]
     for row in range(view.table.rowCount()):
         if view.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key:
             return view.table.item(row, headers.index(title)).text()
