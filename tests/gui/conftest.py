@@ -40,6 +40,20 @@ def isolated_settings(tmp_path: Path, qapp: object) -> Iterator[Path]:
     yield folder
 
 
+@pytest.fixture(autouse=True)
+def plans_previewed_as_cut(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans given at start-up or dropped get the (modal) import preview, as a user sees it.
+    Tests that only need plans in the window accept the preview unseen; a test marked
+    ``import_preview`` gets the real dialog and answers it itself."""
+    if request.node.get_closest_marker("import_preview") is not None:
+        return
+    from annotator.gui import import_preview
+
+    monkeypatch.setattr(
+        import_preview, "review_import", lambda _parent, files: import_preview.read_choices(files)
+    )
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     return tmp_path / "project.sqlite"

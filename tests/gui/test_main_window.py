@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -270,6 +270,7 @@ def test_drop_a_plan_file_imports_it(qtbot: QtBot, window: MainWindow, tmp_path:
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(event)
+    QCoreApplication.processEvents()  # the drop's files are opened once the drop is over
     settle(window)
     assert window.documents.rowCount() == 3
     assert window.clauses.document_key == document_key(normalise(text))
