@@ -95,6 +95,18 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
         time.sleep(0.002)
 
 
+def activate(widget: QWidget, seconds: float = 60.0) -> None:
+    """Show ``widget`` as the active window, for tests whose keys are window shortcuts (the
+    category keys, Ctrl+Z): Qt sends a shortcut only to the active window, as with a user.
+
+    Activation is asynchronous. Not ``qtbot.waitActive``: its 5 s ran out on a loaded machine;
+    this waits by processing events, generously, and only tests that press shortcuts need it.
+    """
+    widget.show()
+    widget.activateWindow()
+    wait_for(widget.isActiveWindow, seconds)
+
+
 def settle(window: Any, seconds: float = 10.0) -> None:
     """Wait until the window's operation runner has no job left, and their callbacks ran."""
     wait_for(lambda: not window.ops.running(), seconds)

@@ -14,7 +14,7 @@ from annotator.gui import file_actions
 from annotator.gui.import_preview import CutPreview, ImportPreviewDialog, ResegmentDialog
 from annotator.gui.main_window import MainWindow
 from annotator.services.segmentation import segment_mode
-from tests.gui.conftest import finish, settle
+from tests.gui.conftest import activate, finish, settle
 from tests.gui.test_main_window import KEY1, make_window
 
 pytestmark = [pytest.mark.gui, pytest.mark.import_preview]
@@ -163,8 +163,7 @@ def test_resegment_from_the_menu_is_undoable(qtbot: QtBot, window: MainWindow) -
     assert "Re-segmented" in window.statusBar().currentMessage()
     assert window.clauses.rowCount() == 2
     assert window.segment_notes.isVisible()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    activate(window)  # back from the dialog: Ctrl+Z is a window shortcut
     qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert [(c.label, c.start, c.end) for c in ws.project.clauses(KEY1)] == before
     assert ws.project.clause_coding(first.id, ws.coder_id).tags == {"economic"}
