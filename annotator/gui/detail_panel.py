@@ -247,6 +247,7 @@ class DetailPanel(QWidget):
         memo_row.addWidget(memo_label)
         memo_row.addWidget(self.memo_target, 1)
         self._memos: list[tuple[str | None, str]] = []  # (annotation id or None, memo) per item
+        self._coding: tuple[ClauseCoding, dict[str, Category]] = (ClauseCoding(), {})
         self.memo_target.currentIndexChanged.connect(self._target_chosen)
         self.memo_edit.committed.connect(self._memo_committed)
         layout = QVBoxLayout(self)
@@ -315,6 +316,8 @@ class DetailPanel(QWidget):
         self.memo_edit.set_read_only(reason)
         self.memo_label.setToolTip(self.memo_edit.toolTip())
         self._label_memo()
+        if self.clause is not None:
+            self.tags.setText(self._tags_html(*self._coding))  # without the keys' hint
 
     def _label_memo(self) -> None:
         text = "&Memo on" if len(self._memos) > 1 else "&Memo on this clause"
@@ -386,6 +389,7 @@ class DetailPanel(QWidget):
             end = self._offsets.to_utf16(min(len(text), max(0, span.end - clause.start)))
             ranges.append((start, end, fmt))
         self.highlighter.set_ranges(ranges)
+        self._coding = (coding, by_key)
         self.tags.setText(self._tags_html(coding, by_key))
         self.flag.setVisible(coding.flagged)
         if not same:
@@ -405,6 +409,8 @@ class DetailPanel(QWidget):
             short = words if len(words) <= 40 else words[:37] + "…"
             spans.append(f"{chip_html(cat)} “{html.escape(short)}”")
         if not parts and not spans:
+            if self.memo_edit.isReadOnly():  # no coding here: no keys to suggest
+                return "<i>Not coded yet.</i>"
             return "<i>Not coded yet: press 1–9, or 0 if no category applies.</i>"
         out = ""
         if parts:

@@ -52,6 +52,7 @@ def test_memo_of_a_locked_project_refuses_keys_and_says_why(
     assert "another Plan Annotator window (pid 4242)" in memo.toolTip()
     assert memo.property("readOnly") is True  # what the read-only style sheet rule matches
     assert window.detail.memo_label.text().endswith("(read-only)")
+    assert "press" not in window.detail.tags.text()  # no keys suggested that do nothing
     memo.setFocus()
     qtbot.keyClicks(memo, " and more")
     qtbot.keyClick(memo, Qt.Key.Key_Backspace)
@@ -73,6 +74,9 @@ def test_memo_of_a_writable_project_takes_keys(qtbot: QtBot, project_path: Path)
     memo = window.detail.memo_edit
     assert not memo.isReadOnly() and memo.toolTip() == ""
     assert "read-only" not in window.detail.memo_label.text()
+    window.navigator.open_document(key, clause_id + 1)  # an uncoded clause: the keys' hint
+    assert "press 1–9" in window.detail.tags.text()
+    window.navigator.open_document(key, clause_id)
     memo.setFocus()
     memo.moveCursor(memo.textCursor().MoveOperation.End)
     qtbot.keyClicks(memo, "!")
