@@ -93,3 +93,17 @@ def test_an_interrupted_command_closes_the_project(tmp_path: Path, sig: int) -> 
     with acquire_project_lock(project):  # and the project is free
         pass
     assert _locks(tmp_path) == []
+
+
+def test_a_failed_import_leaves_no_new_project(tmp_path: Path) -> None:
+    """Bad input changes nothing: importing only bad files into a new project creates none."""
+    (tmp_path / "bad.docx").write_bytes(b"\x00\x01 not a zip")
+    (tmp_path / "plan.txt").write_text(PLAN, encoding="utf-8")
+    done = _cli("import", "--project", "new.sqlite", "bad.docx", "missing.txt", cwd=tmp_path)
+    assert done.returncode == 2 and "bad.docx" in done.stderr and "missing.txt" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.docx", "plan.txt"]
+    # One good file among bad ones: the project is made, with what could be imported.
+    done = _cli("import", "--project", "new.sqlite", "bad.docx", "plan.txt", cwd=tmp_path)
+    assert done.returncode == 2
+    with Project.open(tmp_path / "new.sqlite", create=False) as project:
+        assert [d.title for d in project.documents()] == ["Framework"]
