@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.core.agreement import agreement_report
@@ -20,7 +20,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services.exchange import export_exchange_dict
 from annotator.services.project import Project
 from annotator.services.review import set_blind_mode
-from tests.gui.conftest import PLAN, SECOND
+from tests.gui.conftest import PLAN, SECOND, wait_for
 
 pytestmark = pytest.mark.gui
 
@@ -194,9 +194,9 @@ def test_every_column_fits_with_room_around_its_figures(
     view = opened(qtbot, workspace)
     view.resize(width, 640)
     view.show()
-    qtbot.waitUntil(lambda: view.width() == width)
+    wait_for(lambda: view.width() == width, 30)
     table, header = view.table, view.table.horizontalHeader()
-    qtbot.wait(20)  # the header's ResizeToContents runs on a posted event
+    QCoreApplication.processEvents()  # the header's ResizeToContents runs on a posted event
     assert not table.horizontalScrollBar().isVisible()
     assert header.length() <= table.viewport().width()
     metrics = table.fontMetrics()

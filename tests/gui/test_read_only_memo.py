@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.main_window import MainWindow
@@ -58,7 +58,7 @@ def test_memo_of_a_locked_project_refuses_keys_and_says_why(
     qtbot.keyClick(memo, Qt.Key.Key_Backspace)
     qtbot.keyClick(memo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     memo.clearFocus()  # focus-out commits a memo that changed
-    qtbot.wait(50)
+    QCoreApplication.processEvents()
     assert memo.toPlainText() == "Ceasefire wording is vague"
     monkeypatch.undo()
     assert _memo_in_database(project_path, key, clause_id, coder) == "Ceasefire wording is vague"
