@@ -112,10 +112,10 @@ def run(args: argparse.Namespace) -> int:
             return 0
         # Exchange and .qdpx files hold the chosen coder (or the consensus layer) only; the
         # datasets select from the whole document themselves.
-        narrowed = args.format in ("exchange", "qdpx")
-        if narrowed and args.consensus:
+        from annotator.services.exports import NARROWED, write_export
+
+        if args.format in NARROWED and args.consensus:
             coder = _consensus_coder(project)
-        from annotator.services.exports import write_export
 
         # The exchange file and the long CSV stream from the tables; the others are built whole.
         summary = write_export(
