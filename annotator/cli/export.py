@@ -96,7 +96,7 @@ def _consensus_coder(project: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.services.exchange import atomic_write, export_exchange_dict
+    from annotator.services.exchange import atomic_write
     from annotator.services.project import Project
 
     _check_options(args)
@@ -112,31 +112,21 @@ def run(args: argparse.Namespace) -> int:
             return 0
         # Exchange and .qdpx files hold the chosen coder (or the consensus layer) only; the
         # datasets select from the whole document themselves.
-        narrowed = args.format in ("exchange", "qdpx")
-        if narrowed and args.consensus:
+        from annotator.services.exports import NARROWED, write_export
+
+        if args.format in NARROWED and args.consensus:
             coder = _consensus_coder(project)
-        from annotator.services.export_stream import write_export_file
 
-        # Exchange files and the long CSV go from the tables to the file as they are read.
-        summary = write_export_file(
-            project, args.format, out, coder=coder, consensus=args.consensus, bom=args.bom
+        # The exchange file and the long CSV stream from the tables; the others are built whole.
+        summary = write_export(
+            project,
+            args.format,
+            out,
+            coder=coder,
+            consensus=args.consensus,
+            bom=args.bom,
+            fixed_time=fixed,
         )
-        if summary is not None:
-            print(f"{out}: {summary}", file=sys.stderr)  # the result is the file
-            return 0
-        doc = export_exchange_dict(project, coder if narrowed else None)
-    from annotator.services.exports import export_bytes
-
-    data, summary = export_bytes(
-        doc,
-        args.format,
-        coder=coder,
-        consensus=args.consensus,
-        bom=args.bom,
-        fixed_time=fixed,
-        name=out.stem,
-    )
-    atomic_write(out, data)
     print(f"{out}: {summary}", file=sys.stderr)  # the result is the file; this is a message
     return 0
 

@@ -9,8 +9,10 @@ on the file's summary line and listed on stderr, or returned in ``--json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from annotator.cli.common import add_project_arg, progress_printer
@@ -37,11 +39,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.services.paths import resolve_project
     from annotator.services.project import Project
 
     failures = 0
     results: list[dict[str, Any]] = []
+    existed = resolve_project(args.project).exists()
     with Project.open(args.project, seed_samples=False) as project:
+        created = None if existed else project.path
         for path in args.files:
             try:
                 result = import_one(project, path, quiet=args.json)
@@ -50,12 +55,21 @@ def run(args: argparse.Namespace) -> int:
                 result = {"file": path, "status": "error", "error": str(exc)}
                 print(f"annotator import: {exc}", file=sys.stderr)
             results.append(result)
+    if created is not None and failures == len(args.files):
+        _discard(created)  # bad input changes nothing: not even a new, empty project
     if args.json:
         json.dump(
             {"files": results, "failures": failures}, sys.stdout, ensure_ascii=False, indent=2
         )
         print()
     return 2 if failures else 0
+
+
+def _discard(project: Path) -> None:
+    """Delete a project this command created, with SQLite's side files (it is closed)."""
+    for name in (project.name, f"{project.name}-wal", f"{project.name}-shm"):
+        with contextlib.suppress(OSError):
+            (project.parent / name).unlink()
 
 
 def import_one(project: Any, path: str, *, quiet: bool = False) -> dict[str, Any]:

@@ -8,9 +8,13 @@ code 2; nothing a user types can produce a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from typing import NoReturn
 
 from annotator import __version__
@@ -100,7 +104,8 @@ def run(argv: list[str]) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.func(args) or 0)
+        with _terminate_as_interrupt():
+            return int(args.func(args) or 0)
     except AnnotatorError as exc:
         print(f"annotator {args.command}: {exc}", file=sys.stderr)
         return 2
@@ -123,6 +128,24 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a closing terminal's session) ends a command like Ctrl+C does: the
+    transaction rolls back and the project is closed, so its lock file goes too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main() -> int:

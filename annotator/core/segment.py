@@ -34,6 +34,9 @@ suffix ``bis``, ``ter``, ``quater``... (``"4bis"``); sub-points join their seque
 dots (``"10.b"``, ``"10.b.ii"``, ``"5.1"``); bullets are counted under their item (``"5.•1"``,
 ``"5.•2"``, whatever the bullet character) or, outside any item, through the whole document
 (``"•1"``, ``"•2"``). Any clash left (a heading labelled like another) gets the same ``bis`` suffix.
+Edits keep the rule (:mod:`annotator.core.labels`): splitting ``"5"`` labels the second part
+``"5bis"`` (or the next free suffix), joining ``"5"`` and ``"6"`` gives ``"5–6"``, and a split
+joined back is ``"5"`` again.
 
 Headings (kind ``heading``, labelled ``"H1"``, ``"H2"``... in order): a markdown ``#`` line; a line
 in ALL CAPS (at least two letters, at most 100 characters); a line wholly in ``**bold**``; a short
@@ -41,6 +44,15 @@ line (at most 80 characters and 10 words, capitalised, no final ``. , ; : ! ? �
 that starts a paragraph and is followed by a blank line, the end of text, or a marker; a
 capital-letter or capital-roman item whose text looks like a heading ("II. SECURITY GUARANTEES").
 A heading closes the sub-points but keeps the point sequence.
+
+Footnotes: numbered notes after the last point (``1. The 72 hours were added …``) are the copy's
+apparatus, not an annex. When the numbering starts again at 1 after the last point under a heading
+such as "Notes", "Footnotes", "Sources" (or "Примечания", "Примітки"), or when every one of its
+numbers is a footnote mark in the text above (``… signing.[1]``, ``… Republic.¹``), those lines are
+text: the notes are kept as one unlabelled part (``"¶1"``, kind ``paragraph``) after the last point,
+never inside its text (a tag on point 6 must not cover the translator's notes) and never as points
+``"2:1"``, ``"2:2"``, which would count them among the plan's points. A note says so. Without a
+notes heading or marks, a fresh numbering is an annex (``"2:1"``).
 
 Text that belongs to no marker: a line continues the current clause unless it starts a paragraph
 (after a blank line or a heading). A paragraph after a blank line is its own clause unless the
@@ -54,10 +66,10 @@ clause starts at its marker, ends at the last non-space character of its text, a
 overlap.
 
 Notes (:func:`segment_plan`): what the segmenter noticed and a coder should know before coding --
-points missing from the text, a late start, repeated numbers, a restart of the numbering, points
-written in another style, points that run together on one line, a table of figures, numbering it
-could not follow, and the fall-back to paragraphs. Mode ``"paragraphs"`` ignores every marker and
-cuts at blank lines only.
+points missing from the text, a late start, repeated numbers, a restart of the numbering,
+footnotes, points written in another style, points that run together on one line, a table of
+figures, numbering it could not follow, and the fall-back to paragraphs. Mode ``"paragraphs"``
+ignores every marker and cuts at blank lines only.
 """
 
 from __future__ import annotations
@@ -67,6 +79,8 @@ import gc
 import itertools
 import re
 from dataclasses import dataclass, field
+
+from annotator.core.labels import unique as _unique
 
 
 @dataclass(frozen=True)
@@ -83,8 +97,8 @@ class Clause:
 class Note:
     """Something the segmenter noticed: ``kind`` is stable for programs, ``message`` is for people.
 
-    Kinds: ``gap``, ``late_start``, ``repeated``, ``restart``, ``delimiter``, ``run_together``,
-    ``table``, ``unfollowable``, ``paragraphs``.
+    Kinds: ``gap``, ``late_start``, ``repeated``, ``restart``, ``footnotes``, ``delimiter``,
+    ``run_together``, ``table``, ``unfollowable``, ``paragraphs``.
     """
 
     kind: str
@@ -153,7 +167,6 @@ _HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
 _SENTENCE_END = ".;:!?…"
 _LIST_KINDS = frozenset({"point", "subpoint", "bullet"})
-_SUFFIXES = ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies")
 
 _ROMAN = re.compile(r"(?=.)(x{0,3})(ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
@@ -197,6 +210,13 @@ _LATE_START_COST = 1.6
 _LATE_START_MAX = 100
 _REPEAT_COST = 0.7
 _RESTART_COST = 1.5
+# The heading of a plan's notes ("Notes", "Footnotes:", "**Примечания**"), not of an annex.
+_NOTES_HEADING = re.compile(
+    r"[#*_\s]*(?:(?:foot|end|editor'?s |editorial )?notes?|sources|references"
+    r"|примечани[ея]|сноски|примітки|виноски)[\s*_:.]*",
+    re.IGNORECASE,
+)
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _rank(style: Style) -> int:
@@ -381,6 +401,7 @@ class _PointFinder:
         self.notes: list[Note] = []
         self.tops: dict[int, _Top] = {}
         self.top_style: Style | None = None
+        self.footnotes: set[int] = set()  # where the numbers of the plan's footnotes start
 
     def _line_candidates(self, line_matches: list[re.Match[str] | None], leads: list[int]) -> None:
         text = self.text
@@ -493,8 +514,46 @@ class _PointFinder:
                 style, chain = other_style, other_chain
                 break
         self.top_style = style
+        chain = self._without_footnotes(chain)
         chain = self._fill(chain, [c for c in cands if c.style != style])
         self._label(chain)
+
+    def _without_footnotes(self, chain: list[_Cand]) -> list[_Cand]:
+        """The chain without its last run when that run is the plan's numbered footnotes.
+
+        A numbering that starts again at 1 after the last point is an annex, unless it is the
+        notes: under a heading such as "Notes" or "Footnotes", or every one of its numbers is a
+        footnote mark in the text above ("… signing.[2]", "… Republic.²"). Footnotes are the
+        copy's apparatus, not points a coder should code as "2:1", "2:2" …: they stay text.
+        """
+        starts = [i for i, c in enumerate(chain) if c.how == "restart"]
+        if not starts:
+            return chain
+        run = chain[starts[-1] :]
+        if not all(c.line_start for c in run):
+            return chain
+        above = self.text[: run[0].pos]
+        heading = above.rstrip().rsplit("\n", 1)[-1]
+        sup = "⁰¹²³⁴⁵⁶⁷⁸⁹"  # a mark follows a word ("signing.[1]", "Republic.¹²"), whole
+        marked = all(
+            re.search(
+                rf"(?<=[^\s{sup}])(?:\[{c.value}\]|{str(c.value).translate(_SUPERSCRIPT)}(?![{sup}]))",
+                above,
+            )
+            for c in run
+        )
+        if not marked and not _NOTES_HEADING.fullmatch(heading):
+            return chain
+        self.footnotes = {c.pos for c in run}
+        last = chain[starts[-1] - 1]
+        self.notes.append(
+            Note(
+                "footnotes",
+                f"the notes numbered {_numbers([c.value for c in run])} after point "
+                f"{last.value} are footnotes: kept as text, not as points",
+            )
+        )
+        return chain[: starts[-1]]
 
     def _fill(self, chain: list[_Cand], others: list[_Cand]) -> list[_Cand]:
         """Put numbers written in another style into the holes of the chain."""
@@ -617,16 +676,6 @@ class _PointFinder:
             )
 
 
-def _unique(label: str, used: set[str]) -> str:
-    for suffix in _SUFFIXES:
-        if label + suffix not in used:
-            return label + suffix
-    n = len(_SUFFIXES) + 2
-    while f"{label}({n})" in used:
-        n += 1
-    return f"{label}({n})"
-
-
 # -- pass 2: the clauses ------------------------------------------------------------------------
 
 
@@ -661,6 +710,7 @@ class _Segmenter:
         self.inline_positions: list[int] = []
         self.inline_info: list[tuple[int, bool]] = []  # where the punctuation is, is it a colon
         self.has_points = False
+        self.footnotes: set[int] = set()
         self.notes: list[Note] = []
 
     # -- clause bookkeeping -------------------------------------------------------------------
@@ -858,6 +908,7 @@ class _Segmenter:
         finder = _PointFinder(text, lines)
         finder.run(matches, leads, inline)
         self.tops = finder.tops
+        self.footnotes = finder.footnotes
         self.top_positions = sorted(finder.tops)
         self.has_points = bool(finder.tops)
         for m in inline:
@@ -950,6 +1001,8 @@ class _Segmenter:
 
     def _marker_line(self, body: str, lead: int, content_end: int, m: re.Match[str] | None) -> str:
         """Handle a line that starts with a marker; return "item", "heading" or "" if it is text."""
+        if lead in self.footnotes:
+            return ""  # a footnote's number: text, not a sub-point of the last point
         top = self.tops.get(lead)
         if top is not None:
             label = self._top(top)

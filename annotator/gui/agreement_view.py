@@ -127,16 +127,27 @@ class AgreementView(ToolWindow):
         layout.addWidget(self.overall)
 
         self.table = QTableWidget(0, 2 + len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(["Category", "Coded by ≥2", *(t for _, t in COLUMNS)])
+        # Two-line headings ("Krippendorff" over "α"): the figures are narrower than their names,
+        # so one-line headings pushed the table wider than a 900 px window and squeezed Category.
+        titles = ["Coded by ≥2", *(t for _, t in COLUMNS)]
+        self.table.setHorizontalHeaderLabels(
+            ["Category", *(t.replace(" ", "\n", 1) for t in titles)]
+        )
         base_header = self.table.horizontalHeaderItem(1)
         if base_header is not None:
             base_header.setToolTip(
                 "Clauses coded by two or more coders, of all clauses: the base of every coefficient"
             )
         self.table.verticalHeader().setVisible(False)
+        # Rows as high as their text: the taller headings leave room for as many rows as before.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        # Room on both sides of every figure: sized to its contents alone, the last column's
+        # numbers touched the frame, and looked cut off, in a window narrower than 1000 px.
+        self.table.setStyleSheet("QTableView::item { padding: 0 8px; }")
         header = self.table.horizontalHeader()
+        header.setStyleSheet("QHeaderView::section { padding: 0 8px; }")
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, self.table.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)

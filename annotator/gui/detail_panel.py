@@ -105,6 +105,7 @@ def _utf16(text: str, offset: int) -> int:
 
 #: A memo saves itself after this long without a keystroke.
 SAVE_AFTER_MS = 1500
+MEMO_PLACEHOLDER = "Memo: why this coding, what is unclear…  (Ctrl+Enter saves)"
 
 
 class MemoEdit(QPlainTextEdit):
@@ -117,13 +118,32 @@ class MemoEdit(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("memoEdit")
         self.setTabChangesFocus(True)
-        self.setPlaceholderText("Memo: why this coding, what is unclear…  (Ctrl+Enter saves)")
+        self.setPlaceholderText(MEMO_PLACEHOLDER)
+        # Read-only looks it: the window's colour instead of a field's, so no one types in vain.
+        self.setStyleSheet(
+            'QPlainTextEdit#memoEdit[readOnly="true"] { background: palette(window); '
+            "border: 1px dashed palette(mid); }"
+        )
         self.saved = ""
         self.pause = QTimer(self)
         self.pause.setSingleShot(True)
         self.pause.setInterval(SAVE_AFTER_MS)
         self.pause.timeout.connect(self.commit)
         self.textChanged.connect(self._typed)
+
+    def set_read_only(self, reason: str | None) -> None:
+        """Refuse typing, and look and say so, while ``reason`` (why) is not None."""
+        self.commit()  # a memo typed before the project became read-only is not lost silently
+        self.setReadOnly(reason is not None)
+        if reason is not None:
+            # Selecting and copying a memo still works.
+            self.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse
+                | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
+        self.setToolTip(f"Memos cannot be written: {reason}" if reason is not None else "")
+        self.setPlaceholderText("No memo (read-only)" if reason is not None else MEMO_PLACEHOLDER)
+        self.setStyleSheet(self.styleSheet())  # re-match the [readOnly] rule
 
     def _typed(self) -> None:
         if self.toPlainText() != self.saved:
@@ -227,6 +247,7 @@ class DetailPanel(QWidget):
         memo_row.addWidget(memo_label)
         memo_row.addWidget(self.memo_target, 1)
         self._memos: list[tuple[str | None, str]] = []  # (annotation id or None, memo) per item
+        self._coding: tuple[ClauseCoding, dict[str, Category]] = (ClauseCoding(), {})
         self.memo_target.currentIndexChanged.connect(self._target_chosen)
         self.memo_edit.committed.connect(self._memo_committed)
         layout = QVBoxLayout(self)
@@ -245,6 +266,7 @@ class DetailPanel(QWidget):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             # A style sheet is resolved once: again, or a dark theme keeps a white pane.
             self.editor.setStyleSheet(self.editor.styleSheet())
+            self.memo_edit.setStyleSheet(self.memo_edit.styleSheet())
             if self.clause is not None:
                 self.highlighter.marks = markdown_formats(
                     self._text, self._offsets, self.editor.font()
@@ -289,6 +311,18 @@ class DetailPanel(QWidget):
         self._memos[index] = (target, text)
         self.memo_committed.emit(self.clause.id, target, text)
 
+    def set_memo_read_only(self, reason: str | None) -> None:
+        """Memos can be read but not written while ``reason`` (why, for the tooltip) is set."""
+        self.memo_edit.set_read_only(reason)
+        self.memo_label.setToolTip(self.memo_edit.toolTip())
+        self._label_memo()
+        if self.clause is not None:
+            self.tags.setText(self._tags_html(*self._coding))  # without the keys' hint
+
+    def _label_memo(self) -> None:
+        text = "&Memo on" if len(self._memos) > 1 else "&Memo on this clause"
+        self.memo_label.setText(text + (" (read-only)" if self.memo_edit.isReadOnly() else ""))
+
     def commit_memo(self) -> None:
         """Save a memo being typed (before the clause shown changes)."""
         self.memo_edit.commit()
@@ -311,7 +345,7 @@ class DetailPanel(QWidget):
         self.memo_target.setCurrentIndex(ids.index(previous) if previous in ids else 0)
         self.memo_target.blockSignals(blocked)
         self.memo_target.setVisible(len(self._memos) > 1)
-        self.memo_label.setText("&Memo on" if len(self._memos) > 1 else "&Memo on this clause")
+        self._label_memo()
         self.memo_edit.load(self._memos[self.memo_target.currentIndex()][1])
 
     def show_clause(
@@ -355,6 +389,7 @@ class DetailPanel(QWidget):
             end = self._offsets.to_utf16(min(len(text), max(0, span.end - clause.start)))
             ranges.append((start, end, fmt))
         self.highlighter.set_ranges(ranges)
+        self._coding = (coding, by_key)
         self.tags.setText(self._tags_html(coding, by_key))
         self.flag.setVisible(coding.flagged)
         if not same:
@@ -374,6 +409,8 @@ class DetailPanel(QWidget):
             short = words if len(words) <= 40 else words[:37] + "…"
             spans.append(f"{chip_html(cat)} “{html.escape(short)}”")
         if not parts and not spans:
+            if self.memo_edit.isReadOnly():  # no coding here: no keys to suggest
+                return "<i>Not coded yet.</i>"
             return "<i>Not coded yet: press 1–9, or 0 if no category applies.</i>"
         out = ""
         if parts:

@@ -1,9 +1,10 @@
 """Export the project: exchange file, long/wide/plans CSV, an xlsx workbook or a .qdpx project.
 
 The dialog previews the first rows of the dataset the chosen format and scope give, with the full
-row count, before anything is written. The exchange document is read on the UI thread (it is one
-quick query); the pure-core writers then run on a worker thread and the file is put in place
-atomically (``atomic_write``): a failed export leaves no file, never a half-written one.
+row count, before anything is written. The file itself is written on a worker thread by the
+service the CLI uses (:func:`~annotator.services.exports.write_export`): the exchange file and
+the long CSV stream from the tables to the disk, never whole in memory, and every format is put
+in place atomically: a failed export leaves no file, never a half-written one.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
 from annotator.gui.ops import Job, Progress, show_message
 from annotator.gui.workspace import Workspace
-from annotator.services.exchange import atomic_write, export_exchange_dict
-from annotator.services.exports import export_bytes
+from annotator.services.exchange import export_exchange_dict
+from annotator.services.exports import NARROWED, write_export
 
 PREVIEW_ROWS = 20
 
@@ -181,12 +182,11 @@ class ExportDialog(QDialog):
             self._doc = export_exchange_dict(self.workspace.project)
         return self._doc
 
-    def _source(self) -> tuple[dict[str, Any], str | None, bool]:
-        """The document to write and the writer's options, for the chosen format and scope."""
+    def _options(self) -> tuple[str | None, bool]:
+        """``(coder, consensus)`` for :func:`write_export`: a file that holds one coder's rows
+        (exchange, .qdpx) holds the consensus layer's for the consensus scope."""
         coder, consensus = self._selection()
-        if self.fmt().key not in ("exchange", "qdpx"):
-            return self._document(), coder, consensus
-        if consensus:
+        if consensus and self.fmt().key in NARROWED:
             from annotator.services.review import CONSENSUS_ID
 
             if self.workspace.project.coder(CONSENSUS_ID) is None:
@@ -194,6 +194,13 @@ class ExportDialog(QDialog):
 
                 raise InputError("no consensus coder in this project yet: settle clauses first")
             coder = CONSENSUS_ID
+        return coder, consensus
+
+    def _source(self) -> tuple[dict[str, Any], str | None, bool]:
+        """The document the preview reads and the dataset options, for the format and scope."""
+        coder, consensus = self._options()
+        if self.fmt().key not in NARROWED:
+            return self._document(), coder, consensus
         doc = (
             self._document()
             if coder is None
@@ -265,18 +272,15 @@ class ExportDialog(QDialog):
         if not path.suffix:
             path = path.with_suffix(fmt.suffix)
         try:
-            doc, coder, consensus = self._source()
+            coder, consensus = self._options()
         except AnnotatorError as exc:
             self._failed(str(path), str(exc))
             return
         bom = self.bom.isChecked() and self.bom.isEnabled()
+        project = self.workspace.project
 
-        def write(_progress: Progress) -> str:  # pure core plus a file write, no database
-            data, summary = export_bytes(
-                doc, fmt.key, coder=coder, consensus=consensus, bom=bom, name=path.stem
-            )
-            atomic_write(path, data)
-            return summary
+        def write(_progress: Progress) -> str:  # on the runner's thread: the window stays live
+            return write_export(project, fmt.key, path, coder=coder, consensus=consensus, bom=bom)
 
         self.export_button.setEnabled(False)
         self.busy.show()

@@ -95,14 +95,16 @@ def _content_kind(path: str) -> str:
 
 def open_files(window: MainWindow, files: Sequence[str]) -> None:
     """Files from the command line or a drop: exchange files and .qdpx merge, codebooks join the
-    codebook, plans import; what a file is, is read from its content."""
+    codebook, plans import; what a file is, is read from its content. Plans get the import
+    preview and merges the merge preview, as from the File menu: a plan dropped on the window
+    is not cut into clauses unseen."""
     kinds = {f: _content_kind(f) for f in files}
     exchange = [f for f in files if is_exchange_file(f) or kinds[f] == "exchange"]
     qdpx = [f for f in files if Path(f).suffix.lower() == ".qdpx" or kinds[f] == "qdpx"]
     codebooks = [f for f in files if kinds[f] in ("qdc", "codebook") and f not in qdpx]
     plans = [f for f in files if f not in exchange and f not in qdpx and f not in codebooks]
     if plans:
-        import_plans(window, plans)
+        import_plans(window, plans, preview=True)
     if exchange:
         merge_files(window, exchange)
     for name in qdpx:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -232,7 +232,9 @@ class MainWindow(QMainWindow):
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            file_actions.open_files(self, files)
+            # After the drop returns: the import preview is modal, and the program the files
+            # were dragged from waits until the drop is over.
+            QTimer.singleShot(0, lambda: file_actions.open_files(self, files))
 
     def _restore_layout(self) -> None:
         geometry = load_bytes("window/geometry")

@@ -315,6 +315,19 @@ def set_enabled(
         from annotator.services.permissions import permissions
 
         apply_capabilities(acts, permissions(window.workspace.project))
+    if is_open and window.workspace is not None:
+        project = window.workspace.project
+        memo = acts["memo"]
+        pid = getattr(project.locked_by, "pid", None)
+        why = (
+            "the project is open in another Plan Annotator window"
+            + (f" (pid {pid})" if pid else "")
+            if project.locked_by is not None
+            else project.read_only_reason or "the project is read-only"
+        )
+        window.detail.set_memo_read_only(
+            None if memo.isEnabled() else (why if project.read_only else memo.toolTip())
+        )
 
 
 def apply_capabilities(acts: dict[str, QAction], caps: Capabilities) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import EditError
+from annotator.core.labels import join_label, split_label
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage import clause_rows, coder_rows, plan_rows, queries, roles
@@ -126,7 +127,7 @@ def split_clause(project: Project, clause_id: int, at: int, coder_id: str | None
                 "document_key": clause["document_key"],
                 "start": second[0],
                 "end": second[1],
-                "label": f"{clause['label']}+",
+                "label": split_label(clause["label"], _labels(conn, clause)),
                 "kind": clause["kind"],
             },
         )
@@ -208,6 +209,11 @@ def repoint_links(conn: Connection, rec: Recorder, old_id: int, new_id: int, sta
     return len(links)
 
 
+def _labels(conn: Connection, clause: dict[str, Any]) -> set[str]:
+    """The labels of every clause in the clause's plan (labels are unique per plan)."""
+    return {row[1] for row in queries.clause_list(conn, clause["document_key"])}
+
+
 def _next_clause(conn: Connection, clause: dict[str, Any]) -> dict[str, Any] | None:
     return plan_rows.next_clause_row(conn, clause["document_key"], clause["end"])
 
@@ -225,7 +231,8 @@ def merge_with_next(project: Project, clause_id: int, coder_id: str | None = Non
         stamp = clock.now()
         # Grow first, so the next clause's text is covered when it goes (the server allows a
         # coder to remove only a covered clause); then move everything off it.
-        label = f"{clause['label']}–{nxt['label']}"
+        others = _labels(conn, clause) - {clause["label"], nxt["label"]}
+        label = join_label(clause["label"], nxt["label"], others)
         rec.put("clause", (clause_id,), {**clause, "end": nxt["end"], "label": label})
         live = {
             (a["coder_id"], a["category_key"])

@@ -1,15 +1,62 @@
-"""Every export format as bytes plus a one-line summary: one place for the CLI and the dialog."""
+"""Every export format to a file, with a one-line summary: one place for the CLI and the dialog.
+
+:func:`write_export` is what both call: the formats that stream (the exchange file and the long
+CSV, :mod:`annotator.services.export_stream`) go from the tables to the file as they are read;
+the others are built from the exchange document (:func:`export_bytes`) and written atomically.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.wording import plural
 
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
 FORMATS = ("exchange", "long", "wide", "plans", "xlsx", "qdpx")
+#: Formats that hold one coder's rows only (the exchange file, .qdpx); the others select rows.
+NARROWED = ("exchange", "qdpx")
+
+
+def write_export(
+    project: Project,
+    fmt: str,
+    path: Path,
+    *,
+    coder: str | None = None,
+    consensus: bool = False,
+    bom: bool = False,
+    fixed_time: datetime | None = None,
+) -> str:
+    """Write ``fmt`` to ``path`` (never a half-written file); returns a one-line summary.
+
+    For the :data:`NARROWED` formats ``coder`` is the one coder (or the consensus layer) the file
+    holds; for the datasets ``coder`` / ``consensus`` select the rows, as in :func:`export_bytes`.
+    Safe to call off the UI thread: it reads through its own connection.
+    """
+    from annotator.services.exchange import atomic_write, export_exchange_dict
+    from annotator.services.export_stream import write_export_file
+
+    summary = write_export_file(project, fmt, path, coder=coder, consensus=consensus, bom=bom)
+    if summary is not None:
+        return summary
+    doc = export_exchange_dict(project, coder if fmt in NARROWED else None)
+    data, summary = export_bytes(
+        doc,
+        fmt,
+        coder=coder,
+        consensus=consensus,
+        bom=bom,
+        fixed_time=fixed_time,
+        name=path.stem,
+    )
+    atomic_write(path, data)
+    return summary
 
 
 def export_bytes(

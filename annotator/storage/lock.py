@@ -3,9 +3,15 @@
 Two Plan Annotator windows writing the same SQLite file would not corrupt it (SQLite serialises
 writers) but each would show stale data and their undo stacks would fight. The lock is taken with
 ``fcntl.flock`` on POSIX and ``msvcrt.locking`` on Windows: the operating system releases it when
-the process dies, however it dies, so a crash never leaves a project locked for good. The file is
-never deleted (deleting a lock file races with a process that has just opened it); it only holds
-the holder's pid, host and start time so the refusal can say who has the project open.
+the process dies, however it dies, so a crash never leaves a project locked for good. The file
+holds the holder's pid, host and start time so the refusal can say who has the project open.
+
+A clean release deletes the file, so closing a project leaves nothing beside it. Deleting races
+with a process that has just opened the old file and locks it after we let go: that process then
+holds a lock on a file no longer in the folder, so :func:`acquire_project_lock` checks, once the
+lock is held, that the path still names the file it locked, and starts again if not. The file is
+deleted while still locked, so no one can lock it between the deletion and the release. (On
+Windows an open file cannot be deleted; the file stays there, empty.)
 """
 
 from __future__ import annotations
@@ -78,6 +84,9 @@ class ProjectLock:
             return
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)  # a stale holder's details must not outlive the lock
+        if sys.platform != "win32" and _names(self.path, fd):
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)  # while still locked: see the module docstring
         try:
             _unlock(fd)
         finally:
@@ -108,6 +117,23 @@ def acquire_project_lock(path: str | os.PathLike[str]) -> ProjectLock:
     """
     project = Path(path)
     is_new_project_file(project)
+    while True:
+        lock = _lock_once(project)
+        if lock is not None:
+            return lock
+
+
+def _names(target: Path, fd: int) -> bool:
+    """Whether ``target`` is still the file open as ``fd`` (not deleted, not replaced)."""
+    try:
+        here, there = os.fstat(fd), os.stat(target)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _lock_once(project: Path) -> ProjectLock | None:
+    """Lock the project's lock file, or raise; None if the file was deleted under us (retry)."""
     target = lock_path(project)
     try:
         fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
@@ -143,6 +169,11 @@ def acquire_project_lock(path: str | os.PathLike[str]) -> ProjectLock:
             pid=pid,
             host=host,
         )
+    if sys.platform != "win32" and not _names(target, fd):
+        # The holder released and deleted the file between our open and our lock.
+        _unlock(fd)
+        os.close(fd)
+        return None
     _write_holder(fd)
     return ProjectLock(project, fd)
 

@@ -40,6 +40,20 @@ def isolated_settings(tmp_path: Path, qapp: object) -> Iterator[Path]:
     yield folder
 
 
+@pytest.fixture(autouse=True)
+def plans_previewed_as_cut(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans given at start-up or dropped get the (modal) import preview, as a user sees it.
+    Tests that only need plans in the window accept the preview unseen; a test marked
+    ``import_preview`` gets the real dialog and answers it itself."""
+    if request.node.get_closest_marker("import_preview") is not None:
+        return
+    from annotator.gui import import_preview
+
+    monkeypatch.setattr(
+        import_preview, "review_import", lambda _parent, files: import_preview.read_choices(files)
+    )
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     return tmp_path / "project.sqlite"
@@ -79,6 +93,18 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
         assert time.monotonic() < deadline, "timed out"
         QCoreApplication.processEvents()
         time.sleep(0.002)
+
+
+def activate(widget: QWidget, seconds: float = 60.0) -> None:
+    """Show ``widget`` as the active window, for tests whose keys are window shortcuts (the
+    category keys, Ctrl+Z): Qt sends a shortcut only to the active window, as with a user.
+
+    Activation is asynchronous. Not ``qtbot.waitActive``: its 5 s ran out on a loaded machine;
+    this waits by processing events, generously, and only tests that press shortcuts need it.
+    """
+    widget.show()
+    widget.activateWindow()
+    wait_for(widget.isActiveWindow, seconds)
 
 
 def settle(window: Any, seconds: float = 10.0) -> None:

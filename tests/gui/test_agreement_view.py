@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.core.agreement import agreement_report
@@ -20,7 +20,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services.exchange import export_exchange_dict
 from annotator.services.project import Project
 from annotator.services.review import set_blind_mode
-from tests.gui.conftest import PLAN, SECOND
+from tests.gui.conftest import PLAN, SECOND, wait_for
 
 pytestmark = pytest.mark.gui
 
@@ -184,3 +184,25 @@ def test_confusion_table(qtbot: QtBot, workspace: Workspace) -> None:
     assert grid_counts(view) == [[1, 0], [1, 2]]
     assert grid.verticalHeaderItem(1).text() == "Taras: absent"
     assert "(only Olena)" in view.disagreement_list.item(0).text()
+
+
+@pytest.mark.parametrize("width", [900, 700])
+def test_every_column_fits_with_room_around_its_figures(
+    qtbot: QtBot, workspace: Workspace, width: int
+) -> None:
+    """Below ~1000 px the last column used to sit on the frame's edge (and scroll at 700)."""
+    view = opened(qtbot, workspace)
+    view.resize(width, 640)
+    view.show()
+    wait_for(lambda: view.width() == width, 30)
+    table, header = view.table, view.table.horizontalHeader()
+    QCoreApplication.processEvents()  # the header's ResizeToContents runs on a posted event
+    assert not table.horizontalScrollBar().isVisible()
+    assert header.length() <= table.viewport().width()
+    metrics = table.fontMetrics()
+    for col in range(table.columnCount()):
+        texts = [table.item(r, col).text() for r in range(table.rowCount())]
+        widest = max(metrics.horizontalAdvance(t) for t in texts)
+        assert table.columnWidth(col) - widest >= 12, (col, texts)
+    name = max((table.item(r, 0).text() for r in range(table.rowCount())), key=len)
+    assert table.columnWidth(0) >= metrics.horizontalAdvance(name)  # categories readable

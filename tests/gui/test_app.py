@@ -62,7 +62,7 @@ def run_child(
 
 
 SHOWN = """
-    import json, sys
+    import json, os, sys
     from PySide6.QtWidgets import QApplication
     from annotator.gui.app import run_gui
 
@@ -76,6 +76,14 @@ SHOWN = """
         window.close()
         QApplication.quit()
 
+    # A plan given on the command line gets the import preview: accepted as it is.
+    from annotator.gui import import_preview
+
+    def preview(parent, files):
+        seen["previewed"] = [os.path.basename(f) for f in files]
+        return import_preview.read_choices(files)
+
+    import_preview.review_import = preview
     code = run_gui(sys.argv[1:], on_shown=shown)
     seen["code"] = code
     seen["app"] = QApplication.applicationName()
@@ -105,6 +113,7 @@ def test_run_gui_opens_project_imports_file_and_exits(
         "app": "Plan Annotator",
         "org": "plan-annotator",
         "desktop": DESKTOP_ID,
+        "previewed": [plan_files[1].name],
     }
 
 

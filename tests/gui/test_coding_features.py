@@ -127,9 +127,9 @@ def test_split_merge_and_move_boundary(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     after = labels(window)
-    assert len(after) == len(before) + 1 and "2+" in after
+    assert len(after) == len(before) + 1 and "2bis" in after
     assert db_labels(project_path) == after
-    row = row_of_label(window, "2+")
+    row = row_of_label(window, "2bis")
     assert window.clauses.clause_text(row).startswith("supports")
     assert window.clauses.clause_text(row - 1).endswith("🕊")  # split in code points, not UTF-16
     # Join it back (Ctrl+Shift+J on clause 2), then undo the join.
@@ -140,7 +140,7 @@ def test_split_merge_and_move_boundary(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     joined = labels(window)
-    assert len(joined) == len(before) and "2+" not in joined
+    assert len(joined) == len(before) and "2bis" not in joined
     assert joined == db_labels(project_path)
     assert window.clauses.clause_text(2) == text  # the whole clause again
     window.workspace.undo_stack.undo()  # type: ignore[union-attr]

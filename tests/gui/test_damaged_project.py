@@ -84,7 +84,7 @@ def test_damaged_project_offers_a_copy_of_its_backup(
 ) -> None:
     path, backup, key = damaged
     before = (sha(path), sha(backup))
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     seen: list[str] = []
     answer(qtbot, press_restore, seen)
     assert window.open_project(path)
@@ -115,7 +115,7 @@ def test_damaged_project_without_backup_is_one_message(qtbot: QtBot, tmp_path: P
     path = tmp_path / "lonely.annotator.sqlite"
     make_project(path)
     corrupt_middle(path)
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     shown: list[tuple[str, str]] = []
     window.show_error = lambda title, message: shown.append((title, message))  # type: ignore[method-assign]
     assert not window.open_project(path)
@@ -128,7 +128,7 @@ def test_foreign_database_is_refused_without_a_lock_file(qtbot: QtBot, tmp_path:
     with sqlite3.connect(other) as conn:
         conn.execute("PRAGMA application_id=42")
         conn.execute("CREATE TABLE invoice (id INTEGER)")
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     shown: list[tuple[str, str]] = []
     window.show_error = lambda title, message: shown.append((title, message))  # type: ignore[method-assign]
     assert not window.open_project(other)
@@ -152,7 +152,7 @@ def test_read_only_media_opens_read_only_with_a_notice(
         return real_open(name, flags, *args)
 
     monkeypatch.setattr(lock_module.os, "open", read_only_open)
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     assert window.open_project(path)
     assert window.project is not None and window.project.read_only
     assert "Read-only" in window.coder_label.text()

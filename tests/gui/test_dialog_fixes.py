@@ -23,7 +23,7 @@ def test_cancelled_name_prompt_can_be_answered_later(
     def ask(_parent: QWidget | None, _known: Sequence[str]) -> str | None:
         return answers.pop(0)
 
-    window = make_window(qtbot, ask)
+    window = make_window(qtbot, ask, active=False)
     assert not window.open_project(project_path, [str(p) for p in plan_files])
     assert "Switch coder" in window.heading.text()
     action = window.actions_["switch_coder"]

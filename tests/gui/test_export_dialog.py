@@ -202,3 +202,67 @@ def test_preview_follows_edits(dialog: ExportDialog, workspace: Workspace) -> No
     clause = workspace.project.clauses(workspace.project.documents()[0].key)[1]
     workspace.toggle_tag(clause.id, "economic")  # removes one of Olena's tags
     assert f"{OLENA_TAGS - 1} tag rows" in dialog.summary.text()
+
+
+def test_streaming_formats_go_from_the_tables_to_the_file_off_the_ui_thread(
+    qtbot: QtBot, dialog: ExportDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exchange file and the long CSV are written by the CLI's streaming service, on the
+    runner's thread; nothing builds the whole document or the whole file in memory."""
+    import threading
+
+    from annotator.services import export_stream, exports
+
+    def whole(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the export was built in memory")
+
+    threads: list[threading.Thread] = []
+    real = export_stream.write_export_file
+
+    def streaming(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(exports, "export_bytes", whole)
+    monkeypatch.setattr("annotator.services.exchange.export_exchange_dict", whole)
+    monkeypatch.setattr(export_stream, "write_export_file", streaming)
+    for fmt, name in (("long", "tags.csv"), ("exchange", "all.json")):
+        choose(dialog, fmt)
+        export_to(qtbot, dialog, tmp_path / name)
+    assert len(threads) == 2
+    assert all(t is not threading.main_thread() for t in threads)
+    assert len(json.loads((tmp_path / "all.json").read_text("utf-8"))["annotations"]) == (
+        OLENA_TAGS + 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "scope", "options"),
+    [
+        ("long", "coder", ["--coder", "Olena", "--bom"]),
+        ("wide", "all", []),
+        ("plans", "all", []),
+        ("exchange", "coder", ["--coder", "Olena"]),
+        ("exchange", "all", []),
+    ],
+)
+def test_the_dialog_writes_what_the_cli_writes(
+    qtbot: QtBot,
+    dialog: ExportDialog,
+    workspace: Workspace,
+    tmp_path: Path,
+    fmt: str,
+    scope: str,
+    options: list[str],
+) -> None:
+    from annotator.cli.main import run
+
+    choose(dialog, fmt, scope)
+    dialog.bom.setChecked("--bom" in options)
+    ours = tmp_path / f"gui-{fmt}"
+    export_to(qtbot, dialog, ours)
+    theirs = tmp_path / f"cli-{fmt}"
+    path = str(workspace.project.path)
+    assert run(["export", "--project", path, "--format", fmt, "-o", str(theirs), *options]) == 0
+    written = ours.with_suffix(FORMATS[[f.key for f in FORMATS].index(fmt)].suffix)
+    assert written.read_bytes() == theirs.read_bytes()

@@ -192,9 +192,12 @@ def test_open_files_dispatch(
     other_json = tmp_path / "data.json"
     other_json.write_text('{"format": "something-else"}', encoding="utf-8")
     calls: list[tuple[str, list[str]]] = []
-    monkeypatch.setattr(
-        file_actions, "import_plans", lambda w, f: calls.append(("import", list(f)))
-    )
+
+    def import_plans(_w: object, f: list[str], preview: bool = False) -> None:
+        assert preview  # a plan from a drop or the command line is previewed, as from the menu
+        calls.append(("import", list(f)))
+
+    monkeypatch.setattr(file_actions, "import_plans", import_plans)
     monkeypatch.setattr(file_actions, "merge_files", lambda w, f: calls.append(("merge", list(f))))
     monkeypatch.setattr(file_actions, "merge_qdpx", lambda w, f: calls.append(("qdpx", [f])))
     file_actions.open_files(window, [str(plan_files[1]), str(exchange), "x.qdpx", str(other_json)])

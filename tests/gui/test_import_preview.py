@@ -14,10 +14,10 @@ from annotator.gui import file_actions
 from annotator.gui.import_preview import CutPreview, ImportPreviewDialog, ResegmentDialog
 from annotator.gui.main_window import MainWindow
 from annotator.services.segmentation import segment_mode
-from tests.gui.conftest import finish, settle
+from tests.gui.conftest import activate, finish, settle
 from tests.gui.test_main_window import KEY1, make_window
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.import_preview]
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "segment_corpus"
 GAP = CORPUS / "gap-28-draft.txt"
@@ -26,6 +26,8 @@ GAP = CORPUS / "gap-28-draft.txt"
 @pytest.fixture
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
+    # A plan given at start-up gets the import preview too: accept it.
+    when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return), [])
     assert w.open_project(project_path, [str(plan_files[0])])
     settle(w)
     w.open_document(KEY1)
@@ -161,8 +163,7 @@ def test_resegment_from_the_menu_is_undoable(qtbot: QtBot, window: MainWindow) -
     assert "Re-segmented" in window.statusBar().currentMessage()
     assert window.clauses.rowCount() == 2
     assert window.segment_notes.isVisible()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    activate(window)  # back from the dialog: Ctrl+Z is a window shortcut
     qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert [(c.label, c.start, c.end) for c in ws.project.clauses(KEY1)] == before
     assert ws.project.clause_coding(first.id, ws.coder_id).tags == {"economic"}
@@ -180,3 +181,77 @@ def test_dialog_screens_are_readable(qtbot: QtBot, tmp_path: Path) -> None:
     assert preview.table.rowCount() == 32
     assert preview.table.columnWidth(2) > 300  # the text column gets the room
     dialog.grab().save(str(tmp_path / "import-preview.png"))
+
+
+def _drop(window: MainWindow, *paths: Path) -> None:
+    """Files dropped on the window from a file manager: a synthetic drop event."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(40, 40),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert event.isAccepted()
+
+
+def test_a_dropped_plan_gets_the_import_preview(qtbot: QtBot, window: MainWindow) -> None:
+    from tests.gui.conftest import wait_for
+
+    project = window.workspace.project  # type: ignore[union-attr]
+    before = len(project.documents())
+    seen: list[QDialog] = []
+    labels: list[str] = []
+    when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape), seen)
+    _drop(window, GAP)
+    wait_for(lambda: bool(seen) and not seen[0].isVisible())
+    settle(window)
+    assert isinstance(seen[0], ImportPreviewDialog)
+    assert len(project.documents()) == before  # Escape: nothing imported
+
+    def look_then_enter(dialog: QDialog) -> None:
+        labels.extend(preview_of(dialog).labels())
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    when_modal(qtbot, look_then_enter, seen)
+    _drop(window, GAP)
+    wait_for(lambda: len(project.documents()) == before + 1)
+    settle(window)
+    assert isinstance(seen[1], ImportPreviewDialog) and "21.c" in labels
+    assert window.windowTitle().startswith("gap-28-draft")
+
+
+def test_a_plan_given_at_start_up_gets_the_import_preview(
+    qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]
+) -> None:
+    w = make_window(qtbot)
+    seen: list[QDialog] = []
+    when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape), seen)
+    assert w.open_project(project_path, [str(plan_files[1])])
+    settle(w)
+    assert isinstance(seen[0], ImportPreviewDialog)
+    assert w.documents.rowCount() == 0
+
+
+def test_a_dropped_exchange_file_gets_the_merge_preview(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, plan_files: tuple[Path, Path]
+) -> None:
+    from annotator.gui.merge_preview import MergePreviewDialog
+    from tests.gui.conftest import wait_for
+    from tests.gui.test_file_actions import all_tags, taras_file
+
+    source = taras_file(tmp_path, plan_files[0])
+    project_path = window.workspace.project.path  # type: ignore[union-attr]
+    _drop(window, source)
+    wait_for(lambda: isinstance(QApplication.activeModalWidget(), MergePreviewDialog))
+    dialog = QApplication.activeModalWidget()
+    assert "Taras" not in all_tags(project_path)  # nothing merged before the answer
+    dialog.reject()  # type: ignore[union-attr]
+    settle(window)
+    assert "Taras" not in all_tags(project_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -16,7 +16,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.models import Role
 from annotator.gui.settings import ProjectSettings
 from annotator.services.project import Project
-from tests.gui.conftest import PLAN, SECOND, name_giver, settle
+from tests.gui.conftest import PLAN, SECOND, activate, name_giver, settle
 
 pytestmark = pytest.mark.gui
 
@@ -24,12 +24,14 @@ KEY1 = document_key(normalise(PLAN))
 KEY2 = document_key(normalise(SECOND))
 
 
-def make_window(qtbot: QtBot, ask=None) -> MainWindow:  # type: ignore[no-untyped-def]
+def make_window(qtbot: QtBot, ask=None, *, active: bool = True) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A shown main window; ``active`` (for tests that press window shortcuts) waits until it is
+    the active window."""
     window = MainWindow(ask_name=ask or name_giver())
     qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
+    window.show()
+    if active:
+        activate(window)
     return window
 
 
@@ -202,7 +204,7 @@ def test_reopen_restores_document_clause_and_coder(
     qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]
 ) -> None:
     ask = name_giver("Mykola")
-    first = make_window(qtbot, ask)
+    first = make_window(qtbot, ask, active=False)
     assert first.open_project(project_path, [str(p) for p in plan_files])
     settle(first)
     first.open_document(KEY2)
@@ -210,7 +212,7 @@ def test_reopen_restores_document_clause_and_coder(
     first.close()
     assert len(ask.asked) == 1  # type: ignore[attr-defined]
 
-    second = make_window(qtbot, ask)
+    second = make_window(qtbot, ask, active=False)
     assert second.open_project(project_path)
     assert len(ask.asked) == 1  # type: ignore[attr-defined] - the coder is remembered
     assert second.clauses.document_key == KEY2
@@ -225,7 +227,7 @@ def test_known_coder_name_is_reused(
     with Project.open(project_path) as project:
         olena = project.add_coder("Olena")
     ask = name_giver("Olena")
-    w = make_window(qtbot, ask)
+    w = make_window(qtbot, ask, active=False)
     assert w.open_project(project_path)
     assert ask.asked == [["Olena"]]  # type: ignore[attr-defined]
     assert w.workspace is not None and w.workspace.coder_id == olena.id
@@ -270,6 +272,7 @@ def test_drop_a_plan_file_imports_it(qtbot: QtBot, window: MainWindow, tmp_path:
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(event)
+    QCoreApplication.processEvents()  # the drop's files are opened once the drop is over
     settle(window)
     assert window.documents.rowCount() == 3
     assert window.clauses.document_key == document_key(normalise(text))
@@ -328,13 +331,13 @@ def test_second_window_on_a_locked_project_is_read_only(
 
 
 def test_window_size_and_docks_are_remembered(qtbot: QtBot, project_path: Path) -> None:
-    first = make_window(qtbot)
+    first = make_window(qtbot, active=False)
     first.docks["plans"].hide()
     first.resize(700, 500)  # the offscreen screen is 800 x 600
     size = first.size()
     assert size.height() == 500
     first.close()
-    second = make_window(qtbot)
+    second = make_window(qtbot, active=False)
     assert second.size() == size
     assert second.docks["plans"].isHidden()
 

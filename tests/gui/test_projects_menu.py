@@ -65,7 +65,7 @@ def test_open_switch_recent_and_bad_file(
     a, b = two_projects
     keys_a, keys_b = keys_of(a), keys_of(b)
     assert keys_a != keys_b
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     assert window.open_project(a)
     assert plan_titles(window) == keys_a
     assert recent_entries(window) == [(str(a.resolve()), True)]
@@ -113,7 +113,7 @@ def test_new_project_and_missing_recent(
     errors: list[tuple[str, str]],
 ) -> None:
     a, b = two_projects
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     assert window.open_project(a)
     fresh = tmp_path / "sub" / "fresh"
     fresh.parent.mkdir()

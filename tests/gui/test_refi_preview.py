@@ -21,7 +21,6 @@ def test_preview_lists_the_warnings_and_escape_writes_nothing(qtbot, tmp_path: P
         dialog = MergePreviewDialog(preview)
         qtbot.addWidget(dialog)
         dialog.show()
-        qtbot.waitExposed(dialog)
         shown = [dialog.warnings.item(i).text() for i in range(dialog.warnings.count())]
         assert shown == preview.warnings and len(shown) == 2
         assert dialog.warnings.isVisible()
@@ -33,7 +32,6 @@ def test_preview_lists_the_warnings_and_escape_writes_nothing(qtbot, tmp_path: P
         again = MergePreviewDialog(preview)
         qtbot.addWidget(again)
         again.show()
-        qtbot.waitExposed(again)
         qtbot.keyClick(again, Qt.Key.Key_Return)
         assert again.result() == MergePreviewDialog.DialogCode.Accepted
         apply_merge(project, preview)
@@ -62,7 +60,7 @@ def test_a_codebook_dropped_as_a_plan_joins_the_codebook_and_undoes(
     from tests.gui.conftest import settle
     from tests.gui.test_main_window import make_window
 
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     assert window.open_project(project_path, [str(plan_files[0])])
     settle(window)
     assert window.workspace is not None
@@ -89,7 +87,7 @@ def test_a_codebook_picked_in_import_plan_is_not_made_a_plan(
     from tests.gui.conftest import finish, settle
     from tests.gui.test_main_window import make_window
 
-    window = make_window(qtbot)
+    window = make_window(qtbot, active=False)
     assert window.open_project(project_path, [str(plan_files[0])])
     settle(window)
     assert window.workspace is not None

@@ -68,7 +68,10 @@ def workspace(project_path: Path) -> Iterator[Workspace]:
 
 
 def cell(view: AgreementView, key: str, title: str) -> str:
-    headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
+    headers = [
+        view.table.horizontalHeaderItem(c).text().replace("\n", " ")  # two-line headings
+        for c in range(view.table.columnCount())
+    ]
     for row in range(view.table.rowCount()):
         if view.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key:
             return view.table.item(row, headers.index(title)).text()
@@ -162,7 +165,7 @@ def test_settled_none_applies_shows_in_reviewer_mode_at_once(
 ) -> None:
     with Project.open(project_path, seed_samples=False) as project:
         code(project)
-    window: MainWindow = make_window(qtbot)
+    window: MainWindow = make_window(qtbot, active=False)
     window.ask_name = lambda *_: "Olena"  # type: ignore[method-assign]
     assert window.open_project(project_path)
     window.open_document(KEY1)
@@ -188,7 +191,7 @@ def test_blind_mode_asks_before_showing_other_coders(
 ) -> None:
     with Project.open(project_path, seed_samples=False) as project:
         code(project)  # two coders, blind mode not set: on by default
-    window: MainWindow = make_window(qtbot)
+    window: MainWindow = make_window(qtbot, active=False)
     window.ask_name = lambda *_: "Olena"  # type: ignore[method-assign]
     assert window.open_project(project_path)
     asked: list[str] = []
@@ -203,7 +206,7 @@ def test_blind_mode_asks_before_showing_other_coders(
 def test_blind_mode_asks_before_the_export_preview(qtbot: QtBot, project_path: Path) -> None:
     with Project.open(project_path, seed_samples=False) as project:
         code(project)
-    window: MainWindow = make_window(qtbot)
+    window: MainWindow = make_window(qtbot, active=False)
     window.ask_name = lambda *_: "Olena"  # type: ignore[method-assign]
     assert window.open_project(project_path)
     asked: list[str] = []

@@ -15,7 +15,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services.notes import set_clause_memo
 from annotator.services.project import Project
 from annotator.services.review import CONSENSUS_ID, disagreements
-from tests.gui.conftest import PLAN
+from tests.gui.conftest import PLAN, activate
 
 pytestmark = pytest.mark.gui
 
@@ -43,8 +43,8 @@ def setup(project_path: Path) -> Iterator[tuple[Workspace, str, list[int]]]:
 def opened(qtbot: QtBot, ws: Workspace, key: str) -> ReviewView:
     view = ReviewView(ws, document_key=key)
     qtbot.addWidget(view)
-    with qtbot.waitActive(view):  # window shortcuts need the active window, as with a user
-        view.open_view()
+    view.open_view()
+    activate(view)  # window shortcuts need the active window, as with a user
     return view
 
 

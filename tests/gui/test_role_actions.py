@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from annotator.gui.main_window import MainWindow
 from annotator.services.project import Project
 from annotator.storage.server import add_coder_role, open_server_engine
+from tests.gui.conftest import activate
 from tests.server.conftest import Team, pg_url, team  # noqa: F401 - fixtures for server tests
 
 pytestmark = pytest.mark.gui
@@ -26,9 +27,7 @@ LEAD_ONLY = ("blind", "codebook", "import", "properties", "merge")
 def _window(qtbot: QtBot, project: Project, coder: str) -> MainWindow:
     window = MainWindow(ask_name=lambda *_a: coder)
     qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
+    activate(window)  # the test presses window shortcuts
     assert window.projects.use_project(project, coder_name=coder)
     return window
 

@@ -152,7 +152,7 @@ def test_split_saves_in_the_background_and_undoes(
     assert window.clause_view.current_row() == row_of_label(window, "3")
     settle(window)
     after = labels(window)
-    assert len(after) == len(before) + 1 and "2+" in after
+    assert len(after) == len(before) + 1 and "2bis" in after
     assert db_labels(project_path) == after
     assert ws.undo_stack.index() == steps + 1
     qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)

@@ -274,7 +274,7 @@ def test_new_category_prompt_and_cancelled_name(qtbot: QtBot, team: Path, artefa
 
     QTimer.singleShot(0, answer)
     assert ask_text(None, "New category", "Name:") is None
-    w = make_window(qtbot, lambda *_: None)  # the name prompt cancelled
+    w = make_window(qtbot, lambda *_: None, active=False)  # the name prompt cancelled
     w.resize(1000, 600)
     assert not w.open_project(team)
     shoot(qtbot, w, artefacts, "17-name-prompt-cancelled")

@@ -127,3 +127,45 @@ def test_second_instance_opens_read_only_or_is_refused(tmp_path: Path) -> None:
         holder.wait(timeout=10)
     with Project.open(path) as again:
         assert again.clause_coding(clause.id, coder).tags == frozenset()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows cannot delete an open file")
+def test_release_deletes_the_lock_file(tmp_path: Path) -> None:
+    project = tmp_path / "p.sqlite"
+    with acquire_project_lock(project):
+        assert lock_path(project).exists()
+    assert not lock_path(project).exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows cannot delete an open file")
+def test_a_lock_file_deleted_under_a_late_opener_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A opens the lock file, the holder releases (deleting it), A locks the deleted file: A must
+    start again on a new file, or A and a third process could both hold "the" lock."""
+    from annotator.storage import lock as lock_module
+
+    project = tmp_path / "p.sqlite"
+    holder = acquire_project_lock(project)
+    stale = os.open(lock_path(project), os.O_RDWR)
+    holder.release()
+    assert not lock_path(project).exists()
+    opened: list[int] = []
+    real_open = os.open
+
+    def late_open(path: object, flags: int, *args: object) -> int:
+        if not opened:  # the first open is the one that raced with the release
+            opened.append(stale)
+            return stale
+        fd = real_open(path, flags, *args)  # type: ignore[arg-type]
+        opened.append(fd)
+        return fd
+
+    monkeypatch.setattr(lock_module.os, "open", late_open)
+    lock = acquire_project_lock(project)
+    monkeypatch.undo()
+    assert len(opened) == 2  # it tried again
+    assert lock.held and lock_path(project).exists()
+    with pytest.raises(ProjectLockedError):  # the lock on the file in the folder is real
+        acquire_project_lock(project)
+    lock.release()
