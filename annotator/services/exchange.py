@@ -251,18 +251,16 @@ def per_clause_items(
 def write_exchange_file(
     project: Project, out: str | os.PathLike[str], coder_id: str | None = None
 ) -> dict[str, int]:
-    """Export to ``out`` atomically; returns counts for the caller to report."""
-    from annotator.core.exchange import dump_exchange
+    """Export to ``out`` atomically, streamed from the tables; returns counts for the caller to
+    report (coders, documents, annotations, reviews).
 
-    doc = export_exchange_dict(project, coder_id)
-    data = dump_exchange(doc)
-    atomic_write(Path(out), data)
-    return {
-        "coders": len(doc["coders"]),
-        "documents": len(doc["documents"]),
-        "annotations": len(doc["annotations"]),
-        "reviews": len(doc["reviews"]),
-    }
+    The same writer as ``annotator export``
+    (:func:`annotator.services.export_stream.stream_exchange_file`): a million annotations never
+    become one document in memory.
+    """
+    from annotator.services.export_stream import stream_exchange_file
+
+    return stream_exchange_file(project, Path(out), coder_id)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

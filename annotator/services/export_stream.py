@@ -36,12 +36,25 @@ class _OrderBroken(Exception):
 
 def write_exchange_export(project: Project, path: Path, coder_id: str | None = None) -> str:
     """Write the project's exchange file (or one coder's) to ``path``; returns a summary."""
+    counts = stream_exchange_file(project, path, coder_id)
+    return f"{plural(counts['annotations'], 'annotation')} by {plural(counts['coders'], 'coder')}"
+
+
+def stream_exchange_file(
+    project: Project, path: Path, coder_id: str | None = None
+) -> dict[str, int]:
+    """Write the project's exchange file (or one coder's) to ``path`` as it is read, atomically.
+
+    Returns how many coders, documents, annotations and reviews it holds, for the caller to
+    report. Every exchange file the program writes goes through here.
+    """
     from annotator.core.exchange import canonical_form, write_exchange
 
-    counts = {"annotations": 0}
+    counts = {"annotations": 0, "reviews": 0}
     with project.engine.connect() as conn, atomic_file(path) as out:
         doc = export_document(conn, coder_id, stream=True)
-        coders = len(doc["coders"])
+        counts["coders"] = len(doc["coders"])
+        counts["documents"] = len(doc["documents"])
         try:
             head = canonical_form({**doc, "annotations": [], "reviews": []})
             head["annotations"] = _ordered(
@@ -59,8 +72,9 @@ def write_exchange_export(project: Project, path: Path, coder_id: str | None = N
             out.truncate()
             whole = export_document(conn, coder_id)
             counts["annotations"] = len(whole["annotations"])
+            counts["reviews"] = len(whole["reviews"])
             write_exchange(whole, out)
-    return f"{plural(counts['annotations'], 'annotation')} by {plural(coders, 'coder')}"
+    return counts
 
 
 def _ordered(
