@@ -57,13 +57,14 @@ def category_rows_by_key(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def clause_rows(conn: Connection, *, ordered: bool = False) -> list[ClauseRow]:
-    """Every clause as :data:`ClauseRow`; ``ordered``: by document key, start, end."""
+def clause_rows(conn: Connection, *, ordered: bool = False) -> Iterator[ClauseRow]:
+    """Every clause as :data:`ClauseRow`, read as consumed; ``ordered``: by document key, start,
+    end."""
     c = T_CLAUSE.c
     query = select(c.id, c.document_key, c.start, c.end, c.label, c.kind, c.extra)
     if ordered:
         query = query.order_by(c.document_key, c.start, c.end)
-    return [tuple(r) for r in conn.execute(query)]
+    yield from conn.execute(query)
 
 
 def document_rows_by_key(conn: Connection) -> list[dict[str, Any]]:
@@ -132,11 +133,11 @@ def link_rows(conn: Connection, coder_id: str | None = None) -> list[dict[str, A
 
 # A live tag as the long CSV reads it: (clause start, clause end, coder_id, category_key,
 # span_start, span_end, memo, created, updated, id).
-TagRow = tuple[Any, ...]
+LiveTagRow = tuple[Any, ...]
 
 
-def live_tag_batches(conn: Connection, document_key: str) -> Iterator[Sequence[TagRow]]:
-    """The document's live (not deleted) tags as :data:`TagRow` tuples, in batches, by clause
+def live_tag_batches(conn: Connection, document_key: str) -> Iterator[Sequence[LiveTagRow]]:
+    """The document's live (not deleted) tags as :data:`LiveTagRow` tuples, in batches, by clause
     (start, end) and then coder in canonical order; read as consumed."""
     a, c = T_ANNOTATION.c, T_CLAUSE.c
     query = (
