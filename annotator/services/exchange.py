@@ -1,10 +1,11 @@
 """Exchange files (Contract 2) in and out of a project.
 
-Export builds the Contract 2 object from the tables with Core queries (a million annotations
-stream as plain tuples, not ORM objects). Import is a merge: the project's own content and the
-incoming files go through the same pure :func:`annotator.core.merge.merge_documents` as
-``annotator merge``, and the difference is written in one transaction and recorded as one undoable
-:class:`Edit`. So importing is idempotent and order-independent exactly as merging files is.
+Export builds the Contract 2 object from the rows :mod:`annotator.storage.export_rows` reads (a
+million annotations stream as plain tuples, not ORM objects). Import is a merge: the project's own
+content and the incoming files go through the same pure
+:func:`annotator.core.merge.merge_documents` as ``annotator merge``, and the difference is written
+in one transaction and recorded as one undoable :class:`Edit`. So importing is idempotent and
+order-independent exactly as merging files is.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
-
-from sqlalchemy import or_, select
-from sqlalchemy.engine import Connection
+from typing import Any, BinaryIO, Literal
 
 from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
@@ -27,17 +25,10 @@ from annotator.services import row_extras
 from annotator.services.project import META_FIELDS, Project
 from annotator.services.row_extras import extra_of, with_extra
 from annotator.services.unit_of_work import unit_of_work
-from annotator.storage.tables import (
-    T_ANNOTATION,
-    T_CATEGORY,
-    T_CLAUSE,
-    T_CODER,
-    T_DOCUMENT,
-    T_LINK,
-    T_NOTE,
-    T_REVIEW,
-    T_SETTING,
-)
+from annotator.storage import export_rows, merge_rows
+from annotator.storage.connection import Connection
+from annotator.storage.queries import setting_value
+from annotator.storage.rows import read_row
 
 PROJECT_MEMO = "project_memo"  # the setting holding the project's memo (REFI-QDA Description)
 # What a category row holds for a field the file leaves out (export then leaves it out too).
@@ -61,22 +52,13 @@ def export_exchange_dict(
         return export_document(conn, coder_id)
 
 
-def _clause_rows() -> Any:
-    """Every clause as (id, document_key, start, end, label, kind, extra)."""
-    c = T_CLAUSE.c
-    return select(c.id, c.document_key, c.start, c.end, c.label, c.kind, c.extra)
-
-
 def export_document(
     conn: Connection, coder_id: str | None, *, stream: bool = False
 ) -> dict[str, Any]:
     """The Contract 2 object; with ``stream``, annotations and reviews are iterators in canonical
     order, read from ``conn`` as they are consumed (see :mod:`annotator.services.export_stream`)."""
-    coders_q = select(T_CODER).order_by(T_CODER.c.id)
-    if coder_id is not None:
-        coders_q = coders_q.where(T_CODER.c.id == coder_id)
     coders = []
-    for row in conn.execute(coders_q).mappings():
+    for row in export_rows.coder_rows_by_id(conn, coder_id):
         coder: dict[str, Any] = {"id": row["id"], "name": row["name"]}
         if row["is_consensus"]:
             coder["consensus"] = True
@@ -85,7 +67,7 @@ def export_document(
         raise InputError(f"no coder with id {coder_id!r} in this project")
 
     categories = []
-    for row in conn.execute(select(T_CATEGORY).order_by(T_CATEGORY.c.key)).mappings():
+    for row in export_rows.category_rows_by_key(conn):
         cat: dict[str, Any] = {
             "key": row["key"],
             "name": row["name"],
@@ -103,16 +85,14 @@ def export_document(
 
     clauses_by_doc: dict[str, list[dict[str, Any]]] = {}
     clause_pos: dict[int, tuple[str, int, int]] = {}
-    for cid, doc, start, end, label, kind, extra in conn.execute(
-        _clause_rows().order_by(T_CLAUSE.c.document_key, T_CLAUSE.c.start, T_CLAUSE.c.end)
-    ):
+    for cid, doc, start, end, label, kind, extra in export_rows.clause_rows(conn, ordered=True):
         clauses_by_doc.setdefault(doc, []).append(
             with_extra({"start": start, "end": end, "label": label, "kind": kind}, extra)
         )
         clause_pos[cid] = (doc, start, end)
 
     documents = []
-    for row in conn.execute(select(T_DOCUMENT).order_by(T_DOCUMENT.c.key)).mappings():
+    for row in export_rows.document_rows_by_key(conn):
         document: dict[str, Any] = {
             "key": row["key"],
             "title": row["title"],
@@ -127,12 +107,14 @@ def export_document(
     annotations: Any = _annotation_items(conn, coder_id, clause_pos)
     if stream:
         reviews: Any = per_clause_items(
-            conn, T_REVIEW, coder_id, clause_pos, {"status": str}, ordered=True
+            conn, "review", coder_id, clause_pos, {"status": str}, ordered=True
         )
     else:
         annotations = list(annotations)
-        reviews = _per_clause_rows(conn, T_REVIEW, coder_id, clause_pos, {"status": str})
-    notes = _per_clause_rows(conn, T_NOTE, coder_id, clause_pos, {"memo": str, "flagged": bool})
+        reviews = _per_clause_rows(conn, "review", coder_id, clause_pos, {"status": str})
+    notes = _per_clause_rows(
+        conn, "clause_note", coder_id, clause_pos, {"memo": str, "flagged": bool}
+    )
 
     links = _export_links(conn, coder_id, clause_pos)
     links += [
@@ -156,9 +138,7 @@ def export_document(
     }
     if notes:
         out["clause_notes"] = notes
-    project_memo = conn.execute(
-        select(T_SETTING.c.value).where(T_SETTING.c.key == PROJECT_MEMO)
-    ).scalar()
+    project_memo = setting_value(conn, PROJECT_MEMO)
     if project_memo:
         out["project_memo"] = project_memo
     if links:  # an optional field: files without links keep their bytes
@@ -170,23 +150,6 @@ def _annotation_items(
     conn: Connection, coder_id: str | None, clause_pos: dict[int, tuple[str, int, int]]
 ) -> Iterator[dict[str, Any]]:
     """Annotations as Contract 2 objects, one at a time, in canonical order (by id)."""
-    ann_q = select(
-        T_ANNOTATION.c.id,
-        T_ANNOTATION.c.coder_id,
-        T_ANNOTATION.c.clause_id,
-        T_ANNOTATION.c.category_key,
-        T_ANNOTATION.c.span_start,
-        T_ANNOTATION.c.span_end,
-        T_ANNOTATION.c.memo,
-        T_ANNOTATION.c.uncertain,
-        T_ANNOTATION.c.adjudicator,
-        T_ANNOTATION.c.created,
-        T_ANNOTATION.c.updated,
-        T_ANNOTATION.c.deleted,
-        T_ANNOTATION.c.extra,
-    ).order_by(binary_order(conn, T_ANNOTATION.c.id))
-    if coder_id is not None:
-        ann_q = ann_q.where(T_ANNOTATION.c.coder_id == coder_id)
     for (
         aid,
         coder_,
@@ -201,7 +164,7 @@ def _annotation_items(
         updated,
         deleted,
         extra,
-    ) in conn.execute(ann_q.execution_options(yield_per=2000)):
+    ) in export_rows.annotation_rows(conn, coder_id):
         doc, start, end = clause_pos[cid]
         ann: dict[str, Any] = {
             "id": aid,
@@ -222,24 +185,12 @@ def _annotation_items(
         yield with_extra(ann, extra) if extra else ann
 
 
-def binary_order(conn: Connection, column: Any) -> Any:
-    """``column`` for ORDER BY in code-point order, as Python sorts strings (canonical order).
-
-    SQLite compares text bytewise (UTF-8 byte order is code-point order); PostgreSQL follows the
-    database's collation unless told "C".
-    """
-    return column.collate("C") if conn.dialect.name == "postgresql" else column
-
-
 def _export_links(
     conn: Connection, coder_id: str | None, clause_pos: dict[int, tuple[str, int, int]]
 ) -> list[dict[str, Any]]:
     """Clause links; one coder's export holds theirs and those no coder signed."""
-    query = select(T_LINK).order_by(T_LINK.c.id)
-    if coder_id is not None:
-        query = query.where(or_(T_LINK.c.coder_id == coder_id, T_LINK.c.coder_id.is_(None)))
     links = []
-    for row in conn.execute(query).mappings():
+    for row in export_rows.link_rows(conn, coder_id):
         ends = {}
         for end in ("source", "target"):
             doc, start, stop = clause_pos[row[f"{end}_clause_id"]]
@@ -258,9 +209,12 @@ def _export_links(
     return links
 
 
+PerClause = Literal["review", "clause_note"]
+
+
 def _per_clause_rows(
     conn: Connection,
-    table: Any,
+    table: PerClause,
     coder_id: str | None,
     clause_pos: dict[int, tuple[str, int, int]],
     fields: dict[str, Callable[[Any], Any]],
@@ -273,7 +227,7 @@ def _per_clause_rows(
 
 def per_clause_items(
     conn: Connection,
-    table: Any,
+    table: PerClause,
     coder_id: str | None,
     clause_pos: dict[int, tuple[str, int, int]],
     fields: dict[str, Callable[[Any], Any]],
@@ -284,16 +238,7 @@ def per_clause_items(
 
     ``ordered``: in canonical order, (coder, document, start, end), sorted by the database.
     """
-    query = select(table)
-    if coder_id is not None:
-        query = query.where(table.c.coder_id == coder_id)
-    if ordered:
-        c = T_CLAUSE.c
-        query = query.join(T_CLAUSE, c.id == table.c.clause_id).order_by(
-            binary_order(conn, table.c.coder_id), binary_order(conn, c.document_key), c.start, c.end
-        )
-    rows = conn.execute(query.execution_options(yield_per=2000))
-    for row in rows.mappings():
+    for row in export_rows.per_clause_rows(conn, table, coder_id, ordered=ordered):
         doc, start, end = clause_pos[row["clause_id"]]
         item: dict[str, Any] = {"coder": row["coder_id"], "document": doc, "clause": [start, end]}
         item.update({name: convert(row[name]) for name, convert in fields.items()})
@@ -306,18 +251,16 @@ def per_clause_items(
 def write_exchange_file(
     project: Project, out: str | os.PathLike[str], coder_id: str | None = None
 ) -> dict[str, int]:
-    """Export to ``out`` atomically; returns counts for the caller to report."""
-    from annotator.core.exchange import dump_exchange
+    """Export to ``out`` atomically, streamed from the tables; returns counts for the caller to
+    report (coders, documents, annotations, reviews).
 
-    doc = export_exchange_dict(project, coder_id)
-    data = dump_exchange(doc)
-    atomic_write(Path(out), data)
-    return {
-        "coders": len(doc["coders"]),
-        "documents": len(doc["documents"]),
-        "annotations": len(doc["annotations"]),
-        "reviews": len(doc["reviews"]),
-    }
+    The same writer as ``annotator export``
+    (:func:`annotator.services.export_stream.stream_exchange_file`): a million annotations never
+    become one document in memory.
+    """
+    from annotator.services.export_stream import stream_exchange_file
+
+    return stream_exchange_file(project, Path(out), coder_id)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -504,29 +447,23 @@ def apply_merge(project: Project, preview: MergePreview, progress: Progress | No
 def _put(
     conn: Connection,
     changes: list[RowChange],
-    table: Any,
+    table: str,
     key: tuple[Any, ...],
     before: dict[str, Any] | None,
     after: dict[str, Any],
 ) -> None:
+    """Write ``after`` unless it is ``before``, and record the change."""
     if before == after:
         return
     if before is None:
-        conn.execute(table.insert().values(**after))
+        merge_rows.insert_row(conn, table, after)
     else:
-        pk = list(table.primary_key.columns)
-        cond = [col == value for col, value in zip(pk, key, strict=True)]
-        conn.execute(table.update().where(*cond).values(**after))
-    changes.append(RowChange(table.name, key, before, after))
-
-
-def _current_rows(conn: Connection, table: Any) -> dict[tuple[Any, ...], dict[str, Any]]:
-    pk = [c.name for c in table.primary_key.columns]
-    return {tuple(r[c] for c in pk): dict(r) for r in conn.execute(select(table)).mappings()}
+        merge_rows.update_row(conn, table, key, after)
+    changes.append(RowChange(table, key, before, after))
 
 
 def _apply_coders(conn: Connection, current: Any, merged: Any, changes: Any, stamp: str) -> None:
-    rows = _current_rows(conn, T_CODER)
+    rows = merge_rows.rows_by_key(conn, "coder")
     for coder in merged["coders"]:
         before = rows.get((coder["id"],))
         after = {
@@ -537,13 +474,13 @@ def _apply_coders(conn: Connection, current: Any, merged: Any, changes: Any, sta
             "created": before["created"] if before else stamp,
             "extra": extra_of(coder, "coder"),
         }
-        _put(conn, changes, T_CODER, (coder["id"],), before, after)
+        _put(conn, changes, "coder", (coder["id"],), before, after)
 
 
 def _apply_categories(
     conn: Connection, current: Any, merged: Any, changes: Any, stamp: str
 ) -> None:
-    rows = _current_rows(conn, T_CATEGORY)
+    rows = merge_rows.rows_by_key(conn, "category")
     cats = merged["codebook"]["categories"]
     next_pos = max((r["position"] for r in rows.values()), default=-1) + 1
     # Parents first, so the foreign key on parent_key always finds its row.
@@ -570,13 +507,13 @@ def _apply_categories(
             k: v for k, v in before.items() if k != "updated"
         }:
             after["updated"] = clock.advance(stamp, before["updated"])  # never backwards
-        _put(conn, changes, T_CATEGORY, (cat["key"],), before, after)
+        _put(conn, changes, "category", (cat["key"],), before, after)
 
 
 def _apply_documents(
     conn: Connection, current: Any, merged: Any, changes: Any, stamp: str
 ) -> dict[tuple[str, int, int], int]:
-    rows = _current_rows(conn, T_DOCUMENT)
+    rows = merge_rows.rows_by_key(conn, "document")
     next_pos = max((r["position"] for r in rows.values()), default=-1) + 1
     for doc in merged["documents"]:
         before = rows.get((doc["key"],))
@@ -594,10 +531,10 @@ def _apply_documents(
         }
         if before is None:
             next_pos += 1
-        _put(conn, changes, T_DOCUMENT, (doc["key"],), before, after)
+        _put(conn, changes, "document", (doc["key"],), before, after)
     existing = {
         (d, s, e): (cid, label, kind, extra)
-        for cid, d, s, e, label, kind, extra in conn.execute(_clause_rows())
+        for cid, d, s, e, label, kind, extra in export_rows.clause_rows(conn)
     }
     ids = {k: v[0] for k, v in existing.items()}
     for doc in merged["documents"]:
@@ -620,7 +557,7 @@ def _apply_documents(
                     _put(
                         conn,
                         changes,
-                        T_CLAUSE,
+                        "clause",
                         (cid,),
                         before,
                         {**before, "label": clause["label"], "kind": kind, "extra": extra},
@@ -634,7 +571,7 @@ def _apply_documents(
                 "kind": kind,
                 "extra": extra,
             }
-            inserted = conn.execute(T_CLAUSE.insert().values(**values)).inserted_primary_key
+            inserted = merge_rows.insert_row(conn, "clause", values)
             assert inserted is not None
             cid = inserted[0]
             ids[k] = cid
@@ -674,26 +611,22 @@ def _apply_annotations(
             "extra": extra_of(ann, "annotation"),
         }
         if ann["id"] in old:
-            row = (
-                conn.execute(select(T_ANNOTATION).where(T_ANNOTATION.c.id == ann["id"]))
-                .mappings()
-                .one()
-            )
-            _put(conn, changes, T_ANNOTATION, (ann["id"],), dict(row), after)
+            row = read_row(conn, "annotation", (ann["id"],))
+            assert row is not None  # the project's own document holds it
+            _put(conn, changes, "annotation", (ann["id"],), row, after)
         else:
             inserts.append(after)
             changes.append(RowChange("annotation", (ann["id"],), None, after))
         if progress and i % 5000 == 0:
             progress(i, total)
-    if inserts:
-        conn.execute(T_ANNOTATION.insert(), inserts)
+    merge_rows.insert_rows(conn, "annotation", inserts)
     if progress:
         progress(total, total)
 
 
 def _apply_keyed(
     conn: Connection,
-    table: Any,
+    table: PerClause,
     old_items: list[dict[str, Any]],
     new_items: list[dict[str, Any]],
     clause_ids: dict[tuple[str, int, int], int],
@@ -701,7 +634,7 @@ def _apply_keyed(
     row_of: Callable[[dict[str, Any], int], dict[str, Any]],
 ) -> None:
     old = _by(old_items, _review_key)
-    rows = _current_rows(conn, table)
+    rows = merge_rows.rows_by_key(conn, table)
     for item in new_items:
         if old.get(_review_key(item)) == item:
             continue
@@ -713,7 +646,7 @@ def _apply_keyed(
 def _apply_reviews(conn: Connection, current: Any, merged: Any, ids: Any, changes: Any) -> None:
     _apply_keyed(
         conn,
-        T_REVIEW,
+        "review",
         current["reviews"],
         merged["reviews"],
         ids,
@@ -732,7 +665,7 @@ def _apply_reviews(conn: Connection, current: Any, merged: Any, ids: Any, change
 def _apply_notes(conn: Connection, current: Any, merged: Any, ids: Any, changes: Any) -> None:
     _apply_keyed(
         conn,
-        T_NOTE,
+        "clause_note",
         current.get("clause_notes", []),
         merged.get("clause_notes", []),
         ids,
@@ -752,8 +685,8 @@ def _apply_project_memo(conn: Connection, current: Any, merged: Any, changes: An
     memo = merged.get("project_memo")
     if not isinstance(memo, str) or memo == current.get("project_memo", ""):
         return
-    before = _current_rows(conn, T_SETTING).get((PROJECT_MEMO,))
-    _put(conn, changes, T_SETTING, (PROJECT_MEMO,), before, {"key": PROJECT_MEMO, "value": memo})
+    before = read_row(conn, "setting", (PROJECT_MEMO,))
+    _put(conn, changes, "setting", (PROJECT_MEMO,), before, {"key": PROJECT_MEMO, "value": memo})
 
 
 def _apply_links(
@@ -768,7 +701,7 @@ def _apply_links(
     new = [x for x in merged.get("links", []) if old.get(x["id"]) != x]
     if not new:
         return
-    rows = _current_rows(conn, T_LINK)
+    rows = merge_rows.rows_by_key(conn, "clause_link")
     coders = {c["id"] for c in merged["coders"]}
     foreign = _by(row_extras.read_setting_json(conn, row_extras.FOREIGN_LINKS, []), _link_id)
     foreign_before = dict(foreign)
@@ -806,7 +739,7 @@ def _apply_links(
                 filled={"created": link["updated"], "deleted": False},
             ),
         }
-        _put(conn, changes, T_LINK, (link["id"],), before, after)
+        _put(conn, changes, "clause_link", (link["id"],), before, after)
     if foreign != foreign_before:
         items = [foreign[k] for k in sorted(foreign)]
         _put_setting(conn, changes, row_extras.FOREIGN_LINKS, row_extras.dump(items))
@@ -818,14 +751,13 @@ def _link_id(link: dict[str, Any]) -> Any:
 
 def _put_setting(conn: Connection, changes: list[RowChange], key: str, value: str | None) -> None:
     """Set (or, with None, remove) a setting as part of the merge's undoable edit."""
-    rows = conn.execute(select(T_SETTING).where(T_SETTING.c.key == key)).mappings().first()
-    before = dict(rows) if rows is not None else None
+    before = read_row(conn, "setting", (key,))
     if value is None:
         if before is not None:
-            conn.execute(T_SETTING.delete().where(T_SETTING.c.key == key))
+            merge_rows.delete_row(conn, "setting", (key,))
             changes.append(RowChange("setting", (key,), before, None))
         return
-    _put(conn, changes, T_SETTING, (key,), before, {"key": key, "value": value})
+    _put(conn, changes, "setting", (key,), before, {"key": key, "value": value})
 
 
 def _apply_file_extras(conn: Connection, merged: Any, changes: list[RowChange]) -> None:

@@ -17,19 +17,17 @@ on the whole document (the tests compare them).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from annotator.core.compare import ExchangeView
 from annotator.core.wording import plural
-from annotator.services.exchange import atomic_file, binary_order, export_document
+from annotator.services.exchange import atomic_file, export_document
 from annotator.services.project import Project
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE
+from annotator.storage.connection import Connection
+from annotator.storage.export_rows import live_tag_batches
 
 
 class _OrderBroken(Exception):
@@ -38,12 +36,25 @@ class _OrderBroken(Exception):
 
 def write_exchange_export(project: Project, path: Path, coder_id: str | None = None) -> str:
     """Write the project's exchange file (or one coder's) to ``path``; returns a summary."""
+    counts = stream_exchange_file(project, path, coder_id)
+    return f"{plural(counts['annotations'], 'annotation')} by {plural(counts['coders'], 'coder')}"
+
+
+def stream_exchange_file(
+    project: Project, path: Path, coder_id: str | None = None
+) -> dict[str, int]:
+    """Write the project's exchange file (or one coder's) to ``path`` as it is read, atomically.
+
+    Returns how many coders, documents, annotations and reviews it holds, for the caller to
+    report. Every exchange file the program writes goes through here.
+    """
     from annotator.core.exchange import canonical_form, write_exchange
 
-    counts = {"annotations": 0}
+    counts = {"annotations": 0, "reviews": 0}
     with project.engine.connect() as conn, atomic_file(path) as out:
         doc = export_document(conn, coder_id, stream=True)
-        coders = len(doc["coders"])
+        counts["coders"] = len(doc["coders"])
+        counts["documents"] = len(doc["documents"])
         try:
             head = canonical_form({**doc, "annotations": [], "reviews": []})
             head["annotations"] = _ordered(
@@ -61,8 +72,9 @@ def write_exchange_export(project: Project, path: Path, coder_id: str | None = N
             out.truncate()
             whole = export_document(conn, coder_id)
             counts["annotations"] = len(whole["annotations"])
+            counts["reviews"] = len(whole["reviews"])
             write_exchange(whole, out)
-    return f"{plural(counts['annotations'], 'annotation')} by {plural(coders, 'coder')}"
+    return counts
 
 
 def _ordered(
@@ -116,26 +128,6 @@ def live_tags(conn: Connection, view: ExchangeView) -> Iterator[TagRow]:
     the order is exactly the view's whatever the database's collation.
     """
     order = {c.key: i for i, c in enumerate(view.categories)}
-    a, c = T_ANNOTATION.c, T_CLAUSE.c
-    query = (
-        select(
-            c.start,
-            c.end,
-            a.coder_id,
-            a.category_key,
-            a.span_start,
-            a.span_end,
-            a.memo,
-            a.created,
-            a.updated,
-            a.id,
-        )
-        .join(T_CLAUSE, c.id == a.clause_id)
-        .where(a.deleted.isnot(True))
-        # By coder too (the annotation index already is): a clause's rows then usually need no
-        # sort here. The order is checked as rows pass, so a collation that differs costs a sort.
-        .order_by(c.start, c.end, binary_order(conn, a.coder_id))
-    )
 
     def rank(row: tuple[Any, ...]) -> tuple[Any, ...]:
         # The view's order within a clause: coder, category, span (the whole clause first).
@@ -145,7 +137,9 @@ def live_tags(conn: Connection, view: ExchangeView) -> Iterator[TagRow]:
         key = document.key
         group: list[tuple[Any, ...]] = []
         ordered = True  # the clause's rows so far are in rank order: one coder's one tag each
-        for row in chain.from_iterable(_row_batches(conn, query.where(c.document_key == key))):
+        # Rows come by clause, then coder: a clause's rows then usually need no sort here. The
+        # order is checked as rows pass, so a collation that differs costs a sort.
+        for row in chain.from_iterable(live_tag_batches(conn, key)):
             if group:
                 last = group[-1]
                 if row[0] != last[0] or row[1] != last[1]:
@@ -181,31 +175,6 @@ def _settled(
         span = None if s0 is None else (s0, s1)
         yield (key, start, end, coder, category, span, memo or "", created or "", updated or "",
                ident or "")  # fmt: skip
-
-
-def _row_batches(conn: Connection, query: Any, size: int = 4000) -> Iterator[Sequence[Any]]:
-    """The rows of a Core ``query`` as the driver's plain tuples, in batches.
-
-    The statement is still SQLAlchemy's (compiled for this connection's dialect); on SQLite the
-    rows skip SQLAlchemy's Row objects, which cost 40 % of reading a million rows. Elsewhere the
-    driver's plain cursor would fetch every row at once, so SQLAlchemy streams them instead.
-    """
-    if conn.dialect.name != "sqlite":
-        for part in conn.execute(query.execution_options(yield_per=size)).partitions():
-            yield [tuple(row) for row in part]
-        return
-    compiled = query.compile(dialect=conn.dialect)
-    params = compiled.construct_params()
-    args: Any = (
-        tuple(params[name] for name in compiled.positiontup) if compiled.positional else params
-    )
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(str(compiled), args)
-        while rows := cursor.fetchmany(size):
-            yield rows
-    finally:
-        cursor.close()
 
 
 def write_export_file(

@@ -15,13 +15,11 @@ import json
 import os
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from annotator.core import clock
 from annotator.services.exchange import MergePreview, preview_merge_documents
 from annotator.services.project import Project
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_CODER, T_IDENTITY
+from annotator.storage import refi_rows
+from annotator.storage.connection import Connection
 
 MAPPED_KINDS = ("user", "code", "coding")
 FINGERPRINT = "annotation"  # refi_identity kind: what an imported annotation looked like
@@ -57,46 +55,25 @@ def _known(project: Project) -> tuple[Any, dict[str, tuple[Any, ...]], dict[str,
     from annotator.core.refi import KnownIdentities
 
     with project.engine.connect() as conn:
-        coders = {r.id: r.name for r in conn.execute(select(T_CODER.c.id, T_CODER.c.name))}
+        coders = refi_rows.coder_names(conn)
         mapping: dict[tuple[str, str], str] = {}
         prints: dict[str, str] = {}
-        for kind, foreign, local, fingerprint in conn.execute(
-            select(
-                T_IDENTITY.c.kind,
-                T_IDENTITY.c.foreign_id,
-                T_IDENTITY.c.local_id,
-                T_IDENTITY.c.fingerprint,
-            )
-        ):
+        for kind, foreign, local, fingerprint in refi_rows.identity_rows(conn):
             if kind == FINGERPRINT:
                 prints[local] = fingerprint or ""
             else:
                 mapping[(kind, foreign)] = local
         clauses: dict[str, list[tuple[int, int, str, str]]] = {}
         bounds: dict[int, tuple[str, int, int]] = {}
-        c = T_CLAUSE.c
-        for cid, doc, start, end, label, kind in conn.execute(
-            select(c.id, c.document_key, c.start, c.end, c.label, c.kind)
-        ):
+        for cid, doc, start, end, label, kind in refi_rows.clause_places(conn):
             clauses.setdefault(doc, []).append((start, end, label, kind))
             bounds[cid] = (doc, start, end)
-        a = T_ANNOTATION.c
         content: dict[tuple[Any, ...], str] = {}
         current: dict[str, tuple[Any, ...]] = {}
-        rows = conn.execute(
-            select(
-                a.id,
-                a.coder_id,
-                a.clause_id,
-                a.category_key,
-                a.span_start,
-                a.span_end,
-                a.memo,
-                a.updated,
-                a.deleted,
-            ).order_by(a.deleted, a.id)  # a live annotation wins over a tombstone
-        )
-        for aid, coder, cid, cat, s, e, memo, updated, deleted in rows:
+        # Live annotations come first: a live annotation wins over a tombstone.
+        for aid, coder, cid, cat, s, e, memo, updated, deleted in refi_rows.annotation_contents(
+            conn
+        ):
             doc, cs, ce = bounds[cid]
             span = () if s is None else (s, e)
             content.setdefault((coder, doc, cs, ce, cat, span), aid)
@@ -203,17 +180,7 @@ def _remember(
             rows[(kind, foreign)] = {"local_id": local, "fingerprint": None}
     for ann in annotations:
         rows[(FINGERPRINT, ann["id"])] = {"local_id": ann["id"], "fingerprint": fingerprint(ann)}
-    existing = {
-        (k, f): (loc, fp)
-        for k, f, loc, fp in conn.execute(
-            select(
-                T_IDENTITY.c.kind,
-                T_IDENTITY.c.foreign_id,
-                T_IDENTITY.c.local_id,
-                T_IDENTITY.c.fingerprint,
-            )
-        )
-    }
+    existing = {(k, f): (loc, fp) for k, f, loc, fp in refi_rows.identity_rows(conn)}
     inserts = []
     for (kind, foreign), values in rows.items():
         old = existing.get((kind, foreign))
@@ -222,10 +189,5 @@ def _remember(
         if old is None:
             inserts.append({"kind": kind, "foreign_id": foreign, "updated": stamp, **values})
         else:
-            conn.execute(
-                T_IDENTITY.update()
-                .where(T_IDENTITY.c.kind == kind, T_IDENTITY.c.foreign_id == foreign)
-                .values(updated=stamp, **values)
-            )
-    if inserts:
-        conn.execute(T_IDENTITY.insert(), inserts)
+            refi_rows.update_identity(conn, kind, foreign, {"updated": stamp, **values})
+    refi_rows.insert_identities(conn, inserts)

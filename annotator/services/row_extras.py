@@ -20,11 +20,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from annotator.core.merge import ANNOTATION_FIELDS
-from annotator.storage.tables import T_SETTING
+from annotator.storage.connection import Connection
+from annotator.storage.queries import setting_value
 
 Obj = dict[str, Any]
 
@@ -134,5 +132,6 @@ def known_meta(meta: Any, meta_fields: tuple[str, ...]) -> Obj:
 
 
 def read_setting_json(conn: Connection, key: str, default: Any) -> Any:
-    value = conn.execute(select(T_SETTING.c.value).where(T_SETTING.c.key == key)).scalar()
+    """The setting's JSON value, or ``default`` if it is unset or empty."""
+    value = setting_value(conn, key)
     return json.loads(value) if value else default

@@ -15,6 +15,7 @@ from annotator.services.exchange import (
     apply_merge,
     export_exchange_dict,
     preview_merge_documents,
+    write_exchange_file,
 )
 from annotator.services.export_stream import write_export_file
 from annotator.services.exports import export_bytes
@@ -51,6 +52,12 @@ def _assert_streams_like_memory(project: Project, out: Path) -> None:
         expected, summary = export_bytes(whole, fmt, **options)
         assert write_export_file(project, fmt, out, **options) == summary
         assert out.read_bytes() == expected, (fmt, options)
+        if fmt == "exchange":  # the GUI's export: the same streaming writer, with counts
+            out.unlink()
+            counts = write_exchange_file(project, out, options.get("coder"))
+            assert out.read_bytes() == expected, options
+            assert counts == {k: len(whole[k]) for k in counts}
+            assert set(counts) == {"coders", "documents", "annotations", "reviews"}
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))

@@ -1,0 +1,77 @@
+"""What a REFI-QDA import reads from the project, and the identities it remembers.
+
+``refi_identity`` maps another tool's GUIDs to this project's ids (and keeps a fingerprint of each
+imported coding), so that a re-export of the same foreign project lands on the same rows. Which
+identities to keep and what a fingerprint is are the REFI service's business; here rows are read
+and written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_CODER, T_IDENTITY
+
+# An identity: (kind, foreign_id, local_id, fingerprint).
+IdentityRow = tuple[str, str, str, "str | None"]
+# A clause: (id, document_key, start, end, label, kind).
+ClausePlace = tuple[int, str, int, int, str, str]
+# An annotation's content: (id, coder_id, clause_id, category_key, span_start, span_end, memo,
+# updated, deleted).
+AnnotationContent = tuple[Any, ...]
+
+
+def coder_names(conn: Connection) -> dict[str, str]:
+    """Every coder's name, by id."""
+    return {r.id: r.name for r in conn.execute(select(T_CODER.c.id, T_CODER.c.name))}
+
+
+def identity_rows(conn: Connection) -> list[IdentityRow]:
+    """Every remembered identity as :data:`IdentityRow`."""
+    i = T_IDENTITY.c
+    query = select(i.kind, i.foreign_id, i.local_id, i.fingerprint)
+    return [tuple(r) for r in conn.execute(query)]
+
+
+def clause_places(conn: Connection) -> list[ClausePlace]:
+    """Every clause as :data:`ClausePlace`."""
+    c = T_CLAUSE.c
+    query = select(c.id, c.document_key, c.start, c.end, c.label, c.kind)
+    return [tuple(r) for r in conn.execute(query)]
+
+
+def annotation_contents(conn: Connection) -> Iterator[AnnotationContent]:
+    """Every annotation as :data:`AnnotationContent`, live ones first, then by id; read as
+    consumed."""
+    a = T_ANNOTATION.c
+    query = select(
+        a.id,
+        a.coder_id,
+        a.clause_id,
+        a.category_key,
+        a.span_start,
+        a.span_end,
+        a.memo,
+        a.updated,
+        a.deleted,
+    ).order_by(a.deleted, a.id)
+    yield from conn.execute(query)
+
+
+def update_identity(conn: Connection, kind: str, foreign_id: str, values: dict[str, Any]) -> None:
+    """Set ``values`` (local_id, fingerprint, updated) on the identity (kind, foreign_id)."""
+    i = T_IDENTITY.c
+    conn.execute(
+        T_IDENTITY.update().where(i.kind == kind, i.foreign_id == foreign_id).values(**values)
+    )
+
+
+def insert_identities(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert new identities (full rows), in one statement."""
+    rows = list(rows)
+    if rows:
+        conn.execute(T_IDENTITY.insert(), rows)
