@@ -86,10 +86,12 @@ def _xml_time(value: str, fallback: str) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.astimezone(UTC)
-    # Milliseconds when they suffice: our stamps have them, and a round trip keeps their text.
+    # Keep the fraction the stamp was written with: our stamps always carry milliseconds, even
+    # ".000", and a round trip must give back their text. Milliseconds when they suffice.
+    fraction = "." in value.partition("T")[2]
     spec = (
         "seconds"
-        if not moment.microsecond
+        if not moment.microsecond and not fraction
         else "milliseconds"
         if moment.microsecond % 1000 == 0
         else "microseconds"
