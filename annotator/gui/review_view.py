@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.edits import Edit
 from annotator.gui.colors import category_color, text_on
+from annotator.gui.dialog_writes import write_from_dialog
 from annotator.gui.markdown import reflow
 from annotator.gui.tool_windows import ToolWindow
 from annotator.services.review import CONSENSUS_ID, Disagreement, disagreements, settle
@@ -347,13 +348,20 @@ class ReviewView(ToolWindow):
         if d is None:
             return None
         chosen = frozenset(self.consensus)
-        edit = self.workspace.ops.edit(
-            lambda: settle(self.workspace.project, d.clause.id, chosen, self.workspace.coder_name)
+
+        def written(_edit: Edit) -> None:
+            if self.current() is d:  # on a server: not if the reviewer moved on meanwhile
+                self.next_unsettled()
+
+        return write_from_dialog(
+            self.workspace,
+            self,
+            self.status,
+            lambda: settle(self.workspace.project, d.clause.id, chosen, self.workspace.coder_name),
+            f"the consensus of clause {d.clause.label}",
+            written,
+            (d.clause.id,),
         )
-        if edit is None:
-            return None
-        self.next_unsettled()
-        return edit
 
     def next_unsettled(self) -> None:
         """Move to the next disagreement not settled yet (wrapping), or stay if all are."""

@@ -36,6 +36,8 @@ from annotator.core.edits import Edit
 from annotator.services.types import ClauseCoding, SpanTag
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
     from annotator.gui.ops import EditCommand
     from annotator.gui.workspace import Workspace
 
@@ -67,12 +69,38 @@ def write_in_background(
 
 
 def save_in_background(
-    workspace: Workspace, action: Callable[[], Edit], clause_ids: tuple[int, ...] = ()
+    workspace: Workspace,
+    action: Callable[[], Edit],
+    clause_ids: tuple[int, ...] = (),
+    *,
+    what: str | None = None,
+    title: str = "Not saved",
+    on_done: Callable[[Edit], None] | None = None,
+    on_failed: Callable[[str], None] | None = None,
+    owner: QObject | None = None,
 ) -> bool:
-    """A write with no guess to show (split, join, a link): the status bar and the rows of
-    ``clause_ids`` say it is saving until it commits or fails. False if it must wait."""
-    if _submit(workspace, clause_ids, action, None, "Not saved"):
-        workspace.ops.said.emit(f"{SAVING[:1].upper()}{SAVING[1:]}")
+    """A write with no guess to show (split, join, a link, a dialog's write): the status bar and
+    the rows of ``clause_ids`` say it is saving until it commits or fails. False if it must wait.
+
+    ``what`` names the write for the user ("the merge of a.json"): the status bar says "Saving
+    …", a failure "Not saved: <what>. <why>". Once it has committed and is on the undo stack,
+    ``on_done(edit)`` runs; a failure goes to ``on_failed`` (a dialog showing it inline), else
+    to a message. ``owner`` is the dialog these callbacks belong to: once it is deleted they are
+    skipped (the edit is still recorded, a failure still shown in a message).
+    """
+    if _submit(
+        workspace,
+        clause_ids,
+        action,
+        None,
+        title,
+        what=what,
+        then=on_done,
+        on_failed=on_failed,
+        owner=owner,
+    ):
+        saying = f"Saving {what}…" if what else SAVING
+        workspace.ops.said.emit(f"{saying[:1].upper()}{saying[1:]}")
         return True
     return False
 
@@ -84,13 +112,20 @@ def _submit(
     guess: Guess | None,
     title: str,
     *,
-    on_done: Callable[[Edit], None] | None = None,
+    on_commit: Callable[[Edit], None] | None = None,
+    then: Callable[[Edit], None] | None = None,
+    on_failed: Callable[[str], None] | None = None,
+    what: str | None = None,
+    owner: QObject | None = None,
     verb: str | None = None,
 ) -> bool:
     ops = workspace.ops
     if ops.busy(queue=verb is None):  # a replay never queues: it must see the stack as it is
         return False
     token = next(_tokens)
+    gone: list[bool] = []  # the owner (a dialog) was deleted: its callbacks must not run
+    if owner is not None:
+        owner.destroyed.connect(lambda: gone.append(True))
 
     def ended(error: str | None) -> None:
         if ops.workspace is workspace:  # not a project closed (or switched) meanwhile
@@ -99,17 +134,21 @@ def _submit(
 
     def committed(edit: Edit) -> None:
         ended(None)
-        if on_done is not None:
-            on_done(edit)
+        if on_commit is not None:
+            on_commit(edit)
         elif ops.workspace is workspace:
             ops.record(edit)
+        if then is not None and not gone and ops.workspace is workspace:
+            then(edit)
 
     def failed(message: str) -> None:
         ended(message)
         if verb is not None:
             message = f"{message[:1].upper()}{message[1:]}. The undo history is unchanged."
+        elif what is not None:
+            message = f"Not saved: {what}. {message[:1].upper()}{message[1:]}"
         # The reason, once, besides the row's note: also when the project was left meanwhile.
-        ops.fail(title, message)
+        ops.fail(title, message, on_failed if not gone else None)
 
     for clause_id in clause_ids:
         ops.saving.emit(Saving(clause_id, token, guess))
@@ -142,7 +181,7 @@ def replay_in_background(command: EditCommand, undo: bool) -> None:
         lambda: how(edit),
         None,
         f"Cannot {verb}",
-        on_done=committed,
+        on_commit=committed,
         verb=verb,
     ):
         ops.said.emit(f"Saving the {verb} of “{command.text()}”…")

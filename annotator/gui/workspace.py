@@ -100,13 +100,37 @@ class Workspace(QObject):
             return None
         return self.ops.edit(action)
 
-    def edit(self, action: Callable[[], Edit], clause_ids: tuple[int, ...] = ()) -> Edit | None:
-        """Any other edit (split, join, a link): at once locally; on a server in the background,
-        the status bar and the rows of ``clause_ids`` saying "saving…" (then None here)."""
+    def edit(
+        self,
+        action: Callable[[], Edit],
+        clause_ids: tuple[int, ...] = (),
+        *,
+        what: str | None = None,
+        title: str | None = None,
+        on_done: Callable[[Edit], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
+        owner: QObject | None = None,
+    ) -> Edit | None:
+        """Any other edit (split, join, a link, a dialog's write): at once locally; on a server in
+        the background, the status bar ("Saving <what>…") and the rows of ``clause_ids`` saying
+        "saving…" (then None here). ``on_done(edit)`` runs once it is on the undo stack, either
+        way; a failure goes to ``on_failed`` or a message (see :func:`save_in_background`)."""
         if self.background:
-            save_in_background(self, action, clause_ids)
+            save_in_background(
+                self,
+                action,
+                clause_ids,
+                what=what,
+                title=title or "Not saved",
+                on_done=on_done,
+                on_failed=on_failed,
+                owner=owner,
+            )
             return None
-        return self.ops.edit(action)
+        edit = self.ops.edit(action, title=title or "Cannot do that", on_failed=on_failed)
+        if edit is not None and on_done is not None:
+            on_done(edit)
+        return edit
 
     def toggle_tag(self, clause_id: int, category: str) -> Edit | None:
         return self.write(
