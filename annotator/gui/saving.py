@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+
 from annotator.core.changes import kinds_of
 from annotator.core.edits import Edit
 from annotator.services.types import ClauseCoding, SpanTag
@@ -122,6 +124,9 @@ def _submit(
     ops = workspace.ops
     if ops.busy(queue=verb is None):  # a replay never queues: it must see the stack as it is
         return False
+    if verb is None and workspace.replays_waiting:  # it would overtake the undo pressed before
+        ops.said.emit("Wait until the queued undo steps are saved.")
+        return False
     token = next(_tokens)
     gone: list[bool] = []  # the owner (a dialog) was deleted: its callbacks must not run
     if owner is not None:
@@ -131,6 +136,8 @@ def _submit(
         if ops.workspace is workspace:  # not a project closed (or switched) meanwhile
             for clause_id in clause_ids:
                 ops.saving.emit(Saving(clause_id, token, done=True, error=error))
+            # Then the next queued undo or redo, once this callback (and its record) is done.
+            QTimer.singleShot(0, workspace.run_queued_replay)
 
     def committed(edit: Edit) -> None:
         ended(None)
@@ -145,6 +152,9 @@ def _submit(
         ended(message)
         if verb is not None:
             message = f"{message[:1].upper()}{message[1:]}. The undo history is unchanged."
+            dropped = workspace.drop_replays()  # they were meant to follow this one
+            if dropped:
+                message += f" {dropped} queued undo or redo step{'s' * (dropped > 1)} not run."
         elif what is not None:
             message = f"Not saved: {what}. {message[:1].upper()}{message[1:]}"
         # The reason, once, besides the row's note: also when the project was left meanwhile.

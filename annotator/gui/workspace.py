@@ -50,9 +50,39 @@ class Workspace(QObject):
         self.undo_stack = QUndoStack(self)
         # Where the stack must go back to after a refused undo or redo (None: nowhere).
         self._hold_index: int | None = None
+        #: Undo (True) and redo (False) steps asked for while a write was saving, in order.
+        self.replays: list[bool] = []
+        self._draining = False
         self.undo_stack.indexChanged.connect(self._index_changed)
         self.categories: list[Category] = []
         self.reload_codebook()
+
+    def queue_replay(self, undo: bool) -> None:
+        """Ctrl+Z (or redo) while a write is saving: run it once the writes before it commit."""
+        self.replays.append(undo)
+        what = "Undo" if undo else "Redo"
+        waiting = f" ({len(self.replays)} waiting)" if len(self.replays) > 1 else ""
+        self.ops.said.emit(f"{what} queued{waiting}: it runs once the last change is saved.")
+
+    def run_queued_replay(self) -> None:
+        """A write ended: the next queued undo or redo, once nothing is saving any more."""
+        while self.replays and not self.ops.writes_pending() and self.ops.workspace is self:
+            undo = self.replays.pop(0)
+            self._draining = True
+            try:
+                (self.undo_stack.undo if undo else self.undo_stack.redo)()  # submits the replay
+            finally:
+                self._draining = False
+
+    @property
+    def replays_waiting(self) -> bool:
+        """Undo or redo steps are queued (a new one, or an edit, must go behind them)."""
+        return bool(self.replays) and not self._draining
+
+    def drop_replays(self) -> int:
+        """A replay was refused: the undo steps queued after it are not run. How many."""
+        dropped, self.replays = len(self.replays), []
+        return dropped
 
     def hold_stack(self) -> None:
         """Keep the undo stack where it is: the replay running now was refused."""
