@@ -21,8 +21,9 @@ from annotator.gui.models import FILTERS, Role
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
     from annotator.gui.ops import Change
-    from annotator.gui.saving import Saving
+    from annotator.gui.saving import ReadBack, Saving
     from annotator.gui.settings import ProjectSettings
+    from annotator.services.types import ClauseCoding, CoderInfo
 
 #: The current clause is remembered this long after the coder stops moving.
 PLACE_SAVED_AFTER_MS = 1000
@@ -69,25 +70,34 @@ class ClauseNavigator(QObject):
         if row is not None:
             self._select_document_row(row)
 
-    def open_document(self, key: str, clause_id: int | None = None) -> None:
-        """Show the clauses of document ``key`` and make ``clause_id`` (or the first) current."""
+    def open_document(
+        self, key: str, clause_id: int | None = None, plan: ReadBack | None = None
+    ) -> None:
+        """Show the clauses of document ``key`` and make ``clause_id`` (or the first) current.
+        ``plan``: the plan as a team server's write read it back (nothing is read here then)."""
         w, ws = self.w, self.w.workspace
         if ws is None:
             return
-        loaded = ws.ops.call(
-            lambda: (
-                ws.project.document(key),
-                ws.project.clauses(key),
-                ws.project.coding(key, ws.coder_id),
-            ),
-            title="Cannot open the plan",
+        same = key == w.clauses.document_key
+        loaded = (
+            plan.plan
+            if plan is not None and plan.plan is not None and plan.coder_id == ws.coder_id
+            else ws.ops.call(
+                lambda: (
+                    ws.project.document(key),
+                    ws.project.clauses(key),
+                    ws.project.coding(key, ws.coder_id),
+                ),
+                title="Cannot open the plan",
+            )
         )
         if loaded is None:
             return
         doc, clauses, coding = loaded
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
-        w.segment_notes.show_for(ws.project, key)
+        if not (same and plan is not None):  # a clause edit leaves the plan's notes as they are
+            w.segment_notes.show_for(ws.project, key)
         if w.clauses.reviewing:
             self._load_reviewer()
         self._apply_filter()
@@ -169,7 +179,8 @@ class ClauseNavigator(QObject):
         first = change.clause_ids[0] if change.clause_ids else None
         if change.touches(Kind.CLAUSES) and key == w.clauses.document_key:
             # A split, join or moved boundary changes the list itself: show this plan again.
-            self.open_document(key, first if first is not None else self.current_clause_id())
+            target = first if first is not None else self.current_clause_id()
+            self.open_document(key, target, change.read)
             w.statusBar().showMessage(f"{change.label}.", 4000)
             return
         if key != w.clauses.document_key:
@@ -179,8 +190,13 @@ class ClauseNavigator(QObject):
         if not change.clause_ids and change.touches(Kind.DOCUMENTS):
             self.update_progress()
             return
+        read = change.read  # a team server's write read them back on its own thread
+        fresh = read.coding if read is not None and read.coder_id == ws.coder_id else {}
         for clause_id in change.clause_ids:
-            w.clauses.update_coding(clause_id, ws.project.clause_coding(clause_id, ws.coder_id))
+            coding = fresh.get(clause_id)
+            if coding is None:
+                coding = ws.project.clause_coding(clause_id, ws.coder_id)
+            w.clauses.update_coding(clause_id, coding)
         if w.clauses.reviewing:  # a consensus settled elsewhere shows in its column now
             self._load_reviewer()
         current = self.current_clause_id()
@@ -197,6 +213,7 @@ class ClauseNavigator(QObject):
                 w.clauses.coding(clause.id),
                 ws.categories,
                 keep_text=True,
+                status=w.clauses.status(clause.id),
             )
         self.update_progress()
 
@@ -206,6 +223,11 @@ class ClauseNavigator(QObject):
             self.w.clauses.end_saving(state.clause_id, state.token, state.error)
         else:
             self.w.clauses.begin_saving(state.clause_id, state.token, state.guess)
+        w, ws = self.w, self.w.workspace
+        if ws is not None and state.clause_id == self.current_clause_id():
+            # The detail pane too, at once: the guess and "saving…", or "not saved: why".
+            cid = state.clause_id
+            w.detail.show_coding(w.clauses.coding(cid), ws.categories, w.clauses.status(cid))
         # The counts follow on commit, with the change (reading them would ask the server).
 
     def reload_codebook(self) -> None:
@@ -243,6 +265,7 @@ class ClauseNavigator(QObject):
             w.clauses.clause_text(row),
             w.clauses.coding(clause.id),
             w.workspace.categories if w.workspace else [],
+            status=w.clauses.status(clause.id),
         )
         if w.settings is not None and w.clauses.document_key:
             self._place = (w.settings, w.clauses.document_key, clause.id)
@@ -431,13 +454,27 @@ class ClauseNavigator(QObject):
             return
         from annotator.services.review import coding_by_coder
 
-        current = self.current_clause_id()
-        by_coder = coding_by_coder(ws.project, key)
-        order = sorted(
-            ws.project.coders(), key=lambda c: (c.id != ws.coder_id, c.is_consensus, c.name)
-        )
-        columns = [(c.id, c.name) for c in order if c.id in by_coder]
-        w.clauses.set_reviewer(columns, by_coder, ws.coder_id)
-        row = w.clauses.row_of(current) if current is not None else None
-        if row is not None:
-            w.clause_view.go_to_row(row)
+        project, own = ws.project, ws.coder_id
+
+        def read() -> tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]:
+            return coding_by_coder(project, key), project.coders()
+
+        def show(loaded: tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]) -> None:
+            if self.w.workspace is not ws or w.clauses.document_key != key:
+                return  # left meanwhile
+            action = w.actions_.get("reviewer")
+            if ws.background and action is not None and not action.isChecked():
+                return  # reviewer mode switched off while it was read
+            by_coder, coders = loaded
+            current = self.current_clause_id()
+            order = sorted(coders, key=lambda c: (c.id != own, c.is_consensus, c.name))
+            columns = [(c.id, c.name) for c in order if c.id in by_coder]
+            w.clauses.set_reviewer(columns, by_coder, own)
+            row = w.clauses.row_of(current) if current is not None else None
+            if row is not None:
+                w.clause_view.go_to_row(row)
+
+        if ws.background:  # every coder's coding from the server: not on the UI thread
+            ws.ops.run(lambda _p: read(), on_done=show, title="Reviewer mode")
+        else:
+            show(read())

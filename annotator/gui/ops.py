@@ -57,6 +57,7 @@ class Change:
 
     kinds: frozenset[Kind]
     edit: Edit | None = None
+    read: Any = None  # a team server's write: what it read back (a saving.ReadBack) or None
 
     @classmethod
     def of(cls, edit: Edit) -> Change:

@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from annotator.core.changes import kinds_of
+from annotator.core.changes import Kind, kinds_of
 from annotator.core.edits import Edit
-from annotator.services.types import ClauseCoding, SpanTag
+from annotator.services.types import ClauseCoding, ClauseInfo, DocumentData, SpanTag
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
@@ -47,6 +47,40 @@ Guess = Callable[[ClauseCoding], ClauseCoding]
 SAVING = "saving…"
 
 _tokens = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """What a background write read right after committing, on its own thread (so the UI thread
+    need not ask the server): the coding of the clauses it touched as ``coder_id`` sees them, or
+    for a clause edit (split, join…) the whole plan as :meth:`ClauseNavigator.open_document`
+    shows it."""
+
+    coder_id: str
+    coding: dict[int, ClauseCoding]
+    plan: tuple[DocumentData, list[ClauseInfo], dict[int, ClauseCoding]] | None = None
+
+
+def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
+    """On the write thread, after the commit: what the views will show. None for a plan added
+    or removed, or if the read fails (the write stands; the views read it themselves)."""
+    kinds, key = kinds_of(edit), edit.document_key
+    coder, project = workspace.coder_id, workspace.project
+    try:
+        if Kind.CLAUSES in kinds and key is not None and Kind.DOCUMENTS not in kinds:
+            plan = (project.document(key), project.clauses(key), project.coding(key, coder))
+            return ReadBack(coder, {}, plan)
+        if Kind.CODING in kinds and Kind.DOCUMENTS not in kinds and edit.clause_ids:
+            return ReadBack(coder, {c: project.clause_coding(c, coder) for c in edit.clause_ids})
+    except Exception:
+        return None
+    return None
+
+
+def _change(edit: Edit, read: ReadBack | None) -> object:
+    from annotator.gui.ops import Change  # ops imports this module
+
+    return Change(kinds_of(edit), edit, read)
 
 
 @dataclass(frozen=True)
@@ -114,7 +148,7 @@ def _submit(
     guess: Guess | None,
     title: str,
     *,
-    on_commit: Callable[[Edit], None] | None = None,
+    on_commit: Callable[[Edit, ReadBack | None], None] | None = None,
     then: Callable[[Edit], None] | None = None,
     on_failed: Callable[[str], None] | None = None,
     what: str | None = None,
@@ -139,14 +173,21 @@ def _submit(
             # Then the next queued undo or redo, once this callback (and its record) is done.
             QTimer.singleShot(0, workspace.run_queued_replay)
 
-    def committed(edit: Edit) -> None:
+    def committed(result: tuple[Edit, ReadBack | None]) -> None:
+        edit, read = result
         ended(None)
         if on_commit is not None:
-            on_commit(edit)
+            on_commit(edit, read)
         elif ops.workspace is workspace:
-            ops.record(edit)
+            ops.record(edit, announce=False)
+            if not edit.empty:  # announced with what the write thread read back
+                ops.changed.emit(_change(edit, read))
         if then is not None and not gone and ops.workspace is workspace:
             then(edit)
+
+    def job(_progress: object) -> tuple[Edit, ReadBack | None]:
+        edit = action()
+        return edit, read_back(workspace, edit)
 
     def failed(message: str) -> None:
         ended(message)
@@ -162,7 +203,7 @@ def _submit(
 
     for clause_id in clause_ids:
         ops.saving.emit(Saving(clause_id, token, guess))
-    ops.run(lambda _progress: action(), on_done=committed, on_failed=failed, serial=True)
+    ops.run(job, on_done=committed, on_failed=failed, serial=True)
     return True
 
 
@@ -174,7 +215,7 @@ def replay_in_background(command: EditCommand, undo: bool) -> None:
     how = workspace.project.undo if undo else workspace.project.redo
     edit = command.edit
 
-    def committed(written: Edit) -> None:
+    def committed(written: Edit, read: ReadBack | None) -> None:
         command.applied = not undo  # ``applied`` follows the database
         if ops.workspace is not workspace:
             return
@@ -183,7 +224,7 @@ def replay_in_background(command: EditCommand, undo: bool) -> None:
         if at is not None:
             stack.setIndex(at if undo else at + 1)  # the command is in that state: no replay
         ops.said.emit("")
-        ops.announce(kinds_of(written), written)
+        ops.changed.emit(_change(written, read))
 
     if _submit(
         workspace,
