@@ -381,7 +381,8 @@ class DetailPanel(QWidget):
         self.tags.setText(self._tags_html(coding, by_key))
         self.flag.setVisible(coding.flagged)
         failed = status.startswith("not saved")
-        self.status.setStyleSheet(f"color: {'#c62828' if failed else '#6b6b6b'};")
+        color = "#c62828" if failed else "#6b6b6b"  # as the row's note
+        self.status.setStyleSheet(f"color: {color}; font-style: italic;")
         self.status.setText(status)
         self.status.setToolTip(status)
         self.status.setVisible(bool(status))

@@ -11,6 +11,7 @@ tests/server/test_saving_dialogs_server.py does the same against a real PostgreS
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from annotator.core.errors import EditError
 from annotator.gui import file_actions, import_preview
 from annotator.gui.codebook_editor import CodebookEditor
 from annotator.gui.main_window import MainWindow
+from annotator.gui.models import Role
 from annotator.gui.review_view import ReviewView
 from annotator.gui.workspace import Workspace
 from annotator.services import codebook, exchange, review, segmentation
@@ -36,6 +38,7 @@ from tests.gui.test_saving import LOCK_TIMEOUT, screenshots, slow_server
 
 pytestmark = pytest.mark.gui
 
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 #: The call must return well before the write (0.5 s) could have finished.
 AT_ONCE = 0.25
 
@@ -340,3 +343,82 @@ def _slow(call: Callable[..., object], seconds: float) -> Callable[..., object]:
         return call(*args)
 
     return slow
+
+
+# -- reads after a commit (item 2) ---------------------------------------------------------------
+
+
+def test_reads_after_a_commit_happen_off_the_ui_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_server(monkeypatch, 0.05)
+    window.navigator.set_reviewer_mode(True)
+    settle(window)
+    reads: list[tuple[str, str]] = []
+
+    def watched(target: Any, name: str) -> None:
+        original: Callable[..., Any] = getattr(target, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            reads.append((name, threading.current_thread().name))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(target, name, call)
+
+    for name in ("clause_coding", "coding", "clauses", "document"):
+        watched(Project, name)
+    watched(review, "coding_by_coder")
+    window.clause_view.setFocus()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)  # a tag: the clause's coding is read back
+    settle(window)
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_J, CTRL_SHIFT)  # a join: the plan is read back
+    settle(window)
+    assert {name for name, _ in reads} >= {"clause_coding", "clauses", "coding_by_coder"}
+    on_ui = [name for name, thread in reads if thread == "MainThread"]
+    assert on_ui == []
+
+
+def test_the_detail_pane_shows_saving_at_once_and_not_saved_after(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_server(monkeypatch, 0.4)
+    window.clause_view.setFocus()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
+    detail = window.detail
+    assert detail.status.isVisibleTo(detail) and detail.status.text() == "saving…"
+    assert "Security guarantee" in detail.tags.text()  # the guess, before the commit
+    shot = screenshots() / "15-detail-saving.png"
+    assert window.grab().save(str(shot))
+    settle(window)
+    assert not detail.status.isVisibleTo(detail)
+    assert "Security guarantee" in detail.tags.text()
+
+    monkeypatch.undo()
+    slow_server(monkeypatch, 0.2, EditError(LOCK_TIMEOUT))
+    window.show_error = lambda *_args: None  # type: ignore[method-assign]
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_2)
+    assert "Territorial" in detail.tags.text() and detail.status.text() == "saving…"
+    settle(window)
+    assert detail.status.text() == f"not saved: {LOCK_TIMEOUT}"
+    assert "Territorial" not in detail.tags.text()
+    shot = screenshots() / "15-detail-not-saved.png"
+    assert window.grab().save(str(shot))
+
+
+def test_reviewer_rows_show_saving_on_the_coders_own_line(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.navigator.set_reviewer_mode(True)
+    settle(window)
+    slow_server(monkeypatch, 0.4)
+    window.clause_view.setFocus()
+    row = window.clause_view.current_row()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
+    index = window.clauses.index(row)
+    assert index.data(Role.STATUS) == "saving…"
+    own = index.data(Role.CODERS)[0]
+    assert [c.key for c in own[1]] == ["security_guarantee"]  # the guess on the own line
+    shot = screenshots() / "15-reviewer-saving.png"
+    assert window.clause_view.grab().save(str(shot))
+    settle(window)
+    assert window.clauses.index(row).data(Role.STATUS) == ""
