@@ -422,3 +422,45 @@ def test_reviewer_rows_show_saving_on_the_coders_own_line(
     assert window.clause_view.grab().save(str(shot))
     settle(window)
     assert window.clauses.index(row).data(Role.STATUS) == ""
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["saved", "refused"])
+def test_plan_properties_stay_open_while_saving_and_close_once_saved(
+    qtbot: QtBot,
+    window: MainWindow,
+    project_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fails: bool,
+) -> None:
+    from annotator.gui import document_dialog
+
+    ws = window.workspace
+    assert ws is not None
+    slow_server(monkeypatch, 0)
+    slowed(
+        document_dialog,
+        "set_document_properties",
+        0.5,
+        monkeypatch,
+        EditError(LOCK_TIMEOUT) if fails else None,
+    )
+    dialog = document_dialog.DocumentDialog(ws, KEY1, window)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.title.setText("Framework, revised")
+    assert timed(dialog.accept) < AT_ONCE
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.isVisible() and not ok.isEnabled() and dialog.error.text() == "Saving…"
+    qtbot.keyClick(dialog.title, Qt.Key.Key_End)  # the dialog answers meanwhile
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Exclam)
+    assert dialog.title.text() == "Framework, revised!"
+    settle(window)
+    with fresh(project_path) as project:
+        title = project.document(KEY1).title
+    if fails:
+        assert dialog.isVisible() and ok.isEnabled()
+        assert dialog.error.text().startswith("Not saved: the properties of “Framework, revised”.")
+        assert title != "Framework, revised"
+    else:
+        assert not dialog.isVisible()  # closed by the commit: no dialog outlives its write
+        assert title == "Framework, revised"
