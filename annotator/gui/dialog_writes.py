@@ -16,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QLabel, QWidget
 
 from annotator.core.edits import Edit
+from annotator.gui.saving import save_in_background
 from annotator.gui.workspace import Workspace
 
 GREY = "#666666"
@@ -49,15 +50,16 @@ def write_from_dialog(
         if on_done is not None:
             on_done(edit)
 
+    def failed(message: str) -> None:
+        show_failure(workspace, dialog, status, message)
+
     status.clear()
-    edit = workspace.edit(
-        action,
-        clause_ids,
-        what=what,
-        on_done=done,
-        on_failed=lambda message: show_failure(workspace, dialog, status, message),
-        owner=dialog,
-    )
-    if workspace.background and workspace.ops.writes_pending():
+    if not workspace.background:
+        return workspace.edit(action, clause_ids, what=what, on_done=done, on_failed=failed)
+    if save_in_background(
+        workspace, action, clause_ids, what=what, on_done=done, on_failed=failed, owner=dialog
+    ):
         status.setText(f"<span style='color:{GREY}'>{html.escape(saying)}</span>")
-    return edit
+    else:  # a blocking job, or undo steps queued before it: the runner said why in the status bar
+        failed(f"Not saved: {what}. Wait until the changes before it are saved, then try again.")
+    return None

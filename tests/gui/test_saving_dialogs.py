@@ -464,3 +464,25 @@ def test_plan_properties_stay_open_while_saving_and_close_once_saved(
     else:
         assert not dialog.isVisible()  # closed by the commit: no dialog outlives its write
         assert title == "Framework, revised"
+
+
+def test_a_dialog_write_behind_a_queued_undo_is_not_sent_and_says_so(
+    qtbot: QtBot,
+    window: MainWindow,
+    editor: CodebookEditor,
+    project_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slow_server(monkeypatch, 0.4)
+    ws = window.workspace
+    assert ws is not None
+    clause = window.clauses.clause(0).id  # the editor is the active window: no key shortcuts
+    ws.toggle_tag(clause, "economic")
+    settle(window)
+    ws.toggle_tag(clause, "territorial")  # saving
+    ws.undo_stack.undo()  # queued behind it
+    assert ws.replays == [True]
+    editor.rename()  # would overtake the undo pressed before it
+    assert editor.status.text().startswith("<span style='color:#b00020'>Not saved: the name of")
+    settle(window)
+    assert category_names(project_path)["territorial"] == "Territorial"
