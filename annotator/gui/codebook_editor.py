@@ -231,10 +231,12 @@ class CodebookEditor(QDialog):
     def _visible(self) -> list[Category]:
         return [c for c in self._all if self.show_retired.isChecked() or not c.retired]
 
-    def refresh(self) -> None:
-        """Rebuild the tree from the project, keeping the selection."""
+    def refresh(self, codebook: list[Category] | None = None) -> None:
+        """Rebuild the tree from ``codebook`` or the project, keeping the selection."""
         keep = self.current_key()
-        self._all = self.workspace.project.categories(include_retired=True)
+        if codebook is None:
+            codebook = self.workspace.project.categories(include_retired=True)
+        self._all = codebook
         shown = self._visible()
         shown_keys = {c.key for c in shown}
         self.tree.clear()
@@ -342,8 +344,9 @@ class CodebookEditor(QDialog):
     def _edited(self, change: Change) -> None:
         if not change.touches(Kind.CODEBOOK):
             return
-        self.workspace.reload_codebook()
-        self.refresh()
+        codebook = change.read.codebook if change.read is not None else None
+        self.workspace.reload_codebook(codebook)  # on a server: as the write read it back
+        self.refresh(codebook)
 
     def _failed(self, message: str) -> None:
         show_failure(self.workspace, self, self.status, message)

@@ -19,6 +19,7 @@ from annotator.gui import menus
 from annotator.gui.models import FILTERS, Role
 
 if TYPE_CHECKING:
+    from annotator.core.codebook import Category
     from annotator.gui.main_window import MainWindow
     from annotator.gui.ops import Change
     from annotator.gui.saving import ReadBack, Saving
@@ -163,7 +164,7 @@ class ClauseNavigator(QObject):
         if ws is None:
             return
         if change.touches(Kind.CODEBOOK):
-            self.reload_codebook()
+            self.reload_codebook(change.read.codebook if change.read is not None else None)
         if change.edit is None and change.touches(Kind.CODERS):
             self.refresh_all()  # another coder: every row shows that coder's tags
             return
@@ -230,12 +231,13 @@ class ClauseNavigator(QObject):
             w.detail.show_coding(w.clauses.coding(cid), ws.categories, w.clauses.status(cid))
         # The counts follow on commit, with the change (reading them would ask the server).
 
-    def reload_codebook(self) -> None:
-        """The workspace's categories, the dock, the rows, the filter list, the Code menu."""
+    def reload_codebook(self, codebook: list[Category] | None = None) -> None:
+        """The workspace's categories, the dock, the rows, the filter list, the Code menu
+        (``codebook``: as a team server's write read it back)."""
         w, ws = self.w, self.w.workspace
         if ws is None:
             return
-        ws.reload_codebook()
+        ws.reload_codebook(codebook)
         w.codebook.set_categories(ws.categories)
         w.clauses.set_categories(ws.categories)
         self.fill_filter_combo()

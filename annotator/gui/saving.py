@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 
 from annotator.core.changes import Kind, kinds_of
+from annotator.core.codebook import Category
 from annotator.core.edits import Edit
 from annotator.services.types import ClauseCoding, ClauseInfo, DocumentData, SpanTag
 
@@ -52,29 +53,35 @@ _tokens = itertools.count(1)
 @dataclass(frozen=True)
 class ReadBack:
     """What a background write read right after committing, on its own thread (so the UI thread
-    need not ask the server): the coding of the clauses it touched as ``coder_id`` sees them, or
-    for a clause edit (split, join…) the whole plan as :meth:`ClauseNavigator.open_document`
-    shows it."""
+    need not ask the server): the coding of the clauses it touched as ``coder_id`` sees them; for
+    a clause edit (split, join…) the whole plan as :meth:`ClauseNavigator.open_document` shows
+    it; for a codebook edit the whole codebook, retired categories included."""
 
     coder_id: str
     coding: dict[int, ClauseCoding]
     plan: tuple[DocumentData, list[ClauseInfo], dict[int, ClauseCoding]] | None = None
+    codebook: list[Category] | None = None
 
 
 def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
-    """On the write thread, after the commit: what the views will show. None for a plan added
-    or removed, or if the read fails (the write stands; the views read it themselves)."""
+    """On the write thread, after the commit: what the views will show. None if the read fails
+    (the write stands; the views read it themselves)."""
     kinds, key = kinds_of(edit), edit.document_key
     coder, project = workspace.coder_id, workspace.project
+    coding: dict[int, ClauseCoding] = {}
+    plan = codebook = None
     try:
-        if Kind.CLAUSES in kinds and key is not None and Kind.DOCUMENTS not in kinds:
+        if Kind.CODEBOOK in kinds:
+            codebook = project.categories(include_retired=True)
+        if Kind.DOCUMENTS in kinds:  # a plan added or removed: the views read the list again
+            return ReadBack(coder, coding, None, codebook)
+        if Kind.CLAUSES in kinds and key is not None:
             plan = (project.document(key), project.clauses(key), project.coding(key, coder))
-            return ReadBack(coder, {}, plan)
-        if Kind.CODING in kinds and Kind.DOCUMENTS not in kinds and edit.clause_ids:
-            return ReadBack(coder, {c: project.clause_coding(c, coder) for c in edit.clause_ids})
+        elif Kind.CODING in kinds and edit.clause_ids:
+            coding = {c: project.clause_coding(c, coder) for c in edit.clause_ids}
     except Exception:
         return None
-    return None
+    return ReadBack(coder, coding, plan, codebook)
 
 
 def _change(edit: Edit, read: ReadBack | None) -> object:

@@ -99,8 +99,13 @@ class Workspace(QObject):
     def parent_widget(parent: QObject | None) -> QWidget | None:
         return parent if isinstance(parent, QWidget) else None
 
-    def reload_codebook(self) -> None:
-        self.categories = self.project.categories()
+    def reload_codebook(self, codebook: list[Category] | None = None) -> None:
+        """The live categories: from ``codebook`` (all of them, as a write read them back on a
+        team server) or from the project."""
+        if codebook is not None:
+            self.categories = [c for c in codebook if not c.retired]
+        else:
+            self.categories = self.project.categories()
 
     def category(self, key: str) -> Category | None:
         return next((c for c in self.categories if c.key == key), None)

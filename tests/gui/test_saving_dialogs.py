@@ -365,7 +365,12 @@ def test_reads_after_a_commit_happen_off_the_ui_thread(
 
         monkeypatch.setattr(target, name, call)
 
-    for name in ("clause_coding", "coding", "clauses", "document"):
+    assert window.workspace is not None
+    editor = CodebookEditor(window.workspace, window)  # reads the codebook as it opens
+    qtbot.addWidget(editor)
+    editor.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+    editor.select("territorial")
+    for name in ("clause_coding", "coding", "clauses", "document", "categories"):
         watched(Project, name)
     watched(review, "coding_by_coder")
     window.clause_view.setFocus()
@@ -373,7 +378,13 @@ def test_reads_after_a_commit_happen_off_the_ui_thread(
     settle(window)
     qtbot.keyClick(window.clause_view, Qt.Key.Key_J, CTRL_SHIFT)  # a join: the plan is read back
     settle(window)
-    assert {name for name, _ in reads} >= {"clause_coding", "clauses", "coding_by_coder"}
+    editor.rename()  # a codebook edit: the codebook is read back
+    settle(window)
+    assert editor.item("territorial").text(0) == "Land"  # type: ignore[union-attr]
+    assert window.workspace.category("territorial").name == "Land"  # type: ignore[union-attr]
+    window.ops.changed.disconnect(editor._edited)
+    wanted = {"clause_coding", "clauses", "coding_by_coder", "categories"}
+    assert {name for name, _ in reads} >= wanted
     on_ui = [name for name, thread in reads if thread == "MainThread"]
     assert on_ui == []
 
