@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from annotator.core.codebook import Category
     from annotator.gui.ops import Change
     from annotator.gui.workspace import Workspace
+    from annotator.services.types import ClauseCoding
 
 SETTLED = "✓"
 
@@ -66,6 +67,7 @@ class ReviewView(ToolWindow):
         super().__init__(parent)
         self.workspace = workspace
         self.items: list[Disagreement] = []
+        self._consensus: dict[int, ClauseCoding] = {}  # the consensus layer's coding, by clause
         self.consensus: set[str] = set()
         self.accept_buttons: list[QPushButton] = []
         self.setWindowTitle("Disagreements")
@@ -179,7 +181,10 @@ class ReviewView(ToolWindow):
 
     def settled(self, clause_id: int) -> frozenset[str] | None:
         """The consensus set of a clause, or None when it is not settled."""
-        coding = self.workspace.project.clause_coding(clause_id, CONSENSUS_ID)
+        if clause_id not in self._consensus:  # read with the list, or after a write
+            coding = self.workspace.project.clause_coding(clause_id, CONSENSUS_ID)
+            self._consensus[clause_id] = coding
+        coding = self._consensus[clause_id]
         return coding.categories if coding.coded else None
 
     def reload(self) -> None:
@@ -192,6 +197,8 @@ class ReviewView(ToolWindow):
             else []
         )
         self.text = self.workspace.project.document(key).text if key else ""
+        # The consensus layer in one read, not one per clause (on a server each is a round trip).
+        self._consensus = dict(self.workspace.project.coding(key, CONSENSUS_ID)) if key else {}
         self.list.blockSignals(True)
         self.list.clear()
         for d in self.items:
@@ -377,6 +384,12 @@ class ReviewView(ToolWindow):
     def _edit_written(self, change: Change) -> None:
         if change.document_key != self.document_key:
             return
+        # On a server the write read the consensus back on its own thread; else read it again.
+        read = change.read.others.get(CONSENSUS_ID, {}) if change.read is not None else {}
+        for clause_id in change.clause_ids:
+            self._consensus.pop(clause_id, None)
+            if clause_id in read:
+                self._consensus[clause_id] = read[clause_id]
         for row, d in enumerate(self.items):
             if d.clause.id in change.clause_ids:
                 self._label_item(self.list.item(row), d)

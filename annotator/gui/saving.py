@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -61,6 +61,9 @@ class ReadBack:
     coding: dict[int, ClauseCoding]
     plan: tuple[DocumentData, list[ClauseInfo], dict[int, ClauseCoding]] | None = None
     codebook: list[Category] | None = None
+    #: The touched clauses' coding by the other coders whose rows the edit wrote (a settle
+    #: writes the consensus layer's), by coder id.
+    others: dict[str, dict[int, ClauseCoding]] = field(default_factory=dict)
 
 
 def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
@@ -79,9 +82,23 @@ def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
             plan = (project.document(key), project.clauses(key), project.coding(key, coder))
         elif Kind.CODING in kinds and edit.clause_ids:
             coding = {c: project.clause_coding(c, coder) for c in edit.clause_ids}
+            others = {
+                who: {c: project.clause_coding(c, who) for c in edit.clause_ids}
+                for who in _coders_written(edit) - {coder}
+            }
+            return ReadBack(coder, coding, plan, codebook, others)
     except Exception:
         return None
     return ReadBack(coder, coding, plan, codebook)
+
+
+def _coders_written(edit: Edit) -> set[str]:
+    return {
+        str(row["coder_id"])
+        for change in edit.changes
+        for row in (change.before, change.after)
+        if row is not None and row.get("coder_id")
+    }
 
 
 def _change(edit: Edit, read: ReadBack | None) -> object:

@@ -319,6 +319,14 @@ def test_settling_saves_in_the_background_and_the_view_answers(
     monkeypatch.setattr("annotator.gui.review_view.settle", _slow(review.settle, 0.5), raising=True)
     first = view.current()
     assert first is not None and view.list.count() == 2
+    threads: list[str] = []
+    original = Project.clause_coding
+
+    def watched(self: Project, *args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return original(self, *args)
+
+    monkeypatch.setattr(Project, "clause_coding", watched)
     view.accept_coder(0)
     assert timed(view.settle_current) < AT_ONCE
     assert ws.ops.writes_pending()
@@ -327,10 +335,13 @@ def test_settling_saves_in_the_background_and_the_view_answers(
     assert view.grab().save(str(shot))
     qtbot.keyClick(view.list, Qt.Key.Key_Down)  # the view answers meanwhile
     assert view.list.currentRow() == 1
+    threads.clear()  # moving reads the coders' coding of the clause shown; the commit must not
     deadline = time.monotonic() + 10
     while ws.ops.running():
         assert time.monotonic() < deadline
         qtbot.wait(10)
+    assert threads and "MainThread" not in threads  # the consensus was read back by the write
+    assert view.list.item(0).text().startswith("✓")  # marked settled from that read
     assert project.clause_coding(first.clause.id, CONSENSUS_ID).coded
     assert ws.undo_stack.count() == 1
     ws.ops.shutdown()
