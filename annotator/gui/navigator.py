@@ -60,13 +60,17 @@ class ClauseNavigator(QObject):
 
     # -- plans -----------------------------------------------------------------------------------
 
-    def reload_documents(self) -> None:
-        """The plan list from the project again, keeping the current plan selected."""
+    def reload_documents(self, read: ReadBack | None = None) -> None:
+        """The plan list from the project again (or as a team server's write read it back),
+        keeping the current plan selected."""
         ws = self.w.workspace
         if ws is None:
             return
         current = self.w.clauses.document_key
-        self.w.documents.set_documents(ws.project.documents(ws.coder_id))
+        known = read.documents if read is not None and read.coder_id == ws.coder_id else None
+        self.w.documents.set_documents(
+            known if known is not None else ws.project.documents(ws.coder_id)
+        )
         row = self.w.documents.row_of(current) if current else None
         if row is not None:
             self._select_document_row(row)
@@ -80,9 +84,10 @@ class ClauseNavigator(QObject):
         if ws is None:
             return
         same = key == w.clauses.document_key
+        known = plan.plan_of(key, ws.coder_id) if plan is not None else None
         loaded = (
-            plan.plan
-            if plan is not None and plan.plan is not None and plan.coder_id == ws.coder_id
+            known
+            if known is not None
             else ws.ops.call(
                 lambda: (
                     ws.project.document(key),
@@ -97,7 +102,8 @@ class ClauseNavigator(QObject):
         doc, clauses, coding = loaded
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
-        if not (same and plan is not None):  # a clause edit leaves the plan's notes as they are
+        ws.shown_document = key  # what a team server's write reads back for the views
+        if not (same and known is not None):  # an edit of it leaves the plan's notes as they are
             w.segment_notes.show_for(ws.project, key)
         if w.clauses.reviewing:
             self._load_reviewer()
@@ -118,13 +124,15 @@ class ClauseNavigator(QObject):
             self.search_changed(w.search_bar.pattern())
         self.update_progress()
 
-    def show_first_plan(self, key: str | None, clause_id: int | None) -> None:
+    def show_first_plan(
+        self, key: str | None, clause_id: int | None, read: ReadBack | None = None
+    ) -> None:
         """After opening a project: ``key`` if it is still there, else the first plan, else none."""
         w = self.w
         if key is None or w.documents.row_of(key) is None:
             key = w.documents.summary(0).key if w.documents.rowCount() else None
         if key is not None:
-            self.open_document(key, clause_id)
+            self.open_document(key, clause_id, read)
             return
         w.detail.commit_memo()
         w.clauses.set_document(None, "", [], {})  # not the previous project's plan
@@ -173,10 +181,10 @@ class ClauseNavigator(QObject):
         key = change.document_key
         if key is None:  # a merge, a codebook or project-wide edit
             if change.touches(Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODERS):
-                self.refresh_all()
+                self.refresh_all(change.read)
             return
         if change.touches(Kind.DOCUMENTS):
-            self.reload_documents()
+            self.reload_documents(change.read)
         first = change.clause_ids[0] if change.clause_ids else None
         if change.touches(Kind.CLAUSES) and key == w.clauses.document_key:
             # A split, join or moved boundary changes the list itself: show this plan again.
@@ -243,14 +251,16 @@ class ClauseNavigator(QObject):
         self.fill_filter_combo()
         menus.refresh_code_menu(w)
 
-    def refresh_all(self) -> None:
-        """Everything from the database again (after a merge, its undo, a switch of coder)."""
+    def refresh_all(self, read: ReadBack | None = None) -> None:
+        """Everything from the database again (after a merge, its undo, a switch of coder), or
+        as a team server's write ``read`` it back (its codebook, if changed, is shown already)."""
         w = self.w
         if w.workspace is None:
             return
-        self.reload_codebook()
-        self.reload_documents()
-        self.show_first_plan(w.clauses.document_key, self.current_clause_id())
+        if read is None:
+            self.reload_codebook()
+        self.reload_documents(read)
+        self.show_first_plan(w.clauses.document_key, self.current_clause_id(), read)
 
     # -- clauses ---------------------------------------------------------------------------------
 

@@ -36,7 +36,13 @@ from PySide6.QtCore import QTimer
 from annotator.core.changes import Kind, kinds_of
 from annotator.core.codebook import Category
 from annotator.core.edits import Edit
-from annotator.services.types import ClauseCoding, ClauseInfo, DocumentData, SpanTag
+from annotator.services.types import (
+    ClauseCoding,
+    ClauseInfo,
+    DocumentData,
+    DocumentSummary,
+    SpanTag,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
     from annotator.gui.workspace import Workspace
 
 Guess = Callable[[ClauseCoding], ClauseCoding]
+PlanRead = tuple[DocumentData, list[ClauseInfo], dict[int, ClauseCoding]]
 SAVING = "saving…"
 
 _tokens = itertools.count(1)
@@ -59,11 +66,19 @@ class ReadBack:
 
     coder_id: str
     coding: dict[int, ClauseCoding]
-    plan: tuple[DocumentData, list[ClauseInfo], dict[int, ClauseCoding]] | None = None
+    plan: PlanRead | None = None
     codebook: list[Category] | None = None
     #: The touched clauses' coding by the other coders whose rows the edit wrote (a settle
     #: writes the consensus layer's), by coder id.
     others: dict[str, dict[int, ClauseCoding]] = field(default_factory=dict)
+    #: After a plan added or removed, a merge or a sync: the plan list with its counts.
+    documents: list[DocumentSummary] | None = None
+
+    def plan_of(self, key: str, coder_id: str) -> PlanRead | None:
+        """The plan read back, if it is ``key`` as ``coder_id`` sees it."""
+        if self.plan is None or self.plan[0].key != key or self.coder_id != coder_id:
+            return None
+        return self.plan
 
 
 def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
@@ -76,9 +91,18 @@ def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
     try:
         if Kind.CODEBOOK in kinds:
             codebook = project.categories(include_retired=True)
-        if Kind.DOCUMENTS in kinds:  # a plan added or removed: the views read the list again
-            return ReadBack(coder, coding, None, codebook)
-        if Kind.CLAUSES in kinds and key is not None:
+        if Kind.DOCUMENTS in kinds or key is None:
+            # A plan added or removed, a merge, a sync: the plan list, and the plan shown.
+            documents = project.documents(coder)
+            shown = workspace.shown_document
+            if shown is not None and shown in {d.key for d in documents}:
+                plan = (
+                    project.document(shown),
+                    project.clauses(shown),
+                    project.coding(shown, coder),
+                )
+            return ReadBack(coder, coding, plan, codebook, documents=documents)
+        if Kind.CLAUSES in kinds:
             plan = (project.document(key), project.clauses(key), project.coding(key, coder))
         elif Kind.CODING in kinds and edit.clause_ids:
             coding = {c: project.clause_coding(c, coder) for c in edit.clause_ids}

@@ -55,6 +55,8 @@ class Workspace(QObject):
         self._draining = False
         self.undo_stack.indexChanged.connect(self._index_changed)
         self.categories: list[Category] = []
+        #: The plan the window shows (set by the navigator; read by a team server's writes).
+        self.shown_document: str | None = None
         self.reload_codebook()
 
     def queue_replay(self, undo: bool) -> None:

@@ -508,3 +508,30 @@ def test_a_dialog_write_behind_a_queued_undo_is_not_sent_and_says_so(
     assert editor.status.text().startswith("<span style='color:#b00020'>Not saved: the name of")
     settle(window)
     assert category_names(project_path)["territorial"] == "Territorial"
+
+
+def test_after_a_merge_the_plan_list_and_the_plan_are_read_back_off_the_ui_thread(
+    qtbot: QtBot,
+    window: MainWindow,
+    plan_files: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ws = window.workspace
+    assert ws is not None
+    preview = exchange.preview_merge(ws.project, [exchange_file(tmp_path, plan_files[0])])
+    slow_server(monkeypatch, 0)
+    reads: list[tuple[str, str]] = []
+    for name in ("documents", "document", "clauses", "coding", "clause_coding", "categories"):
+        original: Callable[..., Any] = getattr(Project, name)
+
+        def call(*args: Any, __name: str = name, __original: Any = original, **kw: Any) -> Any:
+            reads.append((__name, threading.current_thread().name))
+            return __original(*args, **kw)
+
+        monkeypatch.setattr(Project, name, call)
+    file_actions.apply_previewed(window, preview, True)
+    settle(window)
+    assert {"documents", "clauses", "coding"} <= {name for name, _ in reads}
+    assert [name for name, thread in reads if thread == "MainThread"] == []
+    assert window.statusBar().currentMessage().startswith("Merge")
