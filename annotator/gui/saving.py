@@ -21,7 +21,14 @@ replay is a serial job too; the undo stack is held where it is while it runs and
 moved only when the replay commits (the command is then already in that state, so moving the
 index replays nothing). A refused replay leaves the stack where it was and says why once.
 
-While a write is saving, edits that do not queue (and undo/redo) wait (a status-bar note says so).
+So do the writes made from dialogs (the codebook editor, a settle, blind mode, re-segmenting or
+removing a plan, applying a merge or a sync): ``Workspace.edit(..., what=…, on_done=…)`` says
+"Saving <what>…" and, on failure, "Not saved: <what>. <why>" (see :mod:`dialog_writes`).
+
+An undo or redo pressed while a write is saving is queued (``Workspace.queue_replay``) and runs
+once the writes before it have committed; an edit pressed after it waits (a status-bar note says
+so). Right after committing, the write's thread reads back what the views will show
+(:func:`read_back`); the announced change carries it, so the UI thread need not ask the server.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ PlanRead = tuple[DocumentData, list[ClauseInfo], dict[int, ClauseCoding]]
 SAVING = "saving…"
 
 _tokens = itertools.count(1)
+_PLAN_KINDS = frozenset({Kind.CODING, Kind.CLAUSES, Kind.CODERS})
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
     try:
         if Kind.CODEBOOK in kinds:
             codebook = project.categories(include_retired=True)
-        if Kind.DOCUMENTS in kinds or key is None:
+        if Kind.DOCUMENTS in kinds or (key is None and kinds & _PLAN_KINDS):
             # A plan added or removed, a merge, a sync: the plan list, and the plan shown.
             documents = project.documents(coder)
             shown = workspace.shown_document
@@ -102,6 +110,8 @@ def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
                     project.coding(shown, coder),
                 )
             return ReadBack(coder, coding, plan, codebook, documents=documents)
+        if key is None:  # a setting, the codebook: nothing the plan views show
+            return ReadBack(coder, coding, plan, codebook)
         if Kind.CLAUSES in kinds:
             plan = (project.document(key), project.clauses(key), project.coding(key, coder))
         elif Kind.CODING in kinds and edit.clause_ids:
