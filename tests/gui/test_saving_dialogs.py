@@ -253,6 +253,8 @@ def test_applying_a_merge_saves_in_the_background(
     steps = ws.undo_stack.count()
     assert timed(lambda: file_actions.apply_previewed(window, preview, True)) < AT_ONCE
     assert window.statusBar().currentMessage() == "Saving the merge of taras.plan-annotations.json…"
+    if not fails:
+        assert window.grab().save(str(screenshots() / "15-merge-saving.png"))
     answers_keys(qtbot, window)
     settle(window)
     with fresh(project_path) as project:
@@ -473,6 +475,9 @@ def test_plan_properties_stay_open_while_saving_and_close_once_saved(
     assert timed(dialog.accept) < AT_ONCE
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert dialog.isVisible() and not ok.isEnabled() and dialog.error.text() == "Saving…"
+    assert dialog.grab().save(
+        str(screenshots() / f"15-plan-properties-{'refused' if fails else 'saving'}.png")
+    )
     qtbot.keyClick(dialog.title, Qt.Key.Key_End)  # the dialog answers meanwhile
     qtbot.keyClick(dialog.title, Qt.Key.Key_Exclam)
     assert dialog.title.text() == "Framework, revised!"
@@ -481,6 +486,7 @@ def test_plan_properties_stay_open_while_saving_and_close_once_saved(
         title = project.document(KEY1).title
     if fails:
         assert dialog.isVisible() and ok.isEnabled()
+        assert dialog.grab().save(str(screenshots() / "15-plan-properties-not-saved.png"))
         assert dialog.error.text().startswith("Not saved: the properties of “Framework, revised”.")
         assert title != "Framework, revised"
     else:
