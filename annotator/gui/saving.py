@@ -54,7 +54,7 @@ from annotator.services.types import (
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
 
-    from annotator.gui.ops import EditCommand
+    from annotator.gui.ops import EditCommand, Job
     from annotator.gui.workspace import Workspace
 
 Guess = Callable[[ClauseCoding], ClauseCoding]
@@ -62,6 +62,7 @@ PlanRead = tuple[DocumentData, list[ClauseInfo], dict[int, ClauseCoding]]
 SAVING = "saving…"
 
 _tokens = itertools.count(1)
+SAY_AGAIN_MS = 5000  # the main window shows a note for 6 s
 _PLAN_KINDS = frozenset({Kind.CODING, Kind.CLAUSES, Kind.CODERS})
 
 
@@ -159,7 +160,7 @@ def write_in_background(
 
     Returns False (nothing submitted) when the runner says edits must wait.
     """
-    return _submit(workspace, (clause_id,), action, guess, "Not saved")
+    return _submit(workspace, (clause_id,), action, guess, "Not saved") is not None
 
 
 def save_in_background(
@@ -182,7 +183,7 @@ def save_in_background(
     to a message. ``owner`` is the dialog these callbacks belong to: once it is deleted they are
     skipped (the edit is still recorded, a failure still shown in a message).
     """
-    if _submit(
+    job = _submit(
         workspace,
         clause_ids,
         action,
@@ -192,11 +193,19 @@ def save_in_background(
         then=on_done,
         on_failed=on_failed,
         owner=owner,
-    ):
-        saying = f"Saving {what}…" if what else SAVING
-        workspace.ops.said.emit(f"{saying[:1].upper()}{saying[1:]}")
-        return True
-    return False
+    )
+    if job is None:
+        return False
+    saying = f"Saving {what}…" if what else SAVING
+    say = f"{saying[:1].upper()}{saying[1:]}"
+    workspace.ops.said.emit(say)
+    # A status-bar note fades after a few seconds; a write waiting longer keeps saying so.
+    timer = QTimer(job)
+    timer.setInterval(SAY_AGAIN_MS)
+    timer.timeout.connect(lambda: workspace.ops.said.emit(say))
+    job.finished.connect(timer.stop)
+    timer.start()
+    return True
 
 
 def _submit(
@@ -212,13 +221,14 @@ def _submit(
     what: str | None = None,
     owner: QObject | None = None,
     verb: str | None = None,
-) -> bool:
+) -> Job[tuple[Edit, ReadBack | None]] | None:
+    """Submit the write; its job, or None when it must wait (a status-bar note says why)."""
     ops = workspace.ops
     if ops.busy(queue=verb is None):  # a replay never queues: it must see the stack as it is
-        return False
+        return None
     if verb is None and workspace.replays_waiting:  # it would overtake the undo pressed before
         ops.said.emit("Wait until the queued undo steps are saved.")
-        return False
+        return None
     token = next(_tokens)
     gone: list[bool] = []  # the owner (a dialog) was deleted: its callbacks must not run
     if owner is not None:
@@ -234,6 +244,8 @@ def _submit(
     def committed(result: tuple[Edit, ReadBack | None]) -> None:
         edit, read = result
         ended(None)
+        if what is not None and ops.workspace is workspace:
+            ops.said.emit("")  # no longer "Saving <what>…"; on_done may say what was done
         if on_commit is not None:
             on_commit(edit, read)
         elif ops.workspace is workspace:
@@ -261,8 +273,7 @@ def _submit(
 
     for clause_id in clause_ids:
         ops.saving.emit(Saving(clause_id, token, guess))
-    ops.run(job, on_done=committed, on_failed=failed, serial=True)
-    return True
+    return ops.run(job, on_done=committed, on_failed=failed, serial=True)
 
 
 def replay_in_background(command: EditCommand, undo: bool) -> None:
@@ -284,14 +295,17 @@ def replay_in_background(command: EditCommand, undo: bool) -> None:
         ops.said.emit("")
         ops.changed.emit(_change(written, read))
 
-    if _submit(
-        workspace,
-        edit.clause_ids,
-        lambda: how(edit),
-        None,
-        f"Cannot {verb}",
-        on_commit=committed,
-        verb=verb,
+    if (
+        _submit(
+            workspace,
+            edit.clause_ids,
+            lambda: how(edit),
+            None,
+            f"Cannot {verb}",
+            on_commit=committed,
+            verb=verb,
+        )
+        is not None
     ):
         ops.said.emit(f"Saving the {verb} of “{command.text()}”…")
 

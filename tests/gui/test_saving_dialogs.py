@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.core.errors import EditError
-from annotator.gui import file_actions, import_preview
+from annotator.gui import file_actions, import_preview, saving
 from annotator.gui.codebook_editor import CodebookEditor
 from annotator.gui.main_window import MainWindow
 from annotator.gui.models import Role
@@ -207,6 +207,9 @@ def test_removing_a_plan_saves_in_the_background(
 ) -> None:
     slow_server(monkeypatch, 0)
     slowed(Project, "remove_plan", 0.5, monkeypatch)
+    monkeypatch.setattr(saving, "SAY_AGAIN_MS", 50)  # a long wait keeps saying it is saving
+    said: list[str] = []
+    window.ops.said.connect(said.append)
     window.confirm = lambda *_args: True  # type: ignore[method-assign]
     ws = window.workspace
     assert ws is not None
@@ -218,6 +221,8 @@ def test_removing_a_plan_saves_in_the_background(
     settle(window)
     assert KEY1 not in plan_keys(project_path)
     assert ws.undo_stack.count() == steps + 1
+    assert sum(1 for text in said if text.startswith("Saving the removal")) >= 3
+    assert said[-1] == ""  # then no longer "Saving…" once it has committed
     assert "Undo brings it back" in window.statusBar().currentMessage()
 
 
