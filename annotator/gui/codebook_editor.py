@@ -33,13 +33,16 @@ from PySide6.QtWidgets import (
 
 from annotator.core.changes import Kind, count
 from annotator.core.codebook import SHORTCUTS, Category
+from annotator.core.edits import Edit
 from annotator.gui.codebook_panel import swatch
 from annotator.gui.colors import category_color
+from annotator.gui.dialog_writes import show_failure, write_from_dialog
 from annotator.gui.ops import Change
 from annotator.gui.workspace import Workspace
 from annotator.services import codebook as service
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
+_FIELDS = {"color": "colour", "description": "coding rule", "parent": "place", "retired": "state"}
 FILE_FILTER = "Codebooks (*.json *.qdc);;JSON codebook (*.json);;REFI-QDA codebook (*.qdc)"
 
 #: ``(parent, title, label, text) -> str | None``: asks for a category name.
@@ -228,10 +231,12 @@ class CodebookEditor(QDialog):
     def _visible(self) -> list[Category]:
         return [c for c in self._all if self.show_retired.isChecked() or not c.retired]
 
-    def refresh(self) -> None:
-        """Rebuild the tree from the project, keeping the selection."""
+    def refresh(self, codebook: list[Category] | None = None) -> None:
+        """Rebuild the tree from ``codebook`` or the project, keeping the selection."""
         keep = self.current_key()
-        self._all = self.workspace.project.categories(include_retired=True)
+        if codebook is None:
+            codebook = self.workspace.project.categories(include_retired=True)
+        self._all = codebook
         shown = self._visible()
         shown_keys = {c.key for c in shown}
         self.tree.clear()
@@ -339,42 +344,43 @@ class CodebookEditor(QDialog):
     def _edited(self, change: Change) -> None:
         if not change.touches(Kind.CODEBOOK):
             return
-        self.workspace.reload_codebook()
-        self.refresh()
+        codebook = change.read.codebook if change.read is not None else None
+        self.workspace.reload_codebook(codebook)  # on a server: as the write read it back
+        self.refresh(codebook)
 
     def _failed(self, message: str) -> None:
-        if self.isVisible():
-            self.status.setText(f"<span style='color:#b00020'>{_escape(message)}</span>")
+        show_failure(self.workspace, self, self.status, message)
 
-    # -- edits -----------------------------------------------------------------------------------
+    # -- edits (on a team server in the background: see dialog_writes) -------------------------
+
+    def _write(
+        self, action: Callable[[], Edit], what: str, then: Callable[[Edit], None] | None = None
+    ) -> None:
+        write_from_dialog(self.workspace, self, self.status, action, what, then)
 
     def _change(self, key: str | None, **changes: object) -> None:
         if key is None:
             return
-        self.status.clear()
-        self.workspace.ops.edit(
-            lambda: service.update_category(self.workspace.project, key, **changes),
-            on_failed=self._failed,
-        )
+        cat = self._category(key)
+        fields = " and ".join(_FIELDS.get(c, c) for c in changes)
+        what = f"the {fields} of “{cat.name if cat else key}”"
+        self._write(lambda: service.update_category(self.workspace.project, key, **changes), what)
 
     def add(self) -> str | None:
-        """Ask for a name and add a category (nested under none); returns its key."""
+        """Ask for a name and add a category (nested under none); returns its key (None while
+        it is saving on a team server: it is selected once saved)."""
         name = self.ask_text(self, "New category", "Name:", "")
         if not name or not name.strip():
             return None
         added: list[str] = []
 
-        def action():  # type: ignore[no-untyped-def]
+        def action() -> Edit:
             edit, key = service.add_category(self.workspace.project, name)
             added.append(key)
             return edit
 
-        self.status.clear()
-        self.workspace.ops.edit(action, on_failed=self._failed)
-        if added:
-            self.select(added[0])
-            return added[0]
-        return None
+        self._write(action, f"the new category “{name.strip()}”", lambda _e: self.select(added[0]))
+        return added[0] if added else None
 
     def rename(self) -> None:
         """Ask for a new name of the selected category."""
@@ -419,10 +425,9 @@ class CodebookEditor(QDialog):
             return
         flat = [c.key for c in self._all]  # positions are over all categories, retired included
         delta = flat.index(siblings[at + step]) - flat.index(cat.key)
-        self.status.clear()
-        self.workspace.ops.edit(
+        self._write(
             lambda: service.move_category(self.workspace.project, cat.key, delta),
-            on_failed=self._failed,
+            f"the move of “{cat.name}”",
         )
 
     def toggle_retired(self) -> None:
@@ -450,13 +455,16 @@ class CodebookEditor(QDialog):
         path = self.ask_open_path(self, "Import codebook")
         if not path:
             return
-        self.status.clear()
-        edit = self.workspace.ops.edit(
-            lambda: service.import_codebook(self.workspace.project, path), on_failed=self._failed
-        )
-        if edit is not None:
+
+        def imported(edit: Edit) -> None:
             n = count(edit, Kind.CODEBOOK)
             self.status.setText(f"Imported {Path(path).name}: {n} categories added or changed.")
+
+        self._write(
+            lambda: service.import_codebook(self.workspace.project, path),
+            f"the codebook from {Path(path).name}",
+            imported,
+        )
 
     def export_file(self) -> None:
         """Write the codebook as .json or .qdc (by the chosen file's suffix)."""

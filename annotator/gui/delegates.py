@@ -279,7 +279,8 @@ class ClauseDelegate(QStyledItemDelegate):
                 painter, opt, index, QRect(text_left, chip_top, text_w, self._chip_height(fm))
             )
         else:
-            self._paint_coders(painter, opt, coders, QRect(text_left, chip_top, text_w, 0), fm)
+            area = QRect(text_left, chip_top, text_w, 0)
+            self._paint_coders(painter, opt, coders, area, fm, index.data(Role.STATUS))
         painter.restore()
 
     def _paint_markers(
@@ -314,8 +315,10 @@ class ClauseDelegate(QStyledItemDelegate):
         coders: list[tuple[str, list[Category] | None, object]],
         area: QRect,
         fm: QFontMetrics,
+        status: str = "",
     ) -> None:
-        """Reviewer mode: one line per coder, their name then their chips."""
+        """Reviewer mode: one line per coder, their name then their chips; a background write's
+        ``status`` at the right of the first line, the current coder's own."""
         line_h = self._chip_height(fm)
         name_w = min(120, max(60, area.width() // 5))
         muted = opt.palette.color(QPalette.ColorRole.PlaceholderText)
@@ -328,6 +331,8 @@ class ClauseDelegate(QStyledItemDelegate):
                 QRect(area.left(), y, name_w, line_h), int(Qt.AlignmentFlag.AlignVCenter), shown
             )
             chips = QRect(area.left() + name_w, y, area.width() - name_w, line_h)
+            if status and y == area.top():
+                chips = self._paint_status(painter, opt, status, chips, cats is None)
             if cats is None:
                 painter.setPen(muted)
                 painter.drawText(chips, int(Qt.AlignmentFlag.AlignVCenter), "not coded")

@@ -231,6 +231,10 @@ class DetailPanel(QWidget):
         self.tags.setObjectName("clauseTags")
         self.tags.setWordWrap(True)
         self.tags.setTextFormat(Qt.TextFormat.RichText)
+        self.status = QLabel(self)  # "saving…" or "not saved: why" (team server)
+        self.status.setObjectName("clauseSaving")
+        self.status.setWordWrap(True)
+        self.status.hide()
         self.flag = QLabel("⚑ Flagged as uncertain  (F toggles)", self)
         self.flag.setObjectName("clauseFlag")
         self.flag.setStyleSheet("color: #e08a00; font-weight: bold;")
@@ -256,6 +260,7 @@ class DetailPanel(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.tags)
+        layout.addWidget(self.status)
         layout.addWidget(self.flag)
         layout.addLayout(memo_row)
         layout.addWidget(self.memo_edit)
@@ -332,7 +337,7 @@ class DetailPanel(QWidget):
         previous = self._memos[current][0] if 0 <= current < len(self._memos) else None
         self._memos = [(None, coding.memo)]
         labels = ["the whole clause"]
-        for span in coding.spans:
+        for span in (s for s in coding.spans if s.annotation_id):  # not one still saving
             cat = by_key.get(span.category) or Category(span.category, span.category)
             words = self._text[span.start - self._clause_start : span.end - self._clause_start]
             short = words if len(words) <= 24 else words[:22] + "…"
@@ -356,8 +361,10 @@ class DetailPanel(QWidget):
         categories: list[Category],
         *,
         keep_text: bool = False,
+        status: str = "",
     ) -> None:
-        """Display ``clause`` (``text`` is its own text); ``keep_text`` only refreshes coding."""
+        """Display ``clause`` (``text`` is its own text); ``keep_text`` only refreshes coding.
+        ``status``: a write of it still saving, or why it was not saved (see show_coding)."""
         same = keep_text and clause is not None and self.clause == clause and self._text == text
         self.clause = clause
         if not same:
@@ -370,6 +377,7 @@ class DetailPanel(QWidget):
         if clause is None:
             self.header.setText("No clause")
             self.tags.setText("")
+            self.status.hide()
             self.flag.hide()
             self._memos = []
             self.memo_target.clear()
@@ -378,6 +386,21 @@ class DetailPanel(QWidget):
             return
         self.memo_edit.setEnabled(True)
         self.header.setText(f"Clause {clause.label}  ·  {clause.kind}")
+        self.show_coding(coding, categories, status)
+        if not same:
+            self.memo_target.blockSignals(True)
+            self.memo_target.clear()  # a new clause: the memo target starts at the clause
+            self.memo_target.blockSignals(False)
+        self._show_memos(coding, {c.key: c for c in categories})
+
+    def show_coding(
+        self, coding: ClauseCoding, categories: list[Category], status: str = ""
+    ) -> None:
+        """The shown clause's coding (span highlights, chips, flag) and the state of a write
+        still saving it (team server): at once on each key, the memo being typed left alone."""
+        clause, text = self.clause, self._text
+        if clause is None:
+            return
         by_key = {c.key: c for c in categories}
         ranges = []
         for span in coding.spans:
@@ -392,11 +415,12 @@ class DetailPanel(QWidget):
         self._coding = (coding, by_key)
         self.tags.setText(self._tags_html(coding, by_key))
         self.flag.setVisible(coding.flagged)
-        if not same:
-            self.memo_target.blockSignals(True)
-            self.memo_target.clear()  # a new clause: the memo target starts at the clause
-            self.memo_target.blockSignals(False)
-        self._show_memos(coding, by_key)
+        failed = status.startswith("not saved")
+        color = "#c62828" if failed else "#6b6b6b"  # as the row's note
+        self.status.setStyleSheet(f"color: {color}; font-style: italic;")
+        self.status.setText(status)
+        self.status.setToolTip(status)
+        self.status.setVisible(bool(status))
 
     def _tags_html(self, coding: ClauseCoding, by_key: dict[str, Category]) -> str:
         if coding.review == "none" and not coding.categories:

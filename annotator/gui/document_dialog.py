@@ -141,6 +141,9 @@ class DocumentDialog(QDialog):
         if title == self.data.title and meta == self.data.meta:
             super().accept()  # nothing changed: no empty entry on the undo stack
             return
+        if self.workspace.background:
+            self._save_in_background(title, meta)
+            return
         messages: list[str] = []
         edit = self.workspace.ops.edit(
             lambda: set_document_properties(
@@ -152,6 +155,30 @@ class DocumentDialog(QDialog):
             self.error.setText(messages[-1] if messages else "The plan could not be changed.")
             return
         super().accept()
+
+    def _save_in_background(self, title: str, meta: DocumentMeta) -> None:
+        """A team server: the dialog stays open saying so, and closes once the edit committed;
+        a refusal is shown in it (or in a message if it was closed meanwhile)."""
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.error.setText("Saving…")
+
+        def failed(message: str) -> None:
+            if self.isVisible():
+                self.error.setText(message)
+                ok.setEnabled(True)
+            else:
+                self.workspace.ops.report("Not saved", message)
+
+        self.workspace.edit(
+            lambda: set_document_properties(
+                self.workspace.project, self.document_key, title=title, meta=meta
+            ),
+            what=f"the properties of \u201c{title}\u201d",
+            on_done=lambda _edit: QDialog.accept(self),
+            on_failed=failed,
+            owner=self,
+        )
 
 
 def edit_document_properties(

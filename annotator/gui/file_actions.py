@@ -141,16 +141,19 @@ def import_codebook_file(window: MainWindow, name: str) -> bool:
         return False
     from annotator.services.codebook import import_codebook
 
-    edit = ws.ops.edit(
-        lambda: import_codebook(ws.project, name), title="Cannot import the codebook"
-    )
-    if edit is None:
-        return False
-    n = count(edit, Kind.CODEBOOK)
-    window.statusBar().showMessage(
-        f"Codebook {Path(name).name}: {n} categories added or changed.", 8000
-    )
-    return True
+    def imported(edit: Edit) -> None:
+        n = count(edit, Kind.CODEBOOK)
+        window.statusBar().showMessage(
+            f"Codebook {Path(name).name}: {n} categories added or changed.", 8000
+        )
+
+    # On a team server in the background (the status bar says so): True once submitted.
+    return ws.edit(
+        lambda: import_codebook(ws.project, name),
+        what=f"the codebook {Path(name).name}",
+        title="Cannot import the codebook",
+        on_done=imported,
+    ) is not None or (ws.background and window.ops.writes_pending())
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -267,11 +270,17 @@ def remove_current_plan(window: MainWindow) -> bool:
         "on it? Edit \u25b8 Undo brings it back.",
     ):
         return False
-    edit = ws.ops.edit(lambda: ws.project.remove_plan(key), title="Cannot remove the plan")
-    if edit is None:
-        return False
-    window.statusBar().showMessage(f"{edit.label}. Edit \u25b8 Undo brings it back.", 8000)
-    return True
+
+    def removed(edit: Edit) -> None:
+        window.statusBar().showMessage(f"{edit.label}. Edit \u25b8 Undo brings it back.", 8000)
+
+    edit = ws.edit(
+        lambda: ws.project.remove_plan(key),
+        what=f"the removal of \u201c{title}\u201d",
+        title="Cannot remove the plan",
+        on_done=removed,
+    )
+    return edit is not None or (ws.background and window.ops.writes_pending())
 
 
 # -- merge -------------------------------------------------------------------------------------
@@ -341,14 +350,21 @@ def apply_previewed(window: MainWindow, preview: MergePreview, apply: bool) -> b
         return False
     from annotator.services.exchange import apply_merge
 
-    edit = window.ops.edit(lambda: apply_merge(ws.project, preview), title="Cannot merge")
-    if edit is None:
-        return False
-    if edit.empty:
-        window.statusBar().showMessage("The merge changed nothing: all already here.", 6000)
-    else:
-        window.statusBar().showMessage(f"{edit.label}: {preview.summary()}.", 8000)
-    return True
+    def merged(edit: Edit) -> None:
+        if edit.empty:
+            window.statusBar().showMessage("The merge changed nothing: all already here.", 6000)
+        else:
+            window.statusBar().showMessage(f"{edit.label}: {preview.summary()}.", 8000)
+
+    # On a team server the merge saves in the background; the preview is closed already.
+    names = ", ".join(Path(s).name for s in preview.sources) or "the merge"
+    edit = ws.edit(
+        lambda: apply_merge(ws.project, preview),
+        what=f"the merge of {names}",
+        title="Cannot merge",
+        on_done=merged,
+    )
+    return edit is not None or (ws.background and window.ops.writes_pending())
 
 
 # -- export and backup -------------------------------------------------------------------------

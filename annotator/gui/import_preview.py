@@ -308,6 +308,14 @@ def resegment_current(window: MainWindow) -> None:
         reports.append(result.report.lines())
         return result.edit
 
-    ws.ops.edit(action, title="Cannot re-segment the plan")
-    if reports:
-        window.statusBar().showMessage("Re-segmented: " + "; ".join(reports[0]) + ".", 10000)
+    def done(_edit: Edit) -> None:
+        if reports:
+            window.statusBar().showMessage("Re-segmented: " + "; ".join(reports[0]) + ".", 10000)
+
+    # On a team server in the background: the status bar says so until it has committed.
+    ws.edit(
+        action,
+        what=f"the re-segmentation of \u201c{doc.title}\u201d",
+        title="Cannot re-segment the plan",
+        on_done=done,
+    )

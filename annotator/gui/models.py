@@ -163,6 +163,8 @@ class ClauseListModel(QAbstractListModel):
         self._coders = list(coders) if coders is not None else None
         self._by_coder = {k: dict(v) for k, v in (by_coder or {}).items()}
         self._own = own
+        for cid in self._guesses if own else ():  # still saving: the own column shows the guess
+            self._by_coder.setdefault(own, {})[cid] = self.coding(cid)
         self.endResetModel()
 
     @property

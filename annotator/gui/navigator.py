@@ -19,10 +19,12 @@ from annotator.gui import menus
 from annotator.gui.models import FILTERS, Role
 
 if TYPE_CHECKING:
+    from annotator.core.codebook import Category
     from annotator.gui.main_window import MainWindow
     from annotator.gui.ops import Change
-    from annotator.gui.saving import Saving
+    from annotator.gui.saving import ReadBack, Saving
     from annotator.gui.settings import ProjectSettings
+    from annotator.services.types import ClauseCoding, CoderInfo
 
 #: The current clause is remembered this long after the coder stops moving.
 PLACE_SAVED_AFTER_MS = 1000
@@ -58,36 +60,51 @@ class ClauseNavigator(QObject):
 
     # -- plans -----------------------------------------------------------------------------------
 
-    def reload_documents(self) -> None:
-        """The plan list from the project again, keeping the current plan selected."""
+    def reload_documents(self, read: ReadBack | None = None) -> None:
+        """The plan list from the project again (or as a team server's write read it back),
+        keeping the current plan selected."""
         ws = self.w.workspace
         if ws is None:
             return
         current = self.w.clauses.document_key
-        self.w.documents.set_documents(ws.project.documents(ws.coder_id))
+        known = read.documents if read is not None and read.coder_id == ws.coder_id else None
+        self.w.documents.set_documents(
+            known if known is not None else ws.project.documents(ws.coder_id)
+        )
         row = self.w.documents.row_of(current) if current else None
         if row is not None:
             self._select_document_row(row)
 
-    def open_document(self, key: str, clause_id: int | None = None) -> None:
-        """Show the clauses of document ``key`` and make ``clause_id`` (or the first) current."""
+    def open_document(
+        self, key: str, clause_id: int | None = None, plan: ReadBack | None = None
+    ) -> None:
+        """Show the clauses of document ``key`` and make ``clause_id`` (or the first) current.
+        ``plan``: the plan as a team server's write read it back (nothing is read here then)."""
         w, ws = self.w, self.w.workspace
         if ws is None:
             return
-        loaded = ws.ops.call(
-            lambda: (
-                ws.project.document(key),
-                ws.project.clauses(key),
-                ws.project.coding(key, ws.coder_id),
-            ),
-            title="Cannot open the plan",
+        same = key == w.clauses.document_key
+        known = plan.plan_of(key, ws.coder_id) if plan is not None else None
+        loaded = (
+            known
+            if known is not None
+            else ws.ops.call(
+                lambda: (
+                    ws.project.document(key),
+                    ws.project.clauses(key),
+                    ws.project.coding(key, ws.coder_id),
+                ),
+                title="Cannot open the plan",
+            )
         )
         if loaded is None:
             return
         doc, clauses, coding = loaded
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
-        w.segment_notes.show_for(ws.project, key)
+        ws.shown_document = key  # what a team server's write reads back for the views
+        if not (same and known is not None):  # an edit of it leaves the plan's notes as they are
+            w.segment_notes.show_for(ws.project, key)
         if w.clauses.reviewing:
             self._load_reviewer()
         self._apply_filter()
@@ -107,13 +124,15 @@ class ClauseNavigator(QObject):
             self.search_changed(w.search_bar.pattern())
         self.update_progress()
 
-    def show_first_plan(self, key: str | None, clause_id: int | None) -> None:
+    def show_first_plan(
+        self, key: str | None, clause_id: int | None, read: ReadBack | None = None
+    ) -> None:
         """After opening a project: ``key`` if it is still there, else the first plan, else none."""
         w = self.w
         if key is None or w.documents.row_of(key) is None:
             key = w.documents.summary(0).key if w.documents.rowCount() else None
         if key is not None:
-            self.open_document(key, clause_id)
+            self.open_document(key, clause_id, read)
             return
         w.detail.commit_memo()
         w.clauses.set_document(None, "", [], {})  # not the previous project's plan
@@ -153,7 +172,7 @@ class ClauseNavigator(QObject):
         if ws is None:
             return
         if change.touches(Kind.CODEBOOK):
-            self.reload_codebook()
+            self.reload_codebook(change.read.codebook if change.read is not None else None)
         if change.edit is None and change.touches(Kind.CODERS):
             self.refresh_all()  # another coder: every row shows that coder's tags
             return
@@ -162,14 +181,15 @@ class ClauseNavigator(QObject):
         key = change.document_key
         if key is None:  # a merge, a codebook or project-wide edit
             if change.touches(Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODERS):
-                self.refresh_all()
+                self.refresh_all(change.read)
             return
         if change.touches(Kind.DOCUMENTS):
-            self.reload_documents()
+            self.reload_documents(change.read)
         first = change.clause_ids[0] if change.clause_ids else None
         if change.touches(Kind.CLAUSES) and key == w.clauses.document_key:
             # A split, join or moved boundary changes the list itself: show this plan again.
-            self.open_document(key, first if first is not None else self.current_clause_id())
+            target = first if first is not None else self.current_clause_id()
+            self.open_document(key, target, change.read)
             w.statusBar().showMessage(f"{change.label}.", 4000)
             return
         if key != w.clauses.document_key:
@@ -179,8 +199,13 @@ class ClauseNavigator(QObject):
         if not change.clause_ids and change.touches(Kind.DOCUMENTS):
             self.update_progress()
             return
+        read = change.read  # a team server's write read them back on its own thread
+        fresh = read.coding if read is not None and read.coder_id == ws.coder_id else {}
         for clause_id in change.clause_ids:
-            w.clauses.update_coding(clause_id, ws.project.clause_coding(clause_id, ws.coder_id))
+            coding = fresh.get(clause_id)
+            if coding is None:
+                coding = ws.project.clause_coding(clause_id, ws.coder_id)
+            w.clauses.update_coding(clause_id, coding)
         if w.clauses.reviewing:  # a consensus settled elsewhere shows in its column now
             self._load_reviewer()
         current = self.current_clause_id()
@@ -197,6 +222,7 @@ class ClauseNavigator(QObject):
                 w.clauses.coding(clause.id),
                 ws.categories,
                 keep_text=True,
+                status=w.clauses.status(clause.id),
             )
         self.update_progress()
 
@@ -206,27 +232,35 @@ class ClauseNavigator(QObject):
             self.w.clauses.end_saving(state.clause_id, state.token, state.error)
         else:
             self.w.clauses.begin_saving(state.clause_id, state.token, state.guess)
+        w, ws = self.w, self.w.workspace
+        if ws is not None and state.clause_id == self.current_clause_id():
+            # The detail pane too, at once: the guess and "saving…", or "not saved: why".
+            cid = state.clause_id
+            w.detail.show_coding(w.clauses.coding(cid), ws.categories, w.clauses.status(cid))
         # The counts follow on commit, with the change (reading them would ask the server).
 
-    def reload_codebook(self) -> None:
-        """The workspace's categories, the dock, the rows, the filter list, the Code menu."""
+    def reload_codebook(self, codebook: list[Category] | None = None) -> None:
+        """The workspace's categories, the dock, the rows, the filter list, the Code menu
+        (``codebook``: as a team server's write read it back)."""
         w, ws = self.w, self.w.workspace
         if ws is None:
             return
-        ws.reload_codebook()
+        ws.reload_codebook(codebook)
         w.codebook.set_categories(ws.categories)
         w.clauses.set_categories(ws.categories)
         self.fill_filter_combo()
         menus.refresh_code_menu(w)
 
-    def refresh_all(self) -> None:
-        """Everything from the database again (after a merge, its undo, a switch of coder)."""
+    def refresh_all(self, read: ReadBack | None = None) -> None:
+        """Everything from the database again (after a merge, its undo, a switch of coder), or
+        as a team server's write ``read`` it back (its codebook, if changed, is shown already)."""
         w = self.w
         if w.workspace is None:
             return
-        self.reload_codebook()
-        self.reload_documents()
-        self.show_first_plan(w.clauses.document_key, self.current_clause_id())
+        if read is None:
+            self.reload_codebook()
+        self.reload_documents(read)
+        self.show_first_plan(w.clauses.document_key, self.current_clause_id(), read)
 
     # -- clauses ---------------------------------------------------------------------------------
 
@@ -243,6 +277,7 @@ class ClauseNavigator(QObject):
             w.clauses.clause_text(row),
             w.clauses.coding(clause.id),
             w.workspace.categories if w.workspace else [],
+            status=w.clauses.status(clause.id),
         )
         if w.settings is not None and w.clauses.document_key:
             self._place = (w.settings, w.clauses.document_key, clause.id)
@@ -431,13 +466,27 @@ class ClauseNavigator(QObject):
             return
         from annotator.services.review import coding_by_coder
 
-        current = self.current_clause_id()
-        by_coder = coding_by_coder(ws.project, key)
-        order = sorted(
-            ws.project.coders(), key=lambda c: (c.id != ws.coder_id, c.is_consensus, c.name)
-        )
-        columns = [(c.id, c.name) for c in order if c.id in by_coder]
-        w.clauses.set_reviewer(columns, by_coder, ws.coder_id)
-        row = w.clauses.row_of(current) if current is not None else None
-        if row is not None:
-            w.clause_view.go_to_row(row)
+        project, own = ws.project, ws.coder_id
+
+        def read() -> tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]:
+            return coding_by_coder(project, key), project.coders()
+
+        def show(loaded: tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]) -> None:
+            if self.w.workspace is not ws or w.clauses.document_key != key:
+                return  # left meanwhile
+            action = w.actions_.get("reviewer")
+            if ws.background and action is not None and not action.isChecked():
+                return  # reviewer mode switched off while it was read
+            by_coder, coders = loaded
+            current = self.current_clause_id()
+            order = sorted(coders, key=lambda c: (c.id != own, c.is_consensus, c.name))
+            columns = [(c.id, c.name) for c in order if c.id in by_coder]
+            w.clauses.set_reviewer(columns, by_coder, own)
+            row = w.clauses.row_of(current) if current is not None else None
+            if row is not None:
+                w.clause_view.go_to_row(row)
+
+        if ws.background:  # every coder's coding from the server: not on the UI thread
+            ws.ops.run(lambda _p: read(), on_done=show, title="Reviewer mode")
+        else:
+            show(read())

@@ -57,6 +57,7 @@ class Change:
 
     kinds: frozenset[Kind]
     edit: Edit | None = None
+    read: Any = None  # a team server's write: what it read back (a saving.ReadBack) or None
 
     @classmethod
     def of(cls, edit: Edit) -> Change:
@@ -125,7 +126,7 @@ class EditCommand(QUndoCommand):
         self.applied = True  # pushing calls redo(); the service has done it already
 
     def redo(self) -> None:
-        if self.applied or self.ops.wait_for_saves(self.workspace):
+        if self.applied or self.ops.wait_for_saves(self.workspace, False):
             return
         if self.workspace.background:  # a server: the stack moves once the replay commits
             replay_in_background(self, undo=False)
@@ -133,7 +134,7 @@ class EditCommand(QUndoCommand):
             self.applied = True
 
     def undo(self) -> None:
-        if not self.applied or self.ops.wait_for_saves(self.workspace):
+        if not self.applied or self.ops.wait_for_saves(self.workspace, True):
             return
         if self.workspace.background:
             replay_in_background(self, undo=True)
@@ -472,12 +473,13 @@ class Operations(QObject):
             return True
         return False
 
-    def wait_for_saves(self, workspace: Workspace) -> bool:
-        """Refuse an undo or redo while a write is saving (the stack stays where it is)."""
-        if not self.writes_pending():
+    def wait_for_saves(self, workspace: Workspace, undo: bool) -> bool:
+        """An undo or redo while a write is saving waits its turn: queued (the stack stays where
+        it is), run once the writes before it have committed (:meth:`Workspace.queue_replay`)."""
+        if not self.writes_pending() and not workspace.replays_waiting:
             return False
         workspace.hold_stack()
-        self.said.emit("Wait until the last change is saved, then undo or redo.")
+        workspace.queue_replay(undo)
         return True
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:

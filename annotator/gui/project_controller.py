@@ -269,9 +269,24 @@ class ProjectController(QObject):
             return
         from annotator.services.review import blind_mode
 
-        blocked = action.blockSignals(True)
-        action.setChecked(blind_mode(ws.project))
-        action.blockSignals(blocked)
+        def show(on: bool) -> None:
+            if self.workspace is ws:
+                blocked = action.blockSignals(True)
+                action.setChecked(on)
+                action.blockSignals(blocked)
+
+        if ws.background:  # reading the setting asks the server: not on the UI thread
+            ws.ops.run(lambda _p: blind_mode(ws.project), on_done=show, title="Blind mode")
+        else:
+            show(blind_mode(ws.project))
+
+    def _blind_failed(self, message: str, was: bool) -> None:
+        action = self.w.actions_.get("blind")
+        if action is not None:
+            blocked = action.blockSignals(True)
+            action.setChecked(was)
+            action.blockSignals(blocked)
+        self.w.ops.report("Cannot change blind mode", message)
 
     def set_blind_mode(self, on: bool) -> None:
         """Review ▸ Blind mode: coders see only their own work (the reviewer mode is closed)."""
@@ -282,8 +297,15 @@ class ProjectController(QObject):
 
         if not ws.project.read_only:
             # An undoable edit; its announcement (settings) also updates the agreement's warning.
-            ws.ops.edit(lambda: set_blind_mode(ws.project, on), title="Cannot change blind mode")
-        self.sync_blind_action()
+            # On a team server it saves in the background: the menu shows the choice meanwhile.
+            ws.edit(
+                lambda: set_blind_mode(ws.project, on),
+                what=f"blind mode {'on' if on else 'off'}",
+                title="Cannot change blind mode",
+                on_failed=lambda why: self._blind_failed(why, not on),
+            )
+        if not ws.background:
+            self.sync_blind_action()
         if on and self.w.clauses.reviewing:
             self.w.navigator.set_reviewer_mode(False)
 

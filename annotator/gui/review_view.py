@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.edits import Edit
 from annotator.gui.colors import category_color, text_on
+from annotator.gui.dialog_writes import write_from_dialog
 from annotator.gui.markdown import reflow
 from annotator.gui.tool_windows import ToolWindow
 from annotator.services.review import CONSENSUS_ID, Disagreement, disagreements, settle
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from annotator.core.codebook import Category
     from annotator.gui.ops import Change
     from annotator.gui.workspace import Workspace
+    from annotator.services.types import ClauseCoding
 
 SETTLED = "✓"
 
@@ -65,6 +67,7 @@ class ReviewView(ToolWindow):
         super().__init__(parent)
         self.workspace = workspace
         self.items: list[Disagreement] = []
+        self._consensus: dict[int, ClauseCoding] = {}  # the consensus layer's coding, by clause
         self.consensus: set[str] = set()
         self.accept_buttons: list[QPushButton] = []
         self.setWindowTitle("Disagreements")
@@ -178,7 +181,10 @@ class ReviewView(ToolWindow):
 
     def settled(self, clause_id: int) -> frozenset[str] | None:
         """The consensus set of a clause, or None when it is not settled."""
-        coding = self.workspace.project.clause_coding(clause_id, CONSENSUS_ID)
+        if clause_id not in self._consensus:  # read with the list, or after a write
+            coding = self.workspace.project.clause_coding(clause_id, CONSENSUS_ID)
+            self._consensus[clause_id] = coding
+        coding = self._consensus[clause_id]
         return coding.categories if coding.coded else None
 
     def reload(self) -> None:
@@ -191,6 +197,8 @@ class ReviewView(ToolWindow):
             else []
         )
         self.text = self.workspace.project.document(key).text if key else ""
+        # The consensus layer in one read, not one per clause (on a server each is a round trip).
+        self._consensus = dict(self.workspace.project.coding(key, CONSENSUS_ID)) if key else {}
         self.list.blockSignals(True)
         self.list.clear()
         for d in self.items:
@@ -347,13 +355,20 @@ class ReviewView(ToolWindow):
         if d is None:
             return None
         chosen = frozenset(self.consensus)
-        edit = self.workspace.ops.edit(
-            lambda: settle(self.workspace.project, d.clause.id, chosen, self.workspace.coder_name)
+
+        def written(_edit: Edit) -> None:
+            if self.current() is d:  # on a server: not if the reviewer moved on meanwhile
+                self.next_unsettled()
+
+        return write_from_dialog(
+            self.workspace,
+            self,
+            self.status,
+            lambda: settle(self.workspace.project, d.clause.id, chosen, self.workspace.coder_name),
+            f"the consensus of clause {d.clause.label}",
+            written,
+            (d.clause.id,),
         )
-        if edit is None:
-            return None
-        self.next_unsettled()
-        return edit
 
     def next_unsettled(self) -> None:
         """Move to the next disagreement not settled yet (wrapping), or stay if all are."""
@@ -369,6 +384,12 @@ class ReviewView(ToolWindow):
     def _edit_written(self, change: Change) -> None:
         if change.document_key != self.document_key:
             return
+        # On a server the write read the consensus back on its own thread; else read it again.
+        read = change.read.others.get(CONSENSUS_ID, {}) if change.read is not None else {}
+        for clause_id in change.clause_ids:
+            self._consensus.pop(clause_id, None)
+            if clause_id in read:
+                self._consensus[clause_id] = read[clause_id]
         for row, d in enumerate(self.items):
             if d.clause.id in change.clause_ids:
                 self._label_item(self.list.item(row), d)

@@ -335,8 +335,12 @@ def sync_dialog(
     project = workspace.project
 
     def apply(yes: bool) -> None:
-        if yes:
-            workspace.ops.edit(lambda: sync_offline_copy(project, chosen).edit, title="Cannot sync")
+        if yes:  # on a team server in the background: the window answers while it saves
+            workspace.edit(
+                lambda: sync_offline_copy(project, chosen).edit,
+                what=f"the sync of {Path(chosen).name}",
+                title="Cannot sync",
+            )
 
     return workspace.ops.run(
         lambda _p: preview_offline_sync(project, chosen),

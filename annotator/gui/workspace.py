@@ -50,9 +50,41 @@ class Workspace(QObject):
         self.undo_stack = QUndoStack(self)
         # Where the stack must go back to after a refused undo or redo (None: nowhere).
         self._hold_index: int | None = None
+        #: Undo (True) and redo (False) steps asked for while a write was saving, in order.
+        self.replays: list[bool] = []
+        self._draining = False
         self.undo_stack.indexChanged.connect(self._index_changed)
         self.categories: list[Category] = []
+        #: The plan the window shows (set by the navigator; read by a team server's writes).
+        self.shown_document: str | None = None
         self.reload_codebook()
+
+    def queue_replay(self, undo: bool) -> None:
+        """Ctrl+Z (or redo) while a write is saving: run it once the writes before it commit."""
+        self.replays.append(undo)
+        what = "Undo" if undo else "Redo"
+        waiting = f" ({len(self.replays)} waiting)" if len(self.replays) > 1 else ""
+        self.ops.said.emit(f"{what} queued{waiting}: it runs once the last change is saved.")
+
+    def run_queued_replay(self) -> None:
+        """A write ended: the next queued undo or redo, once nothing is saving any more."""
+        while self.replays and not self.ops.writes_pending() and self.ops.workspace is self:
+            undo = self.replays.pop(0)
+            self._draining = True
+            try:
+                (self.undo_stack.undo if undo else self.undo_stack.redo)()  # submits the replay
+            finally:
+                self._draining = False
+
+    @property
+    def replays_waiting(self) -> bool:
+        """Undo or redo steps are queued (a new one, or an edit, must go behind them)."""
+        return bool(self.replays) and not self._draining
+
+    def drop_replays(self) -> int:
+        """A replay was refused: the undo steps queued after it are not run. How many."""
+        dropped, self.replays = len(self.replays), []
+        return dropped
 
     def hold_stack(self) -> None:
         """Keep the undo stack where it is: the replay running now was refused."""
@@ -69,8 +101,13 @@ class Workspace(QObject):
     def parent_widget(parent: QObject | None) -> QWidget | None:
         return parent if isinstance(parent, QWidget) else None
 
-    def reload_codebook(self) -> None:
-        self.categories = self.project.categories()
+    def reload_codebook(self, codebook: list[Category] | None = None) -> None:
+        """The live categories: from ``codebook`` (all of them, as a write read them back on a
+        team server) or from the project."""
+        if codebook is not None:
+            self.categories = [c for c in codebook if not c.retired]
+        else:
+            self.categories = self.project.categories()
 
     def category(self, key: str) -> Category | None:
         return next((c for c in self.categories if c.key == key), None)
@@ -100,13 +137,37 @@ class Workspace(QObject):
             return None
         return self.ops.edit(action)
 
-    def edit(self, action: Callable[[], Edit], clause_ids: tuple[int, ...] = ()) -> Edit | None:
-        """Any other edit (split, join, a link): at once locally; on a server in the background,
-        the status bar and the rows of ``clause_ids`` saying "saving…" (then None here)."""
+    def edit(
+        self,
+        action: Callable[[], Edit],
+        clause_ids: tuple[int, ...] = (),
+        *,
+        what: str | None = None,
+        title: str | None = None,
+        on_done: Callable[[Edit], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
+        owner: QObject | None = None,
+    ) -> Edit | None:
+        """Any other edit (split, join, a link, a dialog's write): at once locally; on a server in
+        the background, the status bar ("Saving <what>…") and the rows of ``clause_ids`` saying
+        "saving…" (then None here). ``on_done(edit)`` runs once it is on the undo stack, either
+        way; a failure goes to ``on_failed`` or a message (see :func:`save_in_background`)."""
         if self.background:
-            save_in_background(self, action, clause_ids)
+            save_in_background(
+                self,
+                action,
+                clause_ids,
+                what=what,
+                title=title or "Not saved",
+                on_done=on_done,
+                on_failed=on_failed,
+                owner=owner,
+            )
             return None
-        return self.ops.edit(action)
+        edit = self.ops.edit(action, title=title or "Cannot do that", on_failed=on_failed)
+        if edit is not None and on_done is not None:
+            on_done(edit)
+        return edit
 
     def toggle_tag(self, clause_id: int, category: str) -> Edit | None:
         return self.write(

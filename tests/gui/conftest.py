@@ -109,7 +109,9 @@ def activate(widget: QWidget, seconds: float = 60.0) -> None:
 
 def settle(window: Any, seconds: float = 10.0) -> None:
     """Wait until the window's operation runner has no job left, and their callbacks ran."""
-    wait_for(lambda: not window.ops.running(), seconds)
+    ws = window.workspace
+    # Queued undo steps (a team server) are writes still to come.
+    wait_for(lambda: not window.ops.running() and not (ws is not None and ws.replays), seconds)
     QCoreApplication.processEvents()
 
 

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui.main_window import MainWindow
 from annotator.services.project import Project
-from annotator.storage.server import add_coder_role, open_server_engine
+from annotator.storage.server import add_coder_role, open_server_engine, set_blind
 from tests.gui.conftest import activate
 from tests.server.conftest import Team, pg_url, team  # noqa: F401 - fixtures for server tests
 
@@ -50,7 +50,9 @@ def test_a_coders_window_disables_what_the_role_cannot_do(
     for name in ("split", "merge_next", "move_boundary", "flag", "key1"):
         assert acts[name].isEnabled(), name
 
-    # Olena has coded the first point; Taras's split of it is refused with a message.
+    # Olena has coded the first point; Taras's split of it is refused with a message (naming
+    # her: the team is open here, blind mode would hide who).
+    set_blind(team.owner, False)
     first = Project(team.owner).clauses(team.document_key)[1]
     Project(team.owner).toggle_tag(olena, first.id, "economic")
     shown: list[str] = []

@@ -82,9 +82,6 @@ def test_undo_and_redo_run_in_the_background_and_move_the_stack_on_commit(
     qtbot.keyClick(window.clause_view, Qt.Key.Key_Down)  # the window answers meanwhile
     assert window.clause_view.current_row() == row_of_label(window, "3")
     assert fresh_coding(project_path, "2").tags == frozenset({"security_guarantee"})
-    # A second Ctrl+Z while the first is saving waits (a note says so).
-    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
-    assert ws.undo_stack.index() == steps
     settle(window)
     assert ws.undo_stack.index() == steps - 1 and ws.undo_stack.count() == steps
     assert fresh_coding(project_path, "2").tags == frozenset()
@@ -178,3 +175,62 @@ def test_a_refused_split_changes_nothing(
     assert labels(window) == before == db_labels(project_path)
     assert ws.undo_stack.count() == steps
     assert shown == [("Not saved", LOCK_TIMEOUT)]
+
+
+def test_ctrl_z_while_saving_is_queued_and_runs_in_order(
+    qtbot: QtBot, window: MainWindow, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_server(monkeypatch, 0.3)
+    slowed(Project, "undo", 0.3, monkeypatch)
+    ws = window.workspace
+    assert ws is not None
+    steps = ws.undo_stack.index()
+    go(window, "2")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)  # saving (0.3 s)
+    go(window, "3")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_2)  # queued behind it
+    # Two Ctrl+Z while both tags are still saving: queued, the stack not moved, keys answered.
+    started = time.monotonic()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    assert time.monotonic() - started < 0.25
+    assert ws.undo_stack.index() == steps and ws.replays == [True, True]
+    assert "queued (2 waiting)" in window.statusBar().currentMessage()
+    # A coding key now would overtake the undo pressed before it: it waits, with a note.
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_3)
+    assert "queued undo" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_Up)  # the window answers meanwhile
+    assert window.clause_view.current_row() == row_of_label(window, "2")
+    settle(window, 15)
+    # Both tags committed, then both undone, newest first: the stack is back where it was.
+    assert ws.undo_stack.count() == steps + 2 and ws.undo_stack.index() == steps
+    assert fresh_coding(project_path, "2").tags == frozenset()
+    assert fresh_coding(project_path, "3").tags == frozenset()
+    assert chips(window, "2") == [] and chips(window, "3") == []
+    assert window.actions_["redo"].text() == "Redo Tag 2 Security guarantee"
+
+
+def test_a_refused_replay_stops_the_queue_and_says_so(
+    qtbot: QtBot, window: MainWindow, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+    window.show_error = lambda title, text: shown.append((title, text))  # type: ignore[method-assign]
+    slow_server(monkeypatch, 0.05)
+    ws = window.workspace
+    assert ws is not None
+    go(window, "2")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
+    go(window, "3")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_2)
+    settle(window)
+    steps = ws.undo_stack.index()
+    slowed(Project, "undo", 0.3, monkeypatch, EditError(LOCK_TIMEOUT))
+    for _ in range(3):  # the first runs, two wait behind it
+        qtbot.keyClick(window.clause_view, Qt.Key.Key_Z, CTRL)
+    assert ws.replays == [True, True]
+    settle(window)
+    assert ws.replays == [] and ws.undo_stack.index() == steps
+    assert fresh_coding(project_path, "2").tags == frozenset({"security_guarantee"})
+    assert fresh_coding(project_path, "3").tags == frozenset({"territorial"})
+    assert len(shown) == 1 and shown[0][0] == "Cannot undo"
+    assert "The undo history is unchanged. 2 queued undo or redo steps not run." in shown[0][1]

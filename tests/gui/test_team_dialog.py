@@ -196,6 +196,8 @@ def test_offline_copy_and_sync_through_the_dialogs_are_undoable(
         answer(True)
 
     finish(sync_dialog(workspace, None, ask_path=lambda _p: str(copy), preview=preview))
+    # The apply is a background write on a server: the window answers while it saves.
+    qtbot.waitUntil(lambda: not workspace.ops.writes_pending(), timeout=10_000)
     assert errors == []
     assert seen[0].counts["annotations_added"] == 1
     assert seen[0].counts["annotations_deleted"] == 1

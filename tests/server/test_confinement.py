@@ -87,6 +87,8 @@ def _login(team: Team, role: str, password: str) -> Project:
 @pytest.fixture
 def world(team: Team) -> World:
     owner = Project(team.owner)
+    # Open unless a test switches blind mode on (a team's default is blind: revision 0009).
+    set_blind(team.owner, False)
     lead = owner.add_coder("Lead")
     olena_id = add_coder_role(team.owner, team.role("olena"), "pw-olena", display_name="Olena")
     taras_id = add_coder_role(team.owner, team.role("taras"), "pw-taras", display_name="Taras")

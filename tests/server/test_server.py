@@ -235,6 +235,8 @@ def test_blind_mode_hides_other_coders_rows_from_select(team: Team) -> None:
             )
             return {r[0] for r in rows}
 
+    assert seen(olena) == {olena_id}  # two coders, blind mode never set: blind (0009)
+    set_blind(team.owner, False)
     assert seen(olena) == {olena_id, taras_id}
     set_blind(team.owner, True)
     assert seen(olena) == {olena_id}
