@@ -26,7 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import AnnotatorError
-from annotator.services.exchange import apply_merge, export_exchange_dict, preview_merge
+from annotator.services.exchange import export_exchange_dict
+from annotator.services.merge import apply_merge, preview_merge
 from annotator.services.project import Project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "exchange_small.json"

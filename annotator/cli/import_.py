@@ -107,7 +107,7 @@ def import_one(project: Any, path: str, *, quiet: bool = False) -> dict[str, Any
 
 
 def _merge(project: Any, path: str, kind: str) -> dict[str, Any]:
-    from annotator.services.exchange import apply_merge, preview_merge
+    from annotator.services.merge import apply_merge, preview_merge
 
     if kind == "qdpx":
         from annotator.services.refi import preview_qdpx_merge

@@ -27,7 +27,7 @@ from annotator.gui.ops import Job, Progress, message_for
 if TYPE_CHECKING:
     from annotator.gui.import_preview import PlanChoice
     from annotator.gui.main_window import MainWindow
-    from annotator.services.exchange import MergePreview
+    from annotator.services.merge import MergePreview
 
 Answer = Callable[[bool], None]
 EXCHANGE_SUFFIX = ".plan-annotations.json"
@@ -299,7 +299,7 @@ def merge_files(window: MainWindow, files: Sequence[str]) -> Job[MergePreview] |
     ws = window.workspace
     if ws is None:
         return None
-    from annotator.services.exchange import preview_merge
+    from annotator.services.merge import preview_merge
 
     project = ws.project
     names = ", ".join(Path(f).name for f in files)
@@ -348,7 +348,7 @@ def apply_previewed(window: MainWindow, preview: MergePreview, apply: bool) -> b
     if ws is None or not apply:
         window.statusBar().showMessage("Merge not applied: nothing changed.", 6000)
         return False
-    from annotator.services.exchange import apply_merge
+    from annotator.services.merge import apply_merge
 
     def merged(edit: Edit) -> None:
         if edit.empty:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:  # the service pulls in SQLAlchemy: not before the window is shown
-    from annotator.services.exchange import MergePreview
+    from annotator.services.merge import MergePreview
 
 #: Rows of the counts table, in order: (count key, what the row says).
 COUNT_ROWS = (

@@ -32,7 +32,7 @@ from annotator.gui.ops import Job, Operations, Progress
 from annotator.gui.workspace import Workspace
 
 if TYPE_CHECKING:  # SQLAlchemy and the services load only when a dialog is used
-    from annotator.services.exchange import MergePreview
+    from annotator.services.merge import MergePreview
     from annotator.services.project import Project
     from annotator.services.team_access import ServerAddress
 

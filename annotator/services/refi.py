@@ -16,7 +16,7 @@ import os
 from typing import Any
 
 from annotator.core import clock
-from annotator.services.exchange import MergePreview, preview_merge_documents
+from annotator.services.merge import MergePreview, preview_merge_documents
 from annotator.services.project import Project
 from annotator.storage import refi_rows
 from annotator.storage.connection import Connection
@@ -164,7 +164,7 @@ def _prefer_the_files_codebook(preview: MergePreview, doc: dict[str, Any]) -> No
             getattr(c, "kind", "") == "field" and "project_memo" in getattr(c, "identifier", "")
         )
     ]
-    from annotator.services.exchange import count_changes
+    from annotator.services.merge import count_changes
 
     preview.counts = count_changes(preview.current, preview.merged)
 

@@ -15,13 +15,8 @@ from typing import Any
 
 from annotator.core.edits import Edit
 from annotator.core.errors import ProjectError
-from annotator.services.exchange import (
-    MergePreview,
-    apply_merge,
-    export_document,
-    export_exchange_dict,
-    preview_merge_documents,
-)
+from annotator.services.exchange import export_document, export_exchange_dict
+from annotator.services.merge import MergePreview, apply_merge, preview_merge_documents
 from annotator.services.project import Project
 from annotator.storage.connection import DatabaseError
 from annotator.storage.db import open_engine

@@ -43,7 +43,7 @@ def main() -> int:
     from annotator.gui import file_actions, team_dialog
     from annotator.gui.codebook_editor import CodebookEditor
     from annotator.gui.main_window import MainWindow
-    from annotator.services import exchange
+    from annotator.services import exchange, merge
     from annotator.services.project import Project
     from annotator.services.team import create_team_project
     from annotator.storage.server import open_server_engine
@@ -133,7 +133,7 @@ def main() -> int:
         measured("a codebook rename", "category", editor.rename)
         editor.close()
         measured("blind mode", "setting", window.actions_["blind"].trigger)
-        preview = exchange.preview_merge(ws.project, [source])
+        preview = merge.preview_merge(ws.project, [source])
         measured(
             "a merge (199 tags)",
             "annotation",

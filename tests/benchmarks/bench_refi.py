@@ -62,7 +62,7 @@ def qualcoder_like(points: int, selections: int) -> bytes:
 
 def main() -> None:
     from annotator.core.refi import import_qdpx
-    from annotator.services.exchange import apply_merge
+    from annotator.services.merge import apply_merge
     from annotator.services.project import Project
     from annotator.services.refi import preview_qdpx_merge
 

@@ -16,7 +16,8 @@ from annotator.gui import file_actions
 from annotator.gui.main_window import MainWindow
 from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.gui.models import Role
-from annotator.services.exchange import preview_merge, write_exchange_file
+from annotator.services.exchange import write_exchange_file
+from annotator.services.merge import preview_merge
 from annotator.services.project import Project
 from tests.gui.conftest import PLAN, finish, settle
 from tests.gui.test_main_window import KEY1, make_window, row_of_label

@@ -6,7 +6,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.merge_preview import MergePreviewDialog
-from annotator.services.exchange import MergePreview
+from annotator.services.merge import MergePreview
 
 pytestmark = pytest.mark.gui
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from annotator.gui.merge_preview import MergePreviewDialog
-from annotator.services.exchange import apply_merge, export_exchange_dict
+from annotator.services.exchange import export_exchange_dict
+from annotator.services.merge import apply_merge
 from annotator.services.project import Project
 from annotator.services.refi import preview_qdpx_merge
 

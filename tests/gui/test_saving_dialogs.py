@@ -29,7 +29,7 @@ from annotator.gui.main_window import MainWindow
 from annotator.gui.models import Role
 from annotator.gui.review_view import ReviewView
 from annotator.gui.workspace import Workspace
-from annotator.services import codebook, exchange, review, segmentation
+from annotator.services import codebook, exchange, merge, review, segmentation
 from annotator.services.project import Project
 from annotator.services.review import CONSENSUS_ID
 from tests.gui.conftest import settle
@@ -250,11 +250,11 @@ def test_applying_a_merge_saves_in_the_background(
 ) -> None:
     ws = window.workspace
     assert ws is not None
-    preview = exchange.preview_merge(ws.project, [exchange_file(tmp_path, plan_files[0])])
+    preview = merge.preview_merge(ws.project, [exchange_file(tmp_path, plan_files[0])])
     reported: list[tuple[str, str]] = []
     window.show_error = lambda title, text: reported.append((title, text))  # type: ignore[method-assign]
     slow_server(monkeypatch, 0)
-    slowed(exchange, "apply_merge", 0.5, monkeypatch, EditError(LOCK_TIMEOUT) if fails else None)
+    slowed(merge, "apply_merge", 0.5, monkeypatch, EditError(LOCK_TIMEOUT) if fails else None)
     steps = ws.undo_stack.count()
     assert timed(lambda: file_actions.apply_previewed(window, preview, True)) < AT_ONCE
     assert window.statusBar().currentMessage() == "Saving the merge of taras.plan-annotations.json…"
@@ -530,7 +530,7 @@ def test_after_a_merge_the_plan_list_and_the_plan_are_read_back_off_the_ui_threa
 ) -> None:
     ws = window.workspace
     assert ws is not None
-    preview = exchange.preview_merge(ws.project, [exchange_file(tmp_path, plan_files[0])])
+    preview = merge.preview_merge(ws.project, [exchange_file(tmp_path, plan_files[0])])
     slow_server(monkeypatch, 0)
     reads: list[tuple[str, str]] = []
     for name in ("documents", "document", "clauses", "coding", "clause_coding", "categories"):

@@ -60,7 +60,7 @@ def fits(label: QWidget, text: str) -> bool:
 @pytest.fixture
 def team(project_path: Path) -> Path:
     """The draft plan coded by Olena and Taras (docs/examples), two more plans, blind on."""
-    from annotator.services.exchange import apply_merge, preview_merge
+    from annotator.services.merge import apply_merge, preview_merge
 
     with Project.open(project_path, seed_samples=False) as project:
         for name in ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt"):

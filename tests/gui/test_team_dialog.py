@@ -21,7 +21,7 @@ from annotator.gui.team_dialog import (
 )
 from annotator.gui.team_progress import CELL_ROLE, TeamProgressPanel
 from annotator.gui.workspace import Workspace
-from annotator.services.exchange import MergePreview
+from annotator.services.merge import MergePreview
 from annotator.services.project import Project
 from annotator.storage.db import open_engine
 from tests.gui.conftest import PLAN, finish

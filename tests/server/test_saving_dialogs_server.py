@@ -29,7 +29,7 @@ from annotator.gui import file_actions, import_preview, team_dialog
 from annotator.gui.codebook_editor import CodebookEditor
 from annotator.gui.main_window import MainWindow
 from annotator.gui.review_view import ReviewView
-from annotator.services import exchange
+from annotator.services import exchange, merge
 from annotator.services.project import Project
 from annotator.services.review import CONSENSUS_ID, blind_mode
 from annotator.storage.server import LOCK_TIMEOUT_MS, open_server_engine
@@ -192,7 +192,7 @@ def test_applying_a_merge_waits_for_the_lock(
         exchange.write_exchange_file(project, source, taras)
     ws = window.workspace
     assert ws is not None
-    preview = exchange.preview_merge(ws.project, [source])
+    preview = merge.preview_merge(ws.project, [source])
     waits_then_commits(
         qtbot,
         window,

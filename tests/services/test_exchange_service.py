@@ -9,12 +9,8 @@ from pathlib import Path
 import pytest
 
 from annotator.core.errors import AnnotatorError
-from annotator.services.exchange import (
-    apply_merge,
-    export_exchange_dict,
-    preview_merge,
-    write_exchange_file,
-)
+from annotator.services.exchange import export_exchange_dict, write_exchange_file
+from annotator.services.merge import apply_merge, preview_merge
 from annotator.services.project import Project
 
 

@@ -11,14 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from annotator.core.errors import InputError
-from annotator.services.exchange import (
-    apply_merge,
-    export_exchange_dict,
-    preview_merge_documents,
-    write_exchange_file,
-)
+from annotator.services.exchange import export_exchange_dict, write_exchange_file
 from annotator.services.export_stream import write_export_file
 from annotator.services.exports import export_bytes
+from annotator.services.merge import apply_merge, preview_merge_documents
 from annotator.services.project import Project
 from tests.core.exchange_strategies import exchange_families, small_exchange
 

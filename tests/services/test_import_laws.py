@@ -16,11 +16,8 @@ from hypothesis import HealthCheck, given, settings
 
 from annotator.core.exchange import dump_exchange, validate_exchange
 from annotator.core.merge import merge_documents
-from annotator.services.exchange import (
-    apply_merge,
-    export_exchange_dict,
-    preview_merge_documents,
-)
+from annotator.services.exchange import export_exchange_dict
+from annotator.services.merge import apply_merge, preview_merge_documents
 from annotator.services.project import Project
 from tests.core.exchange_strategies import exchange_families
 

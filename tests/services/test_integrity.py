@@ -15,13 +15,8 @@ from annotator.core import clock
 from annotator.core.errors import StaleEditError
 from annotator.core.exchange import dump_exchange, load_exchange
 from annotator.core.merge import merge_documents
-from annotator.services.exchange import (
-    apply_merge,
-    export_exchange_dict,
-    preview_merge,
-    preview_merge_documents,
-    write_exchange_file,
-)
+from annotator.services.exchange import export_exchange_dict, write_exchange_file
+from annotator.services.merge import apply_merge, preview_merge, preview_merge_documents
 from annotator.services.project import Project
 from annotator.storage.db import open_engine
 from annotator.storage.tables import T_ANNOTATION, T_REVIEW

@@ -10,12 +10,7 @@ import pytest
 from annotator.core.errors import EditError, FormatError
 from annotator.core.exchange import load_exchange
 from annotator.services.documents import set_document_properties
-from annotator.services.exchange import (
-    apply_merge,
-    export_exchange_dict,
-    preview_merge,
-    write_exchange_file,
-)
+from annotator.services.exchange import export_exchange_dict, write_exchange_file
 from annotator.services.links import (
     ACCEPTED,
     REJECTED,
@@ -26,6 +21,7 @@ from annotator.services.links import (
     suggest,
     unlink,
 )
+from annotator.services.merge import apply_merge, preview_merge
 from annotator.services.project import Project
 from annotator.services.types import DocumentMeta
 from annotator.storage.rows import read_row

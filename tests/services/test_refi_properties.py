@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core.text import normalise
-from annotator.services.exchange import apply_merge
+from annotator.services.merge import apply_merge
 from annotator.services.project import Project
 from annotator.services.refi import preview_qdpx_merge
 from tests.helpers.qualcoder_like import Coding, qualcoder_qdpx

@@ -19,8 +19,9 @@ import pytest
 from sqlalchemy import func, select
 
 from annotator.core.errors import AnnotatorError
-from annotator.services.exchange import apply_merge, export_exchange_dict
+from annotator.services.exchange import export_exchange_dict
 from annotator.services.exports import export_bytes
+from annotator.services.merge import apply_merge
 from annotator.services.notes import set_annotation_memo
 from annotator.services.project import Project
 from annotator.services.refi import preview_qdpx_merge

@@ -133,7 +133,8 @@ def test_undoing_a_merge_drops_tombstones_left_on_its_clauses_and_coders(
     tmp_path: Path,
 ) -> None:
     """A tombstone pointing at both a clause and a coder the undo removes goes once, quietly."""
-    from annotator.services.exchange import apply_merge, preview_merge, write_exchange_file
+    from annotator.services.exchange import write_exchange_file
+    from annotator.services.merge import apply_merge, preview_merge
 
     with Project.open(tmp_path / "src.sqlite", seed_samples=False) as src:
         src.import_text("Framework", PLAN)
