@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 from annotator.core import clock
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import InputError
-from annotator.core.segment import MODES, Clause, Note, segment_plan
+from annotator.core.segment_result import MODES, Clause, Note
 from annotator.services.clauses import repoint_links
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
@@ -55,6 +55,7 @@ class PlanPreview:
 def preview_plan(path: str | os.PathLike[str], mode: str = "auto") -> PlanPreview:
     """Read and segment a plan file as an import would, without touching a project."""
     from annotator.core.readers import read_plan
+    from annotator.core.segment import segment_plan
 
     plan = read_plan(path)
     result = segment_plan(plan.text, _check_mode(mode))
@@ -102,7 +103,11 @@ def segment_notes(project: Project, document_key: str) -> list[Note]:
         text = conn.execute(
             select(T_DOCUMENT.c.text).where(T_DOCUMENT.c.key == document_key)
         ).scalar()
-    return [] if text is None else segment_plan(text).notes
+    if text is None:
+        return []
+    from annotator.core.segment import segment_plan  # the segmenter, only for unstored notes
+
+    return segment_plan(text).notes
 
 
 def segment_mode(project: Project, document_key: str) -> str:
@@ -194,6 +199,8 @@ def resegment(project: Project, document_key: str, mode: str = "auto") -> Resegm
         ).scalar()
         if text is None:
             raise InputError(f"no document {document_key[:12]}… in this project")
+        from annotator.core.segment import segment_plan
+
         result = segment_plan(text, mode)
         old = [
             dict(r)
