@@ -182,7 +182,7 @@ class ClauseNavigator(QObject):
         for clause_id in change.clause_ids:
             w.clauses.update_coding(clause_id, ws.project.clause_coding(clause_id, ws.coder_id))
         if w.clauses.reviewing:  # a consensus settled elsewhere shows in its column now
-            self._load_reviewer()
+            self._update_reviewer(change)
         current = self.current_clause_id()
         if first is not None and first != current:
             row = w.clauses.row_of(first)
@@ -423,6 +423,19 @@ class ClauseNavigator(QObject):
             w.clause_view.go_to_row(self._visible_from(0, 1) or 0)
         self._apply_filter()
         return on
+
+    def _update_reviewer(self, change: Change) -> None:
+        """Reviewer mode after an edit: every coder's column, for the edited clauses only (the
+        whole plan again would be a query per coder over every clause, on every key)."""
+        w, ws, key = self.w, self.w.workspace, self.w.clauses.document_key
+        if ws is None or key is None or change.touches(Kind.CODERS):  # a new column, perhaps
+            self._load_reviewer()
+            return
+        from annotator.services.review import coding_by_coder
+
+        ids = change.clause_ids
+        if not w.clauses.update_reviewer(ids, coding_by_coder(ws.project, key, ids)):
+            self._load_reviewer()  # a coder without a column: the consensus layer, just made
 
     def _load_reviewer(self) -> None:
         w, ws, key = self.w, self.w.workspace, self.w.clauses.document_key
