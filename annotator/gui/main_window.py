@@ -278,7 +278,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_bytes("window/geometry", self.saveGeometry())
-        save_bytes("window/state", self.saveState())
+        if self.built:  # a frame closed before its docks exist would save a layout without them
+            save_bytes("window/state", self.saveState())
         self.shutdown()
         super().closeEvent(event)
 
