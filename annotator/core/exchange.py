@@ -26,13 +26,13 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import fastjsonschema
-
-from annotator.core import schema_fast
 from annotator.core.errors import FormatError, InputError
 from annotator.core.text import document_key, is_normalised
+
+if TYPE_CHECKING:
+    import fastjsonschema
 
 FORMAT = "plan-annotations"
 VERSION = 1
@@ -172,6 +172,10 @@ def _structure_validator() -> Callable[[Any], Any]:
     # The schema uses only keywords that mean the same in drafts 7 and 2020-12, so fastjsonschema
     # (compiled once, ~10x faster than jsonschema) checks exactly what the shipped schema says.
     # (compile() rewrites the references of the dict it gets: it gets its own copy.)
+    import fastjsonschema
+
+    from annotator.core import schema_fast
+
     schema = exchange_schema()
     full: Callable[[Any], Any] = fastjsonschema.compile(exchange_schema())
     if not schema_fast.applies_to(schema_fast.schema_digest(schema)):
@@ -218,6 +222,8 @@ def validate_exchange(doc: Any, source: str) -> Doc:
         )
     if version != VERSION:
         raise FormatError(f"unknown version {version}", source=source, where="$.version")
+    import fastjsonschema  # here, not at import: reading the consensus id must stay light
+
     try:
         _structure_validator()(doc)
     except fastjsonschema.JsonSchemaValueException as exc:

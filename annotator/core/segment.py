@@ -78,42 +78,12 @@ import bisect
 import gc
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from annotator.core.labels import unique as _unique
+from annotator.core.segment_result import MODES, Clause, Note, Segmentation
 
-
-@dataclass(frozen=True)
-class Clause:
-    """A span ``[start, end)`` of code points in the normalised text, labelled "5", "10.b"..."""
-
-    label: str
-    start: int
-    end: int
-    kind: str = "paragraph"  # point | subpoint | bullet | heading | preamble | paragraph
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the segmenter noticed: ``kind`` is stable for programs, ``message`` is for people.
-
-    Kinds: ``gap``, ``late_start``, ``repeated``, ``restart``, ``footnotes``, ``delimiter``,
-    ``run_together``, ``table``, ``unfollowable``, ``paragraphs``.
-    """
-
-    kind: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Segmentation:
-    """The clauses of a text and the notes about how they were found."""
-
-    clauses: list[Clause]
-    notes: list[Note] = field(default_factory=list)
-
-
-MODES = ("auto", "paragraphs")
+__all__ = ["MODES", "Clause", "Note", "Segmentation", "segment", "segment_plan"]
 
 _KEYWORDS = "point|paragraph|article|clause|item|пункт|стаття|статья|параграф"
 _LETTER = "a-zA-Zа-яА-ЯіїєґІЇЄҐёЁ"

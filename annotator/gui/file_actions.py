@@ -21,7 +21,6 @@ from annotator.core.changes import Kind, count
 from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
-from annotator.gui.merge_preview import MergePreviewDialog
 from annotator.gui.ops import Job, Progress, message_for
 
 if TYPE_CHECKING:
@@ -61,6 +60,8 @@ def ask_new_project(parent: QWidget) -> str | None:
 
 def show_merge_preview(preview: MergePreview, parent: QWidget, answer: Answer) -> None:
     """Show the merge preview (window-modal, no nested event loop); ``answer(True)`` to apply."""
+    from annotator.gui.merge_preview import MergePreviewDialog  # on demand, not at start-up
+
     dialog = MergePreviewDialog(preview, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.finished.connect(lambda code: answer(code == QDialog.DialogCode.Accepted))

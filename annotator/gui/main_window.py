@@ -12,7 +12,10 @@ The window holds no logic of its own. What happens lives in five parts it create
 - :attr:`MainWindow.tools` (:mod:`annotator.gui.tool_windows`): the other windows.
 
 The window is built without the service (which imports SQLAlchemy, the largest start-up cost), so
-it can be shown at once; :meth:`MainWindow.open_project` then opens the project.
+it can be shown at once; :meth:`MainWindow.open_project` then opens the project. At start-up it is
+built in two steps: ``MainWindow(skeleton=True)`` makes only the frame (title, docks, tool bar,
+status bar, at the saved geometry) from modules PySide6 has already loaded, so it paints at about
+the cost of a bare window; :meth:`MainWindow.build` then imports and adds the panels and the parts.
 """
 
 from __future__ import annotations
@@ -21,36 +24,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+# Only what the frame needs: importing a Qt class makes PySide6 create its enums (the Qt
+# namespace alone has 93, ~20 ms), so the rest is imported where the panels are built.
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QWidget
 
-from annotator.gui import file_actions, menus
-from annotator.gui.codebook_panel import CodebookPanel
-from annotator.gui.commands import Commands
-from annotator.gui.detail_panel import DetailPanel
-from annotator.gui.dialogs import ask_coder_name, show_about
-from annotator.gui.models import ClauseListModel, DocumentListModel
-from annotator.gui.navigator import ClauseNavigator
-from annotator.gui.ops import Operations, show_message
-from annotator.gui.project_controller import ProjectController
-from annotator.gui.search import SearchBar
-from annotator.gui.segment_notes import SegmentNotesBar
-from annotator.gui.settings import ProjectSettings, load_bytes, save_bytes
-from annotator.gui.tool_windows import ToolWindows
-from annotator.gui.views import ClauseListView, DocumentListView
-from annotator.gui.workspace import Workspace
+from annotator.gui.settings import load_bytes, save_bytes
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QDockWidget
+
+    from annotator.gui.settings import ProjectSettings
+    from annotator.gui.workspace import Workspace
     from annotator.services.project import Project
 
 AskName = Callable[[QWidget | None, Sequence[str]], str | None]
@@ -59,6 +45,8 @@ Confirm = Callable[[QWidget | None, str, str], bool]
 
 def ask_confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """A Yes/No question, No by default."""
+    from PySide6.QtWidgets import QMessageBox
+
     answer = QMessageBox.question(
         parent,
         title,
@@ -75,15 +63,16 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         *,
-        ask_name: AskName = ask_coder_name,
+        ask_name: AskName | None = None,
         confirm: Confirm = ask_confirm,
         parent: QWidget | None = None,
+        skeleton: bool = False,
     ):
+        """The whole window; with ``skeleton`` only its frame, until :meth:`build` is called."""
         super().__init__(parent)
-        self.ask_name = ask_name
+        self._ask_name = ask_name
         self.confirm = confirm
-        #: Shows a merge's preview and answers True to apply (tests replace it).
-        self.show_merge_preview = file_actions.show_merge_preview
+        self.built = False
         self.setWindowTitle("Plan Annotator")
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
@@ -93,7 +82,36 @@ class MainWindow(QMainWindow):
             min(1280, room.width() * 9 // 10) if room else 1280,
             min(800, room.height() * 9 // 10) if room else 800,
         )
+        geometry = load_bytes("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        # The frame has no child widget but the status bar: with any other, Qt makes private
+        # objects whose first sight by a Python event filter costs PySide6 ~40 ms of enums.
+        self.statusBar().showMessage("Opening project…")
+        if not skeleton:
+            self.build()
 
+    def build(self) -> None:
+        """Import and add the panels and the parts that act (once)."""
+        if self.built:
+            return
+        self.built = True
+        from annotator.gui import file_actions, menus
+        from annotator.gui.codebook_panel import CodebookPanel
+        from annotator.gui.commands import Commands
+        from annotator.gui.detail_panel import DetailPanel
+        from annotator.gui.dialogs import ask_coder_name
+        from annotator.gui.models import ClauseListModel, DocumentListModel
+        from annotator.gui.navigator import ClauseNavigator
+        from annotator.gui.ops import Operations
+        from annotator.gui.project_controller import ProjectController
+        from annotator.gui.search import SearchBar
+        from annotator.gui.tool_windows import ToolWindows
+        from annotator.gui.views import ClauseListView, DocumentListView
+
+        self.ask_name: AskName = self._ask_name or ask_coder_name
+        #: Shows a merge's preview and answers True to apply (tests replace it).
+        self.show_merge_preview = file_actions.show_merge_preview
         self.documents = DocumentListModel(self)
         self.clauses = ClauseListModel(self)
         self.clause_view = ClauseListView(self.clauses)
@@ -102,6 +120,7 @@ class MainWindow(QMainWindow):
         self.detail = DetailPanel()
         self.search_bar = SearchBar()
         self.search_bar.hide()
+        self.statusBar().clearMessage()
         self._build_centre()
         self._build_docks()
         self._build_status_bar()
@@ -126,6 +145,11 @@ class MainWindow(QMainWindow):
     # -- building --------------------------------------------------------------------------------
 
     def _build_centre(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+        from annotator.gui.segment_notes import SegmentNotesBar
+
         self.heading = QLabel("Opening project…")
         self.heading.setObjectName("documentHeading")
         self.heading.setContentsMargins(12, 8, 12, 8)
@@ -146,6 +170,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
 
     def _build_docks(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QDockWidget, QVBoxLayout
+
         plans = QDockWidget("&Plans", self)
         plans.setObjectName("plansDock")
         plans.setWidget(self.document_view)
@@ -164,6 +191,8 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {"plans": plans, "codebook": codebook}
 
     def _build_status_bar(self) -> None:
+        from PySide6.QtWidgets import QLabel
+
         self.coder_label = QLabel()
         self.progress_label = QLabel()
         for label in (self.coder_label, self.progress_label):
@@ -171,6 +200,9 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
     def _build_toolbar(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+
         bar = QToolBar("Filter", self)
         bar.setObjectName("filterBar")
         bar.setMovable(False)
@@ -214,9 +246,12 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, message: str) -> None:
         """One message, on top of any open dialog, dismissed with Enter (never blocks a job)."""
+        from annotator.gui.ops import show_message
+
         show_message(self, title, message)
 
     def about(self) -> None:
+        from annotator.gui.dialogs import show_about
         from annotator.services.paths import data_dir
 
         path = self.project.path if self.project else ""
@@ -231,25 +266,28 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
+            from PySide6.QtCore import QTimer
+
+            from annotator.gui import file_actions
+
             event.acceptProposedAction()
             # After the drop returns: the import preview is modal, and the program the files
             # were dragged from waits until the drop is over.
             QTimer.singleShot(0, lambda: file_actions.open_files(self, files))
 
     def _restore_layout(self) -> None:
-        geometry = load_bytes("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
         state = load_bytes("window/state")
         if state is not None:
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_bytes("window/geometry", self.saveGeometry())
-        save_bytes("window/state", self.saveState())
+        if self.built:  # a frame closed before its docks exist would save a layout without them
+            save_bytes("window/state", self.saveState())
         self.shutdown()
         super().closeEvent(event)
 
     def shutdown(self) -> None:
         """Commit the editors, stop the jobs, close the project; safe to call twice."""
-        self.projects.shutdown()
+        if self.built:
+            self.projects.shutdown()

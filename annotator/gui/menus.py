@@ -60,6 +60,12 @@ def _action(window: MainWindow, text: str, shortcuts: list[str], slot: object) -
     return action
 
 
+def _resegment(window: MainWindow) -> None:
+    from annotator.gui.import_preview import resegment_current  # with the segmenter, on demand
+
+    resegment_current(window)
+
+
 def build(window: MainWindow) -> dict[str, QAction]:
     """Create the menus and shortcuts; returns the actions by name."""
     bar = window.menuBar()
@@ -165,9 +171,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     acts["move_boundary"] = _action(
         window, "Move clause &end to cursor", ["Ctrl+Shift+B"], window.commands.move_boundary
     )
-    from annotator.gui.import_preview import resegment_current
-
-    acts["resegment"] = _action(window, "&Re-segment plan…", [], lambda: resegment_current(window))
+    acts["resegment"] = _action(window, "&Re-segment plan…", [], lambda: _resegment(window))
     for name in (
         "codebook",
         None,

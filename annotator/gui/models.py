@@ -171,6 +171,32 @@ class ClauseListModel(QAbstractListModel):
     def reviewing(self) -> bool:
         return self._coders is not None
 
+    def update_reviewer(
+        self, clause_ids: Iterable[int], by_coder: Mapping[str, Mapping[int, ClauseCoding]]
+    ) -> bool:
+        """Reviewer mode: replace the codings of ``clause_ids`` in the coders' columns (a clause
+        absent from a coder's mapping is not coded by them) and repaint only their rows.
+
+        Returns False, changing nothing, if a coder has no column yet (then reload them all)."""
+        if self._coders is None:
+            return True
+        if not set(by_coder) <= {cid for cid, _ in self._coders}:
+            return False
+        clause_ids = set(clause_ids)
+        for coder, coding in by_coder.items():
+            column = self._by_coder.setdefault(coder, {})
+            for cid in clause_ids:
+                if cid in coding:
+                    column[cid] = coding[cid]
+                else:
+                    column.pop(cid, None)
+        for cid in clause_ids:
+            row = self._row_of.get(cid)
+            if row is not None:
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
+        return True
+
     def update_coding(self, clause_id: int, coding: ClauseCoding) -> None:
         """Replace one clause's coding (as in the database) and repaint only its row.
 

@@ -8,6 +8,7 @@ are rows of the clause model; the view maps them through the filter.
 
 from __future__ import annotations
 
+import gc
 import re
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from PySide6.QtCore import QModelIndex, QObject, QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.changes import Kind
-from annotator.gui import menus
+from annotator.gui import menus, reviewer_columns
 from annotator.gui.models import FILTERS, Role
 
 if TYPE_CHECKING:
@@ -24,10 +25,27 @@ if TYPE_CHECKING:
     from annotator.gui.ops import Change
     from annotator.gui.saving import ReadBack, Saving
     from annotator.gui.settings import ProjectSettings
-    from annotator.services.types import ClauseCoding, CoderInfo
 
 #: The current clause is remembered this long after the coder stops moving.
 PLACE_SAVED_AFTER_MS = 1000
+
+
+#: Plans with more clauses than this are frozen out of the cyclic garbage collector's reach.
+FREEZE_ABOVE = 3000
+
+
+def _settle_garbage(clauses: int) -> None:
+    """After a plan is loaded: with a big plan, collect now and freeze what is alive.
+
+    A full collection walks every object; with a 10,000-clause plan shown that is ~50 ms, and
+    Python starts one every few hundred keys: a stalled key. Frozen objects are never walked, so
+    later collections see only what was made since. What was frozen comes back (and its garbage
+    is collected) at the next plan's loading.
+    """
+    gc.unfreeze()
+    if clauses > FREEZE_ABOVE:
+        gc.collect()
+        gc.freeze()
 
 
 class ClauseNavigator(QObject):
@@ -103,6 +121,7 @@ class ClauseNavigator(QObject):
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
         ws.shown_document = key  # what a team server's write reads back for the views
+        _settle_garbage(len(clauses))
         if not (same and known is not None):  # an edit of it leaves the plan's notes as they are
             w.segment_notes.show_for(ws.project, key)
         if w.clauses.reviewing:
@@ -207,7 +226,7 @@ class ClauseNavigator(QObject):
                 coding = ws.project.clause_coding(clause_id, ws.coder_id)
             w.clauses.update_coding(clause_id, coding)
         if w.clauses.reviewing:  # a consensus settled elsewhere shows in its column now
-            self._load_reviewer()
+            self._update_reviewer(change)
         current = self.current_clause_id()
         if first is not None and first != current:
             row = w.clauses.row_of(first)
@@ -459,34 +478,8 @@ class ClauseNavigator(QObject):
         self._apply_filter()
         return on
 
+    def _update_reviewer(self, change: Change) -> None:
+        reviewer_columns.update(self, change)
+
     def _load_reviewer(self) -> None:
-        w, ws, key = self.w, self.w.workspace, self.w.clauses.document_key
-        if ws is None or key is None:
-            w.clauses.set_reviewer([], {}, "")
-            return
-        from annotator.services.review import coding_by_coder
-
-        project, own = ws.project, ws.coder_id
-
-        def read() -> tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]:
-            return coding_by_coder(project, key), project.coders()
-
-        def show(loaded: tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]) -> None:
-            if self.w.workspace is not ws or w.clauses.document_key != key:
-                return  # left meanwhile
-            action = w.actions_.get("reviewer")
-            if ws.background and action is not None and not action.isChecked():
-                return  # reviewer mode switched off while it was read
-            by_coder, coders = loaded
-            current = self.current_clause_id()
-            order = sorted(coders, key=lambda c: (c.id != own, c.is_consensus, c.name))
-            columns = [(c.id, c.name) for c in order if c.id in by_coder]
-            w.clauses.set_reviewer(columns, by_coder, own)
-            row = w.clauses.row_of(current) if current is not None else None
-            if row is not None:
-                w.clause_view.go_to_row(row)
-
-        if ws.background:  # every coder's coding from the server: not on the UI thread
-            ws.ops.run(lambda _p: read(), on_done=show, title="Reviewer mode")
-        else:
-            show(read())
+        reviewer_columns.load(self)

@@ -20,7 +20,6 @@ from annotator.core.codebook import Category as CategoryValue
 from annotator.core.codebook import default_codebook
 from annotator.core.edits import Edit, RowChange
 from annotator.core.errors import EditError, InputError, ProjectError, StaleEditError
-from annotator.core.segment import segment_plan
 from annotator.core.text import document_key, normalise
 from annotator.services.paths import resolve_project
 from annotator.services.types import (
@@ -271,6 +270,7 @@ class Project:
         if not text.strip():
             raise InputError("the plan is empty", source=source_name or None)
         key = document_key(text)
+        from annotator.core.segment import segment_plan  # not needed to open a project
         from annotator.services.segmentation import PREFIX, notes_row, parse_notes
 
         result = segment_plan(text, mode)

@@ -7,6 +7,7 @@ set into that layer, with the adjudicator's name on each annotation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from annotator.core import clock
@@ -43,11 +44,14 @@ def set_blind_mode(project: Project, on: bool) -> Edit:
     return project.set_setting("blind", "on" if on else "off", label)
 
 
-def coding_by_coder(project: Project, document_key: str) -> dict[str, dict[int, ClauseCoding]]:
-    """Every coder's coding of a document (the reviewer's side-by-side columns)."""
+def coding_by_coder(
+    project: Project, document_key: str, clause_ids: Iterable[int] | None = None
+) -> dict[str, dict[int, ClauseCoding]]:
+    """Every coder's coding of a document, or of its ``clause_ids`` (the reviewer's columns)."""
+    ids = list(clause_ids) if clause_ids is not None else None
     with project.engine.connect() as conn:
         coder_ids = coder_rows.coder_ids_by_name(conn)
-        return {cid: clause_codings(conn, document_key, cid) for cid in coder_ids}
+        return {cid: clause_codings(conn, document_key, cid, clause_ids=ids) for cid in coder_ids}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from typing import Any
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import InputError
-from annotator.core.segment import MODES, Clause, Note, segment_plan
+from annotator.core.segment_result import MODES, Clause, Note
 from annotator.services.clauses import insert_clause, repoint_links
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
@@ -54,6 +54,7 @@ class PlanPreview:
 def preview_plan(path: str | os.PathLike[str], mode: str = "auto") -> PlanPreview:
     """Read and segment a plan file as an import would, without touching a project."""
     from annotator.core.readers import read_plan
+    from annotator.core.segment import segment_plan
 
     plan = read_plan(path)
     result = segment_plan(plan.text, _check_mode(mode))
@@ -99,7 +100,11 @@ def segment_notes(project: Project, document_key: str) -> list[Note]:
         return parse_notes(stored)[1]
     with project.engine.connect() as conn:
         text = plan_rows.document_text(conn, document_key)
-    return [] if text is None else segment_plan(text).notes
+    if text is None:
+        return []
+    from annotator.core.segment import segment_plan  # the segmenter, only for unstored notes
+
+    return segment_plan(text).notes
 
 
 def segment_mode(project: Project, document_key: str) -> str:
@@ -189,6 +194,8 @@ def resegment(project: Project, document_key: str, mode: str = "auto") -> Resegm
         text = plan_rows.document_text(conn, document_key)
         if text is None:
             raise InputError(f"no document {document_key[:12]}… in this project")
+        from annotator.core.segment import segment_plan
+
         result = segment_plan(text, mode)
         old = plan_rows.clause_rows(conn, document_key)
         rec = Recorder(conn)

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 
 from annotator.core.errors import DamagedProjectError, ProjectError
-from annotator.storage.models import Base
+from annotator.storage.models import METADATA
 from annotator.storage.projectfile import (
     APPLICATION_ID,
     DAMAGE_CODES,
@@ -240,7 +240,7 @@ def _prepare_schema(engine: Engine, path: Path, *, new: bool, read_only: bool) -
         raise ProjectError("the project needs an upgrade but is open read-only", source=str(path))
     if current is None:
         with engine.begin() as conn:
-            Base.metadata.create_all(conn)
+            METADATA.create_all(conn)
             conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
             command.stamp(_alembic_config(conn), "head")
         return

@@ -1,25 +1,28 @@
-"""Typed SQLAlchemy models: the project's schema.
+"""The project's schema as SQLAlchemy Core tables on one :data:`METADATA`.
 
-Portable SQL only (SQLite now, PostgreSQL for team servers): no SQLite-specific types or defaults.
-Timestamps are RFC 3339 UTC strings as written in exchange files, so a round trip keeps their bytes.
-Migration scripts define their own tables; they never import this module.
+Core ``Table`` objects, not ORM classes: nothing in the project maps rows to objects, and
+``sqlalchemy.orm`` costs about a tenth of a second at start-up. Portable SQL only (SQLite now,
+PostgreSQL for team servers): no SQLite-specific types or defaults. Timestamps are RFC 3339 UTC
+strings as written in exchange files, so a round trip keeps their bytes. Migration scripts define
+their own tables; they never import this module (a test compares the two).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
+    Column,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -29,175 +32,169 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+METADATA = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Setting(Base):
-    """Project-wide settings (blind mode, schema facts) as key/value text."""
-
-    __tablename__ = "setting"
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(Text, default="")
+def _stamp(name: str) -> Column[str]:
+    """An RFC 3339 UTC timestamp, required."""
+    return Column(name, String(40), nullable=False)
 
 
-class Coder(Base):
-    __tablename__ = "coder"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+def _extra() -> Column[str]:
+    """Fields of an exchange file this version does not know (JSON), written back on export."""
+    return Column("extra", Text, nullable=True)
+
+
+#: Project-wide settings (blind mode, schema facts) as key/value text.
+SETTING = Table(
+    "setting",
+    METADATA,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False, default=""),
+)
+
+CODER = Table(
+    "coder",
+    METADATA,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
     # The consensus layer is a pseudo-coder: it exports and merges like any coder.
-    is_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
-    created: Mapped[str] = mapped_column(String(40))
+    Column("is_consensus", Boolean, nullable=False, default=False),
+    _stamp("created"),
     # On a team server: the database role this coder logs in as (row-level security keys on it).
-    db_role: Mapped[str | None] = mapped_column(String(63), unique=True, nullable=True)
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+    Column("db_role", String(63), unique=True, nullable=True),
+    _extra(),
+)
 
-
-class Category(Base):
-    __tablename__ = "category"
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    color: Mapped[str] = mapped_column(String(7), default="#808080")
-    parent_key: Mapped[str | None] = mapped_column(
-        ForeignKey("category.key", onupdate="CASCADE"), nullable=True
-    )
-    shortcut: Mapped[str | None] = mapped_column(String(1), nullable=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
+CATEGORY = Table(
+    "category",
+    METADATA,
+    Column("key", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("color", String(7), nullable=False, default="#808080"),
+    Column("parent_key", ForeignKey("category.key", onupdate="CASCADE"), nullable=True),
+    Column("shortcut", String(1), nullable=True),
+    Column("position", Integer, nullable=False, default=0),
     # A retired category is hidden from the palette; its annotations are kept.
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated: Mapped[str] = mapped_column(String(40))
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+    Column("retired", Boolean, nullable=False, default=False),
+    _stamp("updated"),
+    _extra(),
     # False for a REFI-QDA "category" that only groups codes (isCodable="false").
-    codable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    Column("codable", Boolean, nullable=False, default=True, server_default=true()),
+)
 
-
-class Document(Base):
-    __tablename__ = "document"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    title: Mapped[str] = mapped_column(String(500))
-    text: Mapped[str] = mapped_column(Text)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    source_name: Mapped[str] = mapped_column(String(500), default="")
-    imported: Mapped[str] = mapped_column(String(40))
+DOCUMENT = Table(
+    "document",
+    METADATA,
+    Column("key", String(64), primary_key=True),
+    Column("title", String(500), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("source_name", String(500), nullable=False, default=""),
+    _stamp("imported"),
     # Plan metadata as analysts of peace agreements record it (all optional).
-    date: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    party: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    source: Mapped[str | None] = mapped_column(Text, nullable=True)
-    language: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    stage: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    revises: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
-    memo: Mapped[str] = mapped_column(Text, default="", server_default="")
+    Column("date", String(40), nullable=True),
+    Column("party", String(300), nullable=True),
+    Column("source", Text, nullable=True),
+    Column("language", String(40), nullable=True),
+    Column("stage", String(40), nullable=True),
+    Column("revises", String(64), nullable=True),
+    _extra(),
+    Column("memo", Text, nullable=False, default="", server_default=""),
+)
 
+#: A unit of coding, ``[start, end)`` in code points; identity: (document, start, end).
+CLAUSE = Table(
+    "clause",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_key", ForeignKey("document.key", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("kind", String(20), nullable=False, default="paragraph"),
+    _extra(),
+    UniqueConstraint("document_key", "start", "end"),
+    Index("ix_clause_document_start", "document_key", "start"),
+)
 
-class Clause(Base):
-    """A unit of coding, ``[start, end)`` in code points; identity: (document, start, end)."""
+#: A category applied by a coder to a clause, or to a span inside it. Deleted = tombstone.
+ANNOTATION = Table(
+    "annotation",
+    METADATA,
+    Column("id", String(36), primary_key=True),
+    Column("coder_id", ForeignKey("coder.id"), nullable=False),
+    Column("clause_id", ForeignKey("clause.id"), nullable=False),
+    Column("category_key", ForeignKey("category.key", onupdate="CASCADE"), nullable=False),
+    Column("span_start", Integer, nullable=True),
+    Column("span_end", Integer, nullable=True),
+    Column("memo", Text, nullable=False, default=""),
+    Column("uncertain", Boolean, nullable=False, default=False, server_default=false()),
+    Column("adjudicator", String(200), nullable=True),
+    _stamp("created"),
+    _stamp("updated"),
+    Column("deleted", Boolean, nullable=False, default=False),
+    _extra(),
+    Index("ix_annotation_clause_coder", "clause_id", "coder_id"),
+    Index("ix_annotation_coder", "coder_id"),
+)
 
-    __tablename__ = "clause"
-    __table_args__ = (
-        UniqueConstraint("document_key", "start", "end"),
-        Index("ix_clause_document_start", "document_key", "start"),
-    )
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_key: Mapped[str] = mapped_column(ForeignKey("document.key", ondelete="CASCADE"))
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    label: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(20), default="paragraph")
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class Annotation(Base):
-    """A category applied by a coder to a clause, or to a span inside it. Deleted = tombstone."""
-
-    __tablename__ = "annotation"
-    __table_args__ = (
-        Index("ix_annotation_clause_coder", "clause_id", "coder_id"),
-        Index("ix_annotation_coder", "coder_id"),
-    )
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    coder_id: Mapped[str] = mapped_column(ForeignKey("coder.id"))
-    clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"))
-    category_key: Mapped[str] = mapped_column(ForeignKey("category.key", onupdate="CASCADE"))
-    span_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    span_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    memo: Mapped[str] = mapped_column(Text, default="")
-    uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    adjudicator: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    created: Mapped[str] = mapped_column(String(40))
-    updated: Mapped[str] = mapped_column(String(40))
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class Review(Base):
-    """A coder's verdict on a clause: "done" (its tags are complete) or "none" (no category)."""
-
-    __tablename__ = "review"
-    __table_args__ = (Index("ix_review_clause", "clause_id"),)
-    coder_id: Mapped[str] = mapped_column(ForeignKey("coder.id"), primary_key=True)
-    clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"), primary_key=True)
-    status: Mapped[str] = mapped_column(String(10))
-    updated: Mapped[str] = mapped_column(String(40))
+#: A coder's verdict on a clause: "done" (its tags are complete) or "none" (no category).
+REVIEW = Table(
+    "review",
+    METADATA,
+    Column("coder_id", ForeignKey("coder.id"), primary_key=True),
+    Column("clause_id", ForeignKey("clause.id"), primary_key=True),
+    Column("status", String(10), nullable=False),
+    _stamp("updated"),
     # Un-marking leaves a tombstone, so an older exported review cannot come back.
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+    Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
+    _extra(),
+    Index("ix_review_clause", "clause_id"),
+)
 
+#: A coder's memo and "uncertain" flag on a whole clause.
+CLAUSE_NOTE = Table(
+    "clause_note",
+    METADATA,
+    Column("coder_id", ForeignKey("coder.id"), primary_key=True),
+    Column("clause_id", ForeignKey("clause.id"), primary_key=True),
+    Column("memo", Text, nullable=False, default=""),
+    Column("flagged", Boolean, nullable=False, default=False),
+    _stamp("updated"),
+    _extra(),
+    Index("ix_clause_note_clause", "clause_id"),
+)
 
-class ClauseNote(Base):
-    """A coder's memo and "uncertain" flag on a whole clause."""
+#: A foreign REFI-QDA GUID (of a user, code, source or coding) and the row it became here.
+REFI_IDENTITY = Table(
+    "refi_identity",
+    METADATA,
+    Column("kind", String(20), primary_key=True),
+    Column("foreign_id", String(100), primary_key=True),
+    Column("local_id", String(100), nullable=False),
+    Column("fingerprint", String(64), nullable=True),
+    _stamp("updated"),
+)
 
-    __tablename__ = "clause_note"
-    __table_args__ = (Index("ix_clause_note_clause", "clause_id"),)
-    coder_id: Mapped[str] = mapped_column(ForeignKey("coder.id"), primary_key=True)
-    clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"), primary_key=True)
-    memo: Mapped[str] = mapped_column(Text, default="")
-    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated: Mapped[str] = mapped_column(String(40))
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+#: A clause of one plan linked to its counterpart in another; "rejected" = never suggest.
+#: Deleted = tombstone, so that an unlink merges like a removed annotation.
+CLAUSE_LINK = Table(
+    "clause_link",
+    METADATA,
+    Column("id", String(36), primary_key=True),
+    Column("source_clause_id", ForeignKey("clause.id"), nullable=False),
+    Column("target_clause_id", ForeignKey("clause.id"), nullable=False),
+    Column("coder_id", ForeignKey("coder.id"), nullable=True),
+    Column("status", String(10), nullable=False),  # "accepted" | "rejected"
+    _stamp("created"),
+    _stamp("updated"),
+    Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
+    _extra(),
+    Index("ix_clause_link_source", "source_clause_id"),
+    Index("ix_clause_link_target", "target_clause_id"),
+)
 
-
-class RefiIdentity(Base):
-    """A foreign REFI-QDA GUID (of a user, code, source or coding) and the row it became here."""
-
-    __tablename__ = "refi_identity"
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    foreign_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    local_id: Mapped[str] = mapped_column(String(100))
-    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    updated: Mapped[str] = mapped_column(String(40))
-
-
-TABLES = Base.metadata.tables
-
-
-class ClauseLink(Base):
-    """A clause of one plan linked to its counterpart in another; "rejected" = never suggest.
-
-    Deleted = tombstone, so that an unlink merges like a removed annotation.
-    """
-
-    __tablename__ = "clause_link"
-    __table_args__ = (
-        Index("ix_clause_link_source", "source_clause_id"),
-        Index("ix_clause_link_target", "target_clause_id"),
-    )
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    source_clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"))
-    target_clause_id: Mapped[int] = mapped_column(ForeignKey("clause.id"))
-    coder_id: Mapped[str | None] = mapped_column(ForeignKey("coder.id"), nullable=True)
-    status: Mapped[str] = mapped_column(String(10))  # "accepted" | "rejected"
-    created: Mapped[str] = mapped_column(String(40))
-    updated: Mapped[str] = mapped_column(String(40))
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # Fields of an exchange file this version does not know (JSON), written back on export.
-    extra: Mapped[str | None] = mapped_column(Text, nullable=True)
+#: Every table by name (what the storage and the services look tables up in).
+TABLES = METADATA.tables

@@ -1,0 +1,80 @@
+"""Reviewer mode's columns: every coder's coding beside each clause, read and refreshed.
+
+On a team server every coder's coding comes from the server, so it is read on the operation
+runner's thread, never on the UI thread; locally the read is a few milliseconds and runs inline.
+After an edit only the edited clauses are read again: the whole plan would be a query per coder
+over every clause, on every key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from annotator.core.changes import Kind
+
+if TYPE_CHECKING:
+    from annotator.gui.navigator import ClauseNavigator
+    from annotator.gui.ops import Change
+    from annotator.gui.workspace import Workspace
+    from annotator.services.types import ClauseCoding, CoderInfo
+
+T = TypeVar("T")
+
+
+def _read(ws: Workspace, read: Callable[[], T], show: Callable[[T], None]) -> None:
+    if ws.background:  # every coder's coding from the server: not on the UI thread
+        ws.ops.run(lambda _p: read(), on_done=show, title="Reviewer mode")
+    else:
+        show(read())
+
+
+def update(nav: ClauseNavigator, change: Change) -> None:
+    """Reviewer mode after an edit: every coder's column, for the edited clauses only."""
+    w, ws, key = nav.w, nav.w.workspace, nav.w.clauses.document_key
+    if ws is None or key is None or change.touches(Kind.CODERS):  # a new column, perhaps
+        load(nav)
+        return
+    from annotator.services.review import coding_by_coder
+
+    project, ids = ws.project, change.clause_ids
+
+    def show(by_coder: dict[str, dict[int, ClauseCoding]]) -> None:
+        if nav.w.workspace is not ws or w.clauses.document_key != key or not w.clauses.reviewing:
+            return  # left meanwhile
+        if not w.clauses.update_reviewer(ids, by_coder):
+            load(nav)  # a coder without a column: the consensus layer, just made
+
+    _read(ws, lambda: coding_by_coder(project, key, ids), show)
+
+
+def load(nav: ClauseNavigator) -> None:
+    """Every coder's column for the shown plan, read whole."""
+    w, ws, key = nav.w, nav.w.workspace, nav.w.clauses.document_key
+    if ws is None or key is None:
+        w.clauses.set_reviewer([], {}, "")
+        return
+    from annotator.services.review import coding_by_coder
+
+    project, own = ws.project, ws.coder_id
+    Loaded = tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]
+
+    def read() -> Loaded:
+        return coding_by_coder(project, key), project.coders()
+
+    def show(loaded: Loaded) -> None:
+        if nav.w.workspace is not ws or w.clauses.document_key != key:
+            return  # left meanwhile
+        action = w.actions_.get("reviewer")
+        if ws.background and action is not None and not action.isChecked():
+            return  # reviewer mode switched off while it was read
+        by_coder, coders = loaded
+        current = nav.current_clause_id()
+        order = sorted(coders, key=lambda c: (c.id != own, c.is_consensus, c.name))
+        columns = [(c.id, c.name) for c in order if c.id in by_coder]
+        w.clauses.set_reviewer(columns, by_coder, own)
+        row = w.clauses.row_of(current) if current is not None else None
+        if row is not None:
+            w.clause_view.go_to_row(row)
+
+    _read(ws, read, show)
