@@ -322,11 +322,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def open_export_dialog(workspace: Workspace, parent: QWidget | None = None) -> int:
-    """Show the export dialog modally; returns the dialog's result code."""
+def open_export_dialog(workspace: Workspace, parent: QWidget | None = None) -> QDialog:
+    """Show the export dialog window-modal and return at once: its export and preview jobs
+    finish in the application's loop, never into a nested one."""
+    from annotator.gui.modal import open_modal
+
     dialog = ExportDialog(workspace, parent)
-    try:
-        return dialog.exec()
-    finally:
-        workspace.ops.changed.disconnect(dialog._project_changed)
-        dialog.deleteLater()
+    return open_modal(
+        dialog, lambda _code: workspace.ops.changed.disconnect(dialog._project_changed)
+    )

@@ -50,7 +50,9 @@ def plans_previewed_as_cut(request: pytest.FixtureRequest, monkeypatch: pytest.M
     from annotator.gui import import_preview
 
     monkeypatch.setattr(
-        import_preview, "review_import", lambda _parent, files: import_preview.read_choices(files)
+        import_preview,
+        "review_import",
+        lambda _parent, files, answer: answer(import_preview.read_choices(files)),
     )
 
 

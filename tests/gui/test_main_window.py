@@ -369,9 +369,9 @@ def test_import_action_uses_the_file_dialog(
 
     previewed: list[list[str]] = []  # the preview (tested in test_import_preview) accepted as is
 
-    def accept(_parent, files):  # type: ignore[no-untyped-def]
+    def accept(_parent, files, answer):  # type: ignore[no-untyped-def]
         previewed.append(list(files))
-        return import_preview.read_choices(files)
+        answer(import_preview.read_choices(files))
 
     monkeypatch.setattr(import_preview, "review_import", accept)
     window.actions_["import"].trigger()

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.core.errors import EditError
@@ -283,11 +282,11 @@ def test_re_segmenting_saves_in_the_background(
     slow_server(monkeypatch, 0)
     slowed(segmentation, "resegment", 0.5, monkeypatch)
 
-    def accept(dialog: import_preview.ResegmentDialog) -> int:
+    def accept(dialog: import_preview.ResegmentDialog) -> None:  # opened: answered at once
         dialog.paragraphs.setChecked(True)  # a different cut: paragraphs only
-        return QDialog.DialogCode.Accepted.value
+        dialog.accept()
 
-    monkeypatch.setattr(import_preview.ResegmentDialog, "exec", accept)
+    monkeypatch.setattr(import_preview.ResegmentDialog, "open", accept)
     ws = window.workspace
     assert ws is not None
     steps = ws.undo_stack.count()
