@@ -43,7 +43,7 @@ from annotator.core.agreement.render import (
 )
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
-from annotator.gui.modal import warn
+from annotator.gui.ops import show_message
 from annotator.gui.tool_windows import ToolWindow, save_file
 
 if TYPE_CHECKING:
@@ -491,4 +491,4 @@ class AgreementView(ToolWindow):
         try:
             write(path)
         except OSError as exc:
-            warn(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+            show_message(self, "Cannot export", f"{path}: {exc.strerror or exc}")

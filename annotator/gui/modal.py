@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog
 
 
 def open_modal(dialog: QDialog, answer: Callable[[int], object] | None = None) -> QDialog:
@@ -39,11 +39,3 @@ def open_modal(dialog: QDialog, answer: Callable[[int], object] | None = None) -
 def accepted(code: int) -> bool:
     """True for the result code of an accepted dialog."""
     return code == QDialog.DialogCode.Accepted
-
-
-def warn(parent: QWidget | None, title: str, text: str) -> QMessageBox:
-    """A warning window-modal on ``parent``, without the nested loop of QMessageBox.warning."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName("warningMessage")
-    open_modal(box)
-    return box

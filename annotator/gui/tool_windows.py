@@ -16,7 +16,7 @@ from PySide6.QtCore import QIODevice, QObject, QSaveFile, Qt
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from annotator.gui.modal import warn
+from annotator.gui.ops import show_message
 from annotator.gui.settings import load_bytes, save_bytes
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class ToolWindow(QDialog):
         try:
             save_file(path, produce())
         except OSError as exc:
-            warn(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+            show_message(self, "Cannot export", f"{path}: {exc.strerror or exc}")
             return False
         return True
 
