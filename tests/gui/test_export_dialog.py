@@ -53,12 +53,19 @@ def dialog(qtbot: QtBot, workspace: Workspace) -> ExportDialog:
     d = ExportDialog(workspace)
     qtbot.addWidget(d)
     d.show()
+    previewed(d)
     return d
+
+
+def previewed(d: ExportDialog) -> None:
+    """Wait for the preview, read on the runner's thread."""
+    wait_for(lambda: not d.preview_pending, 60)
 
 
 def choose(d: ExportDialog, fmt: str, scope: str = "all") -> None:
     d.format.setCurrentIndex([f.key for f in FORMATS].index(fmt))
     d.scope.setCurrentIndex(d.scope.findData(scope))
+    previewed(d)
 
 
 def header(d: ExportDialog) -> list[str]:
@@ -201,6 +208,7 @@ def test_preview_follows_edits(dialog: ExportDialog, workspace: Workspace) -> No
     choose(dialog, "long", "coder")
     clause = workspace.project.clauses(workspace.project.documents()[0].key)[1]
     workspace.toggle_tag(clause.id, "economic")  # removes one of Olena's tags
+    previewed(dialog)
     assert f"{OLENA_TAGS - 1} tag rows" in dialog.summary.text()
 
 
