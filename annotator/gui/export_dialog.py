@@ -2,10 +2,11 @@
 
 The dialog previews the first rows of the dataset the chosen format and scope give, with the full
 row count, before anything is written: read on the runner's thread by
-:func:`~annotator.services.export_stream.export_preview`, which keeps only those rows. The file itself is written on a worker thread by the
-service the CLI uses (:func:`~annotator.services.exports.write_export`): the exchange file and
-the long CSV stream from the tables to the disk, never whole in memory, and every format is put
-in place atomically: a failed export leaves no file, never a half-written one.
+:func:`~annotator.services.export_stream.export_preview`, which keeps only those rows. The file
+itself is written on a worker thread by the service the CLI uses
+(:func:`~annotator.services.exports.write_export`): the exchange file and the long CSV stream from
+the tables to the disk, never whole in memory, and every format is put in place atomically: a
+failed export leaves no file, never a half-written one.
 """
 
 from __future__ import annotations
