@@ -206,3 +206,22 @@ def test_every_column_fits_with_room_around_its_figures(
         assert table.columnWidth(col) - widest >= 12, (col, texts)
     name = max((table.item(r, 0).text() for r in range(table.rowCount())), key=len)
     assert table.columnWidth(0) >= metrics.horizontalAdvance(name)  # categories readable
+
+
+def test_the_coder_filter_arrow_stays_clear_of_its_text(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
+    """At 900 px the "All coders" menu arrow was drawn over the end of its text."""
+    from PySide6.QtWidgets import QPushButton, QStyle
+
+    view = opened(qtbot, workspace)
+    view.resize(900, 640)
+    view.show()
+    wait_for(lambda: view.width() == 900, 30)
+    button = view.coder_button
+    assert isinstance(button, QPushButton) and button.menu() is not None
+    assert not button.autoDefault()
+    indicator = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    text = button.fontMetrics().horizontalAdvance(button.text())
+    assert button.width() >= text + indicator + 8  # the text, the arrow, and room between
+    view.grab().save(str(tmp_path / "agreement-900.png"))
