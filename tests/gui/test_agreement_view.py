@@ -49,7 +49,7 @@ def workspace(project_path: Path) -> Iterator[Workspace]:
 def opened(qtbot: QtBot, ws: Workspace) -> AgreementView:
     view = AgreementView(ws, bootstrap=200)
     qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)
+    wait_for(lambda: view.report is not None)
     return view
 
 
@@ -84,7 +84,7 @@ def test_undefined_values_are_dashes_with_reasons(qtbot: QtBot, workspace: Works
     second = view.document_combo.findText("Counter-proposal")
     view.document_combo.setCurrentIndex(second)  # nobody coded it: every unit is missing
     units = len(project.clauses(view.document_combo.currentData()))
-    qtbot.waitUntil(lambda: view.report is not None and view.report["units"] == units)
+    wait_for(lambda: view.report is not None and view.report["units"] == units)
     item = view.table.item(0, 3)
     assert item.text() == DASH
     assert item.toolTip()  # the reason
@@ -106,7 +106,7 @@ def test_coder_filter_recomputes(qtbot: QtBot, workspace: Workspace) -> None:
     assert view.coder_button.text() == "All coders"
     view.report = None
     view.coder_actions[1].setChecked(False)  # leave Taras out
-    qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)
+    wait_for(lambda: view.report is not None)
     assert view.report["coders"] == ["Olena"]
     assert view.coder_button.text() == "Olena"
 

@@ -307,4 +307,4 @@ def test_colleague_windows_open_from_menus(qtbot: QtBot, window: MainWindow) -> 
         view = window.tools.views[name]
         assert type(view).__name__ == cls and view.isVisible()
         view.close()
-        qtbot.waitUntil(lambda n=name: n not in window.tools.views)
+        wait_for(lambda n=name: n not in window.tools.views)

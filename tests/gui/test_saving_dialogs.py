@@ -31,7 +31,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services import codebook, exchange, merge, review, segmentation
 from annotator.services.project import Project
 from annotator.services.review import CONSENSUS_ID
-from tests.gui.conftest import settle
+from tests.gui.conftest import activate, settle
 from tests.gui.test_main_window import KEY1, make_window
 from tests.gui.test_saving import LOCK_TIMEOUT, screenshots, slow_server
 
@@ -319,8 +319,8 @@ def test_settling_saves_in_the_background_and_the_view_answers(
     ws = Workspace(project, project.add_coder("Rev").id)
     view = ReviewView(ws, document_key=key)
     qtbot.addWidget(view)
-    with qtbot.waitActive(view):
-        view.open_view()
+    view.open_view()
+    activate(view)
     slow_server(monkeypatch, 0)
     monkeypatch.setattr("annotator.gui.review_view.settle", _slow(review.settle, 0.5), raising=True)
     first = view.current()
