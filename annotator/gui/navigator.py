@@ -331,12 +331,18 @@ class ClauseNavigator(QObject):
                 w.statusBar().clearMessage()  # no longer true
 
     def jump_to_label(self, label: str | None = None) -> bool:
-        """Ctrl+G: make the clause labelled ``label`` current (asks for it when None)."""
+        """Ctrl+G: make the clause labelled ``label`` current (when None: asks for it in a
+        window-modal box, no nested loop, and jumps once it is answered)."""
         w = self.w
         if label is None:
-            label, ok = QInputDialog.getText(w, "Go to clause", "Clause &label (e.g. 12 or 3.b):")
-            if not ok:
-                return False
+            from annotator.gui.modal import accepted, open_modal
+
+            ask = QInputDialog(w)
+            ask.setObjectName("goToClause")
+            ask.setWindowTitle("Go to clause")
+            ask.setLabelText("Clause &label (e.g. 12 or 3.b):")
+            open_modal(ask, lambda code: accepted(code) and self.jump_to_label(ask.textValue()))
+            return False
         wanted = label.strip().rstrip(".").casefold()
         for row in range(w.clauses.rowCount()):
             if w.clauses.clause(row).label.rstrip(".").casefold() == wanted:

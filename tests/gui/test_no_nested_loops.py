@@ -52,9 +52,6 @@ ALLOWED = {
     ),
     ("dialogs.py", "ask_text", "exec"): "one line of text asked inside the codebook editor",
     ("dialogs.py", "show_about", "QMessageBox.about"): "Help ▸ About: text only, no answer",
-    ("navigator.py", "jump_to_label", "QInputDialog.getText"): (
-        "Ctrl+G: one label typed; a job finishing meanwhile only redraws views"
-    ),
     ("team_dialog.py", "connect_to_team_server", "exec"): (
         "the connect dialog runs its own connect job; to move to open() with the project "
         "controller's switch (noted in issue 16's report)"
@@ -163,3 +160,24 @@ def test_a_job_finishing_behind_the_import_preview_neither_locks_nor_imports_twi
     assert imports == ["gap-28-draft"]
     assert QApplication.activeModalWidget() is None
     assert window.clauses.rowCount() == 32
+
+
+def test_go_to_clause_asks_window_modal_and_jumps_on_enter(
+    qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.gui.test_main_window import KEY1
+
+    window = make_window(qtbot)
+    assert window.open_project(project_path, [str(plan_files[0])])
+    settle(window)
+    window.open_document(KEY1)
+    window.actions_["goto"].trigger()  # Ctrl+G: returns at once, the box is answered later
+    ask = QApplication.activeModalWidget()
+    assert isinstance(ask, QInputDialog) and ask.objectName() == "goToClause"
+    assert ask.windowModality() == Qt.WindowModality.WindowModal
+    ask.setTextValue("4")
+    qtbot.keyClick(ask, Qt.Key.Key_Return)
+    wait_for(lambda: QApplication.activeModalWidget() is None)
+    assert window.detail.clause is not None and window.detail.clause.label == "4"
