@@ -192,6 +192,13 @@ class ExportDialog(QDialog):
         coder, consensus = self._selection()
         return resolve_scope(self.workspace.project, self.fmt().key, coder, consensus)
 
+    def done(self, result: int) -> None:
+        """Closed: a preview still being read is not wanted any more."""
+        if self._preview_job is not None:
+            self._preview_job.cancel()
+            self._preview_job = None
+        super().done(result)
+
     @property
     def preview_pending(self) -> bool:
         """True while the preview is being read."""

@@ -113,3 +113,28 @@ def test_a_big_preview_is_read_off_the_ui_thread_and_a_newer_one_supersedes_it(
     write_export(project, "long", out)
     assert shown(d) == file_head(out, PREVIEW_ROWS)
     project.close()
+
+
+def test_closing_the_dialog_cancels_its_preview(
+    qtbot: QtBot,
+    workspace: Workspace,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    gate = threading.Event()
+    real = export_dialog.export_preview
+
+    def slowed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_dialog, "export_preview", slowed)
+    d = ExportDialog(workspace)
+    qtbot.addWidget(d)
+    d.show()
+    job = d._preview_job
+    assert job is not None
+    d.reject()  # Close, while the preview is still being read
+    assert job.cancel_requested and not d.preview_pending
+    gate.set()
+    wait_for(lambda: job.done)
+    assert job.state == "cancelled"
