@@ -51,7 +51,6 @@ ALLOWED = {
         "asked while a project opens, before any job of it runs"
     ),
     ("dialogs.py", "ask_text", "exec"): "one line of text asked inside the codebook editor",
-    ("dialogs.py", "show_about", "QMessageBox.about"): "Help ▸ About: text only, no answer",
     ("team_dialog.py", "connect_to_team_server", "exec"): (
         "the connect dialog runs its own connect job; to move to open() with the project "
         "controller's switch (noted in issue 16's report)"
