@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 
 def open_modal(dialog: QDialog, answer: Callable[[int], object] | None = None) -> QDialog:
@@ -39,3 +39,15 @@ def open_modal(dialog: QDialog, answer: Callable[[int], object] | None = None) -
 def accepted(code: int) -> bool:
     """True for the result code of an accepted dialog."""
     return code == QDialog.DialogCode.Accepted
+
+
+def ask_line(
+    parent: QWidget, title: str, label: str, answer: Callable[[str], object]
+) -> QInputDialog:
+    """One line of text asked window-modal; ``answer(text)`` once accepted (not if cancelled)."""
+    ask = QInputDialog(parent)
+    ask.setObjectName("askLine")
+    ask.setWindowTitle(title)
+    ask.setLabelText(label)
+    open_modal(ask, lambda code: accepted(code) and answer(ask.textValue()))
+    return ask

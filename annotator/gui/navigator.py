@@ -12,7 +12,6 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QTimer
-from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.changes import Kind
 from annotator.gui import menus
@@ -335,13 +334,9 @@ class ClauseNavigator(QObject):
         window-modal box, no nested loop, and jumps once it is answered)."""
         w = self.w
         if label is None:
-            from annotator.gui.modal import accepted, open_modal
+            from annotator.gui.modal import ask_line
 
-            ask = QInputDialog(w)
-            ask.setObjectName("goToClause")
-            ask.setWindowTitle("Go to clause")
-            ask.setLabelText("Clause &label (e.g. 12 or 3.b):")
-            open_modal(ask, lambda code: accepted(code) and self.jump_to_label(ask.textValue()))
+            ask_line(w, "Go to clause", "Clause &label (e.g. 12 or 3.b):", self.jump_to_label)
             return False
         wanted = label.strip().rstrip(".").casefold()
         for row in range(w.clauses.rowCount()):

@@ -179,7 +179,7 @@ def test_go_to_clause_asks_window_modal_and_jumps_on_enter(
     window.open_document(KEY1)
     window.actions_["goto"].trigger()  # Ctrl+G: returns at once, the box is answered later
     ask = QApplication.activeModalWidget()
-    assert isinstance(ask, QInputDialog) and ask.objectName() == "goToClause"
+    assert isinstance(ask, QInputDialog) and ask.objectName() == "askLine"
     assert ask.windowModality() == Qt.WindowModality.WindowModal
     ask.setTextValue("4")
     qtbot.keyClick(ask, Qt.Key.Key_Return)
