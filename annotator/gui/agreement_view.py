@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +42,7 @@ from annotator.core.agreement.render import (
 )
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
+from annotator.gui.ops import show_message
 from annotator.gui.tool_windows import ToolWindow, save_file
 
 if TYPE_CHECKING:
@@ -106,12 +105,11 @@ class AgreementView(ToolWindow):
         self.document_combo.setMinimumContentsLength(24)
         filters.addWidget(self.document_combo, 1)
         filters.addWidget(QLabel("Coders:"))
-        self.coder_button = QToolButton()
-        self.coder_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        # Room for the text and the menu arrow: "All coders" was drawn under the arrow.
-        self.coder_button.setMinimumWidth(
-            self.coder_button.fontMetrics().horizontalAdvance("All coders") + 36
-        )
+        # A push button with a menu, not a QToolButton: a tool button's instant-popup arrow is
+        # drawn over the end of its text; a push button keeps the arrow out of the text's room.
+        self.coder_button = QPushButton()
+        self.coder_button.setObjectName("coderFilter")
+        self.coder_button.setAutoDefault(False)  # Enter in the window must not open its menu
         self.coder_menu = QMenu(self.coder_button)
         self.coder_button.setMenu(self.coder_menu)
         filters.addWidget(self.coder_button)
@@ -491,4 +489,4 @@ class AgreementView(ToolWindow):
         try:
             write(path)
         except OSError as exc:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+            show_message(self, "Cannot export", f"{path}: {exc.strerror or exc}")

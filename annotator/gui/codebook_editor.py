@@ -483,11 +483,10 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def open_codebook_editor(workspace: Workspace, parent: QWidget | None = None) -> int:
-    """Show the codebook editor modally; returns the dialog's result code."""
+def open_codebook_editor(workspace: Workspace, parent: QWidget | None = None) -> QDialog:
+    """Show the codebook editor window-modal and return at once (no nested event loop: its
+    saves on a team server finish in the application's loop)."""
+    from annotator.gui.modal import open_modal
+
     dialog = CodebookEditor(workspace, parent)
-    try:
-        return dialog.exec()
-    finally:
-        workspace.ops.changed.disconnect(dialog._edited)
-        dialog.deleteLater()
+    return open_modal(dialog, lambda _code: workspace.ops.changed.disconnect(dialog._edited))

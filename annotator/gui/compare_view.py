@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.compare import Comparison, compare_plans
 from annotator.core.errors import AnnotatorError
+from annotator.gui.ops import show_message
 from annotator.gui.tool_windows import ToolWindow, save_file
 
 if TYPE_CHECKING:
@@ -359,12 +359,12 @@ class CompareView(ToolWindow):
     def _ask_png(self) -> None:
         path = self._ask("Save chart as PNG", "plans.png", "PNG image (*.png)")
         if path and not self.chart.save_png(path):
-            QMessageBox.warning(self, "Cannot save", f"{path}: the image could not be written")
+            show_message(self, "Cannot save", f"{path}: the image could not be written")
 
     def _ask_svg(self) -> None:
         path = self._ask("Save chart as SVG", "plans.svg", "SVG image (*.svg)")
         if path and not self.chart.save_svg(path):
-            QMessageBox.warning(self, "Cannot save", f"{path}: the image could not be written")
+            show_message(self, "Cannot save", f"{path}: the image could not be written")
 
     def _ask_csv(self) -> None:
         if self.comparison is None:
@@ -377,4 +377,4 @@ class CompareView(ToolWindow):
             self.comparison.write_csv(out)
             save_file(path, out.getvalue())
         except OSError as exc:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+            show_message(self, "Cannot export", f"{path}: {exc.strerror or exc}")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QInputDialog,
@@ -71,11 +72,15 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok else None
 
 
-def show_about(parent: QWidget | None, data_folder: str, project_path: str) -> None:
-    """The About box: version, licence and where the data lives."""
-    QMessageBox.about(
-        parent,
-        "About Plan Annotator",
+def show_about(parent: QWidget | None, data_folder: str, project_path: str) -> QMessageBox:
+    """The About box: version, licence and where the data lives (window-modal, no nested loop)."""
+    from annotator.gui.modal import open_modal
+
+    box = QMessageBox(parent)
+    box.setObjectName("aboutBox")
+    box.setWindowTitle("About Plan Annotator")
+    box.setIconPixmap(QApplication.windowIcon().pixmap(64, 64))
+    box.setText(
         f"<h3>Plan Annotator {annotator.__version__}</h3>"
         "<p>Code plan documents clause by clause, merge coders' work, measure agreement "
         "and export datasets.</p>"
@@ -83,3 +88,5 @@ def show_about(parent: QWidget | None, data_folder: str, project_path: str) -> N
         f"<p>Data folder: <code>{data_folder}</code><br>"
         f"Project: <code>{project_path}</code></p>",
     )
+    open_modal(box)
+    return box

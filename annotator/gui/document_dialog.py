@@ -183,10 +183,8 @@ class DocumentDialog(QDialog):
 
 def edit_document_properties(
     workspace: Workspace, document_key: str, parent: QWidget | None = None
-) -> bool:
-    """Show the properties dialog modally; True if the user pressed OK."""
-    dialog = DocumentDialog(workspace, document_key, parent)
-    try:
-        return dialog.exec() == QDialog.DialogCode.Accepted
-    finally:
-        dialog.deleteLater()
+) -> QDialog:
+    """Show the properties dialog window-modal and return at once (no nested event loop)."""
+    from annotator.gui.modal import open_modal
+
+    return open_modal(DocumentDialog(workspace, document_key, parent))

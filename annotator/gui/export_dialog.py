@@ -1,19 +1,21 @@
 """Export the project: exchange file, long/wide/plans CSV, an xlsx workbook or a .qdpx project.
 
 The dialog previews the first rows of the dataset the chosen format and scope give, with the full
-row count, before anything is written. The file itself is written on a worker thread by the
-service the CLI uses (:func:`~annotator.services.exports.write_export`): the exchange file and
-the long CSV stream from the tables to the disk, never whole in memory, and every format is put
-in place atomically: a failed export leaves no file, never a half-written one.
+row count, before anything is written: read on the runner's thread by
+:func:`~annotator.services.export_stream.export_preview`, which keeps only those rows. The file
+itself is written on a worker thread by the service the CLI uses
+(:func:`~annotator.services.exports.write_export`): the exchange file and the long CSV stream from
+the tables to the disk, never whole in memory, and every format is put in place atomically: a
+failed export leaves no file, never a half-written one.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -33,15 +35,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core import datasets
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
 from annotator.gui.ops import Job, Progress, show_message
 from annotator.gui.workspace import Workspace
-from annotator.services.exchange import export_exchange_dict
+from annotator.services.export_stream import PREVIEW_ROWS, ExportPreview, export_preview
 from annotator.services.exports import NARROWED, write_export
 
-PREVIEW_ROWS = 20
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+__all__ = ["PREVIEW_ROWS", "ExportDialog", "open_export_dialog", "resolve_scope"]
 
 
 @dataclass(frozen=True)
@@ -80,16 +86,21 @@ def _warn(parent: QWidget, title: str, message: str) -> object:
     return show_message(parent, title, message)
 
 
-def preview_table(
-    doc: Mapping[str, Any], fmt: str, coder: str | None, consensus: bool
-) -> datasets.Table:
-    """The table a format's preview shows: its own for the CSVs, the long (tag) table for the
-    rest (an exchange file or .qdpx holds those tags; the workbook's first sheet is that table)."""
-    if fmt == "wide":
-        return datasets.wide_table(doc, coder, consensus)
-    if fmt == "plans":
-        return datasets.plans_table(doc, coder, consensus)
-    return datasets.long_table(doc, coder, consensus)
+def resolve_scope(
+    project: Project, fmt: str, coder: str | None, consensus: bool
+) -> tuple[str | None, bool]:
+    """``(coder, consensus)`` for :func:`write_export`: a file that holds one coder's rows
+    (exchange, .qdpx) holds the consensus layer's for the consensus scope. Reads the project:
+    call it on the job's thread."""
+    if consensus and fmt in NARROWED:
+        from annotator.services.review import CONSENSUS_ID
+
+        if project.coder(CONSENSUS_ID) is None:
+            from annotator.core.errors import InputError
+
+            raise InputError("no consensus coder in this project yet: settle clauses first")
+        coder = CONSENSUS_ID
+    return coder, consensus
 
 
 class ExportDialog(QDialog):
@@ -106,7 +117,7 @@ class ExportDialog(QDialog):
         self.ask_path: AskPath = _ask_path
         self.warn: Warn = _warn
         self._job: Job[str] | None = None  # one export at a time
-        self._doc: dict[str, Any] | None = None
+        self._preview_job: Job[ExportPreview] | None = None  # the newest preview supersedes
         self.setWindowTitle("Export")
         self.setObjectName("exportDialog")
         self.resize(880, 520)
@@ -176,81 +187,94 @@ class ExportDialog(QDialog):
             return self.workspace.coder_id, False
         return None, scope == "consensus"
 
-    def _document(self) -> dict[str, Any]:
-        """The whole project as an exchange document, read once and kept until an edit."""
-        if self._doc is None:
-            self._doc = export_exchange_dict(self.workspace.project)
-        return self._doc
-
     def _options(self) -> tuple[str | None, bool]:
-        """``(coder, consensus)`` for :func:`write_export`: a file that holds one coder's rows
-        (exchange, .qdpx) holds the consensus layer's for the consensus scope."""
+        """``(coder, consensus)`` for :func:`write_export` (see :func:`resolve_scope`)."""
         coder, consensus = self._selection()
-        if consensus and self.fmt().key in NARROWED:
-            from annotator.services.review import CONSENSUS_ID
+        return resolve_scope(self.workspace.project, self.fmt().key, coder, consensus)
 
-            if self.workspace.project.coder(CONSENSUS_ID) is None:
-                from annotator.core.errors import InputError
+    def done(self, result: int) -> None:
+        """Closed: a preview still being read is not wanted any more."""
+        if self._preview_job is not None:
+            self._preview_job.cancel()
+            self._preview_job = None
+        super().done(result)
 
-                raise InputError("no consensus coder in this project yet: settle clauses first")
-            coder = CONSENSUS_ID
-        return coder, consensus
-
-    def _source(self) -> tuple[dict[str, Any], str | None, bool]:
-        """The document the preview reads and the dataset options, for the format and scope."""
-        coder, consensus = self._options()
-        if self.fmt().key not in NARROWED:
-            return self._document(), coder, consensus
-        doc = (
-            self._document()
-            if coder is None
-            else export_exchange_dict(self.workspace.project, coder)
-        )
-        return doc, None, False
+    @property
+    def preview_pending(self) -> bool:
+        """True while the preview is being read."""
+        return self._preview_job is not None
 
     def _project_changed(self, _edit: object) -> None:
-        self._doc = None
         if self.isVisible():
             self.refresh()
 
     def refresh(self) -> None:
-        """Show the first rows and the row count of what the current choices would export."""
+        """Show the first rows and the counts of what the current choices would export.
+
+        Read on the runner's thread, only the head kept (a million tags must neither freeze the
+        window nor fill the memory); "Preparing preview…" meanwhile. A newer request cancels an
+        older one, whose result, should it come anyway, is dropped.
+        """
         fmt = self.fmt()
         self.bom.setEnabled(fmt.suffix == ".csv")
         self.model.clear()
-        try:
-            doc, coder, consensus = self._source()
-            header, rows = preview_table(doc, fmt.key, coder, consensus)
-            first = list(itertools.islice(rows, PREVIEW_ROWS))
-            total = len(first) + sum(1 for _ in rows)
-        except AnnotatorError as exc:
-            self.summary.setText(f"<span style='color:#b00020'>{_escape(str(exc))}</span>")
-            self.export_button.setEnabled(False)
-            return
-        self.model.setHorizontalHeaderLabels(header)
-        for row in first:
+        self.summary.setText("Preparing preview…")
+        if self._preview_job is not None:
+            self._preview_job.cancel()
+        coder, consensus = self._selection()
+        project = self.workspace.project
+
+        def read(progress: Progress) -> ExportPreview:
+            chosen, selected = resolve_scope(project, fmt.key, coder, consensus)
+            return export_preview(
+                project, fmt.key, coder=chosen, consensus=selected, progress=progress
+            )
+
+        job = self.workspace.ops.run(
+            read,
+            on_done=lambda preview: self._show_preview(job, preview),
+            on_failed=lambda message: self._preview_failed(job, message),
+            owner=self,
+        )
+        self._preview_job = job
+
+    def _show_preview(self, job: Job[ExportPreview], preview: ExportPreview) -> None:
+        if job is not self._preview_job:
+            return  # superseded
+        self._preview_job = None
+        self.model.clear()
+        self.model.setHorizontalHeaderLabels(preview.header)
+        for row in preview.rows:
             self.model.appendRow([_cell(value) for value in row])
         self.table.resizeColumnsToContents()
-        for column, name in enumerate(header):  # long text and keys must not push all else away
+        for column, name in enumerate(preview.header):  # long text and keys must not crowd
             cap = 110 if name.endswith("_key") and name != "category_key" else 260
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
         self.export_button.setEnabled(self._job is None)
-        self.summary.setText(self._describe(fmt, doc, total, len(first)))
+        self.summary.setText(self._describe(preview))
 
-    def _describe(self, fmt: Format, doc: Mapping[str, Any], total: int, shown: int) -> str:
-        noun = {"wide": "clause", "plans": "plan"}.get(fmt.key, "tag")
+    def _preview_failed(self, job: Job[ExportPreview], message: str) -> None:
+        if job is not self._preview_job:
+            return
+        self._preview_job = None
+        self.summary.setText(f"<span style='color:#b00020'>{_escape(message)}</span>")
+        self.export_button.setEnabled(False)
+
+    def _describe(self, preview: ExportPreview) -> str:
+        total, shown = preview.total, len(preview.rows)
+        noun = {"wide": "clause", "plans": "plan"}.get(preview.fmt, "tag")
         rows = f"{total} {noun} row{'s' if total != 1 else ''}"
         head = f"showing the first {shown}" if shown < total else "all shown"
-        if fmt.key == "exchange":
+        if preview.fmt == "exchange":
             return (
-                f"{plural(len(doc['documents']), 'plan')}, {plural(len(doc['coders']), 'coder')}, "
-                f"{plural(len(doc['annotations']), 'annotation')} (with deletions) · "
+                f"{plural(preview.plans or 0, 'plan')}, {plural(preview.coders or 0, 'coder')}, "
+                f"{plural(preview.annotations or 0, 'annotation')} (with deletions) · "
                 f"{rows} of live tags ({head})"
             )
-        if fmt.key == "xlsx":
+        if preview.fmt == "xlsx":
             return f"Sheet “long”: {rows} ({head}); also wide, plans, codebook, provenance"
-        if fmt.key == "qdpx":
-            return f"{len(doc['documents'])} plans as REFI-QDA sources · {rows} ({head})"
+        if preview.fmt == "qdpx":
+            return f"{preview.plans or 0} plans as REFI-QDA sources · {rows} ({head})"
         return f"{rows} ({head})"
 
     # -- writing ---------------------------------------------------------------------------------
@@ -309,11 +333,10 @@ class ExportDialog(QDialog):
         self.export_failed.emit(path, message)
 
 
-def _cell(value: Any) -> QStandardItem:
-    text = "" if value is None else str(value)
+def _cell(text: str) -> QStandardItem:
     item = QStandardItem(text.replace("\n", " ⏎ "))
     item.setToolTip(text if len(text) > 40 else "")
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if _NUMBER.fullmatch(text):  # counts and offsets read right-aligned
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
 
@@ -322,11 +345,12 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def open_export_dialog(workspace: Workspace, parent: QWidget | None = None) -> int:
-    """Show the export dialog modally; returns the dialog's result code."""
+def open_export_dialog(workspace: Workspace, parent: QWidget | None = None) -> QDialog:
+    """Show the export dialog window-modal and return at once: its export and preview jobs
+    finish in the application's loop, never into a nested one."""
+    from annotator.gui.modal import open_modal
+
     dialog = ExportDialog(workspace, parent)
-    try:
-        return dialog.exec()
-    finally:
-        workspace.ops.changed.disconnect(dialog._project_changed)
-        dialog.deleteLater()
+    return open_modal(
+        dialog, lambda _code: workspace.ops.changed.disconnect(dialog._project_changed)
+    )

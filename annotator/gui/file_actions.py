@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from annotator.core.changes import Kind, count
 from annotator.core.edits import Edit
@@ -26,6 +26,7 @@ from annotator.gui.ops import Job, Progress, message_for
 if TYPE_CHECKING:
     from annotator.gui.import_preview import PlanChoice
     from annotator.gui.main_window import MainWindow
+    from annotator.gui.workspace import Workspace
     from annotator.services.merge import MergePreview
 
 Answer = Callable[[bool], None]
@@ -63,9 +64,9 @@ def show_merge_preview(preview: MergePreview, parent: QWidget, answer: Answer) -
     from annotator.gui.merge_preview import MergePreviewDialog  # on demand, not at start-up
 
     dialog = MergePreviewDialog(preview, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.finished.connect(lambda code: answer(code == QDialog.DialogCode.Accepted))
-    dialog.open()
+    from annotator.gui.modal import accepted, open_modal
+
+    open_modal(dialog, lambda code: answer(accepted(code)))  # answered once, then deleted
 
 
 def is_exchange_file(path: str | Path) -> bool:
@@ -185,20 +186,31 @@ def import_plans(
     files = _route_non_plans(window, files)
     if not files:
         return None
-    project = ws.project
-    done: list[tuple[str, str, int, bool]] = []
-    edits: list[Edit] = []
-    errors: list[str] = []
-    chosen: dict[str, PlanChoice] = {}
-    noted: dict[str, int] = {}  # segmentation notes per plan, for the status line
     if preview:
         # The preview (and the segmenter) load only when asked for: not at start-up.
         from annotator.gui import import_preview
 
-        choices = import_preview.review_import(window, files)
-        if choices is None:
-            return None
-        chosen = {c.path: c for c in choices}
+        started: list[Job[list[str]]] = []
+
+        def answered(choices: list[PlanChoice] | None) -> None:
+            if choices is not None and window.workspace is ws:
+                started.append(_import(window, ws, files, {c.path: c for c in choices}))
+
+        # Window-modal, no nested event loop: the import starts when the user accepts (at once
+        # if the preview answers at once, as in tests; then its job is returned).
+        import_preview.review_import(window, files, answered)
+        return started[0] if started else None
+    return _import(window, ws, files, {})
+
+
+def _import(
+    window: MainWindow, ws: Workspace, files: Sequence[str], chosen: dict[str, PlanChoice]
+) -> Job[list[str]]:
+    project = ws.project
+    done: list[tuple[str, str, int, bool]] = []
+    edits: list[Edit] = []
+    errors: list[str] = []
+    noted: dict[str, int] = {}  # segmentation notes per plan, for the status line
 
     def job(progress: Progress) -> list[str]:
         for i, name in enumerate(files):

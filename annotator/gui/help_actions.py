@@ -35,15 +35,12 @@ def open_shortcuts(window: MainWindow) -> QWidget:
     return _keep(window, "shortcuts", ShortcutSheet(window))
 
 
-def open_preferences(window: MainWindow) -> int:
-    """Edit ▸ Preferences… (Ctrl+,): modal; applies on OK."""
+def open_preferences(window: MainWindow) -> QWidget:
+    """Edit ▸ Preferences… (Ctrl+,): window-modal, no nested event loop; applies on OK."""
+    from annotator.gui.modal import open_modal
     from annotator.gui.preferences import PreferencesDialog
 
-    dialog = PreferencesDialog(window)
-    try:
-        return dialog.exec()
-    finally:
-        dialog.deleteLater()
+    return open_modal(PreferencesDialog(window))
 
 
 def open_undo_history(window: MainWindow) -> QWidget | None:

@@ -8,7 +8,7 @@ cut at once. Nothing is written until the user accepts; re-segmenting is one und
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.core.segment import Clause, Note, segment_plan
+from annotator.gui.modal import accepted, open_modal
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+    from annotator.gui.workspace import Workspace
 
 PREVIEW_CHARS = 110
 KIND_NAMES = {
@@ -245,16 +247,15 @@ def read_choices(files: Sequence[str]) -> list[PlanChoice]:
     return out
 
 
-def review_import(parent: QWidget, files: Sequence[str]) -> list[PlanChoice] | None:
-    """Show the import preview; the choices to import, or None if the user cancelled."""
+def review_import(
+    parent: QWidget, files: Sequence[str], answer: Callable[[list[PlanChoice] | None], None]
+) -> None:
+    """Show the import preview window-modal and return at once; ``answer`` gets the choices to
+    import, or None if the user cancelled. No nested event loop: a job that finishes meanwhile
+    runs its callbacks in the application's own loop."""
     choices = read_choices(files)
     dialog = ImportPreviewDialog(choices, parent)
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return choices
-    finally:
-        dialog.deleteLater()
+    open_modal(dialog, lambda code: answer(choices if accepted(code) else None))
 
 
 class ResegmentDialog(_CutDialog):
@@ -286,7 +287,7 @@ def resegment_current(window: MainWindow) -> None:
     key = window.clauses.document_key
     if ws is None or not key:
         return
-    from annotator.services.segmentation import resegment, segment_mode
+    from annotator.services.segmentation import segment_mode
 
     try:
         doc = ws.project.document(key)
@@ -295,12 +296,17 @@ def resegment_current(window: MainWindow) -> None:
         window.show_error("Cannot re-segment the plan", str(exc))
         return
     dialog = ResegmentDialog(doc.title, doc.text, mode, window)
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        chosen = dialog.mode
-    finally:
-        dialog.deleteLater()
+    open_modal(dialog, lambda code: _resegment(window, ws, key, doc.title, dialog.mode, code))
+
+
+def _resegment(
+    window: MainWindow, ws: Workspace, key: str, title: str, chosen: str, code: int
+) -> None:
+    """The re-segment dialog's answer: apply the chosen cut as one undoable edit."""
+    if not accepted(code) or window.workspace is not ws:  # cancelled, or another project now
+        return
+    from annotator.services.segmentation import resegment
+
     reports: list[list[str]] = []
 
     def action() -> Edit:
@@ -315,7 +321,7 @@ def resegment_current(window: MainWindow) -> None:
     # On a team server in the background: the status bar says so until it has committed.
     ws.edit(
         action,
-        what=f"the re-segmentation of \u201c{doc.title}\u201d",
+        what=f"the re-segmentation of \u201c{title}\u201d",
         title="Cannot re-segment the plan",
         on_done=done,
     )

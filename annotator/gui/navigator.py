@@ -13,7 +13,6 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QTimer
-from PySide6.QtWidgets import QInputDialog
 
 from annotator.core.changes import Kind
 from annotator.gui import menus, reviewer_columns
@@ -350,12 +349,14 @@ class ClauseNavigator(QObject):
                 w.statusBar().clearMessage()  # no longer true
 
     def jump_to_label(self, label: str | None = None) -> bool:
-        """Ctrl+G: make the clause labelled ``label`` current (asks for it when None)."""
+        """Ctrl+G: make the clause labelled ``label`` current (when None: asks for it in a
+        window-modal box, no nested loop, and jumps once it is answered)."""
         w = self.w
         if label is None:
-            label, ok = QInputDialog.getText(w, "Go to clause", "Clause &label (e.g. 12 or 3.b):")
-            if not ok:
-                return False
+            from annotator.gui.modal import ask_line
+
+            ask_line(w, "Go to clause", "Clause &label (e.g. 12 or 3.b):", self.jump_to_label)
+            return False
         wanted = label.strip().rstrip(".").casefold()
         for row in range(w.clauses.rowCount()):
             if w.clauses.clause(row).label.rstrip(".").casefold() == wanted:

@@ -53,7 +53,8 @@ from annotator.services import links as link_service
 class SideBySideView(QDialog):
     """Two plans side by side, with link suggestions to accept or reject.
 
-    Open it with ``SideBySideView(workspace, parent, left_key, right_key).exec()`` (or ``show()``).
+    Open it with ``open_modal(SideBySideView(workspace, parent, left_key, right_key))`` (or
+    ``show()``).
     Without keys, the first plan and its next revision (or the second plan) are shown.
     """
 

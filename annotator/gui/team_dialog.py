@@ -307,9 +307,9 @@ def _preview(preview: MergePreview, parent: QWidget | None, answer: Callable[[bo
     dialog = MergePreviewDialog(preview, parent)
     dialog.setWindowTitle(f"Sync {Path(preview.sources[0]).name}" if preview.sources else "Sync")
     dialog.apply_button.setText("&Apply sync")
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.finished.connect(lambda code: answer(code == QDialog.DialogCode.Accepted))
-    dialog.open()
+    from annotator.gui.modal import accepted, open_modal
+
+    open_modal(dialog, lambda code: answer(accepted(code)))  # answered once, then deleted
 
 
 def sync_dialog(

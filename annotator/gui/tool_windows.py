@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QIODevice, QObject, QSaveFile, Qt
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from annotator.gui.ops import show_message
 from annotator.gui.settings import load_bytes, save_bytes
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class ToolWindow(QDialog):
         try:
             save_file(path, produce())
         except OSError as exc:
-            QMessageBox.warning(self, "Cannot export", f"{path}: {exc.strerror or exc}")
+            show_message(self, "Cannot export", f"{path}: {exc.strerror or exc}")
             return False
         return True
 
@@ -171,14 +172,11 @@ class ToolWindows(QObject):
         view.open_view()
         return view
 
-    def open_side_by_side(self) -> int:
+    def open_side_by_side(self) -> QDialog | None:
         if self.w.workspace is None:
-            return 0
+            return None
+        from annotator.gui.modal import open_modal
         from annotator.gui.side_by_side import SideBySideView
 
         key = self.w.clauses.document_key
-        dialog = SideBySideView(self.w.workspace, self.w, left_key=key)
-        try:
-            return dialog.exec()
-        finally:
-            dialog.deleteLater()
+        return open_modal(SideBySideView(self.w.workspace, self.w, left_key=key))

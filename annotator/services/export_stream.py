@@ -12,15 +12,20 @@ on the whole document (the tests compare them).
   slow way rather than write a non-canonical file.
 - Long CSV: one query per plan, in the plans' order, rows by clause; within a clause the tags are
   deduplicated and ordered exactly as :class:`~annotator.core.compare.ExchangeView` does.
+- Preview (:func:`export_preview`): the export dialog's first rows and counts, from the same
+  writers into a sink that keeps only the head of the text: memory stays flat, and what the
+  dialog shows is the head of the file written.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from annotator.core.compare import ExchangeView
 from annotator.core.wording import plural
@@ -192,3 +197,107 @@ def write_export_file(
     if fmt == "long":
         return write_long_export(project, path, coder=coder, consensus=consensus, bom=bom)
     return None
+
+
+PREVIEW_ROWS = 20
+#: Text kept for the preview's rows, however long their memos; the rest is only counted.
+HEAD_CHARS = 1 << 20
+TICK = 4096  # rows between progress reports (a Cancel is noticed at the next one)
+
+
+@dataclass(frozen=True)
+class ExportPreview:
+    """The first rows of the table an export holds, as its CSV text has them, and its counts.
+
+    For the CSVs that table is the file itself; for the exchange file, .qdpx and the workbook it
+    is the long table of the tags they hold (the workbook's first sheet). ``annotations`` (with
+    deletions), ``plans`` and ``coders`` are the exchange file's counts, else None.
+    """
+
+    fmt: str
+    header: list[str]
+    rows: list[list[str]]
+    total: int
+    plans: int | None = None
+    coders: int | None = None
+    annotations: int | None = None
+
+
+class _Head:
+    """A text sink for a CSV writer that keeps the first ``rows`` records and counts the rest."""
+
+    def __init__(self, rows: int, progress: Callable[[int, int], None] | None) -> None:
+        self.keep = rows + 1  # and the header
+        self.parts: list[str] = []
+        self.size = 0
+        self.writes = 0
+        self.progress = progress
+
+    def write(self, text: str) -> int:
+        self.writes += 1  # csv.writer writes each record in one call
+        if self.writes <= self.keep and self.size < HEAD_CHARS:
+            self.parts.append(text)
+            self.size += len(text)
+        if self.progress is not None and self.writes % TICK == 0:
+            self.progress(self.writes, 0)  # raises the runner's Cancelled once cancelled
+        return len(text)
+
+    def records(self) -> list[list[str]]:
+        records = list(csv.reader(io.StringIO("".join(self.parts), newline="")))
+        if self.size >= HEAD_CHARS and len(records) < self.keep:
+            records = records[:-1]  # the last one may be cut short: not shown
+        return records[: self.keep]
+
+
+def export_preview(
+    project: Project,
+    fmt: str,
+    *,
+    coder: str | None = None,
+    consensus: bool = False,
+    rows: int = PREVIEW_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportPreview:
+    """The first ``rows`` rows and the counts of what :func:`~annotator.services.exports.
+    write_export` would write with the same arguments. Off the UI thread: its own connection.
+
+    The exchange file and the long table stream from the tables (flat memory, whatever the
+    project's size); the wide and plans tables need the whole document, as their writers do.
+    """
+    from annotator.core.datasets import write_long_csv, write_plans_csv, write_wide_csv
+    from annotator.services.exchange import export_exchange_dict
+    from annotator.services.exports import NARROWED
+
+    head = _Head(rows, progress)
+    sink = cast(TextIO, head)  # a write() is all a CSV writer needs
+    if fmt in ("wide", "plans"):
+        writer = write_wide_csv if fmt == "wide" else write_plans_csv
+        total = writer(export_exchange_dict(project), sink, coder=coder, consensus=consensus)
+        return _preview(fmt, head, total)
+    narrowed = fmt in NARROWED  # the file holds one coder's rows (or everyone's): no selection
+    with project.engine.connect() as conn:
+        doc = export_document(conn, coder if narrowed else None, stream=True)
+        view = ExchangeView({**doc, "annotations": [], "reviews": []})
+        total = write_long_csv(
+            view,
+            sink,
+            coder=coder,
+            consensus=consensus and not narrowed,
+            tags=live_tags(conn, view),
+        )
+        if fmt != "exchange":
+            return _preview(fmt, head, total)
+        annotations = 0
+        for annotations, _ in enumerate(doc["annotations"], 1):  # counted as they stream
+            if progress is not None and annotations % TICK == 0:
+                progress(annotations, 0)
+    return _preview(
+        fmt, head, total, plans=len(doc["documents"]), coders=len(doc["coders"]),
+        annotations=annotations,
+    )  # fmt: skip
+
+
+def _preview(fmt: str, head: _Head, total: int, **counts: int) -> ExportPreview:
+    records = head.records()
+    header, first = (records[0], records[1:]) if records else ([], [])
+    return ExportPreview(fmt, header, first, total, **counts)

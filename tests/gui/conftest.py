@@ -8,6 +8,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,9 @@ def plans_previewed_as_cut(request: pytest.FixtureRequest, monkeypatch: pytest.M
     from annotator.gui import import_preview
 
     monkeypatch.setattr(
-        import_preview, "review_import", lambda _parent, files: import_preview.read_choices(files)
+        import_preview,
+        "review_import",
+        lambda _parent, files, answer: answer(import_preview.read_choices(files)),
     )
 
 
@@ -85,7 +88,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.reverse()
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+#: How long a GUI test waits before it fails. Generous (two shared cores under load have run out
+#: of 5 s); the passing path does not pay for it: every wait returns once its condition holds.
+PATIENCE = 60.0
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = PATIENCE) -> None:
     """Process events until ``condition`` holds. Not qtbot.waitUntil: it runs a nested QEventLoop,
     which returns at once once any earlier test has quit the application's loop."""
     deadline = time.monotonic() + seconds
@@ -95,7 +103,7 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
         time.sleep(0.002)
 
 
-def activate(widget: QWidget, seconds: float = 60.0) -> None:
+def activate(widget: QWidget, seconds: float = PATIENCE) -> None:
     """Show ``widget`` as the active window, for tests whose keys are window shortcuts (the
     category keys, Ctrl+Z): Qt sends a shortcut only to the active window, as with a user.
 
@@ -107,7 +115,7 @@ def activate(widget: QWidget, seconds: float = 60.0) -> None:
     wait_for(widget.isActiveWindow, seconds)
 
 
-def settle(window: Any, seconds: float = 10.0) -> None:
+def settle(window: Any, seconds: float = PATIENCE) -> None:
     """Wait until the window's operation runner has no job left, and their callbacks ran."""
     ws = window.workspace
     # Queued undo steps (a team server) are writes still to come.
@@ -115,9 +123,26 @@ def settle(window: Any, seconds: float = 10.0) -> None:
     QCoreApplication.processEvents()
 
 
-def finish(job: Any, seconds: float = 10.0) -> Any:
+def finish(job: Any, seconds: float = PATIENCE) -> Any:
     """Wait for a runner job (see annotator.gui.ops.Job); returns it."""
     assert job is not None
     wait_for(lambda: job.done, seconds)
     QCoreApplication.processEvents()
     return job
+
+
+@contextmanager
+def emitted(signal: Any, seconds: float = PATIENCE) -> Iterator[list[tuple[Any, ...]]]:
+    """Wait, after the block, until ``signal`` was emitted during it (its arguments listed).
+    Not qtbot.waitSignal: its nested loop, and its 5 s that ran out on a loaded machine."""
+    got: list[tuple[Any, ...]] = []
+
+    def record(*args: Any) -> None:
+        got.append(args)
+
+    signal.connect(record)
+    try:
+        yield got
+        wait_for(lambda: bool(got), seconds)
+    finally:
+        signal.disconnect(record)

@@ -49,7 +49,7 @@ def workspace(project_path: Path) -> Iterator[Workspace]:
 def opened(qtbot: QtBot, ws: Workspace) -> AgreementView:
     view = AgreementView(ws, bootstrap=200)
     qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)
+    wait_for(lambda: view.report is not None)
     return view
 
 
@@ -84,7 +84,7 @@ def test_undefined_values_are_dashes_with_reasons(qtbot: QtBot, workspace: Works
     second = view.document_combo.findText("Counter-proposal")
     view.document_combo.setCurrentIndex(second)  # nobody coded it: every unit is missing
     units = len(project.clauses(view.document_combo.currentData()))
-    qtbot.waitUntil(lambda: view.report is not None and view.report["units"] == units)
+    wait_for(lambda: view.report is not None and view.report["units"] == units)
     item = view.table.item(0, 3)
     assert item.text() == DASH
     assert item.toolTip()  # the reason
@@ -106,7 +106,7 @@ def test_coder_filter_recomputes(qtbot: QtBot, workspace: Workspace) -> None:
     assert view.coder_button.text() == "All coders"
     view.report = None
     view.coder_actions[1].setChecked(False)  # leave Taras out
-    qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)
+    wait_for(lambda: view.report is not None)
     assert view.report["coders"] == ["Olena"]
     assert view.coder_button.text() == "Olena"
 
@@ -206,3 +206,22 @@ def test_every_column_fits_with_room_around_its_figures(
         assert table.columnWidth(col) - widest >= 12, (col, texts)
     name = max((table.item(r, 0).text() for r in range(table.rowCount())), key=len)
     assert table.columnWidth(0) >= metrics.horizontalAdvance(name)  # categories readable
+
+
+def test_the_coder_filter_arrow_stays_clear_of_its_text(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
+    """At 900 px the "All coders" menu arrow was drawn over the end of its text."""
+    from PySide6.QtWidgets import QPushButton, QStyle
+
+    view = opened(qtbot, workspace)
+    view.resize(900, 640)
+    view.show()
+    wait_for(lambda: view.width() == 900, 30)
+    button = view.coder_button
+    assert isinstance(button, QPushButton) and button.menu() is not None
+    assert not button.autoDefault()
+    indicator = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button)
+    text = button.fontMetrics().horizontalAdvance(button.text())
+    assert button.width() >= text + indicator + 8  # the text, the arrow, and room between
+    view.grab().save(str(tmp_path / "agreement-900.png"))

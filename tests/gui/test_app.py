@@ -79,9 +79,9 @@ SHOWN = """
     # A plan given on the command line gets the import preview: accepted as it is.
     from annotator.gui import import_preview
 
-    def preview(parent, files):
+    def preview(parent, files, answer):
         seen["previewed"] = [os.path.basename(f) for f in files]
-        return import_preview.read_choices(files)
+        answer(import_preview.read_choices(files))
 
     import_preview.review_import = preview
     code = run_gui(sys.argv[1:], on_shown=shown)

@@ -81,11 +81,11 @@ def test_memo_saves_itself_after_a_pause_in_typing(
     assert ws is not None
     steps = ws.undo_stack.count()  # importing the plan is one already
     type_memo(qtbot, window, "2", "saved without leaving")
-    wait_for(lambda: ws.undo_stack.count() == steps + 1, 5)
+    wait_for(lambda: ws.undo_stack.count() == steps + 1)
     assert window.detail.memo_edit.hasFocus()  # the coder never left the editor
     assert fresh_coding(project_path, "2").memo == "saved without leaving"
     qtbot.keyClicks(window.detail.memo_edit, " and more")
-    wait_for(lambda: ws.undo_stack.count() == steps + 2, 5)  # one step per pause, not per key
+    wait_for(lambda: ws.undo_stack.count() == steps + 2)  # one step per pause, not per key
     assert fresh_coding(project_path, "2").memo == "saved without leaving and more"
 
 
@@ -108,5 +108,5 @@ def test_the_current_clause_is_remembered_once_the_coder_pauses(
     for _ in range(5):
         window.navigator.step_clause(1)  # J, five times: no settings write per key
     assert written == []
-    wait_for(lambda: bool(written), 5)
+    wait_for(lambda: bool(written))
     assert written == [window.navigator.current_clause_id()]

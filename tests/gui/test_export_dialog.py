@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.core.datasets import LONG_COLUMNS, WIDE_FIXED
 from annotator.gui.export_dialog import FORMATS, PREVIEW_ROWS, ExportDialog
 from annotator.gui.workspace import Workspace
 from annotator.services.project import Project
-from tests.gui.conftest import PLAN, SECOND
+from tests.gui.conftest import PLAN, SECOND, wait_for
 
 pytestmark = pytest.mark.gui
 
@@ -53,12 +52,19 @@ def dialog(qtbot: QtBot, workspace: Workspace) -> ExportDialog:
     d = ExportDialog(workspace)
     qtbot.addWidget(d)
     d.show()
+    previewed(d)
     return d
+
+
+def previewed(d: ExportDialog) -> None:
+    """Wait for the preview, read on the runner's thread."""
+    wait_for(lambda: not d.preview_pending, 60)
 
 
 def choose(d: ExportDialog, fmt: str, scope: str = "all") -> None:
     d.format.setCurrentIndex([f.key for f in FORMATS].index(fmt))
     d.scope.setCurrentIndex(d.scope.findData(scope))
+    previewed(d)
 
 
 def header(d: ExportDialog) -> list[str]:
@@ -108,16 +114,6 @@ def test_missing_consensus_is_explained_and_blocks_export(dialog: ExportDialog) 
     assert dialog.model.rowCount() == 0
     choose(dialog, "wide", "all")
     assert dialog.export_button.isEnabled()
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Process events until ``condition`` holds. Not qtbot.waitSignal/waitUntil: they run a nested
-    QEventLoop, which returns at once once any earlier test has quit the application's loop."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        QCoreApplication.processEvents()
-        time.sleep(0.005)
 
 
 def export_to(qtbot: QtBot, d: ExportDialog, path: Path) -> tuple[str, str]:
@@ -201,6 +197,7 @@ def test_preview_follows_edits(dialog: ExportDialog, workspace: Workspace) -> No
     choose(dialog, "long", "coder")
     clause = workspace.project.clauses(workspace.project.documents()[0].key)[1]
     workspace.toggle_tag(clause.id, "economic")  # removes one of Olena's tags
+    previewed(dialog)
     assert f"{OLENA_TAGS - 1} tag rows" in dialog.summary.text()
 
 

@@ -19,7 +19,7 @@ from annotator.gui.models import Role
 from annotator.services.exchange import write_exchange_file
 from annotator.services.merge import preview_merge
 from annotator.services.project import Project
-from tests.gui.conftest import PLAN, finish, settle
+from tests.gui.conftest import PLAN, finish, settle, wait_for
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -293,9 +293,10 @@ def close_modal_soon(seen: list[str]) -> None:
 
 def test_colleague_windows_open_from_menus(qtbot: QtBot, window: MainWindow) -> None:
     seen: list[str] = []
-    for name in ("export", "codebook", "properties", "side_by_side"):
+    for n, name in enumerate(("export", "codebook", "properties", "side_by_side"), 1):
         close_modal_soon(seen)
-        window.actions_[name].trigger()
+        window.actions_[name].trigger()  # window-modal: returns at once, no nested loop
+        wait_for(lambda n=n: len(seen) == n and QApplication.activeModalWidget() is None)
     assert seen == ["ExportDialog", "CodebookEditor", "DocumentDialog", "SideBySideView"]
     for name, cls in (
         ("agreement", "AgreementView"),
@@ -306,4 +307,4 @@ def test_colleague_windows_open_from_menus(qtbot: QtBot, window: MainWindow) -> 
         view = window.tools.views[name]
         assert type(view).__name__ == cls and view.isVisible()
         view.close()
-        qtbot.waitUntil(lambda n=name: n not in window.tools.views)
+        wait_for(lambda n=name: n not in window.tools.views)

@@ -14,7 +14,7 @@ from annotator.gui import file_actions
 from annotator.gui.import_preview import CutPreview, ImportPreviewDialog, ResegmentDialog
 from annotator.gui.main_window import MainWindow
 from annotator.services.segmentation import segment_mode
-from tests.gui.conftest import activate, finish, settle
+from tests.gui.conftest import activate, settle, wait_for
 from tests.gui.test_main_window import KEY1, make_window
 
 pytestmark = [pytest.mark.gui, pytest.mark.import_preview]
@@ -27,8 +27,10 @@ GAP = CORPUS / "gap-28-draft.txt"
 def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
     w = make_window(qtbot)
     # A plan given at start-up gets the import preview too: accept it.
-    when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return), [])
+    seen: list[QDialog] = []
+    when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return), seen)
     assert w.open_project(project_path, [str(plan_files[0])])
+    wait_for(lambda: bool(seen) and not seen[0].isVisible())
     settle(w)
     w.open_document(KEY1)
     return w
@@ -52,6 +54,18 @@ def when_modal(qtbot: QtBot, act: Callable[[QDialog], None], seen: list[QDialog]
                 modal.reject()
 
     QTimer.singleShot(0, check)
+
+
+def import_previewed(window: MainWindow, files: list[str], seen: list[QDialog]) -> list[str]:
+    """Import through the (window-modal, non-blocking) preview; the keys of the plans added."""
+    project = window.workspace.project  # type: ignore[union-attr]
+    before = {d.key for d in project.documents()}
+    count = len(seen)
+    # open(), not exec(): the call returns at once and the preview is answered in the app's loop.
+    assert file_actions.import_plans(window, files, preview=True) is None
+    wait_for(lambda: len(seen) > count and not seen[-1].isVisible())
+    settle(window)
+    return [d.key for d in project.documents() if d.key not in before]
 
 
 def toggle_paragraphs(qtbot: QtBot, dialog: QDialog) -> None:
@@ -82,7 +96,7 @@ def test_import_shows_clauses_labels_and_notes_then_enter_imports(
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
     when_modal(qtbot, look_then_enter, seen)
-    keys = finish(file_actions.import_plans(window, [str(GAP)], preview=True)).value
+    keys = import_previewed(window, [str(GAP)], seen)
     assert isinstance(seen[0], ImportPreviewDialog)
     labels = shown["labels"]
     assert isinstance(labels, list) and "17" in labels and "21.c" in labels and "13" not in labels
@@ -101,7 +115,7 @@ def test_import_shows_clauses_labels_and_notes_then_enter_imports(
 def test_paragraphs_only_chosen_by_key_and_escape_cancels(qtbot: QtBot, window: MainWindow) -> None:
     seen: list[QDialog] = []
     when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape), seen)
-    assert file_actions.import_plans(window, [str(GAP)], preview=True) is None  # no job
+    assert import_previewed(window, [str(GAP)], seen) == []  # Escape: no job
     assert window.documents.rowCount() == 1  # nothing written
 
     def paragraphs_then_enter(dialog: QDialog) -> None:
@@ -110,7 +124,7 @@ def test_paragraphs_only_chosen_by_key_and_escape_cancels(qtbot: QtBot, window: 
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
     when_modal(qtbot, paragraphs_then_enter, seen)
-    (key,) = finish(file_actions.import_plans(window, [str(GAP)], preview=True)).value
+    (key,) = import_previewed(window, [str(GAP)], seen)
     project = window.workspace.project  # type: ignore[union-attr]
     assert segment_mode(project, key) == "paragraphs"
     assert {c.kind for c in project.clauses(key)} == {"paragraph"}
@@ -135,8 +149,7 @@ def test_preview_of_several_files_and_an_unreadable_one(
     when_modal(qtbot, step_through, seen)
     errors: list[str] = []
     window.show_error = lambda _title, message: errors.append(message)  # type: ignore[method-assign]
-    job = file_actions.import_plans(window, [str(CORPUS / "annex-restart.txt"), str(broken)], True)
-    keys = finish(job).value
+    keys = import_previewed(window, [str(CORPUS / "annex-restart.txt"), str(broken)], seen)
     assert "starts again at 1" in texts[0]
     assert "not a readable .docx" in texts[1] and "skipped" in texts[1]
     assert len(keys) == 1 and len(errors) == 1 and "broken.docx" in errors[0]
@@ -157,6 +170,8 @@ def test_resegment_from_the_menu_is_undoable(qtbot: QtBot, window: MainWindow) -
 
     when_modal(qtbot, paragraphs_then_enter, seen)
     window.actions_["resegment"].trigger()
+    wait_for(lambda: bool(seen) and not seen[0].isVisible())
+    settle(window)
     after = ws.project.clauses(KEY1)
     assert [c.label for c in after] == ["¶1", "¶2"]
     assert ws.project.clause_coding(after[1].id, ws.coder_id).tags == {"economic"}
@@ -234,6 +249,7 @@ def test_a_plan_given_at_start_up_gets_the_import_preview(
     seen: list[QDialog] = []
     when_modal(qtbot, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape), seen)
     assert w.open_project(project_path, [str(plan_files[1])])
+    wait_for(lambda: bool(seen) and not seen[0].isVisible())
     settle(w)
     assert isinstance(seen[0], ImportPreviewDialog)
     assert w.documents.rowCount() == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.core.text import document_key, normalise
@@ -342,15 +342,14 @@ def test_window_size_and_docks_are_remembered(qtbot: QtBot, project_path: Path) 
     assert second.docks["plans"].isHidden()
 
 
-def test_about_names_version_licence_and_data_folder(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_about_names_version_licence_and_data_folder(window: MainWindow) -> None:
     import annotator
 
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda _p, _t, text: shown.append(text)))
-    window.actions_["about"].trigger()
-    (text,) = shown
+    window.actions_["about"].trigger()  # window-modal: returns at once
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, QMessageBox) and box.objectName() == "aboutBox"
+    text = box.text()
+    box.accept()
     assert annotator.__version__ in text and "MIT" in text and "Data folder" in text
     assert str(window.project.path) in text  # type: ignore[union-attr]
 
@@ -369,9 +368,9 @@ def test_import_action_uses_the_file_dialog(
 
     previewed: list[list[str]] = []  # the preview (tested in test_import_preview) accepted as is
 
-    def accept(_parent, files):  # type: ignore[no-untyped-def]
+    def accept(_parent, files, answer):  # type: ignore[no-untyped-def]
         previewed.append(list(files))
-        return import_preview.read_choices(files)
+        answer(import_preview.read_choices(files))
 
     monkeypatch.setattr(import_preview, "review_import", accept)
     window.actions_["import"].trigger()

@@ -34,7 +34,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services.exchange import export_exchange_dict
 from annotator.services.project import Project
 from annotator.services.review import set_blind_mode
-from tests.gui.conftest import PLAN, SECOND
+from tests.gui.conftest import PLAN, SECOND, wait_for
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -81,7 +81,7 @@ def cell(view: AgreementView, key: str, title: str) -> str:
 def test_agreement_numbers_state_their_base(qtbot: QtBot, workspace: Workspace) -> None:
     view = AgreementView(workspace, bootstrap=0)
     qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)
+    wait_for(lambda: view.report is not None)
     assert "2 of 8 clauses coded by two or more coders" in view.overall.text()
     assert "2 coders" in view.overall.text() and "identical sets 50.0% of those 2" in (
         view.overall.text()
@@ -94,7 +94,7 @@ def test_agreement_numbers_state_their_base(qtbot: QtBot, workspace: Workspace) 
     assert view.confusion_note.text().startswith("2 clauses coded by both · 1 disagree")
     # One plan: the base follows the filter (5 clauses of the Framework).
     view.document_combo.setCurrentIndex(view.document_combo.findData(KEY1))
-    qtbot.waitUntil(lambda: view.report is not None and view.report["units"] == 5)
+    wait_for(lambda: view.report is not None and view.report["units"] == 5)
     assert cell(view, E, "Coded by ≥2") == "2 of 5"
 
 

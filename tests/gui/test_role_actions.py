@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from annotator.gui.main_window import MainWindow
 from annotator.services.project import Project
 from annotator.storage.server import add_coder_role, open_server_engine, set_blind
-from tests.gui.conftest import activate
+from tests.gui.conftest import activate, wait_for
 from tests.server.conftest import Team, pg_url, team  # noqa: F401 - fixtures for server tests
 
 pytestmark = pytest.mark.gui
@@ -68,7 +68,7 @@ def test_a_coders_window_disables_what_the_role_cannot_do(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     # On the server the split is a background write: the refusal comes when it ends.
-    qtbot.waitUntil(lambda: bool(shown) and not window.ops.writes_pending(), timeout=10_000)
+    wait_for(lambda: bool(shown) and not window.ops.writes_pending())
     assert len(shown) == 1 and "carries work by Olena" in shown[0]
     assert Project(team.owner).clauses(team.document_key) == before
 

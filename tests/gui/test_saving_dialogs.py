@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.core.errors import EditError
@@ -32,7 +31,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services import codebook, exchange, merge, review, segmentation
 from annotator.services.project import Project
 from annotator.services.review import CONSENSUS_ID
-from tests.gui.conftest import settle
+from tests.gui.conftest import activate, settle
 from tests.gui.test_main_window import KEY1, make_window
 from tests.gui.test_saving import LOCK_TIMEOUT, screenshots, slow_server
 
@@ -283,11 +282,11 @@ def test_re_segmenting_saves_in_the_background(
     slow_server(monkeypatch, 0)
     slowed(segmentation, "resegment", 0.5, monkeypatch)
 
-    def accept(dialog: import_preview.ResegmentDialog) -> int:
+    def accept(dialog: import_preview.ResegmentDialog) -> None:  # opened: answered at once
         dialog.paragraphs.setChecked(True)  # a different cut: paragraphs only
-        return QDialog.DialogCode.Accepted.value
+        dialog.accept()
 
-    monkeypatch.setattr(import_preview.ResegmentDialog, "exec", accept)
+    monkeypatch.setattr(import_preview.ResegmentDialog, "open", accept)
     ws = window.workspace
     assert ws is not None
     steps = ws.undo_stack.count()
@@ -320,8 +319,8 @@ def test_settling_saves_in_the_background_and_the_view_answers(
     ws = Workspace(project, project.add_coder("Rev").id)
     view = ReviewView(ws, document_key=key)
     qtbot.addWidget(view)
-    with qtbot.waitActive(view):
-        view.open_view()
+    view.open_view()
+    activate(view)
     slow_server(monkeypatch, 0)
     monkeypatch.setattr("annotator.gui.review_view.settle", _slow(review.settle, 0.5), raising=True)
     first = view.current()

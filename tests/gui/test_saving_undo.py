@@ -201,7 +201,7 @@ def test_ctrl_z_while_saving_is_queued_and_runs_in_order(
     assert "queued undo" in window.statusBar().currentMessage()
     qtbot.keyClick(window.clause_view, Qt.Key.Key_Up)  # the window answers meanwhile
     assert window.clause_view.current_row() == row_of_label(window, "2")
-    settle(window, 15)
+    settle(window)
     # Both tags committed, then both undone, newest first: the stack is back where it was.
     assert ws.undo_stack.count() == steps + 2 and ws.undo_stack.index() == steps
     assert fresh_coding(project_path, "2").tags == frozenset()

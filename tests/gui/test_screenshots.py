@@ -22,7 +22,7 @@ from annotator.gui.models import Role
 from annotator.services.project import Project
 from annotator.services.review import set_blind_mode
 from annotator.services.types import DocumentSummary
-from tests.gui.conftest import name_giver
+from tests.gui.conftest import name_giver, wait_for
 from tests.gui.test_main_window import make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -177,7 +177,7 @@ def test_plans_dock_shows_whole_counts(qtbot: QtBot, window: MainWindow, artefac
 def test_agreement_window(qtbot: QtBot, window: MainWindow, artefacts: Path) -> None:
     view = window.tools.open_agreement()
     assert view is not None
-    qtbot.waitUntil(lambda: view.report is not None, timeout=20_000)  # type: ignore[attr-defined]
+    wait_for(lambda: view.report is not None)  # type: ignore[attr-defined]
     view.resize(1000, 700)
     shoot(qtbot, view, artefacts, "05-agreement")
     text = view.overall.text()  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.settings import ProjectSettings, flush_settings
+from tests.gui.conftest import wait_for
 
 
 def test_position_reads_back_at_once_and_reaches_the_file_soon(
@@ -18,7 +19,7 @@ def test_position_reads_back_at_once_and_reaches_the_file_soon(
     # Another window (a new ProjectSettings) sees it before it is written.
     assert ProjectSettings(tmp_path / "p.sqlite").clause_id("doc") == 42
     key = f"{first.group}/clause/doc"
-    qtbot.waitUntil(lambda: QSettings().value(key) == "42", timeout=3000)
+    wait_for(lambda: QSettings().value(key) == "42")
     first.set_clause_id("doc", None)
     assert first.clause_id("doc") is None
     flush_settings()

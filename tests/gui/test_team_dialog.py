@@ -24,7 +24,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services.merge import MergePreview
 from annotator.services.project import Project
 from annotator.storage.db import open_engine
-from tests.gui.conftest import PLAN, finish
+from tests.gui.conftest import PLAN, emitted, finish, wait_for
 from tests.server.conftest import Team, pg_url, team  # noqa: F401 - fixtures for server tests
 
 pytestmark = pytest.mark.gui
@@ -197,7 +197,7 @@ def test_offline_copy_and_sync_through_the_dialogs_are_undoable(
 
     finish(sync_dialog(workspace, None, ask_path=lambda _p: str(copy), preview=preview))
     # The apply is a background write on a server: the window answers while it saves.
-    qtbot.waitUntil(lambda: not workspace.ops.writes_pending(), timeout=10_000)
+    wait_for(lambda: not workspace.ops.writes_pending())
     assert errors == []
     assert seen[0].counts["annotations_added"] == 1
     assert seen[0].counts["annotations_deleted"] == 1
@@ -205,7 +205,7 @@ def test_offline_copy_and_sync_through_the_dialogs_are_undoable(
     assert tags == {ids[1]: {"military_cap"}}
     assert workspace.undo_stack.count() == 1
     workspace.undo_stack.undo()  # on a server a background write: the stack moves on commit
-    qtbot.waitUntil(lambda: workspace.undo_stack.index() == 0, timeout=10_000)
+    wait_for(lambda: workspace.undo_stack.index() == 0)
     tags = {cid: c.tags for cid, c in project.coding(team.document_key, me).items() if c.tags}
     assert tags == {ids[0]: {"economic"}}
 
@@ -228,7 +228,7 @@ def test_progress_panel_shows_another_blind_coders_work_after_a_poll(
     set_blind(team.owner, True)
     panel = TeamProgressPanel(mine, None, interval_ms=60_000)
     qtbot.addWidget(panel)
-    with qtbot.waitSignal(panel.refreshed, timeout=5000):
+    with emitted(panel.refreshed):
         panel.refresh()
     model = panel.model
     row = {name: r for r, (_id, name) in enumerate(model.coders)}
@@ -237,7 +237,7 @@ def test_progress_panel_shows_another_blind_coders_work_after_a_poll(
     ids = [c.id for c in other.project.clauses(team.document_key)]
     other.project.toggle_tag(other.coder_id, ids[0], "economic")
     other.project.mark_none(other.coder_id, ids[1])
-    with qtbot.waitSignal(panel.refreshed, timeout=5000):
+    with emitted(panel.refreshed):
         panel.refresh()
     cell = model.index(row[team.role("taras")], 0)
     assert model.data(cell, CELL_ROLE) == (2, len(ids))
@@ -257,7 +257,7 @@ def test_progress_panel_polls_only_while_visible_and_follows_own_edits(
     panel = TeamProgressPanel(workspace, None, interval_ms=1234)
     qtbot.addWidget(panel)
     assert not panel.timer.isActive()
-    with qtbot.waitSignal(panel.refreshed, timeout=5000):
+    with emitted(panel.refreshed):
         panel.show()
     assert panel.timer.isActive() and panel.timer.interval() == 1234
     clauses = project.clauses(key)
@@ -265,11 +265,11 @@ def test_progress_panel_polls_only_while_visible_and_follows_own_edits(
     assert [name for _id, name in model.coders] == ["Olena", "Taras"]
     assert model.headerData(0, Qt.Orientation.Vertical) == "Olena (you)"
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Framework"
-    with qtbot.waitSignal(panel.refreshed, timeout=5000):
+    with emitted(panel.refreshed):
         workspace.toggle_tag(clauses[0].id, "economic")  # own edit: refreshed at once
     assert model.data(model.index(0, 0)) == f"1/{len(clauses)}"
     project.toggle_tag(taras.id, clauses[2].id, "economic")  # someone else, outside the window
-    with qtbot.waitSignal(panel.refreshed, timeout=5000):
+    with emitted(panel.refreshed):
         panel.refresh()
     assert model.data(model.index(1, 0), CELL_ROLE) == (1, len(clauses))
     assert "Taras — Framework: 1 of" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)

@@ -14,7 +14,7 @@ from annotator.gui.workspace import Workspace
 from annotator.services.project import Project
 from annotator.storage.db import open_engine
 from annotator.storage.tables import T_ANNOTATION
-from tests.gui.conftest import PLAN, finish, settle
+from tests.gui.conftest import PLAN, finish, settle, wait_for
 from tests.gui.test_main_window import KEY1, make_window, row_of_label
 
 pytestmark = pytest.mark.gui
@@ -189,6 +189,6 @@ def test_adding_a_coder_is_undone_back_to_the_previous_coder(
     qtbot.keyClick(view, Qt.Key.Key_1)  # Taras tags, then takes it back
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.workspace is not None and window.workspace.coder_id == olena)
+    wait_for(lambda: window.workspace is not None and window.workspace.coder_id == olena)
     assert project.coder(taras) is None
     assert window.coder_label.text() == "Coder: Olena"

@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.gui import file_actions, import_preview, team_dialog
@@ -208,11 +207,11 @@ def test_applying_a_merge_waits_for_the_lock(
 def test_re_segmenting_waits_for_the_lock(
     qtbot: QtBot, team: Team, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def accept(dialog: import_preview.ResegmentDialog) -> int:
+    def accept(dialog: import_preview.ResegmentDialog) -> None:  # opened: answered at once
         dialog.paragraphs.setChecked(True)
-        return QDialog.DialogCode.Accepted.value
+        dialog.accept()
 
-    monkeypatch.setattr(import_preview.ResegmentDialog, "exec", accept)
+    monkeypatch.setattr(import_preview.ResegmentDialog, "open", accept)
     before = owner_reads(team, lambda p: len(p.clauses(team.document_key)))
     window.clause_view.go_to_row(0)
     waits_then_commits(
