@@ -43,6 +43,11 @@ in ALL CAPS (at least two letters, at most 100 characters); a line wholly in ``*
 line (at most 80 characters and 10 words, capitalised, no final ``. , ; : ! ? …``, no ``|``)
 that starts a paragraph and is followed by a blank line, the end of text, or a marker; a
 capital-letter or capital-roman item whose text looks like a heading ("II. SECURITY GUARANTEES").
+A bracketed qualifier closing a title ("Framework for a Settlement (working translation)", "…
+[unofficial text]") is the copy's: the title is measured without it (when the whole line is too
+long, only a Title Case or short title counts); a qualifier on its own line or paragraph under
+the title joins the heading; and the text's first line with such a qualifier is a heading even
+with its preamble straight under it (no blank line), when that starts a sentence.
 A heading closes the sub-points but keeps the point sequence.
 
 Footnotes: numbered notes after the last point (``1. The 72 hours were added …``) are the copy's
@@ -165,6 +170,10 @@ _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїє
 _HAS_LETTER = re.compile(rf"[{_LETTER}]")
 _HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
+# A bracketed qualifier closing a title line: "(working translation)", "[unofficial draft]".
+_QUALIFIER = re.compile(r"[ \t]+(?:\([^()\n]{1,80}\)|\[[^\[\]\n]{1,80}\])$")
+# ... or on a line of its own under the title.
+_QUALIFIER_LINE = re.compile(r"[ \t]*(?:\([^()\n]{1,80}\)|\[[^\[\]\n]{1,80}\])[ \t]*")
 _SENTENCE_END = ".;:!?…"
 _LIST_KINDS = frozenset({"point", "subpoint", "bullet"})
 
@@ -296,16 +305,33 @@ def _same_sequence(level: Style, marker: Style) -> bool:
 
 
 def _looks_like_heading(line: str) -> bool:
-    """Short and capitalised without final punctuation, or ALL CAPS."""
+    """Short and capitalised without final punctuation, or ALL CAPS.
+
+    A closing qualifier in brackets ("Framework for a Settlement (working translation)") is the
+    copy's, not the title's: the title is measured without it."""
     s = line.strip().strip("*_").strip()  # emphasis marks do not count as punctuation
     if not s or len(s) > 100 or "|" in s:  # "|" marks a table row
         return False
     if s.upper() == s and s.lower() != s and sum(ch.isalpha() for ch in s) >= 2:
         return True
+    qualifier = _QUALIFIER.search(s)
+    if qualifier is not None and qualifier.start() > 0:
+        core = s[: qualifier.start()].rstrip()
+        if (len(s) > 80 or len(s.split()) > 10) and not _title_like(core):
+            return False  # a sentence with a long aside ("… six months (or sooner, at …)")
+        s = core
+    elif len(s) > 80:
+        return False
     if len(s) > 80 or s[-1] in _NO_HEADING_END or len(s.split()) > 10:
         return False
     first = next((ch for ch in s if ch.isalpha()), "")
     return bool(first) and not first.islower()
+
+
+def _title_like(s: str) -> bool:
+    """Title Case ("Framework for a Settlement") or at most five words: a title, not a sentence."""
+    words = s.split()
+    return len(words) <= 5 or all(w[0].isupper() for w in words if len(w) >= 4 and w.isalpha())
 
 
 def _numbers(values: list[int], prefix: str = "") -> str:
@@ -1061,6 +1087,13 @@ class _Segmenter:
             indented = lead > 0 and text[lead - 1] != "\n"
             if in_item and cur is not None and (not cur.has_body or (indented and was_blank)):
                 return self._continue(lead, content_end)
+            if (  # "(working translation)" under its title, as its next line or paragraph
+                cur is not None
+                and cur.kind == "heading"
+                and _QUALIFIER_LINE.fullmatch(body)
+                and (not was_blank or self._heading_context(lines, idx, body))
+            ):
+                return self._continue(lead, content_end)
             if (
                 may_head
                 and _looks_like_heading(body)
@@ -1081,7 +1114,9 @@ class _Segmenter:
             return "heading"
         return self._continue(lead, content_end)
 
-    def _heading_context(self, lines: list[tuple[int, int]], idx: int, body: str) -> bool:
+    def _heading_context(
+        self, lines: list[tuple[int, int]], idx: int, body: str, title: str = ""
+    ) -> bool:
         """ALL CAPS anywhere; a short line only when a blank line, the end or a marker follows."""
         if body.upper() == body:
             return True
@@ -1089,7 +1124,20 @@ class _Segmenter:
             return True
         ns, ne = lines[idx + 1]
         following = self.text[ns:ne]
-        return not following.strip() or self._is_marker_line(following)
+        if _QUALIFIER_LINE.fullmatch(following):  # the title's qualifier on its own line
+            return self._heading_context(lines, idx + 1, following, title or body)
+        if not following.strip() or self._is_marker_line(following):
+            return True
+        # The copy's title with its qualifier, the preamble straight under it: only as the
+        # first line of the text, and only before a new sentence.
+        if not title:
+            qualifier = _QUALIFIER.search(body.rstrip())
+            title = body[: qualifier.start()] if qualifier is not None else ""
+        return (
+            self.cur is None
+            and _title_like(title.strip("*_ \t"))
+            and following.lstrip()[:1].isupper()
+        )
 
     def _continue(self, lead: int, content_end: int) -> str:
         cur = self.cur

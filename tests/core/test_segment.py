@@ -328,3 +328,60 @@ def test_inline_list_without_a_colon_when_b_follows() -> None:
     text = "1. A package including a) a fund, b) joint projects and c) reconstruction.\n"
     text += "2. Next point, see (a) above.\n"
     assert labels(text) == ["1", "1.a", "1.b", "1.c", "2"]
+
+
+# -- a title's bracketed qualifier ------------------------------------------------------------
+
+
+def test_title_with_a_bracketed_qualifier_is_a_heading() -> None:
+    # A press copy's title: the qualifier is the copy's, the title is measured without it.
+    text = (
+        "Framework for a Settlement (working translation of the text as circulated on 21 May)\n\n"
+        "1. A ceasefire holds.\n2. Monitors watch the line.\n"
+    )
+    first = segment(text)[0]
+    assert (first.label, first.kind) == ("H1", "heading")
+
+
+def test_title_with_qualifier_and_the_preamble_straight_under_it() -> None:
+    text = (
+        "Framework for a Settlement (working translation)\n"
+        "The delegations, having met in the spring, set down these terms.\n\n"
+        "1. A ceasefire holds.\n2. Monitors watch the line.\n"
+    )
+    spans = [(c.label, c.kind, text[c.start : c.end]) for c in segment(text)]
+    assert spans[0] == ("H1", "heading", "Framework for a Settlement (working translation)")
+    assert spans[1][:2] == ("Preamble", "preamble")
+
+
+def test_qualifier_on_its_own_line_belongs_to_the_title() -> None:
+    text = (
+        "Framework for a Settlement\n(working translation)\n\n1. A ceasefire holds.\n2. Monitors.\n"
+    )
+    first = segment(text)[0]
+    assert (first.label, first.kind) == ("H1", "heading")
+    assert text[first.start : first.end] == "Framework for a Settlement\n(working translation)"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A sentence with a long aside is not a title once its aside is left out.
+        "The parties review these terms together every six months (or sooner, at the request "
+        "of either party)",
+        "The parties review the terms every six months (or sooner).",
+        "The parties meet in Geneva (or in Vienna) and sign the accord\nwithin a week.",
+    ],
+)
+def test_sentences_with_brackets_stay_text(sentence: str) -> None:
+    text = f"{sentence}\n\n1. A ceasefire holds.\n2. Monitors watch the line.\n"
+    assert segment(text)[0].kind == "preamble"
+
+
+def test_title_and_qualifier_lines_without_blank_lines_as_a_pdf_gives_them() -> None:
+    text = "Framework for a Settlement\n(working translation)\nThe delegations met.\n1. A.\n2. B.\n"
+    spans = [(c.label, text[c.start : c.end]) for c in segment(text)]
+    assert spans[:2] == [
+        ("H1", "Framework for a Settlement\n(working translation)"),
+        ("Preamble", "The delegations met."),
+    ]
