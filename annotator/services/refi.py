@@ -49,7 +49,7 @@ def preview_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergeP
     _stamp_changed_there(doc, current, prints)
     preview = preview_merge_documents(project, [doc], [str(path)])
     _prefer_the_files_codebook(preview, doc)
-    preview.warnings = list(report.warnings)
+    preview.warnings = [*preview.warnings, *report.warnings]
     preview.after_apply.append(
         lambda conn, _changes: _remember(conn, report.identities, doc["annotations"])
     )
