@@ -25,7 +25,12 @@ The segmenter is pure and deterministic. It works in two passes over the lines o
    (the next letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``,
    ``1``), so sub-points restart under every point. Inside a line a sub-point starts after a colon
    ("including: a) … (b) …") and continues after any space. Without numbered points, a text
-   whose items are lettered or roman (``I.`` ``II.``) takes those as its points.
+   whose items are lettered or roman (``I.`` ``II.``) takes those as its points. Bullets that run
+   together on one line (a copy that lost its line breaks) are cut when the evidence is clear: the
+   glyph that starts a bullet line again later in that line ("• roads • bridges"), or in a point's
+   text one glyph at least twice ("1. It funds: • roads • bridges"). A dash or ``*`` counts only
+   after the end of a sentence or a colon ("… accounts. - its projects."), never as a dash inside a
+   sentence ("a board - two from each side - meets"), and "a; b; c" has no bullets.
 
 Labels: a point is labelled with its own number (``"17"``, even when 13-16 are missing). Labels are
 unique within a document, by these rules: when the numbering starts again at 1, the points of the
@@ -144,6 +149,14 @@ _LINE_MARKER = re.compile(
 # A number without "." or ")": "14 – The parties…" (a dash style) or "10 [There will be] …".
 _LOOSE_NUMBER = re.compile(r"(?:\*\*)?(?P<num>\d{1,3})(?:(?P<dash>[ \t]+[—–-])[ \t]|[ \t]+(?=\[))")
 _BULLET = re.compile(r"(?P<bullet>[-•*–—▪◦‣])[ \t]+(?=\S)")
+# Bullets run together on one line ("• roads • bridges", "… signed. - Monitors …"): a dash or "*"
+# only after the end of a sentence or a colon, never as a dash inside a sentence ("a – b").
+_BULLET_GLYPHS = "-•*–—▪◦‣"
+_STRONG_BULLETS = frozenset("•▪◦‣")  # never punctuation
+_BULLET_AFTER = frozenset(".!?…:")  # a dash or "*" starts a bullet only after these
+_CLOSERS = frozenset("\"'»”’)]")
+_AFTER_GLYPH = re.compile(r"[ \t]+\S")
+_AFTER_TEXT = "text"  # _scan_inline: the text of a point, where a bullet must repeat to count
 _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
@@ -738,6 +751,11 @@ class _Segmenter:
         self.has_points = False
         self.footnotes: set[int] = set()
         self.notes: list[Note] = []
+        self.run_on_bullets: list[str] = []  # labels of bullets cut inside a line
+        self.bullet_positions: list[int] = []  # glyphs that may start a bullet inside a line
+        # Where the spaces before each start, where the sentence's end before them is (or -1),
+        # and the glyph.
+        self.bullet_info: list[tuple[int, int, str]] = []
 
     # -- clause bookkeeping -------------------------------------------------------------------
     def _open(self, start: int, end: int, label: str, kind: str, has_body: bool) -> None:
@@ -837,8 +855,49 @@ class _Segmenter:
         stack.append(_Level(style, count, f"•{count}"))
         return ".".join(lv.display for lv in stack)
 
-    def _scan_inline(self, start: int, end: int) -> None:
-        """Cut points and sub-points that run on within ``text[start:end]`` (one line)."""
+    def _find_inline_bullets(self) -> None:
+        """Every glyph inside a line that may start a bullet (spaces around it, text after it),
+        found glyph by glyph with ``str.find``: a regex over the whole text would cost a tenth of
+        the segmenter's time on a long plan, and most texts hold none."""
+        text = self.text
+        found: list[tuple[int, int, int, str]] = []
+        for g in _BULLET_GLYPHS:
+            i = text.find(g, 1)
+            while i >= 0:
+                if text[i - 1] in " \t" and _AFTER_GLYPH.match(text, i + 1) is not None:
+                    j = i - 1
+                    while j >= 0 and text[j] in " \t":
+                        j -= 1
+                    k = j
+                    while k >= 0 and text[k] in _CLOSERS:
+                        k -= 1
+                    punct = k if k >= 0 and text[k] in _BULLET_AFTER else -1
+                    found.append((i, j + 1, punct, g))
+                i = text.find(g, i + 1)
+        found.sort()
+        self.bullet_positions = [f[0] for f in found]
+        self.bullet_info = [(f[1], f[2], f[3]) for f in found]
+
+    def _run_on_bullets(self, start: int, end: int, glyph: str) -> list[int]:
+        """Where bullets run on within ``text[start:end]``: after a bullet ``glyph`` that starts
+        the line, the same glyph again; in a point's text (``glyph`` is ``_AFTER_TEXT``), a glyph
+        found at least twice. Dashes and "*" count only after a sentence's end or a colon."""
+        marks = self.bullet_positions
+        i = bisect.bisect_left(marks, start)
+        found: dict[str, list[int]] = {}
+        while i < len(marks) and marks[i] < end:
+            spaces, punct, g = self.bullet_info[i]
+            if spaces >= start and (punct >= start or g in _STRONG_BULLETS):
+                found.setdefault(g, []).append(marks[i])
+            i += 1
+        if glyph != _AFTER_TEXT:
+            return found.get(glyph, [])
+        return sorted(p for positions in found.values() if len(positions) >= 2 for p in positions)
+
+    def _scan_inline(self, start: int, end: int, bullet: str = "") -> None:
+        """Cut points, sub-points and bullets that run on within ``text[start:end]`` (one line);
+        ``bullet`` is the glyph that started the line, or ``_AFTER_TEXT`` after a point's marker
+        (see :meth:`_run_on_bullets`)."""
         text = self.text
         events: list[
             tuple[int, int, bool]
@@ -857,6 +916,8 @@ class _Segmenter:
             j += 1
         if text.find(")", start, end) >= 0:
             events.extend((m.start("m"), 2, False) for m in _LOOSE_SUB.finditer(text, start, end))
+        if bullet:
+            events.extend((p, 3, False) for p in self._run_on_bullets(start, end, bullet))
         if not events:
             return
         events.sort()
@@ -866,6 +927,12 @@ class _Segmenter:
                 continue
             if how == 0:
                 pos = self._cut_top(mpos, end)
+                continue
+            if how == 3:
+                label = self._bullet(text[mpos])
+                self._cut(mpos, end, label, "bullet")
+                self.run_on_bullets.append(label)
+                pos = mpos + 1
                 continue
             marker = _LINE_MARKER.match(text, mpos, end)
             if marker is None:
@@ -937,6 +1004,7 @@ class _Segmenter:
         self.footnotes = finder.footnotes
         self.top_positions = sorted(finder.tops)
         self.has_points = bool(finder.tops)
+        self._find_inline_bullets()
         for m in inline:
             if m["p"] is not None and m["ln"] is None:  # nested markers follow punctuation
                 self.inline_positions.append(m.start("m"))
@@ -969,6 +1037,17 @@ class _Segmenter:
             prev_end_char = end_char
         clauses = self._finish()
         notes = finder.notes
+        if self.run_on_bullets:
+            shown = self.run_on_bullets
+            notes = [
+                *notes,
+                Note(
+                    "run_together",
+                    f"bullet{'s' if len(shown) > 1 else ''} {', '.join(shown[:12])}"
+                    f"{' …' if len(shown) > 12 else ''} "
+                    "run on in one line with the item before (line breaks lost in the copy?)",
+                ),
+            ]
         if not any(c.kind in _LIST_KINDS for c in clauses) and clauses:
             paragraphs = sum(c.kind == "paragraph" for c in clauses)
             notes = [
@@ -1034,7 +1113,7 @@ class _Segmenter:
             label = self._top(top)
             rest = self.text[top.end : content_end].strip()
             self._open(lead, content_end, label, "point", bool(rest))
-            self._scan_inline(top.end, content_end)
+            self._scan_inline(top.end, content_end, _AFTER_TEXT)
             return "item"
         rest = ""
         if m is not None:
@@ -1052,7 +1131,7 @@ class _Segmenter:
             if decision is not None:
                 label, kind = self._apply(*decision)
                 self._open(lead, content_end, label, kind, bool(rest))
-                self._scan_inline(m.end(), content_end)
+                self._scan_inline(m.end(), content_end, _AFTER_TEXT)
                 return "item"
         if _MD_HEADING.match(body) and not self._tops_in(lead, content_end):
             self._heading(lead, content_end)
@@ -1061,7 +1140,7 @@ class _Segmenter:
         if b is not None:
             label = self._bullet(b["bullet"])
             self._open(lead, content_end, label, "bullet", True)
-            self._scan_inline(lead + b.end(), content_end)
+            self._scan_inline(lead + b.end(), content_end, b["bullet"])
             return "item"
         return ""
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.segment import Clause, segment
+from annotator.core.segment import Clause, segment, segment_plan
 from annotator.core.text import normalise
 
 
@@ -385,3 +385,78 @@ def test_title_and_qualifier_lines_without_blank_lines_as_a_pdf_gives_them() -> 
         ("H1", "Framework for a Settlement\n(working translation)"),
         ("Preamble", "The delegations met."),
     ]
+
+
+# -- bullets run together on one line --------------------------------------------------------
+
+
+def test_bullets_run_together_after_a_bullet_are_split_with_a_note() -> None:
+    text = "• an immediate ceasefire • the exchange of prisoners • talks within 100 days\n"
+    result = segment_plan(text)
+    spans = [(c.label, c.kind, text[c.start : c.end]) for c in result.clauses]
+    assert spans == [
+        ("•1", "bullet", "• an immediate ceasefire"),
+        ("•2", "bullet", "• the exchange of prisoners"),
+        ("•3", "bullet", "• talks within 100 days"),
+    ]
+    (note,) = [n for n in result.notes if n.kind == "run_together"]
+    assert "•2, •3" in note.message
+
+
+def test_bullets_run_together_after_a_points_text_are_its_bullets() -> None:
+    text = "1. The board publishes: - its accounts. - its projects. - its audits.\n2. Next.\n"
+    assert texts(text) == {
+        "1": "1. The board publishes:",
+        "1.•1": "- its accounts.",
+        "1.•2": "- its projects.",
+        "1.•3": "- its audits.",
+        "2": "2. Next.",
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1. The board - two from each side and one chosen by both - meets in Vienna.",
+        "1. The parties — after long talks — agree to meet.",
+        "- a - b",  # ambiguous: a dash after a word is punctuation
+        "1. Roads; bridges; schools.",  # a list separated by "; " has no bullets
+        "1. The fund pays • once.",  # one glyph in a point's text is no list
+        "- The parties agree. – Then they sign.",  # another glyph is not the same list
+    ],
+)
+def test_dashes_as_punctuation_never_split(line: str) -> None:
+    text = f"{line}\n"
+    assert [c.kind for c in segment(text) if c.kind == "bullet"] == (
+        ["bullet"] if line.startswith("-") else []
+    )
+
+
+GLYPHS = st.sampled_from(["•", "▪", "-", "–", "*"])
+WORDS = st.sampled_from(["roads", "the parties", "600,000", "2.5 billion", "🕊", "мир", "a - b"])
+ENDS = st.sampled_from(["", ".", ";", ",", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["", "1. The fund finances: "]),
+    GLYPHS,
+    st.lists(st.tuples(WORDS, ENDS), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_run_on_bullets_keep_offsets_exact(
+    head: str, glyph: str, items: list[tuple[str, str]], after: bool
+) -> None:
+    """Whatever is split, every clause is its own text, the clauses never overlap, and every
+    non-space character belongs to a clause; a strong bullet glyph always splits."""
+    line = head + " ".join(f"{glyph} {w}{e}" for w, e in items)
+    text = normalise(f"{line}\n\n2. After.\n" if after else line)
+    clauses = segment(text)
+    check_invariants(text, clauses)
+    covered = {i for c in clauses for i in range(c.start, c.end)}
+    assert all(ch.isspace() or i in covered for i, ch in enumerate(text))
+    bullets = [c for c in clauses if c.kind == "bullet"]
+    for b in bullets:
+        assert text[b.start] == glyph
+    if glyph in "•▪" and (not head or (after and len(items) >= 2)):
+        assert len(bullets) == len(items)
