@@ -25,7 +25,12 @@ The segmenter is pure and deterministic. It works in two passes over the lines o
    (the next letter, whatever its brackets: ``a) … (b) …``) or starts one (``a``, ``i``, ``а``,
    ``1``), so sub-points restart under every point. Inside a line a sub-point starts after a colon
    ("including: a) … (b) …") and continues after any space. Without numbered points, a text
-   whose items are lettered or roman (``I.`` ``II.``) takes those as its points.
+   whose items are lettered or roman (``I.`` ``II.``) takes those as its points. Bullets that run
+   together on one line (a copy that lost its line breaks) are cut when the evidence is clear: the
+   glyph that starts a bullet line again later in that line ("• roads • bridges"), or in a point's
+   text one glyph at least twice ("1. It funds: • roads • bridges"). A dash or ``*`` counts only
+   after the end of a sentence or a colon ("… accounts. - its projects."), never as a dash inside a
+   sentence ("a board - two from each side - meets"), and "a; b; c" has no bullets.
 
 Labels: a point is labelled with its own number (``"17"``, even when 13-16 are missing). Labels are
 unique within a document, by these rules: when the numbering starts again at 1, the points of the
@@ -43,6 +48,11 @@ in ALL CAPS (at least two letters, at most 100 characters); a line wholly in ``*
 line (at most 80 characters and 10 words, capitalised, no final ``. , ; : ! ? …``, no ``|``)
 that starts a paragraph and is followed by a blank line, the end of text, or a marker; a
 capital-letter or capital-roman item whose text looks like a heading ("II. SECURITY GUARANTEES").
+A bracketed qualifier closing a title ("Framework for a Settlement (working translation)", "…
+[unofficial text]") is the copy's: the title is measured without it (when the whole line is too
+long, only a Title Case or short title counts); a qualifier on its own line or paragraph under
+the title joins the heading; and the text's first line with such a qualifier is a heading even
+with its preamble straight under it (no blank line), when that starts a sentence.
 A heading closes the sub-points but keeps the point sequence.
 
 Footnotes: numbered notes after the last point (``1. The 72 hours were added …``) are the copy's
@@ -109,6 +119,14 @@ _LINE_MARKER = re.compile(
 # A number without "." or ")": "14 – The parties…" (a dash style) or "10 [There will be] …".
 _LOOSE_NUMBER = re.compile(r"(?:\*\*)?(?P<num>\d{1,3})(?:(?P<dash>[ \t]+[—–-])[ \t]|[ \t]+(?=\[))")
 _BULLET = re.compile(r"(?P<bullet>[-•*–—▪◦‣])[ \t]+(?=\S)")
+# Bullets run together on one line ("• roads • bridges", "… signed. - Monitors …"): a dash or "*"
+# only after the end of a sentence or a colon, never as a dash inside a sentence ("a – b").
+_BULLET_GLYPHS = "-•*–—▪◦‣"
+_STRONG_BULLETS = frozenset("•▪◦‣")  # never punctuation
+_BULLET_AFTER = frozenset(".!?…:")  # a dash or "*" starts a bullet only after these
+_CLOSERS = frozenset("\"'»”’)]")
+_AFTER_GLYPH = re.compile(r"[ \t]+\S")
+_AFTER_TEXT = "text"  # _scan_inline: the text of a point, where a bullet must repeat to count
 _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
@@ -135,6 +153,10 @@ _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїє
 _HAS_LETTER = re.compile(rf"[{_LETTER}]")
 _HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
+# A bracketed qualifier closing a title line: "(working translation)", "[unofficial draft]".
+_QUALIFIER = re.compile(r"[ \t]+(?:\([^()\n]{1,80}\)|\[[^\[\]\n]{1,80}\])$")
+# ... or on a line of its own under the title.
+_QUALIFIER_LINE = re.compile(r"[ \t]*(?:\([^()\n]{1,80}\)|\[[^\[\]\n]{1,80}\])[ \t]*")
 _SENTENCE_END = ".;:!?…"
 _LIST_KINDS = frozenset({"point", "subpoint", "bullet"})
 
@@ -266,16 +288,33 @@ def _same_sequence(level: Style, marker: Style) -> bool:
 
 
 def _looks_like_heading(line: str) -> bool:
-    """Short and capitalised without final punctuation, or ALL CAPS."""
+    """Short and capitalised without final punctuation, or ALL CAPS.
+
+    A closing qualifier in brackets ("Framework for a Settlement (working translation)") is the
+    copy's, not the title's: the title is measured without it."""
     s = line.strip().strip("*_").strip()  # emphasis marks do not count as punctuation
     if not s or len(s) > 100 or "|" in s:  # "|" marks a table row
         return False
     if s.upper() == s and s.lower() != s and sum(ch.isalpha() for ch in s) >= 2:
         return True
+    qualifier = _QUALIFIER.search(s)
+    if qualifier is not None and qualifier.start() > 0:
+        core = s[: qualifier.start()].rstrip()
+        if (len(s) > 80 or len(s.split()) > 10) and not _title_like(core):
+            return False  # a sentence with a long aside ("… six months (or sooner, at …)")
+        s = core
+    elif len(s) > 80:
+        return False
     if len(s) > 80 or s[-1] in _NO_HEADING_END or len(s.split()) > 10:
         return False
     first = next((ch for ch in s if ch.isalpha()), "")
     return bool(first) and not first.islower()
+
+
+def _title_like(s: str) -> bool:
+    """Title Case ("Framework for a Settlement") or at most five words: a title, not a sentence."""
+    words = s.split()
+    return len(words) <= 5 or all(w[0].isupper() for w in words if len(w) >= 4 and w.isalpha())
 
 
 def _numbers(values: list[int], prefix: str = "") -> str:
@@ -682,6 +721,11 @@ class _Segmenter:
         self.has_points = False
         self.footnotes: set[int] = set()
         self.notes: list[Note] = []
+        self.run_on_bullets: list[str] = []  # labels of bullets cut inside a line
+        self.bullet_positions: list[int] = []  # glyphs that may start a bullet inside a line
+        # Where the spaces before each start, where the sentence's end before them is (or -1),
+        # and the glyph.
+        self.bullet_info: list[tuple[int, int, str]] = []
 
     # -- clause bookkeeping -------------------------------------------------------------------
     def _open(self, start: int, end: int, label: str, kind: str, has_body: bool) -> None:
@@ -781,8 +825,49 @@ class _Segmenter:
         stack.append(_Level(style, count, f"•{count}"))
         return ".".join(lv.display for lv in stack)
 
-    def _scan_inline(self, start: int, end: int) -> None:
-        """Cut points and sub-points that run on within ``text[start:end]`` (one line)."""
+    def _find_inline_bullets(self) -> None:
+        """Every glyph inside a line that may start a bullet (spaces around it, text after it),
+        found glyph by glyph with ``str.find``: a regex over the whole text would cost a tenth of
+        the segmenter's time on a long plan, and most texts hold none."""
+        text = self.text
+        found: list[tuple[int, int, int, str]] = []
+        for g in _BULLET_GLYPHS:
+            i = text.find(g, 1)
+            while i >= 0:
+                if text[i - 1] in " \t" and _AFTER_GLYPH.match(text, i + 1) is not None:
+                    j = i - 1
+                    while j >= 0 and text[j] in " \t":
+                        j -= 1
+                    k = j
+                    while k >= 0 and text[k] in _CLOSERS:
+                        k -= 1
+                    punct = k if k >= 0 and text[k] in _BULLET_AFTER else -1
+                    found.append((i, j + 1, punct, g))
+                i = text.find(g, i + 1)
+        found.sort()
+        self.bullet_positions = [f[0] for f in found]
+        self.bullet_info = [(f[1], f[2], f[3]) for f in found]
+
+    def _run_on_bullets(self, start: int, end: int, glyph: str) -> list[int]:
+        """Where bullets run on within ``text[start:end]``: after a bullet ``glyph`` that starts
+        the line, the same glyph again; in a point's text (``glyph`` is ``_AFTER_TEXT``), a glyph
+        found at least twice. Dashes and "*" count only after a sentence's end or a colon."""
+        marks = self.bullet_positions
+        i = bisect.bisect_left(marks, start)
+        found: dict[str, list[int]] = {}
+        while i < len(marks) and marks[i] < end:
+            spaces, punct, g = self.bullet_info[i]
+            if spaces >= start and (punct >= start or g in _STRONG_BULLETS):
+                found.setdefault(g, []).append(marks[i])
+            i += 1
+        if glyph != _AFTER_TEXT:
+            return found.get(glyph, [])
+        return sorted(p for positions in found.values() if len(positions) >= 2 for p in positions)
+
+    def _scan_inline(self, start: int, end: int, bullet: str = "") -> None:
+        """Cut points, sub-points and bullets that run on within ``text[start:end]`` (one line);
+        ``bullet`` is the glyph that started the line, or ``_AFTER_TEXT`` after a point's marker
+        (see :meth:`_run_on_bullets`)."""
         text = self.text
         events: list[
             tuple[int, int, bool]
@@ -801,6 +886,8 @@ class _Segmenter:
             j += 1
         if text.find(")", start, end) >= 0:
             events.extend((m.start("m"), 2, False) for m in _LOOSE_SUB.finditer(text, start, end))
+        if bullet:
+            events.extend((p, 3, False) for p in self._run_on_bullets(start, end, bullet))
         if not events:
             return
         events.sort()
@@ -810,6 +897,12 @@ class _Segmenter:
                 continue
             if how == 0:
                 pos = self._cut_top(mpos, end)
+                continue
+            if how == 3:
+                label = self._bullet(text[mpos])
+                self._cut(mpos, end, label, "bullet")
+                self.run_on_bullets.append(label)
+                pos = mpos + 1
                 continue
             marker = _LINE_MARKER.match(text, mpos, end)
             if marker is None:
@@ -881,6 +974,7 @@ class _Segmenter:
         self.footnotes = finder.footnotes
         self.top_positions = sorted(finder.tops)
         self.has_points = bool(finder.tops)
+        self._find_inline_bullets()
         for m in inline:
             if m["p"] is not None and m["ln"] is None:  # nested markers follow punctuation
                 self.inline_positions.append(m.start("m"))
@@ -913,6 +1007,17 @@ class _Segmenter:
             prev_end_char = end_char
         clauses = self._finish()
         notes = finder.notes
+        if self.run_on_bullets:
+            shown = self.run_on_bullets
+            notes = [
+                *notes,
+                Note(
+                    "run_together",
+                    f"bullet{'s' if len(shown) > 1 else ''} {', '.join(shown[:12])}"
+                    f"{' …' if len(shown) > 12 else ''} "
+                    "run on in one line with the item before (line breaks lost in the copy?)",
+                ),
+            ]
         if not any(c.kind in _LIST_KINDS for c in clauses) and clauses:
             paragraphs = sum(c.kind == "paragraph" for c in clauses)
             notes = [
@@ -978,7 +1083,7 @@ class _Segmenter:
             label = self._top(top)
             rest = self.text[top.end : content_end].strip()
             self._open(lead, content_end, label, "point", bool(rest))
-            self._scan_inline(top.end, content_end)
+            self._scan_inline(top.end, content_end, _AFTER_TEXT)
             return "item"
         rest = ""
         if m is not None:
@@ -996,7 +1101,7 @@ class _Segmenter:
             if decision is not None:
                 label, kind = self._apply(*decision)
                 self._open(lead, content_end, label, kind, bool(rest))
-                self._scan_inline(m.end(), content_end)
+                self._scan_inline(m.end(), content_end, _AFTER_TEXT)
                 return "item"
         if _MD_HEADING.match(body) and not self._tops_in(lead, content_end):
             self._heading(lead, content_end)
@@ -1005,7 +1110,7 @@ class _Segmenter:
         if b is not None:
             label = self._bullet(b["bullet"])
             self._open(lead, content_end, label, "bullet", True)
-            self._scan_inline(lead + b.end(), content_end)
+            self._scan_inline(lead + b.end(), content_end, b["bullet"])
             return "item"
         return ""
 
@@ -1031,6 +1136,13 @@ class _Segmenter:
             indented = lead > 0 and text[lead - 1] != "\n"
             if in_item and cur is not None and (not cur.has_body or (indented and was_blank)):
                 return self._continue(lead, content_end)
+            if (  # "(working translation)" under its title, as its next line or paragraph
+                cur is not None
+                and cur.kind == "heading"
+                and _QUALIFIER_LINE.fullmatch(body)
+                and (not was_blank or self._heading_context(lines, idx, body))
+            ):
+                return self._continue(lead, content_end)
             if (
                 may_head
                 and _looks_like_heading(body)
@@ -1051,7 +1163,9 @@ class _Segmenter:
             return "heading"
         return self._continue(lead, content_end)
 
-    def _heading_context(self, lines: list[tuple[int, int]], idx: int, body: str) -> bool:
+    def _heading_context(
+        self, lines: list[tuple[int, int]], idx: int, body: str, title: str = ""
+    ) -> bool:
         """ALL CAPS anywhere; a short line only when a blank line, the end or a marker follows."""
         if body.upper() == body:
             return True
@@ -1059,7 +1173,20 @@ class _Segmenter:
             return True
         ns, ne = lines[idx + 1]
         following = self.text[ns:ne]
-        return not following.strip() or self._is_marker_line(following)
+        if _QUALIFIER_LINE.fullmatch(following):  # the title's qualifier on its own line
+            return self._heading_context(lines, idx + 1, following, title or body)
+        if not following.strip() or self._is_marker_line(following):
+            return True
+        # The copy's title with its qualifier, the preamble straight under it: only as the
+        # first line of the text, and only before a new sentence.
+        if not title:
+            qualifier = _QUALIFIER.search(body.rstrip())
+            title = body[: qualifier.start()] if qualifier is not None else ""
+        return (
+            self.cur is None
+            and _title_like(title.strip("*_ \t"))
+            and following.lstrip()[:1].isupper()
+        )
 
     def _continue(self, lead: int, content_end: int) -> str:
         cur = self.cur

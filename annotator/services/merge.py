@@ -93,11 +93,38 @@ def preview_merge_documents(
     with project.engine.connect() as conn:
         current = export_document(conn, None)
     names = ["project"] + [Path(s).name for s in sources]
+    warnings = _future_warnings(incoming, sources)
+    incoming = _onto_the_projects_cut(project, current, incoming, sources, warnings)
     result = merge_documents([current, *incoming], names, progress=progress)
     preview = MergePreview(list(sources), result.document, current, list(result.conflicts))
     preview.counts = count_changes(current, result.document)
-    preview.warnings = _future_warnings(incoming, sources)
+    preview.warnings = warnings
     return preview
+
+
+def _onto_the_projects_cut(
+    project: Project,
+    current: dict[str, Any],
+    incoming: list[dict[str, Any]],
+    sources: list[str],
+    warnings: list[str],
+) -> list[dict[str, Any]]:
+    """Files that name clauses a re-segmentation of the project removed (exported before it)
+    carry their work onto the project's clauses, never bringing the old clauses back next to the
+    new ones; what moved, was clipped or left out is a warning naming the file and the plan."""
+    from annotator.core.rebase import rebase
+    from annotator.services.segmentation import RETIRED, retired_spans
+
+    cuts = {d["key"]: d["clauses"] for d in current["documents"]}
+    titles = {d["key"]: d["title"] for d in current["documents"]}
+    wanted = {d["key"] for doc in incoming for d in doc["documents"]} & set(cuts)
+    retired = {key: retired_spans(project.setting(RETIRED + key)) for key in sorted(wanted)}
+    out = []
+    for source, doc in zip(sources, incoming, strict=True):
+        doc, reports = rebase(doc, cuts, retired, titles)
+        warnings.extend(r.message(Path(source).name) for r in reports)
+        out.append(doc)
+    return out
 
 
 def _future_warnings(incoming: list[dict[str, Any]], sources: list[str]) -> list[str]:

@@ -23,6 +23,13 @@ from annotator.storage.connection import Connection
 
 MAPPED_KINDS = ("user", "code", "coding")
 FINGERPRINT = "annotation"  # refi_identity kind: what an imported annotation looked like
+# The row each kind's local_id names: an identity whose row is gone is forgotten.
+ROW_OF_KIND = {
+    "user": "coder",
+    "code": "category",
+    "coding": "annotation",
+    FINGERPRINT: "annotation",
+}
 
 
 def preview_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergePreview:
@@ -42,7 +49,7 @@ def preview_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergeP
     _stamp_changed_there(doc, current, prints)
     preview = preview_merge_documents(project, [doc], [str(path)])
     _prefer_the_files_codebook(preview, doc)
-    preview.warnings = list(report.warnings)
+    preview.warnings = [*preview.warnings, *report.warnings]
     preview.after_apply.append(
         lambda conn, _changes: _remember(conn, report.identities, doc["annotations"])
     )
@@ -169,10 +176,29 @@ def _prefer_the_files_codebook(preview: MergePreview, doc: dict[str, Any]) -> No
     preview.counts = count_changes(preview.current, preview.merged)
 
 
+def _superseded(
+    existing: dict[tuple[str, str], tuple[str, str | None]],
+    learnt: dict[tuple[str, str], dict[str, Any]],
+) -> list[tuple[str, str]]:
+    """The GUIDs an import replaced: another GUID of the same kind, absent from this file, that
+    named a row this file now names. QualCoder draws every GUID afresh on each export, so without
+    this each re-import would leave a row per user, code and coding behind for good; an old GUID
+    only ever comes back with its old file, whose users, codes and codings match by name and
+    content anyway. Tools that keep their GUIDs bring the same ones back, so they are never
+    replaced."""
+    named = {(kind, values["local_id"]) for (kind, _f), values in learnt.items()}
+    return [
+        (kind, foreign)
+        for (kind, foreign), (local, _fp) in existing.items()
+        if kind in MAPPED_KINDS and (kind, foreign) not in learnt and (kind, local) in named
+    ]
+
+
 def _remember(
     conn: Connection, identities: list[tuple[str, str, str]], annotations: list[dict[str, Any]]
 ) -> None:
-    """Store the foreign GUIDs and coding fingerprints learnt (memory, not an edit to undo)."""
+    """Store the foreign GUIDs and coding fingerprints learnt (memory, not an edit to undo), in
+    the merge's transaction; drop the GUIDs this file replaced and those whose row is gone."""
     stamp = clock.now()
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, foreign, local in identities:
@@ -180,6 +206,9 @@ def _remember(
             rows[(kind, foreign)] = {"local_id": local, "fingerprint": None}
     for ann in annotations:
         rows[(FINGERPRINT, ann["id"])] = {"local_id": ann["id"], "fingerprint": fingerprint(ann)}
+    existing = {(k, f): (loc, fp) for k, f, loc, fp in refi_rows.identity_rows(conn)}
+    refi_rows.delete_identities(conn, _superseded(existing, rows))
+    refi_rows.delete_identities_without_row(conn, ROW_OF_KIND)
     existing = {(k, f): (loc, fp) for k, f, loc, fp in refi_rows.identity_rows(conn)}
     inserts = []
     for (kind, foreign), values in rows.items():

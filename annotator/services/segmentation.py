@@ -235,9 +235,42 @@ def resegment(project: Project, document_key: str, mode: str = "auto") -> Resegm
         for clause in changed:
             rec.put("clause", (clause["id"],), None)
         rec.put("setting", (PREFIX + document_key,), notes_row(document_key, mode, result.notes))
+        _retire(conn, rec, document_key, changed, new_ids)
         label = "Re-segment plan" + (" into paragraphs" if mode == "paragraphs" else "")
         edit = Edit(label, tuple(rec.changes), document_key, tuple(sorted(fresh)))
         return ResegmentResult(edit, report)
+
+
+RETIRED = "segment-retired/"  # + document key: the spans of clauses re-segmenting removed
+
+
+def retired_spans(value: str | None) -> set[tuple[int, int]]:
+    """The spans a ``segment-retired/<key>`` setting holds (none when absent or damaged)."""
+    try:
+        return {(int(s), int(e)) for s, e in json.loads(value or "[]")}
+    except (ValueError, TypeError):
+        return set()
+
+
+def _retire(
+    conn: Connection,
+    rec: Recorder,
+    document_key: str,
+    changed: list[dict[str, Any]],
+    new_ids: list[tuple[int, int, int]],
+) -> None:
+    """Remember the cuts re-segmenting removed, in the same undoable edit: a file exported before
+    still names them, and its merge carries its work onto the new clauses
+    (:mod:`annotator.core.rebase`)."""
+    before = read_row(conn, "setting", (RETIRED + document_key,))
+    spans = retired_spans(before["value"] if before else None)
+    spans |= {(c["start"], c["end"]) for c in changed}
+    spans -= {(s, e) for s, e, _ in new_ids}
+    value = json.dumps(sorted(spans), separators=(",", ":"))
+    if (before["value"] if before else "[]") != value:
+        rec.put(
+            "setting", (RETIRED + document_key,), {"key": RETIRED + document_key, "value": value}
+        )
 
 
 def _move_from(

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.engine import Connection
 
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_CODER, T_IDENTITY
+from annotator.storage.tables import T_ANNOTATION, T_CATEGORY, T_CLAUSE, T_CODER, T_IDENTITY
 
 # An identity: (kind, foreign_id, local_id, fingerprint).
 IdentityRow = tuple[str, str, str, "str | None"]
@@ -75,3 +75,39 @@ def insert_identities(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
     rows = list(rows)
     if rows:
         conn.execute(T_IDENTITY.insert(), rows)
+
+
+# The rows an identity's local_id names: "coder" (a coder's id), "category" (a category's key),
+# "annotation" (an annotation's id).
+_LOCAL_ROWS = {
+    "coder": T_CODER.c.id,
+    "category": T_CATEGORY.c.key,
+    "annotation": T_ANNOTATION.c.id,
+}
+
+
+def delete_identities(conn: Connection, keys: Iterable[tuple[str, str]]) -> int:
+    """Delete the identities (kind, foreign_id) in ``keys``; return how many went."""
+    keys = sorted(set(keys))
+    i = T_IDENTITY.c
+    gone = 0
+    for at in range(0, len(keys), 400):  # bound the statement's parameters
+        chunk = keys[at : at + 400]
+        result = conn.execute(T_IDENTITY.delete().where(tuple_(i.kind, i.foreign_id).in_(chunk)))
+        gone += result.rowcount or 0
+    return gone
+
+
+def delete_identities_without_row(conn: Connection, row_of_kind: dict[str, str]) -> int:
+    """Delete identities whose local row is gone: ``row_of_kind`` maps an identity kind to
+    "coder", "category" or "annotation"; return how many went."""
+    i = T_IDENTITY.c
+    conditions = [
+        and_(i.kind.in_(sorted(kinds)), i.local_id.not_in(select(_LOCAL_ROWS[row])))
+        for row in sorted(set(row_of_kind.values()))
+        for kinds in [[k for k, r in row_of_kind.items() if r == row]]
+    ]
+    if not conditions:
+        return 0
+    result = conn.execute(T_IDENTITY.delete().where(or_(*conditions)))
+    return result.rowcount or 0

@@ -65,3 +65,33 @@ def test_resegment_unknown_plan_is_one_line(
 
 def test_resegment_is_a_subcommand() -> None:
     assert "resegment" in SUBCOMMANDS
+
+
+def test_importing_a_file_cut_before_a_resegment_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A coder's file exported before the plan was re-segmented: its work lands on the new
+    clauses, and the import names the file and the plan and counts what moved."""
+    from annotator.core.exchange import dump_exchange
+    from annotator.services.exchange import export_exchange_dict
+
+    with Project.open(tmp_path / "laptop.sqlite", seed_samples=False) as laptop:
+        key = laptop.import_plan(CORPUS / "subpoints-restart.txt").document_key
+        coder = laptop.add_coder("Olena").id
+        for clause in laptop.clauses(key):
+            if clause.label in ("1.a", "2"):
+                laptop.toggle_tag(coder, clause.id, "security_guarantee")
+        (tmp_path / "olena.json").write_bytes(dump_exchange(export_exchange_dict(laptop)))
+    team = str(tmp_path / "team.sqlite")
+    assert run(["import", str(CORPUS / "subpoints-restart.txt"), "--project", team]) == 0
+    assert run(["resegment", key[:12], "--mode", "paragraphs", "--project", team]) == 0
+    with Project.open(team, create=False) as opened:
+        cut = [(c.start, c.end) for c in opened.clauses(key)]
+    capsys.readouterr()
+    assert run(["import", str(tmp_path / "olena.json"), "--project", team]) == 0
+    err = capsys.readouterr().err
+    assert "  warning: olena.json: plan “Joint framework — working text” is cut there" in err
+    assert "1 whole-clause tag put on the clause holding most of its text" in err
+    assert "1 whole-clause tag joined with the coder's same tag there" in err  # one paragraph now
+    with Project.open(team, create=False) as opened:
+        assert [(c.start, c.end) for c in opened.clauses(key)] == cut  # no old clause back

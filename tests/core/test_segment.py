@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.segment import Clause, segment
+from annotator.core.segment import Clause, segment, segment_plan
 from annotator.core.text import normalise
 
 
@@ -328,3 +328,135 @@ def test_inline_list_without_a_colon_when_b_follows() -> None:
     text = "1. A package including a) a fund, b) joint projects and c) reconstruction.\n"
     text += "2. Next point, see (a) above.\n"
     assert labels(text) == ["1", "1.a", "1.b", "1.c", "2"]
+
+
+# -- a title's bracketed qualifier ------------------------------------------------------------
+
+
+def test_title_with_a_bracketed_qualifier_is_a_heading() -> None:
+    # A press copy's title: the qualifier is the copy's, the title is measured without it.
+    text = (
+        "Framework for a Settlement (working translation of the text as circulated on 21 May)\n\n"
+        "1. A ceasefire holds.\n2. Monitors watch the line.\n"
+    )
+    first = segment(text)[0]
+    assert (first.label, first.kind) == ("H1", "heading")
+
+
+def test_title_with_qualifier_and_the_preamble_straight_under_it() -> None:
+    text = (
+        "Framework for a Settlement (working translation)\n"
+        "The delegations, having met in the spring, set down these terms.\n\n"
+        "1. A ceasefire holds.\n2. Monitors watch the line.\n"
+    )
+    spans = [(c.label, c.kind, text[c.start : c.end]) for c in segment(text)]
+    assert spans[0] == ("H1", "heading", "Framework for a Settlement (working translation)")
+    assert spans[1][:2] == ("Preamble", "preamble")
+
+
+def test_qualifier_on_its_own_line_belongs_to_the_title() -> None:
+    text = (
+        "Framework for a Settlement\n(working translation)\n\n1. A ceasefire holds.\n2. Monitors.\n"
+    )
+    first = segment(text)[0]
+    assert (first.label, first.kind) == ("H1", "heading")
+    assert text[first.start : first.end] == "Framework for a Settlement\n(working translation)"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A sentence with a long aside is not a title once its aside is left out.
+        "The parties review these terms together every six months (or sooner, at the request "
+        "of either party)",
+        "The parties review the terms every six months (or sooner).",
+        "The parties meet in Geneva (or in Vienna) and sign the accord\nwithin a week.",
+    ],
+)
+def test_sentences_with_brackets_stay_text(sentence: str) -> None:
+    text = f"{sentence}\n\n1. A ceasefire holds.\n2. Monitors watch the line.\n"
+    assert segment(text)[0].kind == "preamble"
+
+
+def test_title_and_qualifier_lines_without_blank_lines_as_a_pdf_gives_them() -> None:
+    text = "Framework for a Settlement\n(working translation)\nThe delegations met.\n1. A.\n2. B.\n"
+    spans = [(c.label, text[c.start : c.end]) for c in segment(text)]
+    assert spans[:2] == [
+        ("H1", "Framework for a Settlement\n(working translation)"),
+        ("Preamble", "The delegations met."),
+    ]
+
+
+# -- bullets run together on one line --------------------------------------------------------
+
+
+def test_bullets_run_together_after_a_bullet_are_split_with_a_note() -> None:
+    text = "• an immediate ceasefire • the exchange of prisoners • talks within 100 days\n"
+    result = segment_plan(text)
+    spans = [(c.label, c.kind, text[c.start : c.end]) for c in result.clauses]
+    assert spans == [
+        ("•1", "bullet", "• an immediate ceasefire"),
+        ("•2", "bullet", "• the exchange of prisoners"),
+        ("•3", "bullet", "• talks within 100 days"),
+    ]
+    (note,) = [n for n in result.notes if n.kind == "run_together"]
+    assert "•2, •3" in note.message
+
+
+def test_bullets_run_together_after_a_points_text_are_its_bullets() -> None:
+    text = "1. The board publishes: - its accounts. - its projects. - its audits.\n2. Next.\n"
+    assert texts(text) == {
+        "1": "1. The board publishes:",
+        "1.•1": "- its accounts.",
+        "1.•2": "- its projects.",
+        "1.•3": "- its audits.",
+        "2": "2. Next.",
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1. The board - two from each side and one chosen by both - meets in Vienna.",
+        "1. The parties — after long talks — agree to meet.",
+        "- a - b",  # ambiguous: a dash after a word is punctuation
+        "1. Roads; bridges; schools.",  # a list separated by "; " has no bullets
+        "1. The fund pays • once.",  # one glyph in a point's text is no list
+        "- The parties agree. – Then they sign.",  # another glyph is not the same list
+    ],
+)
+def test_dashes_as_punctuation_never_split(line: str) -> None:
+    text = f"{line}\n"
+    assert [c.kind for c in segment(text) if c.kind == "bullet"] == (
+        ["bullet"] if line.startswith("-") else []
+    )
+
+
+GLYPHS = st.sampled_from(["•", "▪", "-", "–", "*"])
+WORDS = st.sampled_from(["roads", "the parties", "600,000", "2.5 billion", "🕊", "мир", "a - b"])
+ENDS = st.sampled_from(["", ".", ";", ",", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["", "1. The fund finances: "]),
+    GLYPHS,
+    st.lists(st.tuples(WORDS, ENDS), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_run_on_bullets_keep_offsets_exact(
+    head: str, glyph: str, items: list[tuple[str, str]], after: bool
+) -> None:
+    """Whatever is split, every clause is its own text, the clauses never overlap, and every
+    non-space character belongs to a clause; a strong bullet glyph always splits."""
+    line = head + " ".join(f"{glyph} {w}{e}" for w, e in items)
+    text = normalise(f"{line}\n\n2. After.\n" if after else line)
+    clauses = segment(text)
+    check_invariants(text, clauses)
+    covered = {i for c in clauses for i in range(c.start, c.end)}
+    assert all(ch.isspace() or i in covered for i, ch in enumerate(text))
+    bullets = [c for c in clauses if c.kind == "bullet"]
+    for b in bullets:
+        assert text[b.start] == glyph
+    if glyph in "•▪" and (not head or (after and len(items) >= 2)):
+        assert len(bullets) == len(items)

@@ -173,7 +173,8 @@ def test_pdf_with_lines_wrapped_inside_points(
     case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = v.write_pdf(case.path.read_text("utf-8"), tmp_path / f"{case.name}.pdf")
-    check_file(case, path, capsys)
+    # A PDF keeps no blank line, so a sentence-case heading between points reads as their text.
+    check_file(dataclasses.replace(case, headings=None), path, capsys)
 
 
 def test_pdf_cases_are_many() -> None:

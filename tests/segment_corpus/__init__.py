@@ -2,7 +2,8 @@
 
 Each case in ``tests/fixtures/segment_corpus/cases.json`` names a plan file, the phenomena it
 shows (gaps, late starts, mixed delimiters, run-together points ...), the exact labels of its
-points and sub-points, optionally of its bullets, and substrings its notes must contain.
+points and sub-points, optionally of its bullets and the texts of its headings, and substrings
+its notes must contain.
 ``python -m tests.segment_corpus`` prints the score per phenomenon; the tests require every case.
 """
 
@@ -24,6 +25,7 @@ class Case:
     subpoints: tuple[str, ...] | None
     bullets: tuple[str, ...] | None
     notes: tuple[str, ...] = field(default=())
+    headings: tuple[str, ...] | None = None  # their texts, whitespace collapsed
 
     @property
     def path(self) -> Path:
@@ -46,6 +48,7 @@ def load_cases() -> list[Case]:
                 tuple(raw["subpoints"]) if "subpoints" in raw else None,
                 tuple(raw["bullets"]) if "bullets" in raw else None,
                 tuple(raw.get("notes", ())),
+                tuple(raw["headings"]) if "headings" in raw else None,
             )
         )
     return out
@@ -67,6 +70,10 @@ def problems(case: Case, clauses: list[dict[str, Any]], notes: list[str]) -> lis
     for what, kind, expected in checks:
         if expected is not None and of(kind) != list(expected):
             out.append(f"{what}: expected {list(expected)}, got {of(kind)}")
+    if case.headings is not None:
+        found = [" ".join(c["text"].split()) for c in clauses if c["kind"] == "heading"]
+        if found != list(case.headings):
+            out.append(f"headings: expected {list(case.headings)}, got {found}")
     joined = "\n".join(notes)
     for needle in case.notes:
         if needle not in joined:
@@ -81,7 +88,14 @@ def segment_case(case: Case) -> tuple[list[dict[str, Any]], list[str]]:
     plan = read_plan(case.path)
     result = segment_plan(plan.text)
     clauses = [
-        {"label": c.label, "kind": c.kind, "start": c.start, "end": c.end} for c in result.clauses
+        {
+            "label": c.label,
+            "kind": c.kind,
+            "start": c.start,
+            "end": c.end,
+            "text": plan.text[c.start : c.end],
+        }
+        for c in result.clauses
     ]
     return clauses, [n.message for n in result.notes]
 

@@ -408,3 +408,51 @@ def test_a_source_memo_travels_in_and_out(project: Project, tmp_path: Path) -> N
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         qde = zf.read("project.qde").decode("utf-8")
     assert re.search(r"<TextSource [^>]*>\s*(<\?[^>]*\?>\s*)?<Description>Draft of 1 Feb.<", qde)
+
+
+def identities(project: Project) -> Counter[str]:
+    """How many remembered identities of each kind."""
+    with project.engine.connect() as conn:
+        t = TABLES["refi_identity"]
+        return Counter(kind for (kind,) in conn.execute(select(t.c.kind)))
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        ["01_two_coders_category_memos"] * 5,
+        # QualCoder draws fresh GUIDs on every export: each re-export used to add a mapping row
+        # per user, code and coding, never pruned.
+        ["01_two_coders_category_memos", "02_same_project_second_export"] * 3,
+    ],
+    ids=["same-file", "re-exports"],
+)
+def test_re_importing_keeps_the_identity_table_the_same_size(
+    project: Project, files: list[str]
+) -> None:
+    merge(project, FIXTURES / f"{files[0]}.qdpx")
+    first = identities(project)
+    rows = {t: count(project, t) for t in ("coder", "category", "annotation", "document")}
+    for name in files[1:]:
+        preview = merge(project, FIXTURES / f"{name}.qdpx")
+        assert preview.changes_nothing, (name, preview.counts)  # still idempotent
+        assert identities(project) == first, name
+    assert {t: count(project, t) for t in rows} == rows
+    assert codings(project) == want("01_two_coders_category_memos")
+
+
+def test_identities_of_rows_that_are_gone_are_forgotten(project: Project) -> None:
+    merge(project, FIXTURES / "01_two_coders_category_memos.qdpx")
+    with project.engine.begin() as conn:
+        conn.execute(
+            TABLES["refi_identity"].insert(),
+            [
+                {"kind": k, "foreign_id": f"gone-{k}", "local_id": "no-such-row", "updated": "0"}
+                for k in ("user", "code", "coding", "annotation")
+            ],
+        )
+    merge(project, FIXTURES / "02_same_project_second_export.qdpx")
+    with project.engine.connect() as conn:
+        t = TABLES["refi_identity"]
+        left = conn.execute(select(t.c.foreign_id).where(t.c.local_id == "no-such-row")).all()
+    assert left == []
