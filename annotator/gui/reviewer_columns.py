@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from annotator.services.types import ClauseCoding, CoderInfo
 
 T = TypeVar("T")
+Loaded = tuple["dict[str, dict[int, ClauseCoding]]", "list[CoderInfo]"]  # columns, their coders
 
 
 def _read(ws: Workspace, read: Callable[[], T], show: Callable[[T], None]) -> None:
@@ -57,7 +58,6 @@ def load(nav: ClauseNavigator) -> None:
     from annotator.services.review import coding_by_coder
 
     project, own = ws.project, ws.coder_id
-    Loaded = tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]
 
     def read() -> Loaded:
         return coding_by_coder(project, key), project.coders()

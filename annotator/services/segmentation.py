@@ -156,34 +156,19 @@ class ResegmentResult:
     report: ResegmentReport
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 class _Successors:
-    """Finds, for a span of the old text, the new clause that holds it or most of it."""
+    """The new clause that holds a span of the old text, or most of it (the same rule a file cut
+    before a re-segmentation is rebased by: :class:`annotator.core.rebase.Cut`)."""
 
-    def __init__(self, spans: list[tuple[int, int, int]]):  # (start, end, id) sorted by start
-        self.spans = spans
-        self.starts = [s for s, _, _ in spans]
+    def __init__(self, spans: list[tuple[int, int, int]]):  # (start, end, id)
+        from annotator.core.rebase import Cut  # only when a plan is cut again, not at start-up
+
+        self.cut = Cut([(start, end) for start, end, _ in spans])
+        self.ids = {(start, end): cid for start, end, cid in spans}
 
     def best(self, start: int, end: int) -> tuple[int, int, int] | None:
-        import bisect
-
-        i = max(0, bisect.bisect_right(self.starts, start) - 1)
-        best: tuple[int, int, int] | None = None
-        best_overlap = 0
-        while i < len(self.spans) and self.spans[i][0] < max(end, start + 1):
-            span = self.spans[i]
-            o = _overlap((start, end), (span[0], span[1]))
-            if o > best_overlap:
-                best, best_overlap = span, o
-            i += 1
-        if best is None:  # whitespace only: the clause that starts next, or the last one
-            i = bisect.bisect_left(self.starts, start)
-            if self.spans:
-                best = self.spans[min(i, len(self.spans) - 1)]
-        return best
+        span = self.cut.best(start, end)
+        return None if span is None else (span[0], span[1], self.ids[span])
 
 
 @unit_of_work

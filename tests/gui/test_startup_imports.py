@@ -32,6 +32,8 @@ NOT_FOR_FIRST_CLAUSES = (
     "annotator.core.segment",
     "annotator.core.readers",
     "annotator.core.merge",
+    "annotator.core.rebase",
+    "annotator.services.merge",
     "annotator.core.refi",
     "annotator.core.schema_fast",
     "annotator.services.exchange",
