@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QInputDialog
 from annotator.core.changes import Kind
 from annotator.gui import menus
 from annotator.gui.models import FILTERS, Role
+from annotator.gui.plan_loading import PlanLoader, load_reviewer
 
 if TYPE_CHECKING:
     from annotator.core.codebook import Category
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from annotator.gui.ops import Change
     from annotator.gui.saving import ReadBack, Saving
     from annotator.gui.settings import ProjectSettings
-    from annotator.services.types import ClauseCoding, CoderInfo
 
 #: The current clause is remembered this long after the coder stops moving.
 PLACE_SAVED_AFTER_MS = 1000
@@ -53,6 +53,7 @@ class ClauseNavigator(QObject):
             lambda i: self.set_filter(window.filter_combo.itemData(i) or "all")
         )
         self.fill_filter_combo()
+        self.loader = PlanLoader(self)  # a team server's plan is read in the background
 
     @property
     def filter_how(self) -> str:
@@ -66,7 +67,7 @@ class ClauseNavigator(QObject):
         ws = self.w.workspace
         if ws is None:
             return
-        current = self.w.clauses.document_key
+        current = self.shown_key()
         known = read.documents if read is not None and read.coder_id == ws.coder_id else None
         self.w.documents.set_documents(
             known if known is not None else ws.project.documents(ws.coder_id)
@@ -75,14 +76,39 @@ class ClauseNavigator(QObject):
         if row is not None:
             self._select_document_row(row)
 
-    def open_document(
+    def shown_key(self) -> str | None:
+        """The plan shown, or being read to be shown (a team server)."""
+        return self.loader.pending or self.w.clauses.document_key
+
+    def show_plan(
         self, key: str, clause_id: int | None = None, plan: ReadBack | None = None
     ) -> None:
+        """:meth:`open_document`, but on a team server a plan not read back already is read in
+        the background, the clause list saying "Loading…" meanwhile (see plan_loading.py)."""
+        ws = self.w.workspace
+        if (
+            ws is not None
+            and ws.background
+            and (plan is None or plan.plan_of(key, ws.coder_id) is None)
+        ):
+            self.loader.load(key, clause_id)
+        else:
+            self.open_document(key, clause_id, plan)
+
+    def open_document(
+        self,
+        key: str,
+        clause_id: int | None = None,
+        plan: ReadBack | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
         """Show the clauses of document ``key`` and make ``clause_id`` (or the first) current.
-        ``plan``: the plan as a team server's write read it back (nothing is read here then)."""
+        ``plan``: the plan as a team server's write read it back (nothing is read here then);
+        ``notes``: its source notes, read with it."""
         w, ws = self.w, self.w.workspace
         if ws is None:
             return
+        self.loader.forget()  # shown now: a background read of a plan still running is stale
         same = key == w.clauses.document_key
         known = plan.plan_of(key, ws.coder_id) if plan is not None else None
         loaded = (
@@ -103,7 +129,9 @@ class ClauseNavigator(QObject):
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
         ws.shown_document = key  # what a team server's write reads back for the views
-        if not (same and known is not None):  # an edit of it leaves the plan's notes as they are
+        if notes is not None:
+            w.segment_notes.set_messages(notes)
+        elif not (same and known is not None):  # an edit of it leaves the plan's notes as they are
             w.segment_notes.show_for(ws.project, key)
         if w.clauses.reviewing:
             self._load_reviewer()
@@ -132,8 +160,9 @@ class ClauseNavigator(QObject):
         if key is None or w.documents.row_of(key) is None:
             key = w.documents.summary(0).key if w.documents.rowCount() else None
         if key is not None:
-            self.open_document(key, clause_id, read)
+            self.show_plan(key, clause_id, read)
             return
+        self.loader.forget()
         w.detail.commit_memo()
         w.clauses.set_document(None, "", [], {})  # not the previous project's plan
         self._clause_changed(QModelIndex())
@@ -149,8 +178,8 @@ class ClauseNavigator(QObject):
     def _document_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = current.data(Role.KEY)
         settings = self.w.settings
-        if key and key != self.w.clauses.document_key and settings is not None:
-            self.open_document(key, settings.clause_id(key))
+        if key and key != self.shown_key() and settings is not None:
+            self.show_plan(key, settings.clause_id(key))
 
     def update_progress(self) -> None:
         w = self.w
@@ -186,15 +215,18 @@ class ClauseNavigator(QObject):
         if change.touches(Kind.DOCUMENTS):
             self.reload_documents(change.read)
         first = change.clause_ids[0] if change.clause_ids else None
-        if change.touches(Kind.CLAUSES) and key == w.clauses.document_key:
+        if change.touches(Kind.CLAUSES) and key == self.shown_key():
             # A split, join or moved boundary changes the list itself: show this plan again.
             target = first if first is not None else self.current_clause_id()
-            self.open_document(key, target, change.read)
+            self.show_plan(key, target, change.read)
             w.statusBar().showMessage(f"{change.label}.", 4000)
             return
-        if key != w.clauses.document_key:
-            self.open_document(key, first)
+        if key != self.shown_key():
+            self.show_plan(key, first)
             w.statusBar().showMessage(f"{change.label}: in another plan, now shown.", 4000)
+            return
+        if self.loader.pending is not None:  # the read under way may predate this write
+            self.show_plan(key, self.loader.clause_id)
             return
         if not change.clause_ids and change.touches(Kind.DOCUMENTS):
             self.update_progress()
@@ -260,7 +292,7 @@ class ClauseNavigator(QObject):
         if read is None:
             self.reload_codebook()
         self.reload_documents(read)
-        self.show_first_plan(w.clauses.document_key, self.current_clause_id(), read)
+        self.show_first_plan(self.shown_key(), self.current_clause_id(), read)
 
     # -- clauses ---------------------------------------------------------------------------------
 
@@ -460,33 +492,4 @@ class ClauseNavigator(QObject):
         return on
 
     def _load_reviewer(self) -> None:
-        w, ws, key = self.w, self.w.workspace, self.w.clauses.document_key
-        if ws is None or key is None:
-            w.clauses.set_reviewer([], {}, "")
-            return
-        from annotator.services.review import coding_by_coder
-
-        project, own = ws.project, ws.coder_id
-
-        def read() -> tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]:
-            return coding_by_coder(project, key), project.coders()
-
-        def show(loaded: tuple[dict[str, dict[int, ClauseCoding]], list[CoderInfo]]) -> None:
-            if self.w.workspace is not ws or w.clauses.document_key != key:
-                return  # left meanwhile
-            action = w.actions_.get("reviewer")
-            if ws.background and action is not None and not action.isChecked():
-                return  # reviewer mode switched off while it was read
-            by_coder, coders = loaded
-            current = self.current_clause_id()
-            order = sorted(coders, key=lambda c: (c.id != own, c.is_consensus, c.name))
-            columns = [(c.id, c.name) for c in order if c.id in by_coder]
-            w.clauses.set_reviewer(columns, by_coder, own)
-            row = w.clauses.row_of(current) if current is not None else None
-            if row is not None:
-                w.clause_view.go_to_row(row)
-
-        if ws.background:  # every coder's coding from the server: not on the UI thread
-            ws.ops.run(lambda _p: read(), on_done=show, title="Reviewer mode")
-        else:
-            show(read())
+        load_reviewer(self)
