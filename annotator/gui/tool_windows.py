@@ -150,7 +150,9 @@ class ToolWindows(QObject):
         from annotator.gui.review_view import ReviewView
 
         key = self.w.clauses.document_key
-        view = ReviewView(self.w.workspace, self.w, document_key=key)
+        docs = self.w.documents
+        plans = [(d.key, d.title) for d in map(docs.summary, range(docs.rowCount()))]
+        view = ReviewView(self.w.workspace, self.w, document_key=key, plans=plans)
         self.keep("disagreements", view)
         view.open_view()
         return view
