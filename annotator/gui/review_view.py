@@ -268,7 +268,8 @@ class ReviewView(ToolWindow):
 
     def _count(self) -> None:
         done = sum(1 for d in self.items if self.settled(d.clause.id) is not None)
-        self.counter.setText(f"{len(self.items)} disagreements, {done} settled")
+        n = len(self.items)
+        self.counter.setText(f"{n} disagreement{'s' * (n != 1)}, {done} settled")
 
     def current(self) -> Disagreement | None:
         row = self.list.currentRow()

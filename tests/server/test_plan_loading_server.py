@@ -112,3 +112,35 @@ def test_a_plan_read_past_the_lock_timeout_says_why(
     choose(window, second)  # the lock is gone: choosing it again opens it
     pump_until(lambda: window.clauses.document_key == second, 15)
     assert window.clauses.rowCount() == 3 and not note(window)
+
+
+def test_the_disagreements_list_waits_for_the_lock_and_the_window_answers(
+    qtbot: QtBot, team: Team, window: MainWindow
+) -> None:
+    from annotator.gui.review_view import ReviewView
+
+    owner = Project(team.owner)
+    clause = owner.clauses(team.document_key)[1].id
+    owner.toggle_tag(owner.add_coder("Taras").id, clause, "economic")
+    owner.toggle_tag(owner.add_coder("Iryna").id, clause, "territorial")
+    ws = window.workspace
+    assert ws is not None
+    locked = threading.Event()
+    holder = hold_lock_on(team, "annotation", 1.5, locked)
+    started = time.monotonic()
+    view = ReviewView(ws, window, document_key=team.document_key, plans=[(team.document_key, "F")])
+    qtbot.addWidget(view)
+    view.show()
+    assert time.monotonic() - started < AT_ONCE
+    assert view.counter.text() == "Loading…"
+    view.category_combo.setFocus()
+    qtbot.keyClick(view.category_combo, Qt.Key.Key_Down)  # answered: a category, read anew
+    assert view.category_combo.currentIndex() == 1
+    ticks = pump_until(lambda: not window.ops.running(), 15)
+    holder.join()
+    assert ticks >= 50
+    qtbot.keyClick(view.category_combo, Qt.Key.Key_Home)  # any category again
+    pump_until(lambda: not window.ops.running(), 15)
+    assert view.counter.text() == "1 disagreement, 0 settled"
+    assert len(view.accept_buttons) == 2 and window.errors == []  # type: ignore[attr-defined]
+    window.ops.changed.disconnect(view._edit_written)
