@@ -352,3 +352,27 @@ def guess_flag(c: ClauseCoding) -> ClauseCoding:
 
 def guess_memo(memo: str) -> Guess:
     return lambda c: replace(c, memo=memo)
+
+
+@dataclass(frozen=True)
+class PendingSpan:
+    """A span tag as a memo target, found by its place: one still saving has no id yet, and its
+    memo's write (queued behind the tag's on the write thread) looks the id up once it runs."""
+
+    category: str
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, span: SpanTag) -> PendingSpan:
+        return cls(span.category, span.start, span.end)
+
+
+def guess_span_memo(target: PendingSpan, memo: str) -> Guess:
+    """The memo on the span tag at ``target`` (as :func:`notes.set_annotation_memo` does)."""
+
+    def apply(c: ClauseCoding) -> ClauseCoding:
+        spans = tuple(replace(s, memo=memo) if PendingSpan.of(s) == target else s for s in c.spans)
+        return replace(c, spans=spans)
+
+    return apply
