@@ -43,8 +43,10 @@ from annotator.gui.side_by_side_rows import (
     STATUS,
     AlignedTable,
     ChipDelegate,
+    Pair,
     SideBySideModel,
     SuggestionTable,
+    read_pair,
 )
 from annotator.gui.workspace import Workspace
 from annotator.services import links as link_service
@@ -69,6 +71,8 @@ class SideBySideView(QDialog):
         self.setWindowTitle("Plans side by side")
         self.resize(1100, 720)
         self.suggestions: list[link_service.LinkSuggestion] = []
+        self.family: list[str] = []  # the left plan's revisions, read with the rows
+        self._reading = 0  # the latest rebuild (a team server): older ones are dropped
 
         self.left_combo = QComboBox()
         self.right_combo = QComboBox()
@@ -217,7 +221,9 @@ class SideBySideView(QDialog):
         left, right = self.left_key, self.right_key
         if left is None:
             return [], None
-        family = [d.key for d in link_service.revisions_in_order(self.workspace.project, left)]
+        family = self.family if left in self.family else []  # read with the rows
+        if not family:
+            return [], None
         at = family.index(left)
         return family, at if right in family else None
 
@@ -234,13 +240,41 @@ class SideBySideView(QDialog):
     # -- content -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload the rows and the suggestions for the chosen plans."""
-        left, right = self.left_key, self.right_key
-        self.model.load(left, right)
+        """Reload the rows and the suggestions for the chosen plans: on a team server in the
+        background ("Loading…" meanwhile; a rebuild overtaken by another one is dropped)."""
+        ws, left, right = self.workspace, self.left_key, self.right_key
+        project, coder, categories = ws.project, ws.coder_id, list(ws.categories)
+        self._reading += 1
+        if not ws.background:
+            self._show(read_pair(project, coder, categories, left, right))
+            return
+        token = self._reading
+        self.summary.setText("Loading…")
+        for button in (self.accept_button, self.reject_button):
+            button.setEnabled(False)  # the suggestions shown may be gone
+
+        def read(_progress: object) -> Pair:
+            from annotator.services.reads import read_mapped
+
+            return read_mapped(lambda: read_pair(project, coder, categories, left, right))
+
+        def failed(message: str) -> None:
+            if token == self._reading:
+                self.summary.setText(f"Cannot read the plans: {message}")
+
+        ws.ops.run(
+            read,
+            on_done=lambda pair: self._show(pair) if token == self._reading else None,
+            on_failed=failed,
+            title="Cannot read the plans",
+            owner=self,
+        )
+
+    def _show(self, pair: Pair) -> None:
+        left, right = pair.left_key, pair.right_key
+        self.model.show(pair)
         self.table.resizeRowsToContents()
-        self.suggestions = []
-        if left and right and left != right:
-            self.suggestions = link_service.suggest(self.workspace.project, left, right)
+        self.suggestions, self.family = pair.suggestions, pair.family
         self._fill_suggestions()
         family, at = self._revision_pairs()
         position = family.index(left) if left in family else 0
@@ -256,7 +290,7 @@ class SideBySideView(QDialog):
             self.summary.setText(
                 f"{counts[LINKED]} linked, {counts[MOVED]} moved, {counts[DROPPED]} dropped, "
                 f"{counts[ADDED]} added; {differing} linked rows coded differently by "
-                f"{self.workspace.coder_name}. {len(self.suggestions)} suggestions."
+                f"{pair.coder_name}. {len(self.suggestions)} suggestions."
             )
         self.accept_button.setEnabled(bool(self.suggestions))
         self.reject_button.setEnabled(bool(self.suggestions))
@@ -278,6 +312,8 @@ class SideBySideView(QDialog):
             table.setCurrentCell(min(current, len(self.suggestions) - 1), 0)
 
     def _current_suggestion(self) -> link_service.LinkSuggestion | None:
+        if not self.accept_button.isEnabled():  # a rebuild still loading (a team server)
+            return None
         row = self.suggestion_table.currentRow()
         return self.suggestions[row] if 0 <= row < len(self.suggestions) else None
 
