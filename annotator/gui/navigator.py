@@ -222,6 +222,8 @@ class ClauseNavigator(QObject):
             w.statusBar().showMessage(f"{change.label}.", 4000)
             return
         if key != self.shown_key():
+            if not change.follow:  # a coding key pressed in a plan the coder has left since
+                return
             self.show_plan(key, first)
             w.statusBar().showMessage(f"{change.label}: in another plan, now shown.", 4000)
             return

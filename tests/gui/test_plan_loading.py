@@ -170,3 +170,22 @@ def test_locally_a_plan_is_read_where_it_is_chosen(window: MainWindow) -> None:
     choose(window, KEY2)
     assert window.clauses.document_key == KEY2 and window.clauses.rowCount() == COUNTS[KEY2]
     assert not window.ops.running() and not loading_note(window)
+
+
+def test_a_key_saved_after_the_coder_moved_to_another_plan_does_not_bring_its_plan_back(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.gui.test_saving import slow_server
+
+    slow_server(monkeypatch, 0.5)  # the tag's write takes 0.5 s
+    window.clause_view.setFocus()
+    window.clause_view.go_to_row(1)
+    tagged = window.navigator.current_clause_id()
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_1)
+    assert window.ops.writes_pending()
+    choose(window, KEY2)  # the coder moves on before it commits
+    pump_until(lambda: not window.ops.running(), 10)
+    settle(window)
+    assert window.clauses.document_key == KEY2  # still where the coder went
+    assert window.workspace is not None and tagged is not None
+    assert window.workspace.project.clause_coding(tagged, window.workspace.coder_id).tags
