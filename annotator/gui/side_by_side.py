@@ -12,6 +12,8 @@ in :mod:`.side_by_side_rows`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     Qt,
     QTimer,
@@ -50,6 +52,9 @@ from annotator.gui.side_by_side_rows import (
 )
 from annotator.gui.workspace import Workspace
 from annotator.services import links as link_service
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 
 class SideBySideView(QDialog):
@@ -155,7 +160,8 @@ class SideBySideView(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(close)
 
-        self._fill_pickers(left_key, right_key)
+        if not workspace.background:
+            self._fill_pickers(*_pickers(workspace.project, left_key, right_key))
         self.left_combo.currentIndexChanged.connect(self.refresh)
         self.right_combo.currentIndexChanged.connect(self.refresh)
         self.previous_button.clicked.connect(lambda: self.step(-1))
@@ -164,7 +170,10 @@ class SideBySideView(QDialog):
         self.reject_button.clicked.connect(self.reject_current)
         self.unlink_button.clicked.connect(self.unlink_current)
         workspace.ops.changed.connect(self._on_changed)
-        self.refresh()
+        if workspace.background:  # the plan list and the revisions too, off the UI thread
+            self._read_pickers(left_key, right_key)
+        else:
+            self.refresh()
         self.suggestion_table.setFocus()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -177,27 +186,39 @@ class SideBySideView(QDialog):
 
     # -- plans ---------------------------------------------------------------------------------
 
-    def _fill_pickers(self, left_key: str | None, right_key: str | None) -> None:
-        documents = self.workspace.project.documents()
+    def _read_pickers(self, left_key: str | None, right_key: str | None) -> None:
+        """On a team server: the plans to choose from, then the rows, read in the background."""
+        project = self.workspace.project
+        self.summary.setText("Loading…")
+        for button in (self.accept_button, self.reject_button):
+            button.setEnabled(False)
+
+        def read(_progress: object) -> Pickers:
+            from annotator.services.reads import read_mapped
+
+            return read_mapped(lambda: _pickers(project, left_key, right_key))
+
+        def done(pickers: Pickers) -> None:
+            self._fill_pickers(*pickers)
+            self.refresh()
+
+        self.workspace.ops.run(
+            read,
+            on_done=done,
+            on_failed=lambda message: self.summary.setText(f"Cannot read the plans: {message}"),
+            title="Cannot read the plans",
+            owner=self,
+        )
+
+    def _fill_pickers(
+        self, documents: list[tuple[str, str]], left_key: str | None, right_key: str | None
+    ) -> None:
         for combo in (self.left_combo, self.right_combo):
             combo.blockSignals(True)
             combo.clear()
-            for doc in documents:
-                combo.addItem(doc.title, doc.key)
+            for key, title in documents:
+                combo.addItem(title, key)
             combo.blockSignals(False)
-        keys = [d.key for d in documents]
-        if left_key is None and keys:
-            left_key = keys[0]
-        if right_key is None and left_key is not None:
-            family = [
-                d.key for d in link_service.revisions_in_order(self.workspace.project, left_key)
-            ]
-            at = family.index(left_key)
-            others = [k for k in keys if k != left_key]
-            if at + 1 < len(family):
-                right_key = family[at + 1]
-            elif others:
-                right_key = others[0]
         self._select(left_key, right_key)
 
     def _select(self, left_key: str | None, right_key: str | None) -> None:
@@ -352,3 +373,24 @@ class SideBySideView(QDialog):
         # The view is cheap to rebuild: any change to what it shows rebuilds it.
         if change.touches(Kind.LINKS, Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODEBOOK):
             self.refresh()
+
+
+Pickers = tuple[list[tuple[str, str]], str | None, str | None]
+
+
+def _pickers(project: Project, left_key: str | None, right_key: str | None) -> Pickers:
+    """The plans (key, title) and the pair to show: ``left_key`` (else the first plan) and
+    ``right_key`` (else the left plan's next revision, else another plan)."""
+    documents = [(d.key, d.title) for d in project.documents()]
+    keys = [key for key, _ in documents]
+    if left_key is None and keys:
+        left_key = keys[0]
+    if right_key is None and left_key is not None:
+        family = [d.key for d in link_service.revisions_in_order(project, left_key)]
+        at = family.index(left_key)
+        others = [k for k in keys if k != left_key]
+        if at + 1 < len(family):
+            right_key = family[at + 1]
+        elif others:
+            right_key = others[0]
+    return documents, left_key, right_key

@@ -223,6 +223,8 @@ def test_on_a_server_the_rebuild_reads_in_the_background_and_the_latest_wins(
     assert view.accept_current() is None  # no suggestion taken from a list being rebuilt
     shot = screenshots() / "15-side-by-side-loading.png"
     assert view.grab().save(str(shot))
+    pump_until(lambda: view.right_combo.count() > 0, 10)  # the plans to choose from came first
+    assert view.right_key == revision and view.summary.text() == "Loading…"
     view.right_combo.setCurrentIndex(view.right_combo.findData(third))  # answered meanwhile
     pump_until(lambda: not workspace.ops.running(), 10)
     assert view.model.right_key == third  # the older (slower) rebuild was dropped
