@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from annotator.core.errors import EditError
 from annotator.gui.codebook_panel import NONE_KEY
-from annotator.gui.saving import guess_flag, guess_memo
+from annotator.gui.saving import PendingSpan, guess_flag, guess_memo, guess_span_memo
 
 if TYPE_CHECKING:
+    from annotator.core.edits import Edit
     from annotator.gui.main_window import MainWindow
+    from annotator.gui.workspace import Workspace
 
 
 class Commands(QObject):
@@ -70,6 +73,12 @@ class Commands(QObject):
                 lambda: notes.set_clause_memo(ws.project, ws.coder_id, clause_id, text),
                 guess_memo(text),
             )
+        elif isinstance(annotation_id, PendingSpan):  # its tag still saving (a team server)
+            ws.write(
+                clause_id,
+                lambda: memo_on_span(ws, clause_id, annotation_id, text),
+                guess_span_memo(annotation_id, text),
+            )
         else:
             ws.write(
                 clause_id, lambda: notes.set_annotation_memo(ws.project, str(annotation_id), text)
@@ -114,3 +123,16 @@ class Commands(QObject):
         from annotator.services.clauses import move_boundary
 
         ws.edit(lambda: move_boundary(ws.project, clause_id, at, ws.coder_id), (clause_id,))
+
+
+def memo_on_span(ws: Workspace, clause_id: int, place: PendingSpan, text: str) -> Edit:
+    """On the write thread, behind the span tag's own write: the memo on the tag at ``place``,
+    once it has committed and has an id (refused if it was not saved, or was removed)."""
+    from annotator.services import notes
+    from annotator.services.reads import read_mapped
+
+    coding = read_mapped(lambda: ws.project.clause_coding(clause_id, ws.coder_id))
+    found = next((s.annotation_id for s in coding.spans if PendingSpan.of(s) == place), None)
+    if not found:
+        raise EditError("its span tag was not saved")
+    return notes.set_annotation_memo(ws.project, found, text)

@@ -35,6 +35,7 @@ from annotator.core.text import OffsetMap
 from annotator.gui.colors import category_color, span_background, text_on
 from annotator.gui.delegates import SEARCH_HIT
 from annotator.gui.markdown import markup, reflow
+from annotator.gui.saving import PendingSpan
 from annotator.services.types import ClauseCoding, ClauseInfo
 
 
@@ -250,7 +251,10 @@ class DetailPanel(QWidget):
         memo_row.setSpacing(6)
         memo_row.addWidget(memo_label)
         memo_row.addWidget(self.memo_target, 1)
-        self._memos: list[tuple[str | None, str]] = []  # (annotation id or None, memo) per item
+        # (target, memo) per item: None (the clause), an annotation id, or a span still saving.
+        self._memos: list[tuple[str | PendingSpan | None, str]] = []
+        self._places: list[PendingSpan | None] = []  # each item's span, to keep it chosen
+        self._wanted: PendingSpan | None = None  # the span chosen, through a reload without it
         self._coding: tuple[ClauseCoding, dict[str, Category]] = (ClauseCoding(), {})
         self.memo_target.currentIndexChanged.connect(self._target_chosen)
         self.memo_edit.committed.connect(self._memo_committed)
@@ -306,6 +310,7 @@ class DetailPanel(QWidget):
 
     def _target_chosen(self, index: int) -> None:
         if 0 <= index < len(self._memos):
+            self._wanted = self._places[index]
             self.memo_edit.load(self._memos[index][1])
 
     def _memo_committed(self, text: str) -> None:
@@ -333,21 +338,24 @@ class DetailPanel(QWidget):
         self.memo_edit.commit()
 
     def _show_memos(self, coding: ClauseCoding, by_key: dict[str, Category]) -> None:
-        current = self.memo_target.currentIndex()
-        previous = self._memos[current][0] if 0 <= current < len(self._memos) else None
-        self._memos = [(None, coding.memo)]
+        previous = self._wanted
+        self._memos, self._places = [(None, coding.memo)], [None]
         labels = ["the whole clause"]
-        for span in (s for s in coding.spans if s.annotation_id):  # not one still saving
+        for span in coding.spans:  # one still saving too: its memo is queued behind it
             cat = by_key.get(span.category) or Category(span.category, span.category)
             words = self._text[span.start - self._clause_start : span.end - self._clause_start]
             short = words if len(words) <= 24 else words[:22] + "…"
-            self._memos.append((span.annotation_id, span.memo))
-            labels.append(f"span {cat.name}: “{short}”")
+            place = PendingSpan.of(span)
+            self._memos.append((span.annotation_id or place, span.memo))
+            self._places.append(place)
+            labels.append(
+                f"span {cat.name}: “{short}”" + ("" if span.annotation_id else " (saving…)")
+            )
         blocked = self.memo_target.blockSignals(True)
         self.memo_target.clear()
         self.memo_target.addItems(labels)
-        ids = [m[0] for m in self._memos]
-        self.memo_target.setCurrentIndex(ids.index(previous) if previous in ids else 0)
+        at = self._places.index(previous) if previous in self._places else 0
+        self.memo_target.setCurrentIndex(at)  # the same span, also once its tag has an id
         self.memo_target.blockSignals(blocked)
         self.memo_target.setVisible(len(self._memos) > 1)
         self._label_memo()
@@ -379,7 +387,7 @@ class DetailPanel(QWidget):
             self.tags.setText("")
             self.status.hide()
             self.flag.hide()
-            self._memos = []
+            self._memos, self._places = [], []
             self.memo_target.clear()
             self.memo_edit.load("")
             self.memo_edit.setEnabled(False)
@@ -390,6 +398,7 @@ class DetailPanel(QWidget):
         if not same:
             self.memo_target.blockSignals(True)
             self.memo_target.clear()  # a new clause: the memo target starts at the clause
+            self._wanted = None
             self.memo_target.blockSignals(False)
         self._show_memos(coding, {c.key: c for c in categories})
 
@@ -421,6 +430,8 @@ class DetailPanel(QWidget):
         self.status.setText(status)
         self.status.setToolTip(status)
         self.status.setVisible(bool(status))
+        if [PendingSpan.of(s) for s in coding.spans] != self._places[1:]:
+            self._show_memos(coding, by_key)  # a span tag added (still saving) or gone
 
     def _tags_html(self, coding: ClauseCoding, by_key: dict[str, Category]) -> str:
         if coding.review == "none" and not coding.categories:

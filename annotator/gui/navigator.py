@@ -8,7 +8,6 @@ are rows of the clause model; the view maps them through the filter.
 
 from __future__ import annotations
 
-import gc
 import re
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from PySide6.QtCore import QModelIndex, QObject, QTimer
 from annotator.core.changes import Kind
 from annotator.gui import menus, reviewer_columns
 from annotator.gui.models import FILTERS, Role
+from annotator.gui.plan_loading import PlanLoader, settle_garbage
 
 if TYPE_CHECKING:
     from annotator.core.codebook import Category
@@ -27,24 +27,6 @@ if TYPE_CHECKING:
 
 #: The current clause is remembered this long after the coder stops moving.
 PLACE_SAVED_AFTER_MS = 1000
-
-
-#: Plans with more clauses than this are frozen out of the cyclic garbage collector's reach.
-FREEZE_ABOVE = 3000
-
-
-def _settle_garbage(clauses: int) -> None:
-    """After a plan is loaded: with a big plan, collect now and freeze what is alive.
-
-    A full collection walks every object; with a 10,000-clause plan shown that is ~50 ms, and
-    Python starts one every few hundred keys: a stalled key. Frozen objects are never walked, so
-    later collections see only what was made since. What was frozen comes back (and its garbage
-    is collected) at the next plan's loading.
-    """
-    gc.unfreeze()
-    if clauses > FREEZE_ABOVE:
-        gc.collect()
-        gc.freeze()
 
 
 class ClauseNavigator(QObject):
@@ -70,6 +52,7 @@ class ClauseNavigator(QObject):
             lambda i: self.set_filter(window.filter_combo.itemData(i) or "all")
         )
         self.fill_filter_combo()
+        self.loader = PlanLoader(self)  # a team server's plan is read in the background
 
     @property
     def filter_how(self) -> str:
@@ -83,7 +66,7 @@ class ClauseNavigator(QObject):
         ws = self.w.workspace
         if ws is None:
             return
-        current = self.w.clauses.document_key
+        current = self.shown_key()
         known = read.documents if read is not None and read.coder_id == ws.coder_id else None
         self.w.documents.set_documents(
             known if known is not None else ws.project.documents(ws.coder_id)
@@ -92,14 +75,39 @@ class ClauseNavigator(QObject):
         if row is not None:
             self._select_document_row(row)
 
-    def open_document(
+    def shown_key(self) -> str | None:
+        """The plan shown, or being read to be shown (a team server)."""
+        return self.loader.pending or self.w.clauses.document_key
+
+    def show_plan(
         self, key: str, clause_id: int | None = None, plan: ReadBack | None = None
     ) -> None:
+        """:meth:`open_document`, but on a team server a plan not read back already is read in
+        the background, the clause list saying "Loading…" meanwhile (see plan_loading.py)."""
+        ws = self.w.workspace
+        if (
+            ws is not None
+            and ws.background
+            and (plan is None or plan.plan_of(key, ws.coder_id) is None)
+        ):
+            self.loader.load(key, clause_id)
+        else:
+            self.open_document(key, clause_id, plan)
+
+    def open_document(
+        self,
+        key: str,
+        clause_id: int | None = None,
+        plan: ReadBack | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
         """Show the clauses of document ``key`` and make ``clause_id`` (or the first) current.
-        ``plan``: the plan as a team server's write read it back (nothing is read here then)."""
+        ``plan``: the plan as a team server's write read it back (nothing is read here then);
+        ``notes``: its source notes, read with it."""
         w, ws = self.w, self.w.workspace
         if ws is None:
             return
+        self.loader.forget()  # shown now: a background read of a plan still running is stale
         same = key == w.clauses.document_key
         known = plan.plan_of(key, ws.coder_id) if plan is not None else None
         loaded = (
@@ -120,12 +128,14 @@ class ClauseNavigator(QObject):
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
         ws.shown_document = key  # what a team server's write reads back for the views
-        _settle_garbage(len(clauses))
-        if not (same and known is not None):  # an edit of it leaves the plan's notes as they are
+        settle_garbage(len(clauses))
+        if notes is not None:
+            w.segment_notes.set_messages(notes)
+        elif not (same and known is not None):  # an edit of it leaves the plan's notes as they are
             w.segment_notes.show_for(ws.project, key)
         if w.clauses.reviewing:
             self._load_reviewer()
-        self._apply_filter()
+        self.apply_filter()
         w.setWindowTitle(f"{doc.title} — Plan Annotator")
         row = w.documents.row_of(key)
         if row is not None:
@@ -150,8 +160,9 @@ class ClauseNavigator(QObject):
         if key is None or w.documents.row_of(key) is None:
             key = w.documents.summary(0).key if w.documents.rowCount() else None
         if key is not None:
-            self.open_document(key, clause_id, read)
+            self.show_plan(key, clause_id, read)
             return
+        self.loader.forget()
         w.detail.commit_memo()
         w.clauses.set_document(None, "", [], {})  # not the previous project's plan
         self._clause_changed(QModelIndex())
@@ -167,8 +178,8 @@ class ClauseNavigator(QObject):
     def _document_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = current.data(Role.KEY)
         settings = self.w.settings
-        if key and key != self.w.clauses.document_key and settings is not None:
-            self.open_document(key, settings.clause_id(key))
+        if key and key != self.shown_key() and settings is not None:
+            self.show_plan(key, settings.clause_id(key))
 
     def update_progress(self) -> None:
         w = self.w
@@ -204,15 +215,20 @@ class ClauseNavigator(QObject):
         if change.touches(Kind.DOCUMENTS):
             self.reload_documents(change.read)
         first = change.clause_ids[0] if change.clause_ids else None
-        if change.touches(Kind.CLAUSES) and key == w.clauses.document_key:
+        if change.touches(Kind.CLAUSES) and key == self.shown_key():
             # A split, join or moved boundary changes the list itself: show this plan again.
             target = first if first is not None else self.current_clause_id()
-            self.open_document(key, target, change.read)
+            self.show_plan(key, target, change.read)
             w.statusBar().showMessage(f"{change.label}.", 4000)
             return
-        if key != w.clauses.document_key:
-            self.open_document(key, first)
+        if key != self.shown_key():
+            if not change.follow:  # a coding key pressed in a plan the coder has left since
+                return
+            self.show_plan(key, first)
             w.statusBar().showMessage(f"{change.label}: in another plan, now shown.", 4000)
+            return
+        if self.loader.pending is not None:  # the read under way may predate this write
+            self.show_plan(key, self.loader.clause_id)
             return
         if not change.clause_ids and change.touches(Kind.DOCUMENTS):
             self.update_progress()
@@ -278,7 +294,7 @@ class ClauseNavigator(QObject):
         if read is None:
             self.reload_codebook()
         self.reload_documents(read)
-        self.show_first_plan(w.clauses.document_key, self.current_clause_id(), read)
+        self.show_first_plan(self.shown_key(), self.current_clause_id(), read)
 
     # -- clauses ---------------------------------------------------------------------------------
 
@@ -319,6 +335,9 @@ class ClauseNavigator(QObject):
         target = self._visible_from(row + step, step)
         if target is not None:
             self.w.clause_view.go_to_row(target)
+
+    def first_visible(self) -> int | None:
+        return self._visible_from(0, 1)
 
     def _visible_from(self, row: int, step: int) -> int | None:
         """The first row from ``row`` in direction ``step`` that the filter shows."""
@@ -429,7 +448,7 @@ class ClauseNavigator(QObject):
         if row >= 0 and row != w.filter_combo.currentIndex():
             w.filter_combo.setCurrentIndex(row)
         current = w.clause_view.current_row()
-        self._apply_filter(how)
+        self.apply_filter(how)
         if current < 0 or not w.clause_view.is_shown(current):
             # The filter hid the current clause: the next one it shows, else the one before.
             start = max(current, 0)
@@ -444,7 +463,7 @@ class ClauseNavigator(QObject):
             self.search_changed(w.search_bar.pattern())
         w.clause_view.setFocus()
 
-    def _apply_filter(self, how: str | None = None) -> None:
+    def apply_filter(self, how: str | None = None) -> None:
         w = self.w
         was = self.filter_how
         w.clause_view.shown.set_how(how if how is not None else was)
@@ -458,26 +477,7 @@ class ClauseNavigator(QObject):
 
     def set_reviewer_mode(self, on: bool) -> bool:
         """Review ▸ Reviewer mode: every coder's chips beside each clause, disagreements marked."""
-        w, ws = self.w, self.w.workspace
-        action = w.actions_.get("reviewer")
-        if ws is None:
-            return False
-        if on and not w.clauses.reviewing:
-            from annotator.gui.blind import may_show_others
-
-            on = may_show_others(w, ws, w.confirm, "every coder's tags")
-        if on:
-            self._load_reviewer()
-        elif w.clauses.reviewing:
-            w.clauses.set_reviewer(None)
-        if action is not None:
-            blocked = action.blockSignals(True)
-            action.setChecked(on)
-            action.blockSignals(blocked)
-        if self.current_clause_id() is None and w.clauses.rowCount():
-            w.clause_view.go_to_row(self._visible_from(0, 1) or 0)
-        self._apply_filter()
-        return on
+        return reviewer_columns.set_mode(self, on)
 
     def _update_reviewer(self, change: Change) -> None:
         reviewer_columns.update(self, change)

@@ -58,6 +58,7 @@ class Change:
     kinds: frozenset[Kind]
     edit: Edit | None = None
     read: Any = None  # a team server's write: what it read back (a saving.ReadBack) or None
+    follow: bool = True  # False: a key's write committing after the coder left its plan
 
     @classmethod
     def of(cls, edit: Edit) -> Change:

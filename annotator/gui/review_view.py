@@ -6,6 +6,7 @@ clause (one undoable edit) and moves on, Alt+N takes coder N's set, Ctrl+Z undoe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -29,14 +30,15 @@ from annotator.core.edits import Edit
 from annotator.gui.colors import category_color, text_on
 from annotator.gui.dialog_writes import write_from_dialog
 from annotator.gui.markdown import reflow
+from annotator.gui.review_reads import Listed, read_list
 from annotator.gui.tool_windows import ToolWindow
-from annotator.services.review import CONSENSUS_ID, Disagreement, disagreements, settle
+from annotator.services.review import CONSENSUS_ID, Disagreement, settle
+from annotator.services.types import ClauseCoding
 
 if TYPE_CHECKING:
     from annotator.core.codebook import Category
     from annotator.gui.ops import Change
     from annotator.gui.workspace import Workspace
-    from annotator.services.types import ClauseCoding
 
 SETTLED = "✓"
 
@@ -63,19 +65,27 @@ class ReviewView(ToolWindow):
         parent: QWidget | None = None,
         *,
         document_key: str | None = None,
+        plans: Sequence[tuple[str, str]] | None = None,
     ):
+        """``plans``: (key, title) of every plan, as the main window lists them (else read)."""
         super().__init__(parent)
         self.workspace = workspace
         self.items: list[Disagreement] = []
         self._consensus: dict[int, ClauseCoding] = {}  # the consensus layer's coding, by clause
+        self.by_coder: dict[str, dict[int, ClauseCoding]] = {}
+        self.names: dict[str, str] = {}
+        self.text = ""
+        self._reading = 0  # the latest list read (a team server): older ones are dropped
         self.consensus: set[str] = set()
         self.accept_buttons: list[QPushButton] = []
         self.setWindowTitle("Disagreements")
         self.resize(980, 620)
         self._build()
         self._shortcuts()
-        for doc in workspace.project.documents():
-            self.document_combo.addItem(doc.title or doc.key[:12], doc.key)
+        if plans is None:
+            plans = [(d.key, d.title) for d in workspace.project.documents()]
+        for key, title in plans:
+            self.document_combo.addItem(title or key[:12], key)
         if document_key is not None:
             self.document_combo.setCurrentIndex(max(self.document_combo.findData(document_key), 0))
         self.category_combo.addItem("Any category", None)
@@ -188,17 +198,50 @@ class ReviewView(ToolWindow):
         return coding.categories if coding.coded else None
 
     def reload(self) -> None:
-        """Re-read the disagreements of the chosen plan (and category), keeping the position."""
-        current = self.current()
-        key = self.document_key
-        self.items = (
-            disagreements(self.workspace.project, key, category=self.category_combo.currentData())
-            if key
-            else []
+        """Re-read the disagreements of the chosen plan (and category), keeping the position.
+
+        On a team server the read runs in the background: the list says "Loading…" meanwhile,
+        and a read overtaken by another choice of plan or category is dropped."""
+        ws, key, category = self.workspace, self.document_key, self.category_combo.currentData()
+        self._reading += 1
+        if not ws.background:
+            self._listed(read_list(ws.project, key, category))
+            return
+        token, current = self._reading, self.current()
+        self.items = []
+        self.list.clear()
+        self._show_current()
+        self.clause_text.setPlainText("Loading the disagreements…")
+        self.counter.setText("Loading…")
+
+        def done(listed: Listed) -> None:
+            if token == self._reading:
+                self._listed(listed, current)
+
+        def failed(message: str) -> None:
+            if token == self._reading:
+                self.clause_text.setPlainText(f"Cannot read the disagreements: {message}")
+                self.counter.setText("")
+
+        project = ws.project
+        ws.ops.run(
+            lambda _p: read_list(project, key, category),
+            on_done=done,
+            on_failed=failed,
+            title="Cannot read the disagreements",
+            owner=self,
         )
-        self.text = self.workspace.project.document(key).text if key else ""
-        # The consensus layer in one read, not one per clause (on a server each is a round trip).
-        self._consensus = dict(self.workspace.project.coding(key, CONSENSUS_ID)) if key else {}
+
+    def _listed(self, listed: Listed, current: Disagreement | None = None) -> None:
+        current = current or self.current()
+        self.items, self.text, self.names = listed.items, listed.text, listed.names
+        self.by_coder = listed.by_coder
+        # The consensus layer with the list, not one read per clause (on a server each is a
+        # round trip); a clause it has not coded is unsettled.
+        consensus = listed.by_coder.get(CONSENSUS_ID, {})
+        self._consensus = {
+            d.clause.id: consensus.get(d.clause.id, ClauseCoding()) for d in self.items
+        }
         self.list.blockSignals(True)
         self.list.clear()
         for d in self.items:
@@ -225,7 +268,8 @@ class ReviewView(ToolWindow):
 
     def _count(self) -> None:
         done = sum(1 for d in self.items if self.settled(d.clause.id) is not None)
-        self.counter.setText(f"{len(self.items)} disagreements, {done} settled")
+        n = len(self.items)
+        self.counter.setText(f"{n} disagreement{'s' * (n != 1)}, {done} settled")
 
     def current(self) -> Disagreement | None:
         row = self.list.currentRow()
@@ -251,11 +295,13 @@ class ReviewView(ToolWindow):
             self._fill_consensus()
             return
         self.clause_text.setPlainText(reflow(self.text[d.clause.start : d.clause.end]))
-        names = {c.id: c.name for c in self.workspace.project.coders()}
+        names = self.names
         for n, (coder, cats) in enumerate(
             sorted(d.values.items(), key=lambda kv: names.get(kv[0], ""))
         ):
-            coding = self.workspace.project.clause_coding(d.clause.id, coder)
+            coding = self.by_coder.get(coder, {}).get(
+                d.clause.id, ClauseCoding()
+            )  # read with the list
             memos = [coding.memo, *(s.memo for s in coding.spans)]
             name = QLabel(f"<b>{names.get(coder, coder[:8])}</b>")
             chips = QLabel(self._chips(cats) or "<i>none applies</i>")
@@ -386,6 +432,7 @@ class ReviewView(ToolWindow):
             return
         # On a server the write read the consensus back on its own thread; else read it again.
         read = change.read.others.get(CONSENSUS_ID, {}) if change.read is not None else {}
+        self._coding_written(change)
         for clause_id in change.clause_ids:
             self._consensus.pop(clause_id, None)
             if clause_id in read:
@@ -396,6 +443,19 @@ class ReviewView(ToolWindow):
                 if row == self.list.currentRow():
                     self._fill_consensus()
         self._count()
+
+    def _coding_written(self, change: Change) -> None:
+        """The memos beside each coder's set follow an edit: as a team server's write read
+        them back, or read again from a local file."""
+        if change.read is not None:
+            back = change.read
+            for who, coded in [(back.coder_id, back.coding), *back.others.items()]:
+                self.by_coder.setdefault(who, {}).update(coded)
+        elif not self.workspace.background:
+            project = self.workspace.project
+            for who, coded in self.by_coder.items():
+                for clause_id in change.clause_ids:
+                    coded[clause_id] = project.clause_coding(clause_id, who)
 
     def open_view(self) -> None:
         """Show the window (non-modal) with the keyboard focus on the list."""

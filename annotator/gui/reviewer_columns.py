@@ -78,3 +78,28 @@ def load(nav: ClauseNavigator) -> None:
             w.clause_view.go_to_row(row)
 
     _read(ws, read, show)
+
+
+def set_mode(nav: ClauseNavigator, on: bool) -> bool:
+    """Switch reviewer mode; off again if blind mode hides other coders' work and the user says
+    no. Returns the mode now on."""
+    w, ws = nav.w, nav.w.workspace
+    action = w.actions_.get("reviewer")
+    if ws is None:
+        return False
+    if on and not w.clauses.reviewing:
+        from annotator.gui.blind import may_show_others
+
+        on = may_show_others(w, ws, w.confirm, "every coder's tags")
+    if on:
+        load(nav)
+    elif w.clauses.reviewing:
+        w.clauses.set_reviewer(None)
+    if action is not None:
+        blocked = action.blockSignals(True)
+        action.setChecked(on)
+        action.blockSignals(blocked)
+    if nav.current_clause_id() is None and w.clauses.rowCount():
+        w.clause_view.go_to_row(nav.first_visible() or 0)
+    nav.apply_filter()
+    return on

@@ -136,10 +136,10 @@ def _coders_written(edit: Edit) -> set[str]:
     }
 
 
-def _change(edit: Edit, read: ReadBack | None) -> object:
+def _change(edit: Edit, read: ReadBack | None, follow: bool = True) -> object:
     from annotator.gui.ops import Change  # ops imports this module
 
-    return Change(kinds_of(edit), edit, read)
+    return Change(kinds_of(edit), edit, read, follow)
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def write_in_background(
 
     Returns False (nothing submitted) when the runner says edits must wait.
     """
-    return _submit(workspace, (clause_id,), action, guess, "Not saved") is not None
+    return _submit(workspace, (clause_id,), action, guess, "Not saved", follow=False) is not None
 
 
 def save_in_background(
@@ -221,6 +221,7 @@ def _submit(
     what: str | None = None,
     owner: QObject | None = None,
     verb: str | None = None,
+    follow: bool = True,
 ) -> Job[tuple[Edit, ReadBack | None]] | None:
     """Submit the write; its job, or None when it must wait (a status-bar note says why)."""
     ops = workspace.ops
@@ -251,7 +252,7 @@ def _submit(
         elif ops.workspace is workspace:
             ops.record(edit, announce=False)
             if not edit.empty:  # announced with what the write thread read back
-                ops.changed.emit(_change(edit, read))
+                ops.changed.emit(_change(edit, read, follow))
         if then is not None and not gone and ops.workspace is workspace:
             then(edit)
 
@@ -352,3 +353,27 @@ def guess_flag(c: ClauseCoding) -> ClauseCoding:
 
 def guess_memo(memo: str) -> Guess:
     return lambda c: replace(c, memo=memo)
+
+
+@dataclass(frozen=True)
+class PendingSpan:
+    """A span tag as a memo target, found by its place: one still saving has no id yet, and its
+    memo's write (queued behind the tag's on the write thread) looks the id up once it runs."""
+
+    category: str
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, span: SpanTag) -> PendingSpan:
+        return cls(span.category, span.start, span.end)
+
+
+def guess_span_memo(target: PendingSpan, memo: str) -> Guess:
+    """The memo on the span tag at ``target`` (as :func:`notes.set_annotation_memo` does)."""
+
+    def apply(c: ClauseCoding) -> ClauseCoding:
+        spans = tuple(replace(s, memo=memo) if PendingSpan.of(s) == target else s for s in c.spans)
+        return replace(c, spans=spans)
+
+    return apply

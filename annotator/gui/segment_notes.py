@@ -43,17 +43,7 @@ class SegmentNotesBar(QFrame):
 
     def show_for(self, project: Project, document_key: str) -> None:
         """Show the stored notes of a plan (nothing for plans imported before notes existed)."""
-        from annotator.services.segmentation import segment_mode, segment_notes
-
-        try:
-            notes = segment_notes(project, document_key)
-            mode = segment_mode(project, document_key)
-        except AnnotatorError:
-            notes, mode = [], "auto"
-        messages = [n.message for n in notes]
-        if mode == "paragraphs" and not messages:
-            messages = ["cut into paragraphs only (Code ▸ Re-segment plan to use the numbering)"]
-        self.set_messages(messages)
+        self.set_messages(read_messages(project, document_key))
 
     def set_messages(self, messages: list[str]) -> None:
         self.messages = list(messages)
@@ -67,6 +57,22 @@ class SegmentNotesBar(QFrame):
         self.label.setText("<b>Source notes:</b> " + " &nbsp;·&nbsp; ".join(shown))
         self.label.setToolTip("\n".join(messages))
         self.show()
+
+
+def read_messages(project: Project, document_key: str) -> list[str]:
+    """The notes the bar shows for a plan (any thread: a team server's plan is read off the UI
+    thread)."""
+    from annotator.services.segmentation import segment_mode, segment_notes
+
+    try:
+        notes = segment_notes(project, document_key)
+        mode = segment_mode(project, document_key)
+    except AnnotatorError:
+        notes, mode = [], "auto"
+    messages = [n.message for n in notes]
+    if mode == "paragraphs" and not messages:
+        messages = ["cut into paragraphs only (Code ▸ Re-segment plan to use the numbering)"]
+    return messages
 
 
 def _escape(text: str) -> str:

@@ -12,6 +12,8 @@ in :mod:`.side_by_side_rows`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     Qt,
     QTimer,
@@ -43,11 +45,16 @@ from annotator.gui.side_by_side_rows import (
     STATUS,
     AlignedTable,
     ChipDelegate,
+    Pair,
     SideBySideModel,
     SuggestionTable,
+    read_pair,
 )
 from annotator.gui.workspace import Workspace
 from annotator.services import links as link_service
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
 
 
 class SideBySideView(QDialog):
@@ -70,6 +77,8 @@ class SideBySideView(QDialog):
         self.setWindowTitle("Plans side by side")
         self.resize(1100, 720)
         self.suggestions: list[link_service.LinkSuggestion] = []
+        self.family: list[str] = []  # the left plan's revisions, read with the rows
+        self._reading = 0  # the latest rebuild (a team server): older ones are dropped
 
         self.left_combo = QComboBox()
         self.right_combo = QComboBox()
@@ -152,7 +161,8 @@ class SideBySideView(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(close)
 
-        self._fill_pickers(left_key, right_key)
+        if not workspace.background:
+            self._fill_pickers(*_pickers(workspace.project, left_key, right_key))
         self.left_combo.currentIndexChanged.connect(self.refresh)
         self.right_combo.currentIndexChanged.connect(self.refresh)
         self.previous_button.clicked.connect(lambda: self.step(-1))
@@ -161,7 +171,10 @@ class SideBySideView(QDialog):
         self.reject_button.clicked.connect(self.reject_current)
         self.unlink_button.clicked.connect(self.unlink_current)
         workspace.ops.changed.connect(self._on_changed)
-        self.refresh()
+        if workspace.background:  # the plan list and the revisions too, off the UI thread
+            self._read_pickers(left_key, right_key)
+        else:
+            self.refresh()
         self.suggestion_table.setFocus()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -174,27 +187,39 @@ class SideBySideView(QDialog):
 
     # -- plans ---------------------------------------------------------------------------------
 
-    def _fill_pickers(self, left_key: str | None, right_key: str | None) -> None:
-        documents = self.workspace.project.documents()
+    def _read_pickers(self, left_key: str | None, right_key: str | None) -> None:
+        """On a team server: the plans to choose from, then the rows, read in the background."""
+        project = self.workspace.project
+        self.summary.setText("Loading…")
+        for button in (self.accept_button, self.reject_button):
+            button.setEnabled(False)
+
+        def read(_progress: object) -> Pickers:
+            from annotator.services.reads import read_mapped
+
+            return read_mapped(lambda: _pickers(project, left_key, right_key))
+
+        def done(pickers: Pickers) -> None:
+            self._fill_pickers(*pickers)
+            self.refresh()
+
+        self.workspace.ops.run(
+            read,
+            on_done=done,
+            on_failed=lambda message: self.summary.setText(f"Cannot read the plans: {message}"),
+            title="Cannot read the plans",
+            owner=self,
+        )
+
+    def _fill_pickers(
+        self, documents: list[tuple[str, str]], left_key: str | None, right_key: str | None
+    ) -> None:
         for combo in (self.left_combo, self.right_combo):
             combo.blockSignals(True)
             combo.clear()
-            for doc in documents:
-                combo.addItem(doc.title, doc.key)
+            for key, title in documents:
+                combo.addItem(title, key)
             combo.blockSignals(False)
-        keys = [d.key for d in documents]
-        if left_key is None and keys:
-            left_key = keys[0]
-        if right_key is None and left_key is not None:
-            family = [
-                d.key for d in link_service.revisions_in_order(self.workspace.project, left_key)
-            ]
-            at = family.index(left_key)
-            others = [k for k in keys if k != left_key]
-            if at + 1 < len(family):
-                right_key = family[at + 1]
-            elif others:
-                right_key = others[0]
         self._select(left_key, right_key)
 
     def _select(self, left_key: str | None, right_key: str | None) -> None:
@@ -218,7 +243,9 @@ class SideBySideView(QDialog):
         left, right = self.left_key, self.right_key
         if left is None:
             return [], None
-        family = [d.key for d in link_service.revisions_in_order(self.workspace.project, left)]
+        family = self.family if left in self.family else []  # read with the rows
+        if not family:
+            return [], None
         at = family.index(left)
         return family, at if right in family else None
 
@@ -235,13 +262,41 @@ class SideBySideView(QDialog):
     # -- content -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload the rows and the suggestions for the chosen plans."""
-        left, right = self.left_key, self.right_key
-        self.model.load(left, right)
+        """Reload the rows and the suggestions for the chosen plans: on a team server in the
+        background ("Loading…" meanwhile; a rebuild overtaken by another one is dropped)."""
+        ws, left, right = self.workspace, self.left_key, self.right_key
+        project, coder, categories = ws.project, ws.coder_id, list(ws.categories)
+        self._reading += 1
+        if not ws.background:
+            self._show(read_pair(project, coder, categories, left, right))
+            return
+        token = self._reading
+        self.summary.setText("Loading…")
+        for button in (self.accept_button, self.reject_button):
+            button.setEnabled(False)  # the suggestions shown may be gone
+
+        def read(_progress: object) -> Pair:
+            from annotator.services.reads import read_mapped
+
+            return read_mapped(lambda: read_pair(project, coder, categories, left, right))
+
+        def failed(message: str) -> None:
+            if token == self._reading:
+                self.summary.setText(f"Cannot read the plans: {message}")
+
+        ws.ops.run(
+            read,
+            on_done=lambda pair: self._show(pair) if token == self._reading else None,
+            on_failed=failed,
+            title="Cannot read the plans",
+            owner=self,
+        )
+
+    def _show(self, pair: Pair) -> None:
+        left, right = pair.left_key, pair.right_key
+        self.model.show(pair)
         self.table.resizeRowsToContents()
-        self.suggestions = []
-        if left and right and left != right:
-            self.suggestions = link_service.suggest(self.workspace.project, left, right)
+        self.suggestions, self.family = pair.suggestions, pair.family
         self._fill_suggestions()
         family, at = self._revision_pairs()
         position = family.index(left) if left in family else 0
@@ -257,7 +312,7 @@ class SideBySideView(QDialog):
             self.summary.setText(
                 f"{counts[LINKED]} linked, {counts[MOVED]} moved, {counts[DROPPED]} dropped, "
                 f"{counts[ADDED]} added; {differing} linked rows coded differently by "
-                f"{self.workspace.coder_name}. {len(self.suggestions)} suggestions."
+                f"{pair.coder_name}. {len(self.suggestions)} suggestions."
             )
         self.accept_button.setEnabled(bool(self.suggestions))
         self.reject_button.setEnabled(bool(self.suggestions))
@@ -279,6 +334,8 @@ class SideBySideView(QDialog):
             table.setCurrentCell(min(current, len(self.suggestions) - 1), 0)
 
     def _current_suggestion(self) -> link_service.LinkSuggestion | None:
+        if not self.accept_button.isEnabled():  # a rebuild still loading (a team server)
+            return None
         row = self.suggestion_table.currentRow()
         return self.suggestions[row] if 0 <= row < len(self.suggestions) else None
 
@@ -317,3 +374,24 @@ class SideBySideView(QDialog):
         # The view is cheap to rebuild: any change to what it shows rebuilds it.
         if change.touches(Kind.LINKS, Kind.CODING, Kind.CLAUSES, Kind.DOCUMENTS, Kind.CODEBOOK):
             self.refresh()
+
+
+Pickers = tuple[list[tuple[str, str]], str | None, str | None]
+
+
+def _pickers(project: Project, left_key: str | None, right_key: str | None) -> Pickers:
+    """The plans (key, title) and the pair to show: ``left_key`` (else the first plan) and
+    ``right_key`` (else the left plan's next revision, else another plan)."""
+    documents = [(d.key, d.title) for d in project.documents()]
+    keys = [key for key, _ in documents]
+    if left_key is None and keys:
+        left_key = keys[0]
+    if right_key is None and left_key is not None:
+        family = [d.key for d in link_service.revisions_in_order(project, left_key)]
+        at = family.index(left_key)
+        others = [k for k in keys if k != left_key]
+        if at + 1 < len(family):
+            right_key = family[at + 1]
+        elif others:
+            right_key = others[0]
+    return documents, left_key, right_key

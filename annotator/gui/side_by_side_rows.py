@@ -35,7 +35,9 @@ from annotator.services import links as link_service
 from annotator.services.types import ClauseInfo
 
 if TYPE_CHECKING:
+    from annotator.core.codebook import Category
     from annotator.gui.side_by_side import SideBySideView
+    from annotator.services.project import Project
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -77,47 +79,15 @@ class SideBySideModel(QAbstractTableModel):
 
     def load(self, left_key: str | None, right_key: str | None) -> None:
         """Recompute the rows for this pair of plans (either may be None: no rows)."""
-        self.beginResetModel()
-        self.left_key, self.right_key = left_key, right_key
-        self.rows = []
-        if left_key and right_key and left_key != right_key:
-            self.rows = self._build(left_key, right_key)
-        self.endResetModel()
+        ws = self.workspace
+        self.show(read_pair(ws.project, ws.coder_id, ws.categories, left_key, right_key))
 
-    def _build(self, left_key: str, right_key: str) -> list[SideRow]:
-        project = self.workspace.project
-        left, right = project.clauses(left_key), project.clauses(right_key)
-        self.texts = (project.document(left_key).text, project.document(right_key).text)
-        left_at = {c.id: i for i, c in enumerate(left)}
-        right_at = {c.id: j for j, c in enumerate(right)}
-        link_of: dict[tuple[int, int], str] = {}
-        for link in link_service.links(project, left_key, right_key):
-            pair = (left_at[link.source_clause.id], right_at[link.target_clause.id])
-            link_of.setdefault(pair, link.id)
-        coder = self.workspace.coder_id
-        left_cats = {k: c.categories for k, c in project.coding(left_key, coder).items()}
-        right_cats = {k: c.categories for k, c in project.coding(right_key, coder).items()}
-        order = {c.key: n for n, c in enumerate(self.workspace.categories)}
-        rows = []
-        for row in align(len(left), len(right), link_of):
-            a = left[row.source] if row.source is not None else None
-            b = right[row.target] if row.target is not None else None
-            differences: tuple[tuple[str, str], ...] = ()
-            if a is not None and b is not None:
-                mine = left_cats.get(a.id, frozenset())
-                theirs = right_cats.get(b.id, frozenset())
-                differences = tuple(
-                    sorted(
-                        [(k, "left") for k in mine - theirs]
-                        + [(k, "right") for k in theirs - mine],
-                        key=lambda d: (d[1], order.get(d[0], len(order)), d[0]),
-                    )
-                )
-            link_id = None
-            if row.source is not None and row.target is not None:
-                link_id = link_of.get((row.source, row.target))
-            rows.append(SideRow(a, b, row.status, link_id, differences))
-        return rows
+    def show(self, pair: Pair) -> None:
+        """The rows of ``pair`` (read by :func:`read_pair`, on a team server off the UI thread)."""
+        self.beginResetModel()
+        self.left_key, self.right_key = pair.left_key, pair.right_key
+        self.rows, self.texts = pair.rows, pair.texts
+        self.endResetModel()
 
     def clause_text(self, side: int, clause: ClauseInfo) -> str:
         return compact_text(self.texts[side][clause.start : clause.end]).strip()
@@ -280,3 +250,64 @@ class AlignedTable(QTableView):
             self.view.unlink_current()
         else:
             super().keyPressEvent(event)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Everything the side-by-side view shows for two plans, read in one go."""
+
+    left_key: str | None
+    right_key: str | None
+    rows: list[SideRow]
+    texts: tuple[str, str]
+    suggestions: list[link_service.LinkSuggestion]
+    family: list[str]  # the left plan's revisions, oldest first
+    coder_name: str
+
+
+def read_pair(
+    project: Project,
+    coder_id: str,
+    categories: list[Category],
+    left_key: str | None,
+    right_key: str | None,
+) -> Pair:
+    """The aligned rows of two plans, the link suggestions between them, the left plan's
+    revisions and the coder's name (any thread: on a team server the view reads it off the UI
+    thread)."""
+    coder = project.coder(coder_id)
+    name = coder.name if coder else "?"
+    family = [d.key for d in link_service.revisions_in_order(project, left_key)] if left_key else []
+    if not (left_key and right_key and left_key != right_key):
+        return Pair(left_key, right_key, [], ("", ""), [], family, name)
+    left, right = project.clauses(left_key), project.clauses(right_key)
+    texts = (project.document(left_key).text, project.document(right_key).text)
+    left_at = {c.id: i for i, c in enumerate(left)}
+    right_at = {c.id: j for j, c in enumerate(right)}
+    link_of: dict[tuple[int, int], str] = {}
+    for link in link_service.links(project, left_key, right_key):
+        pair = (left_at[link.source_clause.id], right_at[link.target_clause.id])
+        link_of.setdefault(pair, link.id)
+    left_cats = {k: c.categories for k, c in project.coding(left_key, coder_id).items()}
+    right_cats = {k: c.categories for k, c in project.coding(right_key, coder_id).items()}
+    order = {c.key: n for n, c in enumerate(categories)}
+    rows = []
+    for row in align(len(left), len(right), link_of):
+        a = left[row.source] if row.source is not None else None
+        b = right[row.target] if row.target is not None else None
+        differences: tuple[tuple[str, str], ...] = ()
+        if a is not None and b is not None:
+            mine = left_cats.get(a.id, frozenset())
+            theirs = right_cats.get(b.id, frozenset())
+            differences = tuple(
+                sorted(
+                    [(k, "left") for k in mine - theirs] + [(k, "right") for k in theirs - mine],
+                    key=lambda d: (d[1], order.get(d[0], len(order)), d[0]),
+                )
+            )
+        link_id = None
+        if row.source is not None and row.target is not None:
+            link_id = link_of.get((row.source, row.target))
+        rows.append(SideRow(a, b, row.status, link_id, differences))
+    suggestions = link_service.suggest(project, left_key, right_key)
+    return Pair(left_key, right_key, rows, texts, suggestions, family, name)

@@ -8,9 +8,10 @@ registry: at most one window of each kind, closed when the project changes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QIODevice, QObject, QSaveFile, Qt
 from PySide6.QtGui import QHideEvent, QShowEvent
@@ -21,6 +22,24 @@ from annotator.gui.settings import load_bytes, save_bytes
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+
+Opener = TypeVar("Opener", bound=Callable[..., Any])
+
+
+def reads_shown(title: str) -> Callable[[Opener], Opener]:
+    """An opener whose reads as the window opens may fail (a team server not answering within
+    its timeouts, a lost connection): the failure is shown once as one line, not a traceback."""
+
+    def wrap(method: Opener) -> Opener:
+        @functools.wraps(method)
+        def opened(self: ToolWindows, *args: Any) -> Any:
+            from annotator.services.reads import read_mapped
+
+            return self.w.ops.call(lambda: read_mapped(lambda: method(self, *args)), title=title)
+
+        return opened  # type: ignore[return-value]
+
+    return wrap
 
 
 def save_file(path: str | Path, data: bytes | str) -> None:
@@ -102,6 +121,7 @@ class ToolWindows(QObject):
 
     # -- the windows -----------------------------------------------------------------------------
 
+    @reads_shown("Cannot open the export")
     def open_export(self) -> None:
         from annotator.gui.blind import may_show_others
 
@@ -112,6 +132,7 @@ class ToolWindows(QObject):
 
             open_export_dialog(self.w.workspace, self.w)
 
+    @reads_shown("Cannot open the plan's properties")
     def open_properties(self) -> None:
         ws, key = self.w.workspace, self.w.clauses.document_key
         if ws is not None and key is not None:
@@ -119,12 +140,14 @@ class ToolWindows(QObject):
 
             edit_document_properties(ws, key, self.w)  # the runner announces the change
 
+    @reads_shown("Cannot open the codebook")
     def open_codebook_editor(self) -> None:
         if self.w.workspace is not None:
             from annotator.gui.codebook_editor import open_codebook_editor
 
             open_codebook_editor(self.w.workspace, self.w)
 
+    @reads_shown("Cannot open the agreement window")
     def open_agreement(self) -> QWidget | None:
         if self.w.workspace is None:
             return None
@@ -141,6 +164,7 @@ class ToolWindows(QObject):
         view.open_view()
         return view
 
+    @reads_shown("Cannot open the disagreements")
     def open_disagreements(self) -> QWidget | None:
         if self.w.workspace is None:
             return None
@@ -151,11 +175,14 @@ class ToolWindows(QObject):
         from annotator.gui.review_view import ReviewView
 
         key = self.w.clauses.document_key
-        view = ReviewView(self.w.workspace, self.w, document_key=key)
+        docs = self.w.documents
+        plans = [(d.key, d.title) for d in map(docs.summary, range(docs.rowCount()))]
+        view = ReviewView(self.w.workspace, self.w, document_key=key, plans=plans)
         self.keep("disagreements", view)
         view.open_view()
         return view
 
+    @reads_shown("Cannot open the comparison")
     def open_compare(self) -> QWidget | None:
         if self.w.workspace is None:
             return None

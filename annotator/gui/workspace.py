@@ -57,6 +57,7 @@ class Workspace(QObject):
         self.categories: list[Category] = []
         #: The plan the window shows (set by the navigator; read by a team server's writes).
         self.shown_document: str | None = None
+        self._named: tuple[str, str] | None = None  # (coder id, name)
         self.reload_codebook()
 
     def queue_replay(self, undo: bool) -> None:
@@ -117,8 +118,14 @@ class Workspace(QObject):
 
     @property
     def coder_name(self) -> str:
-        coder = self.project.coder(self.coder_id)
-        return coder.name if coder else "?"
+        """The current coder's name, read once per coder: the heading asks for it on every
+        redraw, and on a team server a read on the UI thread waits for the network."""
+        if self._named is None or self._named[0] != self.coder_id:
+            coder = self.project.coder(self.coder_id)
+            if coder is None:
+                return "?"
+            self._named = (self.coder_id, coder.name)  # no edit renames a coder
+        return self._named[1]
 
     # -- the coding edits (the runner does the rest) --------------------------------------------
 

@@ -182,3 +182,55 @@ def test_previous_and_next_step_through_revisions_in_order(
     view.right_combo.setCurrentIndex(view.right_combo.findData(third))
     assert view.model.right_key == third
     assert len([r for r in _rows(view) if r[2]]) == len(project.clauses(third))
+
+
+# -- issue 15: on a team server the rebuild reads off the UI thread --------------------------------
+
+
+def test_on_a_server_the_rebuild_reads_in_the_background_and_the_latest_wins(
+    qtbot, workspace: Workspace, keys: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    from annotator.core.errors import ProjectError
+    from annotator.gui import side_by_side_rows
+    from tests.gui.test_saving import screenshots
+    from tests.server.test_saving_server import pump_until
+
+    draft, revision = keys
+    third = workspace.project.import_text("Third", THIRD).document_key
+    monkeypatch.setattr(Project, "on_server", property(lambda self: True))
+    original = link_service.suggest
+    slow: dict[str, float] = {revision: 1.0, third: 0.2}
+    threads: list[str] = []
+    fail: list[Exception] = []
+
+    def suggest(project: Project, source: str, target: str) -> object:
+        threads.append(threading.current_thread().name)
+        time.sleep(slow.get(target, 0.0))
+        if fail:
+            raise fail[0]
+        return original(project, source, target)
+
+    monkeypatch.setattr(side_by_side_rows.link_service, "suggest", suggest)
+    started = time.monotonic()
+    view = SideBySideView(workspace, None, draft, revision)
+    qtbot.addWidget(view)
+    view.show()
+    assert time.monotonic() - started < 0.5  # the 1 s read runs on the runner's thread
+    assert view.summary.text() == "Loading…" and not view.accept_button.isEnabled()
+    assert view.accept_current() is None  # no suggestion taken from a list being rebuilt
+    shot = screenshots() / "15-side-by-side-loading.png"
+    assert view.grab().save(str(shot))
+    pump_until(lambda: view.right_combo.count() > 0, 10)  # the plans to choose from came first
+    assert view.right_key == revision and view.summary.text() == "Loading…"
+    view.right_combo.setCurrentIndex(view.right_combo.findData(third))  # answered meanwhile
+    pump_until(lambda: not workspace.ops.running(), 10)
+    assert view.model.right_key == third  # the older (slower) rebuild was dropped
+    assert "suggestions." in view.summary.text() and "MainThread" not in threads
+    # A failed rebuild says why in the window, not as a traceback.
+    fail.append(ProjectError("the team server did not answer within 15 s (statement timeout)"))
+    view.refresh()
+    pump_until(lambda: not workspace.ops.running(), 10)
+    assert view.summary.text() == f"Cannot read the plans: {fail[0]}"

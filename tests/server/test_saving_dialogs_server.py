@@ -232,6 +232,7 @@ def test_settling_waits_for_the_lock(qtbot: QtBot, team: Team, window: MainWindo
     view = ReviewView(ws, document_key=team.document_key)
     qtbot.addWidget(view)
     view.open_view()
+    settle(window)  # on a server the list is read in the background
     assert view.current() is not None and view.current().clause.id == ids[1]  # type: ignore[union-attr]
     view.accept_coder(0)
     locked = threading.Event()
