@@ -68,7 +68,7 @@ class ConnectDialog(QDialog):
     cancels the connection too: a project that opens anyway is closed, never handed on.
 
     ``ops`` is the runner the connection runs on: the window's, so that closing the dialog never
-    waits for a pool of its own (deleting a QThreadPool blocks until its jobs are done).
+    waits for a runner of its own (deleting a thread pool blocks until its jobs are done).
     """
 
     def __init__(
