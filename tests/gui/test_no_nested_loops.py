@@ -143,6 +143,8 @@ def test_a_job_finishing_behind_the_import_preview_neither_locks_nor_imports_twi
     started = time.monotonic()
     assert file_actions.import_plans(window, [str(CORPUS / "gap-28-draft.txt")], True) is None
     assert time.monotonic() - started < 5  # returned at once: no nested loop held the caller
+    # The files are read and cut as a job; the preview opens when it returns.
+    wait_for(lambda: isinstance(QApplication.activeModalWidget(), ImportPreviewDialog))
     preview = QApplication.activeModalWidget()
     assert isinstance(preview, ImportPreviewDialog)
     assert preview.windowModality() == Qt.WindowModality.WindowModal
