@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui import team_dialog
 from annotator.gui.main_window import MainWindow
+from annotator.gui.ops import ProgressBox
 from annotator.gui.project_controller import ProjectController
 from annotator.gui.team_dialog import ConnectDialog
 from annotator.services.project import Project
@@ -118,6 +119,41 @@ def test_cancel_while_connecting_cancels_the_job_and_closes_a_late_connection(
     assert closed == [True]  # ... and closed again, not handed on
     assert opened == [] and window.workspace.project is before
     assert window.ops.running() == []
+
+
+def test_cancel_in_the_progress_box_stops_connecting_and_keeps_the_fields(
+    qtbot: QtBot, window: MainWindow, isolated_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    closed: list[bool] = []
+
+    class Late:
+        def close(self) -> None:
+            closed.append(True)
+
+    def slow_open(_address: object, _password: str) -> tuple[Late, None]:
+        assert release.wait(30)
+        return Late(), None
+
+    monkeypatch.setattr(team_dialog, "_open", slow_open)
+    opened: list[object] = []
+    monkeypatch.setattr(ProjectController, "open_server_project", lambda *a: opened.append(a))
+    dialog = _ask(window)
+    _fields(dialog, qtbot)
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    wait_for(lambda: isinstance(QApplication.activeModalWidget(), ProgressBox))
+    box = QApplication.activeModalWidget()
+    assert isinstance(box, ProgressBox) and box.parentWidget() is dialog
+    assert box.label.text() == "Connecting to 127.0.0.1…"
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    wait_for(lambda: QApplication.activeModalWidget() is dialog)  # back to the fields
+    release.set()
+    job = finish(dialog.job)
+    assert job.state == "cancelled" and closed == [True] and opened == []
+    assert dialog.isVisible() and dialog.connect_button.isEnabled()
+    assert dialog.database.text() == "peace"
+    dialog.reject()
+    wait_for(lambda: QApplication.activeModalWidget() is None)
 
 
 def test_a_connect_opens_the_server_project_once(
