@@ -9,7 +9,7 @@ cut at once. Nothing is written until the user accepts; re-segmenting is one und
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
-from annotator.core.segment import Clause, Note, segment_plan
+from annotator.core.segment import Clause, Note, Segmentation, segment_plan
 from annotator.gui.modal import accepted, open_modal
+from annotator.gui.ops import Progress, message_for
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -135,6 +136,14 @@ class PlanChoice:
     text: str = ""
     error: str = ""
     mode: str = "auto"
+    #: The text cut in each mode asked for so far (the first one cut off the UI thread).
+    cuts: dict[str, Segmentation] = field(default_factory=dict)
+
+    def cut(self) -> Segmentation:
+        """The text cut in the chosen mode, once only."""
+        if self.mode not in self.cuts:
+            self.cuts[self.mode] = segment_plan(self.text, self.mode)
+        return self.cuts[self.mode]
 
 
 class _CutDialog(QDialog):
@@ -225,16 +234,20 @@ class ImportPreviewDialog(_CutDialog):
             f"<b>{_escape(choice.title)}</b> — {_escape(Path(choice.path).name)}. "
             "Check the cut before coding; it can be changed later with Code ▸ Re-segment plan."
         )
-        result = segment_plan(choice.text, choice.mode)
+        result = choice.cut()
         self.preview.show_cut(choice.text, result.clauses, result.notes)
 
 
-def read_choices(files: Sequence[str]) -> list[PlanChoice]:
-    """Read each file as an import would; a file that cannot be read keeps its error."""
+def read_choices(files: Sequence[str], progress: Progress | None = None) -> list[PlanChoice]:
+    """Read each file as an import would and cut it (the preview's first view); a file that
+    cannot be read keeps its error, naming the file. ``progress`` (a job's) counts files read
+    and lets Cancel stop between them."""
     from annotator.core.readers import read_plan
 
     out = []
-    for name in files:
+    for i, name in enumerate(files):
+        if progress is not None:
+            progress(i, len(files))
         try:
             plan = read_plan(name)
         except AnnotatorError as exc:
@@ -243,19 +256,37 @@ def read_choices(files: Sequence[str]) -> list[PlanChoice]:
         except OSError as exc:
             out.append(PlanChoice(name, error=f"{name}: {exc.strerror or exc}"))
             continue
-        out.append(PlanChoice(name, plan.title, plan.text))
+        except Exception as exc:  # a reader's bug must not hide which file it was
+            out.append(PlanChoice(name, error=f"{name}: {message_for(exc)}"))
+            continue
+        choice = PlanChoice(name, plan.title, plan.text)
+        choice.cut()
+        out.append(choice)
+    if progress is not None:
+        progress(len(files), len(files))
     return out
 
 
 def review_import(
-    parent: QWidget, files: Sequence[str], answer: Callable[[list[PlanChoice] | None], None]
+    parent: MainWindow, files: Sequence[str], answer: Callable[[list[PlanChoice] | None], None]
 ) -> None:
-    """Show the import preview window-modal and return at once; ``answer`` gets the choices to
-    import, or None if the user cancelled. No nested event loop: a job that finishes meanwhile
-    runs its callbacks in the application's own loop."""
-    choices = read_choices(files)
-    dialog = ImportPreviewDialog(choices, parent)
-    open_modal(dialog, lambda code: answer(choices if accepted(code) else None))
+    """Read and cut the files as a job (progress and Cancel; the window keeps answering), then
+    show the import preview window-modal. Returns at once; ``answer`` gets the choices to import,
+    or None if the user cancelled (the reading or the preview). No nested event loop: a job that
+    finishes meanwhile runs its callbacks in the application's own loop."""
+
+    def show(choices: list[PlanChoice]) -> None:
+        dialog = ImportPreviewDialog(choices, parent)
+        open_modal(dialog, lambda code: answer(choices if accepted(code) else None))
+
+    what = Path(files[0]).name if len(files) == 1 else f"{len(files)} plans"
+    parent.ops.run(
+        lambda progress: read_choices(files, progress),
+        label=f"Reading {what}…",
+        title="Cannot import",
+        on_done=show,
+        on_cancelled=lambda: answer(None),
+    )
 
 
 class ResegmentDialog(_CutDialog):

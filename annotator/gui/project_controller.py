@@ -311,14 +311,15 @@ class ProjectController(QObject):
 
     # -- team server -----------------------------------------------------------------------------
 
-    def connect_team_server(self) -> bool:
-        """File ▸ Connect to team server: open the server's project here as this login's coder."""
+    def connect_team_server(self) -> None:
+        """File ▸ Connect to team server: asks window-modal and returns at once; once connected,
+        :meth:`open_server_project` shows the server's project here as this login's coder."""
         from annotator.gui.team_dialog import connect_to_team_server
 
-        result = connect_to_team_server(self.w)
-        if result is None:
-            return False
-        project, coder_id = result
+        connect_to_team_server(self.w, self.open_server_project, ops=self.w.ops)
+
+    def open_server_project(self, project: Project, coder_id: str | None) -> bool:
+        """Switch to a project just opened on a team server (closed again if refused)."""
         coder = project.coder(coder_id) if coder_id else None
         previous = self.project
         self.commit_editors()

@@ -61,15 +61,25 @@ def keyring_key(address: ServerAddress) -> str:
 class ConnectDialog(QDialog):
     """Host, port, database, user and password of a team server; Connect opens the project.
 
-    After ``exec()`` returns Accepted: :attr:`project` is the open project, :attr:`coder_id` the
-    coder row of the login (None for the team owner), :meth:`url` the address without its password
-    and :meth:`password` what was typed. A failure (unreachable server, wrong password, a schema
-    from a newer app) is shown as one line in the dialog, which stays open.
+    Once it closes Accepted: :attr:`project` is the open project, :attr:`coder_id` the coder row
+    of the login (None for the team owner), :meth:`url` the address without its password and
+    :meth:`password` what was typed. A failure (unreachable server, wrong password, a schema from
+    a newer app) is shown as one line in the dialog, which stays open. Cancel while connecting
+    cancels the connection too: a project that opens anyway is closed, never handed on.
+
+    ``ops`` is the runner the connection runs on: the window's, so that closing the dialog never
+    waits for a runner of its own (deleting a thread pool blocks until its jobs are done).
     """
 
-    def __init__(self, parent: QWidget | None = None, *, use_keyring: bool | None = None):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        use_keyring: bool | None = None,
+        ops: Operations | None = None,
+    ):
         super().__init__(parent)
-        self.ops = Operations(self)
+        self.ops = ops or Operations(self)
         self.job: Job[tuple[Project, str | None]] | None = None  # the connection being made
         self.setObjectName("connectDialog")
         self.setWindowTitle("Connect to team server")
@@ -181,24 +191,29 @@ class ConnectDialog(QDialog):
         if problem is not None:
             self.error.setText(problem)
             return
+        if self.job is not None and not self.job.done:
+            return  # a second Enter while connecting
         url, password = self.url(), self.password()
         self.error.setText("")
         self.connect_button.setEnabled(False)
-        self.job = self.ops.run(
+        job = self.ops.run(
             lambda _p: _open(url, password),
             label=f"Connecting to {url.host}…",
             delay_ms=400,
             parent=self,
+            owner=self,  # the dialog gone (cancelled): its callbacks no longer run
             on_done=lambda opened: self._connected(opened, url, password),
             on_failed=self._refused,
-            on_cancelled=self._cancelled,
+            on_cancelled=lambda: self.connect_button.setEnabled(True),
         )
+        job.finished.connect(lambda: _close_unwanted(job))  # runs with or without the dialog
+        self.job = job
 
-    def _cancelled(self) -> None:
-        self.connect_button.setEnabled(True)
-        opened = self.job.value if self.job is not None else None
-        if opened is not None:  # connected after all: not wanted any more
-            opened[0].close()
+    def reject(self) -> None:
+        """Cancel: the connection being made (if any) is cancelled, and the dialog goes."""
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+        super().reject()
 
     def _refused(self, message: str) -> None:
         self.error.setText(message)
@@ -232,6 +247,13 @@ class ConnectDialog(QDialog):
                 self.error.setText(f"connected, but the keyring refused the password: {exc}")
 
 
+def _close_unwanted(job: Job[tuple[Project, str | None]]) -> None:
+    """A connection cancelled but made anyway (connecting reports no progress, so it cannot
+    stop halfway): nobody takes the project, so close it here."""
+    if job.state == "cancelled" and job.value is not None:
+        job.value[0].close()
+
+
 def _open(address: ServerAddress, password: str) -> tuple[Project, str | None]:
     # In memory only: the password goes into the URL object, never into a string.
     from annotator.services.team_access import connect
@@ -239,12 +261,24 @@ def _open(address: ServerAddress, password: str) -> tuple[Project, str | None]:
     return connect(address, password or None)
 
 
-def connect_to_team_server(parent: QWidget | None = None) -> tuple[Project, str | None] | None:
-    """Ask for the server and open its project: ``(project, coder id of this login)`` or None."""
-    dialog = ConnectDialog(parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.project is None:
-        return None
-    return dialog.project, dialog.coder_id
+def connect_to_team_server(
+    parent: QWidget | None,
+    answer: Callable[[Project, str | None], object],
+    *,
+    ops: Operations | None = None,
+) -> ConnectDialog:
+    """Ask for the server, window-modal, and return at once; once connected the dialog closes and
+    ``answer(project, coder id of this login)`` runs (once). Cancelled: nothing runs."""
+    from annotator.gui.modal import accepted, open_modal
+
+    dialog = ConnectDialog(parent, ops=ops)
+
+    def closed(code: int) -> None:
+        if accepted(code) and dialog.project is not None:
+            answer(dialog.project, dialog.coder_id)
+
+    open_modal(dialog, closed)
+    return dialog
 
 
 # -- offline copies ----------------------------------------------------------------------------

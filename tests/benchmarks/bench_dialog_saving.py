@@ -40,7 +40,7 @@ def main() -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
     app = QApplication.instance() or QApplication([])
     QCoreApplication.setOrganizationName("bench-dialog-saving")
-    from annotator.gui import file_actions, team_dialog
+    from annotator.gui import file_actions
     from annotator.gui.codebook_editor import CodebookEditor
     from annotator.gui.main_window import MainWindow
     from annotator.services import exchange, merge
@@ -65,11 +65,10 @@ def main() -> int:
         from sqlalchemy.engine import make_url
 
         project = Project(open_server_engine(make_url(url).set(database="bench_dialogs")))
-        setattr(team_dialog, "connect_to_team_server", lambda _parent: (project, None))  # noqa: B010
         window = MainWindow(ask_name=lambda *_: "Olena")
         window.resize(1280, 800)
         window.show()
-        assert window.projects.connect_team_server()
+        assert window.projects.open_server_project(project, None)
         window.open_document(key)
         app.processEvents()
         ws = window.workspace

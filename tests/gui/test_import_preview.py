@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from annotator.gui import file_actions
 from annotator.gui.import_preview import CutPreview, ImportPreviewDialog, ResegmentDialog
 from annotator.gui.main_window import MainWindow
+from annotator.gui.ops import ProgressBox
 from annotator.services.segmentation import segment_mode
 from tests.gui.conftest import activate, settle, wait_for
 from tests.gui.test_main_window import KEY1, make_window
@@ -41,7 +42,12 @@ def when_modal(qtbot: QtBot, act: Callable[[QDialog], None], seen: list[QDialog]
 
     def check() -> None:
         modal = QApplication.activeModalWidget()
-        if not isinstance(modal, QDialog) or not modal.isVisible():
+        # Not the progress box of the reading that comes before the preview.
+        if (
+            not isinstance(modal, QDialog)
+            or not modal.isVisible()
+            or isinstance(modal, ProgressBox)
+        ):
             QTimer.singleShot(20, check)
             return
         seen.append(modal)

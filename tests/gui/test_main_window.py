@@ -393,9 +393,11 @@ def test_connect_to_team_server_switches_project_and_shows_team_progress(
         seed.import_text("Server plan", "1. A ceasefire.\n2. A fund.\n")
         coder = seed.add_coder("Taras").id
     server = Project(open_engine(server_file), None)
-    monkeypatch.setattr(team_dialog, "connect_to_team_server", lambda parent: (server, coder))
+    monkeypatch.setattr(
+        team_dialog, "connect_to_team_server", lambda _parent, answer, ops: answer(server, coder)
+    )
     old = window.workspace.project
-    assert window.projects.connect_team_server()
+    window.projects.connect_team_server()
     assert window.workspace.project is server and window.workspace.coder_id == coder
     assert window.workspace.coder_name == "Taras"
     assert "team" in window.docks

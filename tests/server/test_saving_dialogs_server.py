@@ -24,7 +24,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.gui import file_actions, import_preview, team_dialog
+from annotator.gui import file_actions, import_preview
 from annotator.gui.codebook_editor import CodebookEditor
 from annotator.gui.main_window import MainWindow
 from annotator.gui.review_view import ReviewView
@@ -47,8 +47,7 @@ def window(qtbot: QtBot, team: Team, monkeypatch: pytest.MonkeyPatch) -> Iterato
     w = MainWindow(ask_name=name_giver("Olena"))
     qtbot.addWidget(w)
     w.show()
-    monkeypatch.setattr(team_dialog, "connect_to_team_server", lambda _parent: (project, None))
-    assert w.projects.connect_team_server()
+    assert w.projects.open_server_project(project, None)  # what a connect answers with
     settle(w)
     w.open_document(team.document_key)
     w.clause_view.setFocus()
