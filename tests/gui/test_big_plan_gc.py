@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from annotator.gui.navigator import FREEZE_ABOVE
+from annotator.gui.plan_loading import FREEZE_ABOVE
 from annotator.services.project import Project
 from tests.gui.test_main_window import make_window
 from tests.helpers.bench import numbered_plan

@@ -21,7 +21,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.gui import team_dialog
 from annotator.gui.main_window import MainWindow
 from annotator.services.project import Project
 from annotator.storage.server import LOCK_TIMEOUT_MS, open_server_engine
@@ -43,8 +42,7 @@ def window(qtbot: QtBot, team: Team, monkeypatch: pytest.MonkeyPatch) -> Iterato
     w = MainWindow(ask_name=name_giver("Olena"))
     qtbot.addWidget(w)
     w.show()
-    monkeypatch.setattr(team_dialog, "connect_to_team_server", lambda _parent: (project, None))
-    assert w.projects.connect_team_server()
+    assert w.projects.open_server_project(project, None)  # what a connect answers with
     settle(w)
     w.open_document(team.document_key)
     errors: list[tuple[str, str]] = []
