@@ -38,7 +38,6 @@ def main() -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
     app = QApplication.instance() or QApplication([])
     QCoreApplication.setOrganizationName("bench-dialog-open")
-    from annotator.gui import team_dialog
     from annotator.gui.agreement_view import AgreementView
     from annotator.gui.codebook_editor import CodebookEditor
     from annotator.gui.document_dialog import DocumentDialog
@@ -54,10 +53,9 @@ def main() -> int:
         owner = create_team_project(url, "bench_dialog_open")
         key = owner.import_text("Plan", numbered_plan(500), source_name="plan.txt").document_key
         project = Project(open_server_engine(make_url(url).set(database="bench_dialog_open")))
-        setattr(team_dialog, "connect_to_team_server", lambda _parent: (project, None))  # noqa: B010
         window = MainWindow(ask_name=lambda *_: "Olena")
         window.show()
-        assert window.projects.connect_team_server()
+        assert window.projects.open_server_project(project, None)  # what a connect answers with
         while window.ops.running():
             app.processEvents()
         window.open_document(key)

@@ -44,7 +44,6 @@ def main() -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
     app = QApplication.instance() or QApplication([])
     QCoreApplication.setOrganizationName("bench-plan-open")
-    from annotator.gui import team_dialog
     from annotator.gui.main_window import MainWindow
     from annotator.services.project import Project
     from annotator.services.team import create_team_project
@@ -110,11 +109,10 @@ def main() -> int:
         owner.import_text("Plan A", numbered_plan(CLAUSES, "Plan A"), source_name="a.txt")
         owner.import_text("Plan B", numbered_plan(CLAUSES, "Plan B"), source_name="b.txt")
         project = Project(open_server_engine(make_url(url).set(database="bench_plan_open")))
-        setattr(team_dialog, "connect_to_team_server", lambda _parent: (project, None))  # noqa: B010
         window = MainWindow(ask_name=lambda *_: "Olena")
         window.resize(1280, 800)
         window.show()
-        assert window.projects.connect_team_server()
+        assert window.projects.open_server_project(project, None)  # what a connect answers with
         pump(lambda: not window.ops.running())
         alternate(window)
         a, b = plans(window)
