@@ -127,7 +127,7 @@ def main() -> int:
 
         editor = CodebookEditor(ws, window)
         editor.show()
-        editor.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+        editor.ask_text = lambda *_args: "Land"
         editor.select("territorial")
         measured("a codebook rename", "category", editor.rename)
         editor.close()

@@ -243,8 +243,8 @@ def run_load(admin_url: str, coders: int, seconds: float, *, mixed: bool = True)
     # fork: the workers start at once with everything imported (spawn re-imports SQLAlchemy in
     # each); the owner's pooled connections are closed first so no socket is shared.
     owner.engine.dispose()
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork") if forks else multiprocessing.get_context("spawn")
     start, queue = ctx.Barrier(coders), ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(job, start, queue)) for job in jobs]
     for proc in procs:
