@@ -275,10 +275,7 @@ class ProjectController(QObject):
                 action.setChecked(on)
                 action.blockSignals(blocked)
 
-        if ws.background:  # reading the setting asks the server: not on the UI thread
-            ws.ops.run(lambda _p: blind_mode(ws.project), on_done=show, title="Blind mode")
-        else:
-            show(blind_mode(ws.project))
+        ws.read(lambda: blind_mode(ws.project), show, title="Blind mode")
 
     def _blind_failed(self, message: str, was: bool) -> None:
         action = self.w.actions_.get("blind")

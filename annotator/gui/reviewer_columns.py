@@ -1,33 +1,23 @@
 """Reviewer mode's columns: every coder's coding beside each clause, read and refreshed.
 
-On a team server every coder's coding comes from the server, so it is read on the operation
-runner's thread, never on the UI thread; locally the read is a few milliseconds and runs inline.
+On a team server every coder's coding comes from the server, so it is read off the UI thread
+(:meth:`Workspace.read`); locally the read is a few milliseconds and runs inline.
 After an edit only the edited clauses are read again: the whole plan would be a query per coder
 over every clause, on every key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from annotator.core.changes import Kind
 
 if TYPE_CHECKING:
     from annotator.gui.navigator import ClauseNavigator
     from annotator.gui.ops import Change
-    from annotator.gui.workspace import Workspace
     from annotator.services.types import ClauseCoding, CoderInfo
 
-T = TypeVar("T")
 Loaded = tuple["dict[str, dict[int, ClauseCoding]]", "list[CoderInfo]"]  # columns, their coders
-
-
-def _read(ws: Workspace, read: Callable[[], T], show: Callable[[T], None]) -> None:
-    if ws.background:  # every coder's coding from the server: not on the UI thread
-        ws.ops.run(lambda _p: read(), on_done=show, title="Reviewer mode")
-    else:
-        show(read())
 
 
 def update(nav: ClauseNavigator, change: Change) -> None:
@@ -46,7 +36,7 @@ def update(nav: ClauseNavigator, change: Change) -> None:
         if not w.clauses.update_reviewer(ids, by_coder):
             load(nav)  # a coder without a column: the consensus layer, just made
 
-    _read(ws, lambda: coding_by_coder(project, key, ids), show)
+    ws.read(lambda: coding_by_coder(project, key, ids), show, title="Reviewer mode")
 
 
 def load(nav: ClauseNavigator) -> None:
@@ -77,7 +67,7 @@ def load(nav: ClauseNavigator) -> None:
         if row is not None:
             w.clause_view.go_to_row(row)
 
-    _read(ws, read, show)
+    ws.read(read, show, title="Reviewer mode")
 
 
 def set_mode(nav: ClauseNavigator, on: bool) -> bool:

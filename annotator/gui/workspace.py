@@ -8,7 +8,7 @@ operation runner (:attr:`Workspace.ops`, see :mod:`annotator.gui.ops`), which pu
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
@@ -24,6 +24,8 @@ from annotator.gui.saving import (
     save_in_background,
     write_in_background,
 )
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # the service pulls in SQLAlchemy: imported only once a project opens
     from annotator.core.codebook import Category
@@ -126,6 +128,16 @@ class Workspace(QObject):
                 return "?"
             self._named = (self.coder_id, coder.name)  # no edit renames a coder
         return self._named[1]
+
+    def read(self, read: Callable[[], T], show: Callable[[T], None], *, title: str) -> None:
+        """A read a view asks for: at once locally (a few milliseconds); on a team server off the
+        UI thread, a database error as one line (:func:`annotator.services.reads.read_mapped`)."""
+        if not self.background:
+            show(read())
+            return
+        from annotator.services.reads import read_mapped
+
+        self.ops.run(lambda _p: read_mapped(read), on_done=show, title=title)
 
     # -- the coding edits (the runner does the rest) --------------------------------------------
 
