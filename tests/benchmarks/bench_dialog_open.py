@@ -13,31 +13,24 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from tests.helpers.bench import human, numbered_plan, record
+from tests.helpers.bench import human, numbered_plan, offscreen_app, record
 
 HOLD_SECONDS = 1.0
 
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QWidget
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
     from tests.server.conftest import start_cluster, stop_cluster
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-dialog-open-"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication([])
-    QCoreApplication.setOrganizationName("bench-dialog-open")
+    app, tmp = offscreen_app("bench-dialog-open")
     from annotator.gui.agreement_view import AgreementView
     from annotator.gui.codebook_editor import CodebookEditor
     from annotator.gui.document_dialog import DocumentDialog

@@ -14,13 +14,11 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from tests.helpers.bench import human, numbered_plan, report
+from tests.helpers.bench import human, numbered_plan, offscreen_app, report
 
 HOLD_SECONDS = 3.0
 KEYS = 40
@@ -28,18 +26,13 @@ KEYS = 40
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
     from sqlalchemy import text
 
     from tests.server.conftest import start_cluster, stop_cluster
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-dialog-saving-"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication([])
-    QCoreApplication.setOrganizationName("bench-dialog-saving")
+    app, tmp = offscreen_app("bench-dialog-saving")
     from annotator.gui import file_actions
     from annotator.gui.codebook_editor import CodebookEditor
     from annotator.gui.main_window import MainWindow

@@ -11,26 +11,19 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from tests.helpers.bench import human, numbered_plan, report, scaled
+from tests.helpers.bench import human, numbered_plan, offscreen_app, report, scaled
 
 FRAME = 1 / 60
 
 
 def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-gui-"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication([])
-    QCoreApplication.setOrganizationName("bench-gui")
+    app, tmp = offscreen_app("bench-gui")
     from annotator.gui.main_window import MainWindow
     from annotator.services.project import Project
 

@@ -17,13 +17,11 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from tests.helpers.bench import human, numbered_plan, record, report
+from tests.helpers.bench import human, numbered_plan, offscreen_app, record, report
 
 CLAUSES = 500
 ROUNDS = 10
@@ -32,18 +30,13 @@ HOLD_SECONDS = 3.0
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QTimer
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
     from tests.server.conftest import start_cluster, stop_cluster
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-plan-open-"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp))
-    app = QApplication.instance() or QApplication([])
-    QCoreApplication.setOrganizationName("bench-plan-open")
+    app, tmp = offscreen_app("bench-plan-open")
     from annotator.gui.main_window import MainWindow
     from annotator.services.project import Project
     from annotator.services.team import create_team_project

@@ -212,3 +212,20 @@ def exchange_doc(*, documents: int, clauses_per_doc: int, coders: int) -> dict[s
         "annotations": annotations,
         "reviews": reviews,
     }
+
+
+def offscreen_app(name: str) -> tuple[Any, Path]:
+    """A QApplication for a GUI benchmark, its settings in a fresh folder (returned) so no run
+    reads a user's window layout or another run's: the app and the folder."""
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    folder = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    app = QApplication.instance() or QApplication([])
+    QCoreApplication.setOrganizationName(name)
+    return app, folder
