@@ -79,6 +79,25 @@ def slow_server(
     return threads
 
 
+def slowed(
+    target: Any,
+    name: str,
+    seconds: float,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception | None = None,
+) -> None:
+    """``target.name`` takes ``seconds`` on the write thread, then fails with ``error`` if any."""
+    original: Callable[..., Any] = getattr(target, name)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(seconds)
+        if error is not None:
+            raise error
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, call)
+
+
 def status(w: MainWindow, label: str) -> str:
     return str(w.clauses.index(row_of_label(w, label)).data(Role.STATUS))
 

@@ -32,43 +32,15 @@ from annotator.services import codebook, exchange, merge, review, segmentation
 from annotator.services.project import Project
 from annotator.services.review import CONSENSUS_ID
 from tests.gui.conftest import activate, settle
-from tests.gui.test_main_window import KEY1, make_window
-from tests.gui.test_saving import LOCK_TIMEOUT, screenshots, slow_server
+from tests.gui.test_main_window import KEY1
+from tests.gui.test_saving import LOCK_TIMEOUT, screenshots, slow_server, slowed
+from tests.gui.test_saving import window as window  # the fixture
 
 pytestmark = pytest.mark.gui
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 #: The call must return well before the write (0.5 s) could have finished.
 AT_ONCE = 0.25
-
-
-@pytest.fixture
-def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
-    w = make_window(qtbot)
-    assert w.open_project(project_path, [str(p) for p in plan_files])
-    settle(w)
-    w.open_document(KEY1)
-    w.clause_view.setFocus()
-    return w
-
-
-def slowed(
-    target: Any,
-    name: str,
-    seconds: float,
-    monkeypatch: pytest.MonkeyPatch,
-    error: Exception | None = None,
-) -> None:
-    """``target.name`` takes ``seconds`` on the write thread, then fails with ``error`` if any."""
-    original: Callable[..., Any] = getattr(target, name)
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(seconds)
-        if error is not None:
-            raise error
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(target, name, call)
 
 
 def fresh(path: Path) -> Project:

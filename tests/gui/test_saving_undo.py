@@ -8,9 +8,7 @@ when the replay commits, and a refused replay leaves database and stack where th
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -22,41 +20,14 @@ from annotator.services import clauses
 from annotator.services.project import Project
 from tests.gui.conftest import settle
 from tests.gui.test_coding_features import db_labels, fresh_coding, go, labels
-from tests.gui.test_main_window import KEY1, chips, make_window, row_of_label
-from tests.gui.test_saving import LOCK_TIMEOUT, slow_server
+from tests.gui.test_main_window import chips, row_of_label
+from tests.gui.test_saving import LOCK_TIMEOUT, slow_server, slowed
+from tests.gui.test_saving import window as window  # the fixture
 
 pytestmark = pytest.mark.gui
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
-    w = make_window(qtbot)
-    assert w.open_project(project_path, [str(p) for p in plan_files])
-    settle(w)
-    w.open_document(KEY1)
-    w.clause_view.setFocus()
-    return w
-
-
-def slowed(
-    target: Any,
-    name: str,
-    seconds: float,
-    monkeypatch: pytest.MonkeyPatch,
-    error: Exception | None = None,
-) -> None:
-    original: Callable[..., Any] = getattr(target, name)
-
-    def call(*args: Any) -> Any:
-        time.sleep(seconds)
-        if error is not None:
-            raise error
-        return original(*args)
-
-    monkeypatch.setattr(target, name, call)
 
 
 def test_undo_and_redo_run_in_the_background_and_move_the_stack_on_commit(
