@@ -128,7 +128,8 @@ class ClauseNavigator(QObject):
         w.detail.commit_memo()
         w.clauses.set_document(key, doc.text, clauses, coding)
         ws.shown_document = key  # what a team server's write reads back for the views
-        settle_garbage(len(clauses))
+        if not same:  # an edit of the plan shown (a split, a join) needs no second collection
+            settle_garbage(len(clauses))
         if notes is not None:
             w.segment_notes.set_messages(notes)
         elif not (same and known is not None):  # an edit of it leaves the plan's notes as they are
