@@ -18,7 +18,7 @@ from typing import Any
 from annotator.core import clock
 from annotator.services.merge import MergePreview, preview_merge_documents
 from annotator.services.project import Project
-from annotator.storage import refi_rows
+from annotator.storage import coder_rows, refi_rows
 from annotator.storage.connection import Connection
 
 MAPPED_KINDS = ("user", "code", "coding")
@@ -62,7 +62,7 @@ def _known(project: Project) -> tuple[Any, dict[str, tuple[Any, ...]], dict[str,
     from annotator.core.refi import KnownIdentities
 
     with project.engine.connect() as conn:
-        coders = refi_rows.coder_names(conn)
+        coders = coder_rows.coder_names(conn)
         mapping: dict[tuple[str, str], str] = {}
         prints: dict[str, str] = {}
         for kind, foreign, local, fingerprint in refi_rows.identity_rows(conn):

@@ -25,11 +25,6 @@ ClausePlace = tuple[int, str, int, int, str, str]
 AnnotationContent = tuple[Any, ...]
 
 
-def coder_names(conn: Connection) -> dict[str, str]:
-    """Every coder's name, by id."""
-    return {r.id: r.name for r in conn.execute(select(T_CODER.c.id, T_CODER.c.name))}
-
-
 def identity_rows(conn: Connection) -> list[IdentityRow]:
     """Every remembered identity as :data:`IdentityRow`."""
     i = T_IDENTITY.c
