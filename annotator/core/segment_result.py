@@ -6,6 +6,7 @@ showing a plan's stored notes does not load the segmenter.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 
@@ -40,3 +41,15 @@ class Segmentation:
 
 
 MODES = ("auto", "paragraphs")
+
+
+def parse_notes(value: str | None) -> tuple[str, list[Note]]:
+    """The mode and notes of a plan's stored ``segment/<key>`` setting (JSON)."""
+    if not value:
+        return "auto", []
+    try:
+        data = json.loads(value)
+        notes = [Note(str(n["kind"]), str(n["message"])) for n in data.get("notes", [])]
+        return str(data.get("mode", "auto")), notes
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return "auto", []  # a damaged row hides the notes, never the plan

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon, QWindow
@@ -17,6 +18,9 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.gui.main_window import MainWindow
 from annotator.launcher import parse_gui_args
+
+if TYPE_CHECKING:
+    from annotator.gui import first_screen
 
 APP_NAME = "Plan Annotator"
 ORG_NAME = "plan-annotator"
@@ -42,7 +46,8 @@ def app_icon() -> QIcon:
 def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = None) -> int:
     """Run the application; returns its exit code.
 
-    ``on_shown`` is called once the project is open (benchmarks and smoke tests use it).
+    ``on_shown`` is called once the project is open and takes keys (benchmarks and smoke tests
+    use it); the last plan may have been painted before, from a quick read (gui/first_screen.py).
     """
     args = parse_args(argv)
     app = QApplication.instance() or QApplication(
@@ -67,7 +72,29 @@ def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = 
             return
         started = True
         window.build()
+        from annotator.gui import first_screen
+
+        first = first_screen.read_for(args)
+        if first is None:
+            open_project()
+            return
+        # The last plan from sqlite3 alone, painted before SQLAlchemy loads; the project opens
+        # once it has painted, keeping what it shows (see gui/first_screen.py).
+        first_screen.show(window, *first)
+        held = first_screen.HeldKeys(window)
+        first_screen.after_paint(window.clause_view.viewport(), lambda: open_project(held))
+
+    def open_project(held: first_screen.HeldKeys | None = None) -> None:
         opened = window.open_project(args.project, args.files, args.coder)
+        if held is not None:
+            from annotator.gui import first_screen
+            from annotator.gui.plan_loading import settle_garbage
+
+            if window.workspace is None:
+                first_screen.clear(window)  # no stale clauses under the error
+            else:  # the plan was shown before: the navigator kept it, and skipped this
+                settle_garbage(window.clauses.rowCount())
+            held.release()  # the keys pressed meanwhile, to the live project
 
         def shown() -> None:  # once the files given have been imported or merged
             nonlocal smoke_code

@@ -48,6 +48,8 @@ class CodebookModel(QAbstractListModel):
         self._icons: list[QIcon] = []
 
     def set_categories(self, categories: Sequence[Category]) -> None:
+        if list(categories) == self._cats:  # read again unchanged: keep the selection
+            return
         self.beginResetModel()
         self._cats = list(categories)
         self._icons = [swatch(category_color(c.color)) for c in self._cats]

@@ -56,8 +56,11 @@ class DocumentListModel(QAbstractListModel):
         self._row_of: dict[str, int] = {}
 
     def set_documents(self, docs: Sequence[DocumentSummary]) -> None:
+        docs = list(docs)
+        if docs == self._docs:  # read again unchanged (start-up's hand-over): keep the selection
+            return
         self.beginResetModel()
-        self._docs = list(docs)
+        self._docs = docs
         self._row_of = {d.key: i for i, d in enumerate(self._docs)}
         self.endResetModel()
 
@@ -138,6 +141,8 @@ class ClauseListModel(QAbstractListModel):
         clauses: Sequence[ClauseInfo],
         coding: Mapping[int, ClauseCoding],
     ) -> None:
+        if self._unchanged(key, text, clauses, coding):
+            return  # start-up's hand-over read what is shown: the current row and scroll stay
         self.beginResetModel()
         self.document_key = key
         self._text = text
@@ -151,6 +156,24 @@ class ClauseListModel(QAbstractListModel):
                 self._coding[cid] = self._guessed(cid)
         self._coded = sum(1 for c in self._coding.values() if c.coded)
         self.endResetModel()
+
+    def _unchanged(
+        self,
+        key: str | None,
+        text: str,
+        clauses: Sequence[ClauseInfo],
+        coding: Mapping[int, ClauseCoding],
+    ) -> bool:
+        return (
+            key is not None
+            and key == self.document_key
+            and len(clauses) == len(self._clauses)
+            and not self._guesses
+            and not self._failed
+            and text == self._text
+            and list(clauses) == self._clauses
+            and {cid: c for cid, c in coding.items() if cid in self._row_of} == self._coding
+        )
 
     def set_reviewer(
         self,

@@ -6,6 +6,7 @@ author numbered two points "4". The bar stays hidden for plans without notes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from annotator.core.errors import AnnotatorError
 
 if TYPE_CHECKING:
+    from annotator.core.segment_result import Note
     from annotator.services.project import Project
 
 MAX_SHOWN = 4
@@ -69,6 +71,11 @@ def read_messages(project: Project, document_key: str) -> list[str]:
         mode = segment_mode(project, document_key)
     except AnnotatorError:
         notes, mode = [], "auto"
+    return notes_messages(mode, notes)
+
+
+def notes_messages(mode: str, notes: Sequence[Note]) -> list[str]:
+    """The bar's lines for a plan cut in ``mode`` with the segmenter's ``notes``."""
     messages = [n.message for n in notes]
     if mode == "paragraphs" and not messages:
         messages = ["cut into paragraphs only (Code ▸ Re-segment plan to use the numbering)"]

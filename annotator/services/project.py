@@ -23,14 +23,16 @@ from annotator.core.errors import EditError, InputError, ProjectError, StaleEdit
 from annotator.core.text import document_key, normalise
 from annotator.services.paths import resolve_project
 from annotator.services.types import (
+    META_FIELDS,
     ClauseCoding,
     ClauseInfo,
     CoderInfo,
     DocumentData,
-    DocumentMeta,
     DocumentSummary,
     ImportResult,
-    SpanTag,
+    assemble_codings,
+    document_data,
+    document_summaries,
 )
 from annotator.services.unit_of_work import unit_of_work
 from annotator.storage import (
@@ -51,7 +53,6 @@ from annotator.storage.rows import Recorder, read_row, write_row
 Progress = Callable[[int, int], None]
 SAMPLE_FILES = ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt")
 READ_ONLY_MEDIA = "the project is on read-only media (or in a folder you cannot write)"
-META_FIELDS = ("date", "party", "source", "language", "stage", "revises")
 
 
 class Project:
@@ -237,18 +238,14 @@ class Project:
             if coder_id is not None:
                 coded = queries.coded_clause_counts(conn, coder_id)
             rows = queries.document_list(conn)
-        return [
-            DocumentSummary(key, title, counts.get(key, 0), coded.get(key, 0), position)
-            for key, title, position in rows
-        ]
+        return document_summaries(rows, counts, coded)
 
     def document(self, key: str) -> DocumentData:
         with self.engine.connect() as conn:
             row = queries.document_row(conn, key)
         if row is None:
             raise InputError(f"no document {key[:12]}… in this project")
-        meta = DocumentMeta(**{f: row[f] for f in META_FIELDS})
-        return DocumentData(row["key"], row["title"], row["text"], row["source_name"], meta)
+        return document_data(row)
 
     def clauses(self, key: str) -> list[ClauseInfo]:
         with self.engine.connect() as conn:
@@ -550,31 +547,11 @@ def clause_codings(
 ) -> dict[int, ClauseCoding]:
     """The coder's coding of the plan's clauses (or of ``clause_ids``), by clause id."""
     ids = list(clause_ids) if clause_ids is not None else None
-    tags: dict[int, set[str]] = {}
-    spans: dict[int, list[SpanTag]] = {}
-    for clause_id, ann_id, cat, s, e, memo in coding_rows.live_annotation_cells(
-        conn, doc_key, coder_id, ids
-    ):
-        if s is None:
-            tags.setdefault(clause_id, set()).add(cat)
-        else:
-            spans.setdefault(clause_id, []).append(SpanTag(ann_id, cat, s, e, memo))
-    reviews = coding_rows.live_review_statuses(conn, doc_key, coder_id, ids)
-    notes = {
-        clause_id: (memo, flagged)
-        for clause_id, memo, flagged in coding_rows.clause_note_cells(conn, doc_key, coder_id, ids)
-    }
-    result: dict[int, ClauseCoding] = {}
-    for clause_id in set(tags) | set(spans) | set(reviews) | set(notes):
-        memo, flagged = notes.get(clause_id, ("", False))
-        result[clause_id] = ClauseCoding(
-            frozenset(tags.get(clause_id, ())),
-            tuple(spans.get(clause_id, ())),
-            reviews.get(clause_id),
-            memo,
-            flagged,
-        )
-    return result
+    return assemble_codings(
+        coding_rows.live_annotation_cells(conn, doc_key, coder_id, ids),
+        coding_rows.live_review_statuses(conn, doc_key, coder_id, ids),
+        coding_rows.clause_note_cells(conn, doc_key, coder_id, ids),
+    )
 
 
-__all__ = ["Progress", "Project"]
+__all__ = ["META_FIELDS", "Progress", "Project"]

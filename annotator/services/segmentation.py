@@ -26,7 +26,7 @@ from typing import Any
 from annotator.core import clock
 from annotator.core.edits import Edit
 from annotator.core.errors import InputError
-from annotator.core.segment_result import MODES, Clause, Note
+from annotator.core.segment_result import MODES, Clause, Note, parse_notes
 from annotator.services.clauses import insert_clause, repoint_links
 from annotator.services.project import Project
 from annotator.services.unit_of_work import unit_of_work
@@ -76,17 +76,6 @@ def notes_row(document_key: str, mode: str, notes: list[Note]) -> dict[str, str]
         ensure_ascii=False,
     )
     return {"key": PREFIX + document_key, "value": value}
-
-
-def parse_notes(value: str | None) -> tuple[str, list[Note]]:
-    if not value:
-        return "auto", []
-    try:
-        data = json.loads(value)
-        notes = [Note(str(n["kind"]), str(n["message"])) for n in data.get("notes", [])]
-        return str(data.get("mode", "auto")), notes
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return "auto", []  # a damaged row hides the notes, never the plan
 
 
 def segment_notes(project: Project, document_key: str) -> list[Note]:

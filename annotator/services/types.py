@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from annotator.core.edits import Edit
+
+#: The document's descriptive fields (its row's columns of the same names).
+META_FIELDS = ("date", "party", "source", "language", "stage", "revises")
 
 
 @dataclass(frozen=True)
@@ -90,3 +95,50 @@ class ImportResult:
     notes: tuple[str, ...] = ()  # what the segmenter noticed (points missing from the text ...)
     #: The import as an undoable edit (None when the plan was already present).
     edit: Edit | None = field(default=None, compare=False)
+
+
+# -- values from rows (one way, shared by the services and the first screen's sqlite3 read) --------
+
+
+def document_summaries(
+    rows: Iterable[tuple[str, str, int]], counts: Mapping[str, int], coded: Mapping[str, int]
+) -> list[DocumentSummary]:
+    """The plan list: (key, title, position) rows with their clause and coded-clause counts."""
+    return [
+        DocumentSummary(key, title, counts.get(key, 0), coded.get(key, 0), position)
+        for key, title, position in rows
+    ]
+
+
+def document_data(row: Mapping[str, Any]) -> DocumentData:
+    """A document's row (with its text) as the value the services return."""
+    meta = DocumentMeta(**{f: row[f] for f in META_FIELDS})
+    return DocumentData(row["key"], row["title"], row["text"], row["source_name"], meta)
+
+
+def assemble_codings(
+    annotations: Iterable[tuple[int, str, str, Any, Any, str]],
+    reviews: Mapping[int, str],
+    notes: Iterable[tuple[int, str, bool]],
+) -> dict[int, ClauseCoding]:
+    """One coder's coding by clause id, from their live annotations (clause, id, category, start,
+    end, memo; start None for a whole-clause tag), review statuses and clause memos."""
+    tags: dict[int, set[str]] = {}
+    spans: dict[int, list[SpanTag]] = {}
+    for clause_id, ann_id, cat, s, e, memo in annotations:
+        if s is None:
+            tags.setdefault(clause_id, set()).add(cat)
+        else:
+            spans.setdefault(clause_id, []).append(SpanTag(ann_id, cat, s, e, memo))
+    memos = {clause_id: (memo, flagged) for clause_id, memo, flagged in notes}
+    result: dict[int, ClauseCoding] = {}
+    for clause_id in set(tags) | set(spans) | set(reviews) | set(memos):
+        memo, flagged = memos.get(clause_id, ("", False))
+        result[clause_id] = ClauseCoding(
+            frozenset(tags.get(clause_id, ())),
+            tuple(spans.get(clause_id, ())),
+            reviews.get(clause_id),
+            memo,
+            flagged,
+        )
+    return result

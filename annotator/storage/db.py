@@ -23,6 +23,7 @@ from annotator.storage.models import METADATA
 from annotator.storage.projectfile import (
     APPLICATION_ID,
     DAMAGE_CODES,
+    HEAD_REVISION,
     damaged,
     is_new_project_file,
     sqlite_code,
@@ -34,9 +35,6 @@ QUICK_CHECK_BUDGET_S = 2.0
 _SQLITE_INTERRUPT = 9
 _SQLITE_READONLY = 8
 MIGRATIONS = Path(__file__).with_name("migrations")
-#: The newest schema revision. Opening an up-to-date project compares against this constant and
-#: never imports Alembic (about 190 ms of start-up); a test checks it equals Alembic's head.
-HEAD_REVISION = "0009"
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from annotator.core.codebook import Category as CategoryValue
 from annotator.core.errors import EditError
+from annotator.storage.first_screen import category_value
 from annotator.storage.rows import read_row
 from annotator.storage.tables import (
     T_ANNOTATION,
@@ -48,21 +49,6 @@ def category_row(cat: CategoryValue, stamp: str) -> dict[str, Any]:
         "codable": cat.codable,
         "updated": stamp,
     }
-
-
-def category_value(row: Any) -> CategoryValue:
-    """The codebook category a category row holds."""
-    return CategoryValue(
-        key=row["key"],
-        name=row["name"],
-        description=row["description"],
-        color=row["color"],
-        parent=row["parent_key"],
-        shortcut=row["shortcut"],
-        retired=bool(row["retired"]),
-        position=row["position"],
-        codable=bool(row.get("codable", True)),
-    )
 
 
 def category_name(conn: Connection, key: str) -> str:

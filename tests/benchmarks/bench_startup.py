@@ -2,8 +2,10 @@
 
 Run with ``python -m tests.benchmarks.bench_startup [--runs N]``. Each launch is a fresh
 interpreter; the parent takes the wall-clock time before spawning it and the child reports when
-its main window first painted (and, for the app, when the sample project was open and shown).
-Uses the offscreen platform unless DISPLAY is set. Not collected by pytest.
+its main window first painted, and, for the app, when the sample project was shown (the first
+paint of the clause list with the plan's clauses in it, as a user sees it) and when it was open
+and ready for keys (``run_gui``'s ``on_shown``). Uses the offscreen platform unless DISPLAY is
+set. Not collected by pytest.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from pathlib import Path
 
 
 def child(kind: str, project: str, settings: str) -> None:
-    """One launch: print {"painted": t, "loaded": t} (wall-clock seconds) and exit."""
+    """One launch: print {"painted": t, "shown": t, "ready": t} (wall-clock seconds), exit."""
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+    from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow, QWidget
 
     app = QApplication(sys.argv[:1])
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -40,6 +42,13 @@ def child(kind: str, project: str, settings: str) -> None:
                 times.setdefault("painted", time.time())
                 if kind == "bare":
                     QTimer.singleShot(0, app.quit)
+                view = obj.parent()
+                if (
+                    isinstance(view, QAbstractItemView)
+                    and type(view).__name__ == "ClauseListView"
+                    and view.model().rowCount()
+                ):
+                    times.setdefault("shown", time.time())
             return False
 
     watcher = FirstPaint()
@@ -53,7 +62,7 @@ def child(kind: str, project: str, settings: str) -> None:
         from annotator.gui.app import run_gui
 
         def loaded(win: QMainWindow) -> None:
-            times["loaded"] = time.time()
+            times["ready"] = time.time()
             win.close()
             QCoreApplication.quit()
 
@@ -106,12 +115,14 @@ def main(argv: list[str] | None = None) -> int:
         launch("app", project, settings)  # warm the file cache and create the coder once
         bare: list[float] = []
         painted: list[float] = []
-        loaded: list[float] = []
+        shown: list[float] = []
+        ready: list[float] = []
         for _ in range(args.runs):
             bare.append(launch("bare", project, settings)["painted"])
             app = launch("app", project, settings)
             painted.append(app["painted"])
-            loaded.append(app["loaded"])
+            shown.append(app["shown"])
+            ready.append(app["ready"])
     platform = os.environ.get("QT_QPA_PLATFORM") or f"xcb ({os.environ.get('DISPLAY')})"
 
     def ms(values: list[float]) -> str:
@@ -123,14 +134,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  bare QApplication + QMainWindow painted:  {ms(bare)}")
     print(f"  Plan Annotator window painted:            {ms(painted)}")
-    print(f"  Plan Annotator sample project shown:      {ms(loaded)}")
+    print(f"  Plan Annotator sample project shown:      {ms(shown)}")
+    print(f"  Plan Annotator ready for keys:            {ms(ready)}")
+    print(f"  load average when measured: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     from tests.helpers.bench import record
 
     floor = statistics.median(bare)
     where = f"{platform}, median of {args.runs}"
+    # Ready for keys: the project opened behind the shown plan (SQLAlchemy, the lock, the
+    # workspace). Measured beside the same floor with no goal: the goal is on what a user sees.
     for job, values, goal, order in (
         (f"Start-up: window painted ({where})", painted, "≤ 1.3×", 10),
-        (f"Start-up: sample project shown ({where})", loaded, "≤ 2.5×", 11),
+        (f"Start-up: sample project shown ({where})", shown, "≤ 2.5×", 11),
+        (f"Start-up: sample project ready for keys ({where})", ready, "", 12),
     ):
         value = statistics.median(values)
         record(

@@ -2,8 +2,9 @@
 
 A real launch in a child process (run_gui, offscreen) records ``sys.modules`` at two moments: the
 window's first paint, and the first paint of the clause list with the project's clauses in it.
-The frame must paint before the panels and SQLAlchemy load; the clauses must paint before the
-tools that only open on request (segmenter, agreement, merge, exports, REFI, team server) load.
+The frame must paint before the panels and SQLAlchemy load; the last project's clauses must paint
+before SQLAlchemy and the project service (read with sqlite3 first, see gui/first_screen.py) and
+the tools that only open on request (segmenter, agreement, merge, exports, REFI, team server) load.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Loaded only when the user asks for them, never to show a project's clauses.
 NOT_FOR_FIRST_CLAUSES = (
-    "sqlalchemy.orm",
+    "sqlalchemy",
+    "annotator.services.project",
+    "annotator.services.unit_of_work",
+    "annotator.storage.db",
     "alembic",
     "fastjsonschema",
     "annotator.core.agreement",
@@ -129,11 +133,12 @@ def test_the_names_checked_are_real_modules() -> None:
 
 def test_frame_then_clauses_paint_before_what_they_do_not_need(tmp_path: Path) -> None:
     project = tmp_path / "samples.sqlite"
-    Project.open(project, seed_samples=True).close()
+    with Project.open(project, seed_samples=True) as opened:
+        opened.add_coder("Olena")  # a coder who has coded here before: nothing to ask
     seen = _launch(tmp_path, project)
     assert "frame" in seen and "clauses" in seen, sorted(seen)
     frame, clauses = set(seen["frame"]), set(seen["clauses"])
     assert "annotator.gui.main_window" in frame
     assert frame.isdisjoint(NOT_FOR_FRAME), sorted(frame & set(NOT_FOR_FRAME))
-    assert {"sqlalchemy", "annotator.gui.navigator"} <= clauses  # the moment is the right one
+    assert "annotator.gui.navigator" in clauses  # the moment is the right one
     assert clauses.isdisjoint(NOT_FOR_FIRST_CLAUSES), sorted(clauses & set(NOT_FOR_FIRST_CLAUSES))
