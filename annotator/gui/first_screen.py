@@ -2,11 +2,11 @@
 
 Start-up paints the frame, builds the panels, and then (before SQLAlchemy loads, ~250 ms) shows
 the plan the coder left, read with the standard library's sqlite3
-(:mod:`annotator.services.first_screen`). Nothing can write then: the menus that write are still
-disabled, and the keys pressed are held. Once that screen has painted, the project opens the
-normal way on the UI thread; it reads the same values, so the models keep them (no reset, the
-selection and scroll stay) and the held keys go to the live project. If opening fails, the
-snapshot is cleared so no stale clause stays under the error.
+(:mod:`annotator.services.first_screen`). Nothing can act on it: the menus that write are still
+disabled, and keys and clicks are held. Once that screen has painted, the project opens the
+normal way on the UI thread; it reads the same values, so the models keep them (no reset: the
+selection and the scroll stay) and the held keys and clicks go to the live project. If opening
+fails, the snapshot is cleared so no stale clause stays under the error.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from annotator.gui.segment_notes import notes_messages
 from annotator.gui.settings import ProjectSettings
@@ -122,58 +123,82 @@ class _AfterPaint(QObject):
 
 
 class HeldKeys(QObject):
-    """Holds the keys pressed in ``window`` while it shows the snapshot; :meth:`release` sends
-    them, in order, to the live project (a coding key then codes the clause, as if pressed now).
+    """Holds the keys pressed and the mouse buttons clicked in ``window`` while it shows the
+    snapshot; :meth:`release` sends them, in order, to the live project (a coding key then codes
+    the clause, a click picks a plan or clause, as if done now).
     """
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window_ = window
-        self.keys: list[QKeyEvent] = []
+        #: The held events: a key (to the focused widget) or a click (to the widget clicked).
+        self.held: list[tuple[QWidget | None, QKeyEvent | QMouseEvent]] = []
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in _KEY_EVENTS or not isinstance(obj, QWidget):
+        if kind not in _HELD or not isinstance(obj, QWidget):
             return False
         if obj.window() is not self.window_:
-            return False  # a dialog (an error shown while opening) takes its own keys
+            return False  # a dialog (an error shown while opening) takes its own input
         if kind == QEvent.Type.ShortcutOverride:
             event.accept()  # no shortcut now: the key comes as a key press, held below
         elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            self.keys.append(
-                QKeyEvent(
-                    kind,
-                    event.key(),
-                    event.modifiers(),
-                    event.text(),
-                    event.isAutoRepeat(),
-                    event.count(),
-                )
+            copy = QKeyEvent(
+                kind,
+                event.key(),
+                event.modifiers(),
+                event.text(),
+                event.isAutoRepeat(),
+                event.count(),
             )
+            self.held.append((None, copy))
+        elif isinstance(event, QMouseEvent) and kind != QEvent.Type.MouseMove:
+            click = QMouseEvent(
+                kind,
+                event.position(),
+                event.globalPosition(),
+                event.button(),
+                event.buttons(),
+                event.modifiers(),
+            )
+            self.held.append((obj, click))
         return True
 
     def release(self) -> None:
-        """Stop holding and deliver the held keys: a key an enabled action has as its shortcut
-        triggers it (as Qt's shortcut map would), any other goes to the focused widget."""
+        """Stop holding and deliver what was held: a key an enabled action has as its shortcut
+        triggers it (as Qt's shortcut map would), any other goes to the focused widget; a click
+        goes to the widget clicked, if it is still there."""
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-        keys, self.keys = self.keys, []
+        held, self.held = self.held, []
         actions = [a for a in self.window_.findChildren(QAction) if a.shortcuts()]
-        for key in keys:
-            sequence = QKeySequence(key.keyCombination())
+        for widget, event in held:
+            if isinstance(event, QMouseEvent):
+                if widget is not None and isValid(widget):
+                    QApplication.sendEvent(widget, event)
+                continue
+            sequence = QKeySequence(event.keyCombination())
             action = next((a for a in actions if a.isEnabled() and sequence in a.shortcuts()), None)
             if action is not None:
                 action.trigger()
                 continue
             target = QApplication.focusWidget() or self.window_
-            QApplication.sendEvent(target, key)
+            QApplication.sendEvent(target, event)
         self.deleteLater()
 
 
-_KEY_EVENTS = frozenset(
-    {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
+_HELD = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
+        QEvent.Type.ShortcutOverride,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,  # a drag begun on the snapshot would act on it
+    }
 )

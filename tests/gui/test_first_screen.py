@@ -20,7 +20,7 @@ pytestmark = pytest.mark.gui
 
 LAUNCH = """
     import json, sys
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QEvent, QObject, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QMessageBox
     from annotator.gui.app import APP_NAME, ORG_NAME, run_gui
@@ -52,6 +52,7 @@ LAUNCH = """
             "plans": window.documents.rowCount(),
             "clauses": window.clauses.rowCount(),
             "plan": window.clauses.document_key,
+            "first_plan": window.documents.summary(0).key if window.documents.rowCount() else "",
             "clause": view.current_row(),
             "scroll": view.verticalScrollBar().value(),
             "heading": window.heading.text(),
@@ -68,6 +69,13 @@ LAUNCH = """
                     seen["first"] = moment(window)
                     if mode == "key":  # pressed before the hand-over: held, then applied
                         QTimer.singleShot(0, lambda: QTest.keyClick(view, "1"))
+                    if mode == "click":  # the first plan clicked before the hand-over
+                        plans = window.document_view
+                        spot = plans.visualRect(window.documents.index(0)).center()
+                        click = lambda: QTest.mouseClick(
+                            plans.viewport(), Qt.MouseButton.LeftButton, pos=spot
+                        )
+                        QTimer.singleShot(0, click)
             return False
 
     watch = Watch()
@@ -148,3 +156,10 @@ def test_when_opening_fails_the_snapshot_goes_and_the_error_shows(tmp_path: Path
     assert (ready["plans"], ready["clauses"], ready["detail"]) == (0, 0, None)  # nothing stale
     assert ready["heading"] == "No project open" and ready["title"] == "Plan Annotator"
     assert any("simulated: cannot open" in text for text in seen["errors"]), seen["errors"]
+
+
+def test_a_plan_clicked_before_the_hand_over_is_shown_after_it(tmp_path: Path) -> None:
+    seen, _category, key = launch(tmp_path, "click")
+    first, ready = seen["first"], seen["ready"]
+    assert first["plan"] == key != first["first_plan"]
+    assert ready["live"] and ready["plan"] == first["first_plan"]  # held, then applied
