@@ -163,3 +163,27 @@ def test_a_plan_clicked_before_the_hand_over_is_shown_after_it(tmp_path: Path) -
     first, ready = seen["first"], seen["ready"]
     assert first["plan"] == key != first["first_plan"]
     assert ready["live"] and ready["plan"] == first["first_plan"]  # held, then applied
+
+
+def test_the_window_arguments_that_skip_the_first_screen(tmp_path: Path) -> None:
+    from annotator.gui.app import parse_args
+    from annotator.gui.first_screen import read_for
+    from annotator.gui.settings import ProjectSettings
+
+    path = tmp_path / "samples.sqlite"
+    with Project.open(path, seed_samples=True) as project:
+        coder = project.add_coder("Olena").id
+        key = project.documents()[2].key
+    plan = tmp_path / "plan.txt"
+    plan.write_text("1. A clause.\n", encoding="utf-8")
+    named = read_for(parse_args(["--project", str(path), "--coder", "Olena"]))
+    assert named is not None and named[0].coder.id == coder and named[1] is None
+    # Files to import go through the import preview: the normal start-up.
+    assert read_for(parse_args(["--project", str(path), "--coder", "Olena", str(plan)])) is None
+    assert read_for(parse_args(["--project", str(path)])) is None  # who codes? the name prompt
+    remembered = ProjectSettings(path)
+    remembered.coder_id = coder
+    remembered.document_key = key
+    remembered.set_clause_id(key, 7)
+    first = read_for(parse_args(["--project", str(path)]))
+    assert first is not None and first[0].document.key == key and first[1] == 7
