@@ -12,13 +12,13 @@ fails, the snapshot is cleared so no stale clause stays under the error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from shiboken6 import isValid
 
 from annotator.gui.segment_notes import notes_messages
 from annotator.gui.settings import ProjectSettings
@@ -177,10 +177,11 @@ class HeldKeys(QObject):
         held, self.held = self.held, []
         actions = [a for a in self.window_.findChildren(QAction) if a.shortcuts()]
         for widget, event in held:
-            if isinstance(event, QMouseEvent):
-                if widget is not None and isValid(widget):
+            if widget is not None:  # a click
+                with contextlib.suppress(RuntimeError):  # the widget clicked is gone since
                     QApplication.sendEvent(widget, event)
                 continue
+            assert isinstance(event, QKeyEvent)
             sequence = QKeySequence(event.keyCombination())
             action = next((a for a in actions if a.isEnabled() and sequence in a.shortcuts()), None)
             if action is not None:
