@@ -67,7 +67,7 @@ def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = 
     smoke_code = 0
 
     def start() -> None:
-        nonlocal started, smoke_code
+        nonlocal started
         if started:
             return
         started = True
@@ -94,7 +94,7 @@ def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = 
                 first_screen.clear(window)  # no stale clauses under the error
             else:  # the plan was shown before: the navigator kept it, and skipped this
                 settle_garbage(window.clauses.rowCount())
-            held.release()  # the keys pressed meanwhile, to the live project
+            held.release()  # the keys and clicks meanwhile, to the live project
 
         def shown() -> None:  # once the files given have been imported or merged
             nonlocal smoke_code
