@@ -187,3 +187,36 @@ def test_the_window_arguments_that_skip_the_first_screen(tmp_path: Path) -> None
     remembered.set_clause_id(key, 7)
     first = read_for(parse_args(["--project", str(path)]))
     assert first is not None and first[0].document.key == key and first[1] == 7
+
+
+def test_the_models_keep_their_rows_when_read_again_unchanged() -> None:
+    """The hand-over re-reads what the snapshot shows: no reset, so the current row, the selection
+    and the scroll stay; anything different still resets."""
+    from annotator.core.codebook import default_codebook
+    from annotator.gui.codebook_panel import CodebookModel
+    from annotator.gui.models import ClauseListModel, DocumentListModel
+    from annotator.services.types import ClauseCoding, ClauseInfo, DocumentSummary
+
+    def clauses() -> list[ClauseInfo]:
+        return [ClauseInfo(i, str(i), i * 10, i * 10 + 9, "point") for i in range(1, 4)]
+
+    def coding() -> dict[int, ClauseCoding]:
+        return {2: ClauseCoding(frozenset({"a"}), memo="é")}
+
+    text = "x" * 40
+    model, docs, cats = ClauseListModel(), DocumentListModel(), CodebookModel()
+    resets: list[str] = []
+    for name, m in (("clauses", model), ("plans", docs), ("codebook", cats)):
+        m.modelReset.connect(lambda name=name: resets.append(name))
+    model.set_document("k", text, clauses(), coding())
+    docs.set_documents([DocumentSummary("k", "Plan", 3, 1)])
+    cats.set_categories(default_codebook())
+    assert resets == ["clauses", "plans", "codebook"]
+    model.set_document("k", text, clauses(), coding())  # equal values, new objects
+    docs.set_documents([DocumentSummary("k", "Plan", 3, 1)])
+    cats.set_categories(default_codebook())
+    assert resets == ["clauses", "plans", "codebook"]
+    model.set_document("k", text, clauses(), {})  # the coding differs
+    docs.set_documents([DocumentSummary("k", "Plan", 3, 0)])
+    cats.set_categories(default_codebook()[1:])
+    assert resets == ["clauses", "plans", "codebook"] * 2
