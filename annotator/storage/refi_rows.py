@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 
 from annotator.storage.tables import T_ANNOTATION, T_CATEGORY, T_CLAUSE, T_CODER, T_IDENTITY
 
-# An identity: (kind, foreign_id, local_id, fingerprint).
-IdentityRow = tuple[str, str, str, "str | None"]
+# An identity: (kind, foreign_id, local_id, fingerprint, source).
+IdentityRow = tuple[str, str, str, "str | None", str]
 # A clause: (id, document_key, start, end, label, kind).
 ClausePlace = tuple[int, str, int, int, str, str]
 # An annotation's content: (id, coder_id, clause_id, category_key, span_start, span_end, memo,
@@ -28,7 +28,7 @@ AnnotationContent = tuple[Any, ...]
 def identity_rows(conn: Connection) -> list[IdentityRow]:
     """Every remembered identity as :data:`IdentityRow`."""
     i = T_IDENTITY.c
-    query = select(i.kind, i.foreign_id, i.local_id, i.fingerprint)
+    query = select(i.kind, i.foreign_id, i.local_id, i.fingerprint, i.source)
     return [tuple(r) for r in conn.execute(query)]
 
 
@@ -58,7 +58,8 @@ def annotation_contents(conn: Connection) -> Iterator[AnnotationContent]:
 
 
 def update_identity(conn: Connection, kind: str, foreign_id: str, values: dict[str, Any]) -> None:
-    """Set ``values`` (local_id, fingerprint, updated) on the identity (kind, foreign_id)."""
+    """Set ``values`` (local_id, fingerprint, source, updated) on the identity (kind,
+    foreign_id)."""
     i = T_IDENTITY.c
     conn.execute(
         T_IDENTITY.update().where(i.kind == kind, i.foreign_id == foreign_id).values(**values)
