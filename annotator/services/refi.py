@@ -221,8 +221,8 @@ def _remember(
             "source": "",
         }
     existing = {(k, f): (loc, fp, src) for k, f, loc, fp, src in refi_rows.identity_rows(conn)}
-    refi_rows.delete_identities(conn, _superseded(source, existing, rows))
-    refi_rows.delete_identities_without_row(conn, ROW_OF_KIND)
+    gone = refi_rows.identities_without_row(conn, ROW_OF_KIND)
+    refi_rows.delete_identities(conn, [*_superseded(source, existing, rows), *gone])
     existing = {(k, f): (loc, fp, src) for k, f, loc, fp, src in refi_rows.identity_rows(conn)}
     inserts = []
     for (kind, foreign), values in rows.items():
