@@ -83,7 +83,7 @@ def launch(kind: str, project: str, settings: str) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=None, help="launches of each (10)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "PROJECT", "SETTINGS"))
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY"):
@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import annotator
     from annotator.services.project import Project
+    from tests.helpers.bench import record, tiny  # not in a child: its imports would be timed
+
+    args.runs = args.runs or tiny(10, 1)
 
     # As installed: pip and the bundle ship compiled bytecode. Without this, a checkout run with
     # PYTHONDONTWRITEBYTECODE=1 compiles every module of ours from source at each launch (~0.1 s).
@@ -124,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  bare QApplication + QMainWindow painted:  {ms(bare)}")
     print(f"  Plan Annotator window painted:            {ms(painted)}")
     print(f"  Plan Annotator sample project shown:      {ms(loaded)}")
-    from tests.helpers.bench import record
-
     floor = statistics.median(bare)
     where = f"{platform}, median of {args.runs}"
     for job, values, goal, order in (
