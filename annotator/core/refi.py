@@ -307,6 +307,7 @@ class ImportReport:
     split: int = 0
     project_memo: str = ""
     origin: str = ""
+    source: str = ""  # which foreign project: see source_of
 
 
 _HOW = {
@@ -318,6 +319,16 @@ _HOW = {
 
 
 # -- import: the project ----------------------------------------------------------------------
+
+
+def source_of(origin: str | None, name: str | None) -> str:
+    """Which foreign project a .qdpx comes from: the tool its ``origin`` names, without the
+    version (which changes when the user upgrades), and the project's ``name``, joined by a unit
+    separator (which no name holds). QualCoder draws every GUID afresh on each export
+    (``creatingUserGUID`` too), so no GUID can say it."""
+    words = (origin or "").split()
+    tool = words[: next((i for i, w in enumerate(words) if w[:1].isdigit()), len(words))]
+    return " ".join(tool) + "\x1f" + (name or "").strip()
 
 
 def import_qdpx(
@@ -380,6 +391,7 @@ class _Importer:
             )
         self.entry = entry
         self.report.origin = root.get("origin") or ""
+        self.report.source = source_of(root.get("origin"), root.get("name"))
         self.ours = self.report.origin.startswith("Plan Annotator")
         self.default_time = _xml_time(
             root.get("modifiedDateTime") or root.get("creationDateTime") or "", EPOCH

@@ -51,7 +51,7 @@ def preview_qdpx_merge(project: Project, path: str | os.PathLike[str]) -> MergeP
     _prefer_the_files_codebook(preview, doc)
     preview.warnings = [*preview.warnings, *report.warnings]
     preview.after_apply.append(
-        lambda conn, _changes: _remember(conn, report.identities, doc["annotations"])
+        lambda conn, _changes: _remember(conn, report.source, report.identities, doc["annotations"])
     )
     return preview
 
@@ -65,7 +65,7 @@ def _known(project: Project) -> tuple[Any, dict[str, tuple[Any, ...]], dict[str,
         coders = coder_rows.coder_names(conn)
         mapping: dict[tuple[str, str], str] = {}
         prints: dict[str, str] = {}
-        for kind, foreign, local, fingerprint in refi_rows.identity_rows(conn):
+        for kind, foreign, local, fingerprint, _source in refi_rows.identity_rows(conn):
             if kind == FINGERPRINT:
                 prints[local] = fingerprint or ""
             else:
@@ -177,43 +177,57 @@ def _prefer_the_files_codebook(preview: MergePreview, doc: dict[str, Any]) -> No
 
 
 def _superseded(
-    existing: dict[tuple[str, str], tuple[str, str | None]],
+    source: str,
+    existing: dict[tuple[str, str], tuple[str, str | None, str]],
     learnt: dict[tuple[str, str], dict[str, Any]],
 ) -> list[tuple[str, str]]:
-    """The GUIDs an import replaced: another GUID of the same kind, absent from this file, that
-    named a row this file now names. QualCoder draws every GUID afresh on each export, so without
-    this each re-import would leave a row per user, code and coding behind for good; an old GUID
-    only ever comes back with its old file, whose users, codes and codings match by name and
-    content anyway. Tools that keep their GUIDs bring the same ones back, so they are never
-    replaced."""
+    """The GUIDs an import from ``source`` replaced: another GUID of the same kind and the same
+    source, absent from this file, that named a row this file now names. QualCoder draws every
+    GUID afresh on each export, so without this each re-import would leave a row per user, code
+    and coding behind for good; an old GUID only ever comes back with its old file, whose users,
+    codes and codings match by name and content anyway. Tools that keep their GUIDs bring the same
+    ones back, so they are never replaced; and another source's GUIDs (ATLAS.ti's and MAXQDA's for
+    the same code) are its own mapping, kept for its next import. An identity of unknown source
+    (learnt before revision 0010) is nobody's to replace."""
     named = {(kind, values["local_id"]) for (kind, _f), values in learnt.items()}
     return [
         (kind, foreign)
-        for (kind, foreign), (local, _fp) in existing.items()
-        if kind in MAPPED_KINDS and (kind, foreign) not in learnt and (kind, local) in named
+        for (kind, foreign), (local, _fp, theirs) in existing.items()
+        if kind in MAPPED_KINDS
+        and theirs == source
+        and (kind, foreign) not in learnt
+        and (kind, local) in named
     ]
 
 
 def _remember(
-    conn: Connection, identities: list[tuple[str, str, str]], annotations: list[dict[str, Any]]
+    conn: Connection,
+    source: str,
+    identities: list[tuple[str, str, str]],
+    annotations: list[dict[str, Any]],
 ) -> None:
-    """Store the foreign GUIDs and coding fingerprints learnt (memory, not an edit to undo), in
-    the merge's transaction; drop the GUIDs this file replaced and those whose row is gone."""
+    """Store the foreign GUIDs and coding fingerprints learnt from ``source`` (memory, not an
+    edit to undo), in the merge's transaction; drop the GUIDs this file replaced and those whose
+    row is gone."""
     stamp = clock.now()
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, foreign, local in identities:
         if kind in MAPPED_KINDS and foreign:
-            rows[(kind, foreign)] = {"local_id": local, "fingerprint": None}
-    for ann in annotations:
-        rows[(FINGERPRINT, ann["id"])] = {"local_id": ann["id"], "fingerprint": fingerprint(ann)}
-    existing = {(k, f): (loc, fp) for k, f, loc, fp in refi_rows.identity_rows(conn)}
-    refi_rows.delete_identities(conn, _superseded(existing, rows))
-    refi_rows.delete_identities_without_row(conn, ROW_OF_KIND)
-    existing = {(k, f): (loc, fp) for k, f, loc, fp in refi_rows.identity_rows(conn)}
+            rows[(kind, foreign)] = {"local_id": local, "fingerprint": None, "source": source}
+    for ann in annotations:  # the last import's, whichever source it came from
+        rows[(FINGERPRINT, ann["id"])] = {
+            "local_id": ann["id"],
+            "fingerprint": fingerprint(ann),
+            "source": "",
+        }
+    existing = {(k, f): (loc, fp, src) for k, f, loc, fp, src in refi_rows.identity_rows(conn)}
+    gone = refi_rows.identities_without_row(conn, ROW_OF_KIND)
+    refi_rows.delete_identities(conn, [*_superseded(source, existing, rows), *gone])
+    existing = {(k, f): (loc, fp, src) for k, f, loc, fp, src in refi_rows.identity_rows(conn)}
     inserts = []
     for (kind, foreign), values in rows.items():
         old = existing.get((kind, foreign))
-        if old == (values["local_id"], values["fingerprint"]):
+        if old == (values["local_id"], values["fingerprint"], values["source"]):
             continue
         if old is None:
             inserts.append({"kind": kind, "foreign_id": foreign, "updated": stamp, **values})

@@ -176,6 +176,9 @@ REFI_IDENTITY = Table(
     Column("local_id", String(100), nullable=False),
     Column("fingerprint", String(64), nullable=True),
     _stamp("updated"),
+    # The foreign project a GUID was learnt from ("" before revision 0010, and for fingerprints):
+    # see core.refi.source_of.
+    Column("source", Text, nullable=False, default="", server_default=""),
 )
 
 #: A clause of one plan linked to its counterpart in another; "rejected" = never suggest.

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.engine import Connection
 
 from annotator.storage.tables import T_ANNOTATION, T_CATEGORY, T_CLAUSE, T_CODER, T_IDENTITY
 
-# An identity: (kind, foreign_id, local_id, fingerprint).
-IdentityRow = tuple[str, str, str, "str | None"]
+# An identity: (kind, foreign_id, local_id, fingerprint, source).
+IdentityRow = tuple[str, str, str, "str | None", str]
 # A clause: (id, document_key, start, end, label, kind).
 ClausePlace = tuple[int, str, int, int, str, str]
 # An annotation's content: (id, coder_id, clause_id, category_key, span_start, span_end, memo,
@@ -28,7 +28,7 @@ AnnotationContent = tuple[Any, ...]
 def identity_rows(conn: Connection) -> list[IdentityRow]:
     """Every remembered identity as :data:`IdentityRow`."""
     i = T_IDENTITY.c
-    query = select(i.kind, i.foreign_id, i.local_id, i.fingerprint)
+    query = select(i.kind, i.foreign_id, i.local_id, i.fingerprint, i.source)
     return [tuple(r) for r in conn.execute(query)]
 
 
@@ -58,7 +58,8 @@ def annotation_contents(conn: Connection) -> Iterator[AnnotationContent]:
 
 
 def update_identity(conn: Connection, kind: str, foreign_id: str, values: dict[str, Any]) -> None:
-    """Set ``values`` (local_id, fingerprint, updated) on the identity (kind, foreign_id)."""
+    """Set ``values`` (local_id, fingerprint, source, updated) on the identity (kind,
+    foreign_id)."""
     i = T_IDENTITY.c
     conn.execute(
         T_IDENTITY.update().where(i.kind == kind, i.foreign_id == foreign_id).values(**values)
@@ -93,16 +94,28 @@ def delete_identities(conn: Connection, keys: Iterable[tuple[str, str]]) -> int:
     return gone
 
 
-def delete_identities_without_row(conn: Connection, row_of_kind: dict[str, str]) -> int:
-    """Delete identities whose local row is gone: ``row_of_kind`` maps an identity kind to
-    "coder", "category" or "annotation"; return how many went."""
+def identities_without_row(conn: Connection, row_of_kind: dict[str, str]) -> list[tuple[str, str]]:
+    """The identities (kind, foreign_id) whose local row is gone: ``row_of_kind`` maps an
+    identity kind to "coder", "category" or "annotation".
+
+    "Gone" means gone for everyone: on a team server row-level security hides colleagues'
+    annotations from a coder in blind mode, and a hidden row is not a missing one. There the
+    server's ``annotator_annotation_exists`` (SECURITY DEFINER, revision 0010) answers; coders
+    and categories every login reads.
+    """
     i = T_IDENTITY.c
     conditions = [
-        and_(i.kind.in_(sorted(kinds)), i.local_id.not_in(select(_LOCAL_ROWS[row])))
+        and_(i.kind.in_(sorted(kinds)), _gone(conn, row, i.local_id))
         for row in sorted(set(row_of_kind.values()))
         for kinds in [[k for k, r in row_of_kind.items() if r == row]]
     ]
     if not conditions:
-        return 0
-    result = conn.execute(T_IDENTITY.delete().where(or_(*conditions)))
-    return result.rowcount or 0
+        return []
+    query = select(i.kind, i.foreign_id).where(or_(*conditions))
+    return [(kind, foreign) for kind, foreign in conn.execute(query)]
+
+
+def _gone(conn: Connection, row: str, local_id: Any) -> Any:
+    if row == "annotation" and conn.dialect.name == "postgresql":
+        return ~func.annotator_annotation_exists(local_id)
+    return local_id.not_in(select(_LOCAL_ROWS[row]))

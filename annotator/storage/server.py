@@ -66,6 +66,7 @@ TEAM_FUNCTIONS = (
     "annotator_coded_counts()",
     "annotator_clause_foreign_work(integer)",
     "annotator_span_free(varchar, integer, integer)",
+    "annotator_annotation_exists(varchar)",
 )
 
 
@@ -335,8 +336,8 @@ def grant_team_privileges(conn: Connection) -> None:
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON clause_link TO {coders}, {reviewers}"
         )
     for function in TEAM_FUNCTIONS:
-        # Progress counts that blind mode still allows (0005), the clause checks (0008); a
-        # function absent from an older schema is skipped.
+        # Progress counts that blind mode still allows (0005), the clause checks (0008), the
+        # REFI import's row check (0010); a function absent from an older schema is skipped.
         exists = conn.execute(
             text("SELECT to_regprocedure(:f) IS NOT NULL"), {"f": function}
         ).scalar_one()

@@ -22,10 +22,11 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.helpers.bench import STAMP, numbered_plan, record, scaled
+from tests.helpers.bench import STAMP, numbered_plan, record, scaled, tiny
 
-KEYS = 200
-REVIEWER_KEYS = 50
+KEYS = tiny(200, 10)
+REVIEWER_KEYS = tiny(50, 5)
+RUNS = tiny(3, 1)
 
 
 def build(path: Path, clauses: int, coders: int, per_coder: int) -> None:
@@ -144,13 +145,13 @@ def main() -> None:
         return
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    clauses, coders = scaled(10_000), 5
-    per_coder = scaled(50_000) // coders
+    clauses, coders = scaled(10_000, 1000), 5  # the child waits for 1,000 rows painted
+    per_coder = scaled(50_000, 1000) // coders
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder) / "big.sqlite"
         build(project, clauses, coders, per_coder)
         runs = []
-        for _ in range(3):
+        for _ in range(RUNS):
             out = subprocess.run(
                 [sys.executable, "-m", "tests.benchmarks.bench_big_plan", "--child", str(project),
                  str(Path(folder) / "settings")],
@@ -165,7 +166,7 @@ def main() -> None:
     platform = os.environ.get("QT_QPA_PLATFORM") or "xcb"
     record(
         f"Big plan ({clauses:,} clauses, {coders * per_coder:,} annotations): click to first rows"
-        f" painted ({platform}, median of 3)",
+        f" painted ({platform}, median of {RUNS})",
         f"{first * 1000:.0f} ms",
         "—",
         None,

@@ -17,9 +17,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from tests.helpers.bench import human, numbered_plan, offscreen_app, record
+from tests.helpers.bench import human, numbered_plan, offscreen_app, record, tiny
 
-HOLD_SECONDS = 1.0
+HOLD_SECONDS = tiny(1.0, 0.2)
 
 
 def main() -> int:
@@ -76,7 +76,7 @@ def main() -> int:
 
         for name, table, make in dialogs:
             opened(make)  # warm the caches
-            median = statistics.median(opened(make) for _ in range(5))
+            median = statistics.median(opened(make) for _ in range(tiny(5, 1)))
             locked, release = threading.Event(), threading.Event()
 
             def hold(

@@ -18,10 +18,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from tests.helpers.bench import human, numbered_plan, offscreen_app, report
+from tests.helpers.bench import human, numbered_plan, offscreen_app, report, tiny
 
 HOLD_SECONDS = 3.0
-KEYS = 40
+KEYS = tiny(40, 4)
 
 
 def main() -> int:

@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.core.exchange import dump_exchange
 from annotator.core.text import document_key
-from tests.helpers.bench import record, scaled
+from tests.helpers.bench import record, scaled, tiny
 from tests.helpers.proc import compare, python
 
 CATEGORIES = ("security_guarantee", "territorial", "economic", "military_cap", "sanctions")
@@ -119,8 +119,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=scaled(20, 2))
     parser.add_argument("--annotations", type=int, default=scaled(10_000, 100))
-    parser.add_argument("--clauses", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--clauses", type=int, default=tiny(500, 20))
+    parser.add_argument("--repeat", type=int, default=tiny(3, 1))
     args = parser.parse_args()
 
     files = make_files(args.files, args.annotations, args.clauses)

@@ -21,11 +21,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from tests.helpers.bench import human, numbered_plan, offscreen_app, record, report
+from tests.helpers.bench import human, numbered_plan, offscreen_app, record, report, tiny
 
-CLAUSES = 500
-ROUNDS = 10
-HOLD_SECONDS = 3.0
+CLAUSES = tiny(500, 20)
+ROUNDS = tiny(10, 1)
+HOLD_SECONDS = tiny(3.0, 0.3)
 
 
 def main() -> int:
@@ -146,7 +146,7 @@ def main() -> int:
             timer.stop()
             return [b - a for a, b in itertools.pairwise(stamps)]
 
-        floor = max(gaps(1.0))
+        floor = max(gaps(tiny(1.0, 0.1)))
         holder = threading.Thread(target=hold)
         holder.start()
         assert locked.wait(10)

@@ -3,7 +3,8 @@
     python -m tests.benchmarks.bench_server_load      # 20 coders, LOAD_SECONDS (default 60)
 
 Env: LOAD_SECONDS, LOAD_CODERS, LOAD_MIXED (0: tag toggles only), ANNOTATOR_TEST_PG_URL (a
-superuser URL; otherwise a throwaway cluster is started with scripts/pg-test-cluster.sh).
+superuser URL; otherwise a throwaway cluster is started with scripts/pg-test-cluster.sh). Records
+its row for the README's speed table (``python -m tests.benchmarks --readme bench_server_load``).
 
 Most actions toggle a tag on a shared plan (Project.toggle_tag); mixed in are splits of the
 coder's own clauses (and their tags), accepted link suggestions between two plans, and attempts to
@@ -331,11 +332,28 @@ def _report(engine: Any, results: list[WorkerResult], coders: int, seconds: floa
     )
 
 
+def record_row(report: LoadReport, *, mixed: bool) -> None:
+    """The run's row for the README's speed table (tests.helpers.bench.record)."""
+    from tests.helpers.bench import record
+
+    what = "tag toggles, splits, link accepts, refused splits" if mixed else "tag toggles"
+    record(
+        f"Team server load: {report.coders} coder processes × {report.seconds:.0f} s ({what})",
+        f"{report.throughput:.0f} actions/s, p50 {report.p50_ms:.0f} ms, p95 "
+        f"{report.p95_ms:.0f} ms; {len(report.lost)} lost or wrong after the run",
+        "—",
+        None,
+        goal="nothing lost",
+        order=60,
+    )
+
+
 def main() -> int:
+    from tests.helpers.bench import tiny
     from tests.server.conftest import start_cluster, stop_cluster
 
-    seconds = float(os.environ.get("LOAD_SECONDS", "60"))
-    coders = int(os.environ.get("LOAD_CODERS", "20"))
+    seconds = float(os.environ.get("LOAD_SECONDS", tiny("60", "2")))
+    coders = int(os.environ.get("LOAD_CODERS", tiny("20", "2")))
     mixed = os.environ.get("LOAD_MIXED", "1") != "0"
     url, folder = start_cluster()
     try:
@@ -343,6 +361,7 @@ def main() -> int:
     finally:
         stop_cluster(folder)
     print("\n".join(report.lines()))
+    record_row(report, mixed=mixed)
     return 0 if not report.errors and not report.lost else 1
 
 

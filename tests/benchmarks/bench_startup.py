@@ -92,7 +92,7 @@ def launch(kind: str, project: str, settings: str) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=None, help="launches of each (10)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "PROJECT", "SETTINGS"))
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY"):
@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import annotator
     from annotator.services.project import Project
+    from tests.helpers.bench import record, tiny  # not in a child: its imports would be timed
+
+    args.runs = args.runs or tiny(10, 1)
 
     # As installed: pip and the bundle ship compiled bytecode. Without this, a checkout run with
     # PYTHONDONTWRITEBYTECODE=1 compiles every module of ours from source at each launch (~0.1 s).
@@ -137,8 +140,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  Plan Annotator sample project shown:      {ms(shown)}")
     print(f"  Plan Annotator ready for keys:            {ms(ready)}")
     print(f"  load average when measured: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    from tests.helpers.bench import record
-
     floor = statistics.median(bare)
     where = f"{platform}, median of {args.runs}"
     # Ready for keys: the project opened behind the shown plan (SQLAlchemy, the lock, the

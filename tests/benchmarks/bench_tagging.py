@@ -22,7 +22,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-tagging-"))
     try:
-        annotations = scaled(50_000)
+        annotations = scaled(50_000, 400)  # 100 clauses: 10 of each action timed
         clauses = annotations // 4
         path = tmp / "p.sqlite"
         ids = seed_project(path, documents=1, clauses_per_doc=clauses, coders=1, per_coder_clause=4)

@@ -3,6 +3,11 @@
 Every figure is printed beside a floor measured in the same run on the same machine, so a reader
 sees the overhead of our layers rather than a number that depends on the hardware:
 ``name: figure  (floor: what figure, ratio×)``. ``BENCH_SCALE=0.1`` shrinks every size.
+
+``BENCH_SMOKE=1`` is the smoke run CI makes (``tests/benchmarks/test_smoke.py``): every size at its
+minimum, every repetition, round and wait at the least that still exercises the code (see
+:func:`tiny`), so each benchmark runs in seconds and shows that it still works and prints its rows.
+Its figures measure nothing.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+T = TypeVar("T")
+SMOKE = os.environ.get("BENCH_SMOKE", "") == "1"
+SCALE = 0.0 if SMOKE else float(os.environ.get("BENCH_SCALE", "1"))
 CATEGORIES = ("security_guarantee", "territorial", "economic", "military_cap")
 STAMP = "2026-01-05T10:00:00Z"
 
@@ -27,10 +34,15 @@ def scaled(n: int, minimum: int = 10) -> int:
     return max(minimum, int(n * SCALE))
 
 
+def tiny(full: T, smoke: T) -> T:
+    """``full``, or ``smoke`` in a smoke run (a count of rounds or keys, a wait in seconds)."""
+    return smoke if SMOKE else full
+
+
 def best_of(fn: Callable[[], Any], repeat: int = 3) -> float:
     """The fastest of ``repeat`` runs, in seconds (the least disturbed by other processes)."""
     times = []
-    for _ in range(repeat):
+    for _ in range(tiny(repeat, 1)):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)

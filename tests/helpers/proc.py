@@ -46,9 +46,11 @@ def python(*args: str) -> list[str]:
 
 def compare(ours: Sequence[str], floor: Sequence[str], *, repeat: int = 3) -> tuple[Run, Run]:
     """Run both commands alternately ``repeat`` times; the medians (time and memory) of each."""
+    from tests.helpers.bench import tiny
+
     a: list[Run] = []
     b: list[Run] = []
-    for _ in range(repeat):
+    for _ in range(tiny(repeat, 1)):
         b.append(run_process(floor))
         a.append(run_process(ours))
     return _median(a), _median(b)
