@@ -14,7 +14,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from annotator.storage.models import TABLES
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_NOTE, T_REVIEW
+from annotator.storage.tables import T_ANNOTATION, T_CATEGORY, T_CLAUSE, T_NOTE, T_REVIEW
 
 #: The tables of work that hangs on one clause, each with a ``clause_id`` column.
 ON_CLAUSE = ("annotation", "review", "clause_note")
@@ -50,6 +50,45 @@ def live_annotations(conn: Connection, coder_id: str, clause_id: int) -> list[di
         T_ANNOTATION.c.coder_id == coder_id,
         T_ANNOTATION.c.clause_id == clause_id,
         T_ANNOTATION.c.deleted == False,  # noqa: E712 - SQL expression
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def coding_context(
+    conn: Connection, coder_id: str, clause_id: int, category: str | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """What a coding key needs to know besides the annotations, in one statement: the clause's
+    row, the coder's review of it (a tombstone too) and ``category``'s name and ``codable``
+    column. Each is None if absent (no such clause, never reviewed, no such category)."""
+    review_cols = [c.label(f"review_{c.name}") for c in T_REVIEW.c]
+    cat_cols = [T_CATEGORY.c.name.label("category_name"), T_CATEGORY.c.codable]
+    joined = T_CLAUSE.outerjoin(
+        T_REVIEW, (T_REVIEW.c.clause_id == T_CLAUSE.c.id) & (T_REVIEW.c.coder_id == coder_id)
+    )
+    if category is not None:
+        joined = joined.outerjoin(T_CATEGORY, T_CATEGORY.c.key == category)
+    query = select(
+        *T_CLAUSE.c, *review_cols, *(cat_cols if category is not None else [])
+    ).select_from(joined)
+    found = conn.execute(query.where(T_CLAUSE.c.id == clause_id)).mappings().first()
+    if found is None:
+        return None, None, None
+    clause = {c.name: found[c.name] for c in T_CLAUSE.c}
+    review = {c.name: found[f"review_{c.name}"] for c in T_REVIEW.c}
+    cat = None
+    if category is not None and found["category_name"] is not None:
+        cat = {"name": found["category_name"], "codable": found["codable"]}
+    return clause, (review if review["coder_id"] is not None else None), cat
+
+
+def coder_clause_annotations(
+    conn: Connection, coder_id: str, clause_id: int
+) -> list[dict[str, Any]]:
+    """Every annotation row (tags and spans, tombstones too) of the coder on the clause, by id."""
+    query = (
+        select(T_ANNOTATION)
+        .where(T_ANNOTATION.c.coder_id == coder_id, T_ANNOTATION.c.clause_id == clause_id)
+        .order_by(T_ANNOTATION.c.id)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
 

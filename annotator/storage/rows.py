@@ -35,18 +35,23 @@ def write_row(
     key: tuple[Any, ...],
     image: Row | None,
     before: Row | None = None,
+    *,
+    exists: bool | None = None,
 ) -> None:
     """Make the row equal to ``image`` (insert, update, or delete when ``image`` is None).
 
     With ``before``, an update sets only the columns that change: a team server grants coders
-    UPDATE on some columns only (a clause's place, never its document).
+    UPDATE on some columns only (a clause's place, never its document). ``exists``: whether the
+    row is there, as the caller read it in this transaction (None: look it up).
     """
     tbl = table(name)
     if image is None:
         result = conn.execute(delete(tbl).where(_where(tbl, key)))
     else:
         values = dict(image)
-        exists = conn.execute(select(tbl.primary_key.columns[0]).where(_where(tbl, key))).first()
+        if exists is None:
+            pk = tbl.primary_key.columns[0]
+            exists = conn.execute(select(pk).where(_where(tbl, key))).first() is not None
         if not exists:
             conn.execute(insert(tbl).values(**values))
             return
@@ -61,7 +66,7 @@ def write_row(
         raise EditError(f"not allowed to change this {name} (it is another coder's work?)")
 
 
-_UNREAD = object()  # a row not read yet
+UNREAD: Any = object()  # a row not read yet (callers that may have read it pass this on)
 
 
 class Recorder:
@@ -72,13 +77,13 @@ class Recorder:
         self.changes: list[RowChange] = []
 
     def put(
-        self, name: str, key: tuple[Any, ...], image: Row | None, *, current: Any = _UNREAD
+        self, name: str, key: tuple[Any, ...], image: Row | None, *, current: Any = UNREAD
     ) -> dict[str, Any] | None:
         """Write ``image`` and record the change; returns the before-image.
 
         ``current``: the row as just read in this transaction, if the caller has it.
         """
-        before = read_row(self.conn, name, key) if current is _UNREAD else current
+        before = read_row(self.conn, name, key) if current is UNREAD else current
         after = dict(image) if image is not None else None
         if after is not None and before is not None:
             # A service's image may leave out columns it does not own (``extra``, ``codable``):
@@ -89,7 +94,8 @@ class Recorder:
         if after is not None and before is not None and "updated" in after:
             # One rule for every writer: a row's stamp never goes backwards (core.clock.advance).
             after["updated"] = clock.advance(after["updated"], before.get("updated"))
-        write_row(self.conn, name, key, after, before)
+        # ``before`` was read in this transaction: no need to look the row up again.
+        write_row(self.conn, name, key, after, before, exists=before is not None)
         self.changes.append(RowChange(name, key, before, after))
         return before
 
