@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.engine import Connection
 
 from annotator.storage.models import TABLES
@@ -54,23 +54,43 @@ def live_annotations(conn: Connection, coder_id: str, clause_id: int) -> list[di
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
+def _context_query(with_category: bool) -> Select[Any]:
+    """The clause, the coder's review of it and (``with_category``) a category, in one row.
+    Built once with bind parameters: a key then pays neither building nor cache-keying it."""
+    review_cols = [c.label(f"review_{c.name}") for c in T_REVIEW.c]
+    on_review = (T_REVIEW.c.clause_id == T_CLAUSE.c.id) & (
+        T_REVIEW.c.coder_id == bindparam("coder_id")
+    )
+    joined = T_CLAUSE.outerjoin(T_REVIEW, on_review)
+    cat_cols: list[Any] = []
+    if with_category:
+        joined = joined.outerjoin(T_CATEGORY, T_CATEGORY.c.key == bindparam("category"))
+        cat_cols = [T_CATEGORY.c.name.label("category_name"), T_CATEGORY.c.codable]
+    query = select(*T_CLAUSE.c, *review_cols, *cat_cols).select_from(joined)
+    return query.where(T_CLAUSE.c.id == bindparam("clause_id"))
+
+
+_CONTEXT = {False: _context_query(False), True: _context_query(True)}
+_ANNOTATIONS_OF = (
+    select(T_ANNOTATION)
+    .where(
+        T_ANNOTATION.c.coder_id == bindparam("coder_id"),
+        T_ANNOTATION.c.clause_id == bindparam("clause_id"),
+    )
+    .order_by(T_ANNOTATION.c.id)
+)
+
+
 def coding_context(
     conn: Connection, coder_id: str, clause_id: int, category: str | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
     """What a coding key needs to know besides the annotations, in one statement: the clause's
     row, the coder's review of it (a tombstone too) and ``category``'s name and ``codable``
     column. Each is None if absent (no such clause, never reviewed, no such category)."""
-    review_cols = [c.label(f"review_{c.name}") for c in T_REVIEW.c]
-    cat_cols = [T_CATEGORY.c.name.label("category_name"), T_CATEGORY.c.codable]
-    joined = T_CLAUSE.outerjoin(
-        T_REVIEW, (T_REVIEW.c.clause_id == T_CLAUSE.c.id) & (T_REVIEW.c.coder_id == coder_id)
-    )
+    params: dict[str, Any] = {"coder_id": coder_id, "clause_id": clause_id}
     if category is not None:
-        joined = joined.outerjoin(T_CATEGORY, T_CATEGORY.c.key == category)
-    query = select(
-        *T_CLAUSE.c, *review_cols, *(cat_cols if category is not None else [])
-    ).select_from(joined)
-    found = conn.execute(query.where(T_CLAUSE.c.id == clause_id)).mappings().first()
+        params["category"] = category
+    found = conn.execute(_CONTEXT[category is not None], params).mappings().first()
     if found is None:
         return None, None, None
     clause = {c.name: found[c.name] for c in T_CLAUSE.c}
@@ -85,12 +105,8 @@ def coder_clause_annotations(
     conn: Connection, coder_id: str, clause_id: int
 ) -> list[dict[str, Any]]:
     """Every annotation row (tags and spans, tombstones too) of the coder on the clause, by id."""
-    query = (
-        select(T_ANNOTATION)
-        .where(T_ANNOTATION.c.coder_id == coder_id, T_ANNOTATION.c.clause_id == clause_id)
-        .order_by(T_ANNOTATION.c.id)
-    )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    found = conn.execute(_ANNOTATIONS_OF, {"coder_id": coder_id, "clause_id": clause_id})
+    return [dict(r) for r in found.mappings()]
 
 
 def clause_tag_rows(conn: Connection, coder_id: str, clause_id: int) -> list[dict[str, Any]]:
