@@ -16,6 +16,7 @@ from PySide6.QtCore import QModelIndex, QObject, QTimer
 from annotator.core.changes import Kind
 from annotator.gui import menus, reviewer_columns
 from annotator.gui.models import FILTERS, Role
+from annotator.gui.plan_counts import recount_left_plan
 from annotator.gui.plan_loading import PlanLoader, settle_garbage
 
 if TYPE_CHECKING:
@@ -225,6 +226,7 @@ class ClauseNavigator(QObject):
             return
         if key != self.shown_key():
             if not change.follow:  # a coding key pressed in a plan the coder has left since
+                recount_left_plan(w, key, change.read)
                 return
             self.show_plan(key, first)
             w.statusBar().showMessage(f"{change.label}: in another plan, now shown.", 4000)

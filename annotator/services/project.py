@@ -242,6 +242,11 @@ class Project:
             for key, title, position in rows
         ]
 
+    def coded_count(self, key: str, coder_id: str) -> int:
+        """How many clauses of the document ``coder_id`` has coded (one plan's count)."""
+        with self.engine.connect() as conn:
+            return queries.coded_clause_count(conn, coder_id, key)
+
     def document(self, key: str) -> DocumentData:
         with self.engine.connect() as conn:
             row = queries.document_row(conn, key)

@@ -182,6 +182,14 @@ def coded_clause_counts(conn: Connection, coder_id: str) -> dict[str, int]:
     return dict(conn.execute(doc_of.group_by(T_CLAUSE.c.document_key)).all())
 
 
+def coded_clause_count(conn: Connection, coder_id: str, key: str) -> int:
+    """The number of the document's clauses the coder has tagged or reviewed."""
+    query = select(func.count()).where(
+        T_CLAUSE.c.document_key == key, T_CLAUSE.c.id.in_(coded_clause_ids(coder_id))
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
 def document_list(conn: Connection) -> list[tuple[str, str, int]]:
     """Every document's (key, title, position), in the plan list's order."""
     query = select(T_DOCUMENT.c.key, T_DOCUMENT.c.title, T_DOCUMENT.c.position).order_by(
