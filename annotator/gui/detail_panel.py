@@ -426,7 +426,9 @@ class DetailPanel(QWidget):
         self.flag.setVisible(coding.flagged)
         failed = status.startswith("not saved")
         color = "#c62828" if failed else "#6b6b6b"  # as the row's note
-        self.status.setStyleSheet(f"color: {color}; font-style: italic;")
+        sheet = f"color: {color}; font-style: italic;"
+        if self.status.styleSheet() != sheet:  # setting it re-polishes the label: not per key
+            self.status.setStyleSheet(sheet)
         self.status.setText(status)
         self.status.setToolTip(status)
         self.status.setVisible(bool(status))

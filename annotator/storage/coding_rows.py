@@ -44,14 +44,17 @@ def span_tag_row(
     return dict(row) if row is not None else None
 
 
+_LIVE_ANNOTATIONS = select(T_ANNOTATION).where(  # built once: "none applies" is a key too
+    T_ANNOTATION.c.coder_id == bindparam("coder_id"),
+    T_ANNOTATION.c.clause_id == bindparam("clause_id"),
+    T_ANNOTATION.c.deleted == False,  # noqa: E712 - SQL expression
+)
+
+
 def live_annotations(conn: Connection, coder_id: str, clause_id: int) -> list[dict[str, Any]]:
     """The coder's live annotations (tags and spans) on the clause."""
-    query = select(T_ANNOTATION).where(
-        T_ANNOTATION.c.coder_id == coder_id,
-        T_ANNOTATION.c.clause_id == clause_id,
-        T_ANNOTATION.c.deleted == False,  # noqa: E712 - SQL expression
-    )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    found = conn.execute(_LIVE_ANNOTATIONS, {"coder_id": coder_id, "clause_id": clause_id})
+    return [dict(r) for r in found.mappings()]
 
 
 def _context_query(with_category: bool) -> Select[Any]:
