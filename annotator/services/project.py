@@ -370,11 +370,7 @@ class Project:
         with self.engine.begin() as conn:
             # Two reads: the clause with the coder's review and the category, then the coder's
             # annotations there; each row is written from what they read.
-            clause, review, cat = coding_rows.coding_context(conn, coder_id, clause_id, category)
-            if clause is None:
-                raise EditError(f"no clause {clause_id} in this project")
-            if cat is None:
-                raise EditError(f"no category {category!r} in the codebook")
+            clause, review, cat = _coding_context(conn, coder_id, clause_id, category)
             name = str(cat["name"])
             rows = coding_rows.coder_clause_annotations(conn, coder_id, clause_id)
             rec = Recorder(conn)
@@ -403,8 +399,8 @@ class Project:
     ) -> Edit:
         """Tag (or untag, if the same span is tagged) ``[start, end)`` inside a clause."""
         with self.engine.begin() as conn:
-            clause = queries.clause_row(conn, clause_id)
-            name = queries.category_name(conn, category)
+            clause, review, cat = _coding_context(conn, coder_id, clause_id, category)
+            name = str(cat["name"])
             if not clause["start"] <= start < end <= clause["end"]:
                 raise EditError(
                     f"the selection {start}-{end} is not inside clause {clause['label']} "
@@ -414,11 +410,14 @@ class Project:
             stamp = clock.now()
             same = coding_rows.span_tag_row(conn, coder_id, clause_id, category, start, end)
             if same is not None and not same["deleted"]:
-                rec.put("annotation", (same["id"],), {**same, "deleted": True, "updated": stamp})
+                image = {**same, "deleted": True, "updated": stamp}
+                rec.put("annotation", (same["id"],), image, current=same)
                 label = f"Untag span in {clause['label']} {name}"
             else:
-                _refuse_group(queries.category_codable(conn, category), name)
-                _apply_tag(conn, rec, same, coder_id, clause_id, category, start, end, stamp)
+                _refuse_group(cat["codable"], name)
+                _apply_tag(
+                    conn, rec, same, coder_id, clause_id, category, start, end, stamp, review
+                )
                 label = f"Tag span in {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
@@ -426,9 +425,7 @@ class Project:
     def mark_none(self, coder_id: str, clause_id: int) -> Edit:
         """Say no category applies (removing the coder's tags there); again: take it back."""
         with self.engine.begin() as conn:
-            clause, review, _ = coding_rows.coding_context(conn, coder_id, clause_id)
-            if clause is None:
-                raise EditError(f"no clause {clause_id} in this project")
+            clause, review, _ = _coding_context(conn, coder_id, clause_id)
             rec = Recorder(conn)
             stamp = clock.now()
             if _is_live(review, "none"):
@@ -527,6 +524,19 @@ def _apply_tag(
         image = new_annotation(coder_id, clause_id, category, start, end, stamp)
         rec.put("annotation", (image["id"],), image, current=None)  # a fresh id: not there
     promote_review(conn, rec, coder_id, clause_id, stamp, review)
+
+
+def _coding_context(
+    conn: Connection, coder_id: str, clause_id: int, category: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]]:
+    """The clause, the coder's review of it and ``category`` (name, codable), read at once;
+    refused if there is no such clause or (when asked for) no such category."""
+    clause, review, cat = coding_rows.coding_context(conn, coder_id, clause_id, category)
+    if clause is None:
+        raise EditError(f"no clause {clause_id} in this project")
+    if category is not None and cat is None:
+        raise EditError(f"no category {category!r} in the codebook")
+    return clause, review, cat or {}
 
 
 def _refuse_group(codable: Any, name: str) -> None:

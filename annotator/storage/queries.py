@@ -73,11 +73,6 @@ def category_name(conn: Connection, key: str) -> str:
     return str(name)
 
 
-def category_codable(conn: Connection, key: str) -> Any:
-    """The category's ``codable`` column as stored (False/0 for a group, None if no such key)."""
-    return conn.execute(select(T_CATEGORY.c.codable).where(T_CATEGORY.c.key == key)).scalar()
-
-
 def coded_clause_ids(coder_id: str) -> Any:
     """A selectable of the clause ids the coder has tagged or reviewed (live rows only)."""
     tagged = select(T_ANNOTATION.c.clause_id).where(

@@ -128,3 +128,27 @@ def test_what_the_keys_show_is_what_is_stored(
             assert window.clauses.coding(cid) == stored.get(cid, type(window.clauses.coding(cid))())
             assert window.clauses.coding(cid).coded == (cid in stored and stored[cid].coded), step
         assert window.clauses.coded_count == sum(1 for c in stored.values() if c.coded)
+
+
+def test_a_digit_key_on_a_selected_span_runs_three_statements(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    go(window, "1")
+    qtbot.keyClick(window.clause_view, Qt.Key.Key_S)  # into the clause text
+    editor = window.detail.editor
+    for _ in range(3):
+        qtbot.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_Right,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.detail.selected_span() is not None
+    with statements(window) as seen:
+        qtbot.keyClick(editor, Qt.Key.Key_2)
+    assert kinds(seen) == ["SELECT", "SELECT", "INSERT"], seen
+    ws = window.workspace
+    assert ws is not None
+    clause = window.clauses.clause(row_of_label(window, "1"))
+    [span] = ws.project.clause_coding(clause.id, ws.coder_id).spans
+    assert window.clauses.coding(clause.id).spans == (span,)
