@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -34,6 +33,7 @@ from annotator.core.codebook import Category
 from annotator.core.text import OffsetMap
 from annotator.gui.colors import category_color, span_background, text_on
 from annotator.gui.delegates import SEARCH_HIT
+from annotator.gui.elided_combo import ElidedCombo
 from annotator.gui.markdown import markup, reflow
 from annotator.gui.saving import PendingSpan
 from annotator.services.types import ClauseCoding, ClauseInfo
@@ -239,9 +239,9 @@ class DetailPanel(QWidget):
         self.flag = QLabel("⚑ Flagged as uncertain  (F toggles)", self)
         self.flag.setObjectName("clauseFlag")
         self.flag.setStyleSheet("color: #e08a00; font-weight: bold;")
-        self.memo_target = QComboBox(self)
+        hint = "Write the memo on the whole clause or on one span tag"
+        self.memo_target = ElidedCombo(hint, self)  # elided when the pane is narrow
         self.memo_target.setObjectName("memoTarget")
-        self.memo_target.setToolTip("Write the memo on the whole clause or on one span tag")
         self.memo_edit = MemoEdit(self)
         self.memo_edit.setMaximumHeight(120)
         memo_label = QLabel("&Memo", self)
@@ -426,7 +426,9 @@ class DetailPanel(QWidget):
         self.flag.setVisible(coding.flagged)
         failed = status.startswith("not saved")
         color = "#c62828" if failed else "#6b6b6b"  # as the row's note
-        self.status.setStyleSheet(f"color: {color}; font-style: italic;")
+        sheet = f"color: {color}; font-style: italic;"
+        if self.status.styleSheet() != sheet:  # setting it re-polishes the label: not per key
+            self.status.setStyleSheet(sheet)
         self.status.setText(status)
         self.status.setToolTip(status)
         self.status.setVisible(bool(status))

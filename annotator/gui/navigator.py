@@ -16,6 +16,7 @@ from PySide6.QtCore import QModelIndex, QObject, QTimer
 from annotator.core.changes import Kind
 from annotator.gui import menus, reviewer_columns
 from annotator.gui.models import FILTERS, Role
+from annotator.gui.plan_counts import recount_left_plan
 from annotator.gui.plan_loading import PlanLoader, settle_garbage
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from annotator.gui.ops import Change
     from annotator.gui.saving import ReadBack, Saving
     from annotator.gui.settings import ProjectSettings
+    from annotator.services.types import ClauseCoding
 
 #: The current clause is remembered this long after the coder stops moving.
 PLACE_SAVED_AFTER_MS = 1000
@@ -224,6 +226,7 @@ class ClauseNavigator(QObject):
             return
         if key != self.shown_key():
             if not change.follow:  # a coding key pressed in a plan the coder has left since
+                recount_left_plan(w, key, change.read)
                 return
             self.show_plan(key, first)
             w.statusBar().showMessage(f"{change.label}: in another plan, now shown.", 4000)
@@ -237,7 +240,7 @@ class ClauseNavigator(QObject):
         read = change.read  # a team server's write read them back on its own thread
         fresh = read.coding if read is not None and read.coder_id == ws.coder_id else {}
         for clause_id in change.clause_ids:
-            coding = fresh.get(clause_id)
+            coding = fresh.get(clause_id) or self.followed(change, clause_id)
             if coding is None:
                 coding = ws.project.clause_coding(clause_id, ws.coder_id)
             w.clauses.update_coding(clause_id, coding)
@@ -260,6 +263,15 @@ class ClauseNavigator(QObject):
                 status=w.clauses.status(clause.id),
             )
         self.update_progress()
+
+    def followed(self, change: Change, clause_id: int) -> ClauseCoding | None:
+        """Locally (one writer) the shown coding with the edit's rows applied: no read back."""
+        from annotator.services.coding_delta import coding_after
+
+        ws, model = self.w.workspace, self.w.clauses
+        if ws is None or ws.background or change.edit is None or model.row_of(clause_id) is None:
+            return None
+        return coding_after(model.coding(clause_id), change.edit.changes, ws.coder_id, clause_id)
 
     def saving(self, state: Saving) -> None:
         """A background write (team server) began or ended: its row shows it at once."""

@@ -82,6 +82,8 @@ class ReadBack:
     others: dict[str, dict[int, ClauseCoding]] = field(default_factory=dict)
     #: After a plan added or removed, a merge or a sync: the plan list with its counts.
     documents: list[DocumentSummary] | None = None
+    #: A coding edit in a plan the window no longer showed: the coder's coded count there.
+    coded: int | None = None
 
     def plan_of(self, key: str, coder_id: str) -> PlanRead | None:
         """The plan read back, if it is ``key`` as ``coder_id`` sees it."""
@@ -121,7 +123,10 @@ def read_back(workspace: Workspace, edit: Edit) -> ReadBack | None:
                 who: {c: project.clause_coding(c, who) for c in edit.clause_ids}
                 for who in _coders_written(edit) - {coder}
             }
-            return ReadBack(coder, coding, plan, codebook, others)
+            # The coder left the plan before this committed: its count in the plan list.
+            left = workspace.shown_document != key
+            coded = project.coded_count(key, coder) if left else None
+            return ReadBack(coder, coding, plan, codebook, others, coded=coded)
     except Exception:
         return None
     return ReadBack(coder, coding, plan, codebook)

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from annotator.core import clock
 from annotator.core.codebook import Category as CategoryValue
@@ -48,7 +48,7 @@ from annotator.storage.db import open_engine, open_unwritable
 from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
 from annotator.storage.projectfile import is_new_project_file
-from annotator.storage.rows import Recorder, read_row, write_row
+from annotator.storage.rows import UNREAD, Recorder, read_row, write_row
 
 Progress = Callable[[int, int], None]
 SAMPLE_FILES = ("draft-28-point.md", "framework-20-point.txt", "counter-24-point-uk.txt")
@@ -240,6 +240,11 @@ class Project:
             rows = queries.document_list(conn)
         return document_summaries(rows, counts, coded)
 
+    def coded_count(self, key: str, coder_id: str) -> int:
+        """How many clauses of the document ``coder_id`` has coded (one plan's count)."""
+        with self.engine.connect() as conn:
+            return queries.coded_clause_count(conn, coder_id, key)
+
     def document(self, key: str) -> DocumentData:
         with self.engine.connect() as conn:
             row = queries.document_row(conn, key)
@@ -360,23 +365,28 @@ class Project:
     def toggle_tag(self, coder_id: str, clause_id: int, category: str) -> Edit:
         """Apply ``category`` to the whole clause, or remove it if the coder had applied it."""
         with self.engine.begin() as conn:
-            clause = queries.clause_row(conn, clause_id)
-            name = queries.category_name(conn, category)
+            # Two reads: the clause with the coder's review and the category, then the coder's
+            # annotations there; each row is written from what they read.
+            clause, review, cat = _coding_context(conn, coder_id, clause_id, category)
+            name = str(cat["name"])
+            rows = coding_rows.coder_clause_annotations(conn, coder_id, clause_id)
             rec = Recorder(conn)
             stamp = clock.now()
-            live = queries.live_clause_tags(conn, coder_id, clause_id)
-            if category in live:
-                ann = live[category]
-                rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
+            live = [r for r in rows if not r["deleted"]]
+            same = [r for r in rows if r["span_start"] is None and r["category_key"] == category]
+            removing = [r for r in same if not r["deleted"]]
+            if removing:
+                for ann in removing:  # a merge may have brought two: the key takes off both
+                    image = {**ann, "deleted": True, "updated": stamp}
+                    rec.put("annotation", (ann["id"],), image, current=ann)
                 label = f"Untag {clause['label']} {name}"
-                if len(live) == 1 and not queries.has_live_spans(conn, coder_id, clause_id):
-                    review = queries.live_review(conn, coder_id, clause_id)
-                    if review is not None and review["status"] == "done":
-                        _unreview(rec, review, stamp)
+                last = len(live) == len(removing)  # the clause is left with no tag at all
+                if last and _is_live(review, "done"):
+                    _unreview(rec, review, stamp)
             else:
-                _refuse_group(conn, category, name)
-                old = queries.tombstoned_clause_tag(conn, coder_id, clause_id, category)
-                _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp)
+                _refuse_group(cat["codable"], name)
+                old = same[0] if same else None
+                _apply_tag(conn, rec, old, coder_id, clause_id, category, None, None, stamp, review)
                 label = f"Tag {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
@@ -386,8 +396,8 @@ class Project:
     ) -> Edit:
         """Tag (or untag, if the same span is tagged) ``[start, end)`` inside a clause."""
         with self.engine.begin() as conn:
-            clause = queries.clause_row(conn, clause_id)
-            name = queries.category_name(conn, category)
+            clause, review, cat = _coding_context(conn, coder_id, clause_id, category)
+            name = str(cat["name"])
             if not clause["start"] <= start < end <= clause["end"]:
                 raise EditError(
                     f"the selection {start}-{end} is not inside clause {clause['label']} "
@@ -397,11 +407,14 @@ class Project:
             stamp = clock.now()
             same = coding_rows.span_tag_row(conn, coder_id, clause_id, category, start, end)
             if same is not None and not same["deleted"]:
-                rec.put("annotation", (same["id"],), {**same, "deleted": True, "updated": stamp})
+                image = {**same, "deleted": True, "updated": stamp}
+                rec.put("annotation", (same["id"],), image, current=same)
                 label = f"Untag span in {clause['label']} {name}"
             else:
-                _refuse_group(conn, category, name)
-                _apply_tag(conn, rec, same, coder_id, clause_id, category, start, end, stamp)
+                _refuse_group(cat["codable"], name)
+                _apply_tag(
+                    conn, rec, same, coder_id, clause_id, category, start, end, stamp, review
+                )
                 label = f"Tag span in {clause['label']} {name}"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
@@ -409,17 +422,17 @@ class Project:
     def mark_none(self, coder_id: str, clause_id: int) -> Edit:
         """Say no category applies (removing the coder's tags there); again: take it back."""
         with self.engine.begin() as conn:
-            clause = queries.clause_row(conn, clause_id)
+            clause, review, _ = _coding_context(conn, coder_id, clause_id)
             rec = Recorder(conn)
             stamp = clock.now()
-            review = queries.live_review(conn, coder_id, clause_id)
-            if review is not None and review["status"] == "none":
+            if _is_live(review, "none"):
                 _unreview(rec, review, stamp)
                 label = f"Unmark {clause['label']} as none applies"
             else:
                 for ann in coding_rows.live_annotations(conn, coder_id, clause_id):
-                    rec.put("annotation", (ann["id"],), {**ann, "deleted": True, "updated": stamp})
-                put_review(conn, rec, coder_id, clause_id, "none", stamp)
+                    image = {**ann, "deleted": True, "updated": stamp}
+                    rec.put("annotation", (ann["id"],), image, current=ann)
+                put_review(conn, rec, coder_id, clause_id, "none", stamp, review)
                 label = f"Mark {clause['label']} as none applies"
             return Edit(label, tuple(rec.changes), clause["document_key"], (clause_id,))
 
@@ -494,46 +507,80 @@ def _apply_tag(
     start: int | None,
     end: int | None,
     stamp: str,
+    review: Any = UNREAD,
 ) -> None:
-    """Revive the tombstone ``old`` (keeping its id) or add a new tag; the clause is then done."""
+    """Revive the tombstone ``old`` (keeping its id) or add a new tag; the clause is then done.
+
+    ``old`` and ``review`` (the coder's review row, a tombstone too, or None) are as read in this
+    transaction; ``review`` is looked up if not given."""
     if old is not None:
-        image = {**old, "deleted": False, "updated": stamp}
+        rec.put(
+            "annotation", (old["id"],), {**old, "deleted": False, "updated": stamp}, current=old
+        )
     else:
         image = new_annotation(coder_id, clause_id, category, start, end, stamp)
-    rec.put("annotation", (image["id"],), image)
-    promote_review(conn, rec, coder_id, clause_id, stamp)
+        rec.put("annotation", (image["id"],), image, current=None)  # a fresh id: not there
+    promote_review(conn, rec, coder_id, clause_id, stamp, review)
 
 
-def _refuse_group(conn: Connection, key: str, name: str) -> None:
-    """A category that only groups codes (REFI-QDA ``isCodable="false"``) is never applied."""
-    codable = queries.category_codable(conn, key)
+def _coding_context(
+    conn: Connection, coder_id: str, clause_id: int, category: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]]:
+    """The clause, the coder's review of it and ``category`` (name, codable), read at once;
+    refused if there is no such clause or (when asked for) no such category."""
+    clause, review, cat = coding_rows.coding_context(conn, coder_id, clause_id, category)
+    if clause is None:
+        raise EditError(f"no clause {clause_id} in this project")
+    if category is not None and cat is None:
+        raise EditError(f"no category {category!r} in the codebook")
+    return clause, review, cat or {}
+
+
+def _refuse_group(codable: Any, name: str) -> None:
+    """A category that only groups codes (REFI-QDA ``isCodable="false"``) is never applied
+    (``codable``: the category's column as stored)."""
     if codable is False or codable == 0:
         raise EditError(f"{name!r} only groups codes: apply one of the codes under it")
 
 
 def promote_review(
-    conn: Connection, rec: Recorder, coder_id: str, clause_id: int, stamp: str
+    conn: Connection, rec: Recorder, coder_id: str, clause_id: int, stamp: str, review: Any = UNREAD
 ) -> None:
-    """A tag contradicts "none applies": the clause is now reviewed as done."""
-    review = queries.live_review(conn, coder_id, clause_id)
-    if review is not None and review["status"] == "none":
-        rec.put("review", (coder_id, clause_id), {**review, "status": "done", "updated": stamp})
+    """A tag contradicts "none applies": the clause is now reviewed as done. ``review``: the
+    coder's review row as read in this transaction (a tombstone too, or None); else looked up."""
+    if review is UNREAD:
+        review = read_row(conn, "review", (coder_id, clause_id))
+    if _is_live(review, "none"):
+        image = {**review, "status": "done", "updated": stamp}
+        rec.put("review", (coder_id, clause_id), image, current=review)
 
 
 def put_review(
-    conn: Connection, rec: Recorder, coder_id: str, clause_id: int, status: str, stamp: str
+    conn: Connection,
+    rec: Recorder,
+    coder_id: str,
+    clause_id: int,
+    status: str,
+    stamp: str,
+    review: Any = UNREAD,
 ) -> None:
-    """Review the clause as ``status``, reviving a tombstone (its unknown fields kept)."""
-    old = read_row(conn, "review", (coder_id, clause_id)) or {}
+    """Review the clause as ``status``, reviving a tombstone (its unknown fields kept).
+    ``review``: the row as read in this transaction (a tombstone too, or None); else looked up."""
+    old = read_row(conn, "review", (coder_id, clause_id)) if review is UNREAD else review
     image = {
-        **old,
+        **(old or {}),
         "coder_id": coder_id,
         "clause_id": clause_id,
         "status": status,
         "updated": stamp,
         "deleted": False,
     }
-    rec.put("review", (coder_id, clause_id), image)
+    rec.put("review", (coder_id, clause_id), image, current=old)
+
+
+def _is_live(review: dict[str, Any] | None, status: str) -> TypeGuard[dict[str, Any]]:
+    """Whether ``review`` (a row as read, a tombstone too, or None) is live with ``status``."""
+    return review is not None and not review["deleted"] and review["status"] == status
 
 
 def _unreview(rec: Recorder, review: dict[str, Any], stamp: str) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.engine import Connection
 
 from annotator.storage.models import TABLES
-from annotator.storage.tables import T_ANNOTATION, T_CLAUSE, T_NOTE, T_REVIEW
+from annotator.storage.tables import T_ANNOTATION, T_CATEGORY, T_CLAUSE, T_NOTE, T_REVIEW
 
 #: The tables of work that hangs on one clause, each with a ``clause_id`` column.
 ON_CLAUSE = ("annotation", "review", "clause_note")
@@ -44,14 +44,72 @@ def span_tag_row(
     return dict(row) if row is not None else None
 
 
+_LIVE_ANNOTATIONS = select(T_ANNOTATION).where(  # built once: "none applies" is a key too
+    T_ANNOTATION.c.coder_id == bindparam("coder_id"),
+    T_ANNOTATION.c.clause_id == bindparam("clause_id"),
+    T_ANNOTATION.c.deleted == False,  # noqa: E712 - SQL expression
+)
+
+
 def live_annotations(conn: Connection, coder_id: str, clause_id: int) -> list[dict[str, Any]]:
     """The coder's live annotations (tags and spans) on the clause."""
-    query = select(T_ANNOTATION).where(
-        T_ANNOTATION.c.coder_id == coder_id,
-        T_ANNOTATION.c.clause_id == clause_id,
-        T_ANNOTATION.c.deleted == False,  # noqa: E712 - SQL expression
+    found = conn.execute(_LIVE_ANNOTATIONS, {"coder_id": coder_id, "clause_id": clause_id})
+    return [dict(r) for r in found.mappings()]
+
+
+def _context_query(with_category: bool) -> Select[Any]:
+    """The clause, the coder's review of it and (``with_category``) a category, in one row.
+    Built once with bind parameters: a key then pays neither building nor cache-keying it."""
+    review_cols = [c.label(f"review_{c.name}") for c in T_REVIEW.c]
+    on_review = (T_REVIEW.c.clause_id == T_CLAUSE.c.id) & (
+        T_REVIEW.c.coder_id == bindparam("coder_id")
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    joined = T_CLAUSE.outerjoin(T_REVIEW, on_review)
+    cat_cols: list[Any] = []
+    if with_category:
+        joined = joined.outerjoin(T_CATEGORY, T_CATEGORY.c.key == bindparam("category"))
+        cat_cols = [T_CATEGORY.c.name.label("category_name"), T_CATEGORY.c.codable]
+    query = select(*T_CLAUSE.c, *review_cols, *cat_cols).select_from(joined)
+    return query.where(T_CLAUSE.c.id == bindparam("clause_id"))
+
+
+_CONTEXT = {False: _context_query(False), True: _context_query(True)}
+_ANNOTATIONS_OF = (
+    select(T_ANNOTATION)
+    .where(
+        T_ANNOTATION.c.coder_id == bindparam("coder_id"),
+        T_ANNOTATION.c.clause_id == bindparam("clause_id"),
+    )
+    .order_by(T_ANNOTATION.c.id)
+)
+
+
+def coding_context(
+    conn: Connection, coder_id: str, clause_id: int, category: str | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """What a coding key needs to know besides the annotations, in one statement: the clause's
+    row, the coder's review of it (a tombstone too) and ``category``'s name and ``codable``
+    column. Each is None if absent (no such clause, never reviewed, no such category)."""
+    params: dict[str, Any] = {"coder_id": coder_id, "clause_id": clause_id}
+    if category is not None:
+        params["category"] = category
+    found = conn.execute(_CONTEXT[category is not None], params).mappings().first()
+    if found is None:
+        return None, None, None
+    clause = {c.name: found[c.name] for c in T_CLAUSE.c}
+    review = {c.name: found[f"review_{c.name}"] for c in T_REVIEW.c}
+    cat = None
+    if category is not None and found["category_name"] is not None:
+        cat = {"name": found["category_name"], "codable": found["codable"]}
+    return clause, (review if review["coder_id"] is not None else None), cat
+
+
+def coder_clause_annotations(
+    conn: Connection, coder_id: str, clause_id: int
+) -> list[dict[str, Any]]:
+    """Every annotation row (tags and spans, tombstones too) of the coder on the clause, by id."""
+    found = conn.execute(_ANNOTATIONS_OF, {"coder_id": coder_id, "clause_id": clause_id})
+    return [dict(r) for r in found.mappings()]
 
 
 def clause_tag_rows(conn: Connection, coder_id: str, clause_id: int) -> list[dict[str, Any]]:

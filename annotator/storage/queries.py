@@ -59,66 +59,6 @@ def category_name(conn: Connection, key: str) -> str:
     return str(name)
 
 
-def category_codable(conn: Connection, key: str) -> Any:
-    """The category's ``codable`` column as stored (False/0 for a group, None if no such key)."""
-    return conn.execute(select(T_CATEGORY.c.codable).where(T_CATEGORY.c.key == key)).scalar()
-
-
-def live_clause_tags(conn: Connection, coder_id: str, clause_id: int) -> dict[str, dict[str, Any]]:
-    """The coder's live whole-clause tags on the clause, by category key."""
-    rows = conn.execute(
-        select(T_ANNOTATION).where(
-            T_ANNOTATION.c.coder_id == coder_id,
-            T_ANNOTATION.c.clause_id == clause_id,
-            T_ANNOTATION.c.span_start.is_(None),
-            T_ANNOTATION.c.deleted == False,  # noqa: E712
-        )
-    ).mappings()
-    return {r["category_key"]: dict(r) for r in rows}
-
-
-def has_live_spans(conn: Connection, coder_id: str, clause_id: int) -> bool:
-    """Whether the coder has a live span tag in the clause."""
-    return (
-        conn.execute(
-            select(T_ANNOTATION.c.id).where(
-                T_ANNOTATION.c.coder_id == coder_id,
-                T_ANNOTATION.c.clause_id == clause_id,
-                T_ANNOTATION.c.span_start.is_not(None),
-                T_ANNOTATION.c.deleted == False,  # noqa: E712
-            )
-        ).first()
-        is not None
-    )
-
-
-def tombstoned_clause_tag(
-    conn: Connection, coder_id: str, clause_id: int, category: str
-) -> dict[str, Any] | None:
-    """The coder's whole-clause tag row for ``category`` (live or a tombstone), or None."""
-    row = (
-        conn.execute(
-            select(T_ANNOTATION)
-            .where(
-                T_ANNOTATION.c.coder_id == coder_id,
-                T_ANNOTATION.c.clause_id == clause_id,
-                T_ANNOTATION.c.category_key == category,
-                T_ANNOTATION.c.span_start.is_(None),
-            )
-            .order_by(T_ANNOTATION.c.id)
-        )
-        .mappings()
-        .first()
-    )
-    return dict(row) if row is not None else None
-
-
-def live_review(conn: Connection, coder_id: str, clause_id: int) -> dict[str, Any] | None:
-    """The coder's review of the clause, or None (never reviewed, or un-marked: a tombstone)."""
-    review = read_row(conn, "review", (coder_id, clause_id))
-    return review if review is not None and not review["deleted"] else None
-
-
 def coded_clause_ids(coder_id: str) -> Any:
     """A selectable of the clause ids the coder has tagged or reviewed (live rows only)."""
     tagged = select(T_ANNOTATION.c.clause_id).where(
@@ -166,6 +106,14 @@ def coded_clause_counts(conn: Connection, coder_id: str) -> dict[str, int]:
         T_CLAUSE.c.id.in_(coded_clause_ids(coder_id))
     )
     return dict(conn.execute(doc_of.group_by(T_CLAUSE.c.document_key)).all())
+
+
+def coded_clause_count(conn: Connection, coder_id: str, key: str) -> int:
+    """The number of the document's clauses the coder has tagged or reviewed."""
+    query = select(func.count()).where(
+        T_CLAUSE.c.document_key == key, T_CLAUSE.c.id.in_(coded_clause_ids(coder_id))
+    )
+    return int(conn.execute(query).scalar() or 0)
 
 
 def document_list(conn: Connection) -> list[tuple[str, str, int]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from annotator.core import clock
@@ -23,9 +24,33 @@ def _where(tbl: Table, key: tuple[Any, ...]) -> Any:
     return and_(*(col == value for col, value in zip(cols, key, strict=True)))
 
 
+class _ByKey:
+    """One table's statements on a row by primary key, built once with bind parameters (a coding
+    key then pays neither building them nor computing their cache keys)."""
+
+    def __init__(self, tbl: Table):
+        cols = list(tbl.primary_key.columns)
+        self.names = tuple(f"pk_{i}" for i in range(len(cols)))
+        where = and_(*(col == bindparam(n) for col, n in zip(cols, self.names, strict=True)))
+        self.columns = frozenset(tbl.c.keys())
+        self.read = select(tbl).where(where)
+        self.exists = select(cols[0]).where(where)
+        self.insert = insert(tbl)
+        self.update = update(tbl).where(where)
+        self.delete = delete(tbl).where(where)
+
+    def key(self, key: tuple[Any, ...]) -> dict[str, Any]:
+        return dict(zip(self.names, key, strict=True))
+
+
+@functools.cache
+def _by_key(name: str) -> _ByKey:
+    return _ByKey(table(name))
+
+
 def read_row(conn: Connection, name: str, key: tuple[Any, ...]) -> dict[str, Any] | None:
-    tbl = table(name)
-    row = conn.execute(select(tbl).where(_where(tbl, key))).mappings().first()
+    by = _by_key(name)
+    row = conn.execute(by.read, by.key(key)).mappings().first()
     return dict(row) if row is not None else None
 
 
@@ -35,33 +60,40 @@ def write_row(
     key: tuple[Any, ...],
     image: Row | None,
     before: Row | None = None,
+    *,
+    exists: bool | None = None,
 ) -> None:
     """Make the row equal to ``image`` (insert, update, or delete when ``image`` is None).
 
     With ``before``, an update sets only the columns that change: a team server grants coders
-    UPDATE on some columns only (a clause's place, never its document).
+    UPDATE on some columns only (a clause's place, never its document). ``exists``: whether the
+    row is there, as the caller read it in this transaction (None: look it up).
     """
-    tbl = table(name)
+    by = _by_key(name)
     if image is None:
-        result = conn.execute(delete(tbl).where(_where(tbl, key)))
+        result = conn.execute(by.delete, by.key(key))
     else:
         values = dict(image)
-        exists = conn.execute(select(tbl.primary_key.columns[0]).where(_where(tbl, key))).first()
+        if not values.keys() <= by.columns:  # refused as before: the statement names them
+            unknown = ", ".join(sorted(values.keys() - by.columns))
+            raise EditError(f"a {name} row with unknown columns ({unknown})")
+        if exists is None:
+            exists = conn.execute(by.exists, by.key(key)).first() is not None
         if not exists:
-            conn.execute(insert(tbl).values(**values))
+            conn.execute(by.insert, values)
             return
         if before is not None:
             values = {k: v for k, v in values.items() if k not in before or before[k] != v}
             if not values:
                 return
-        result = conn.execute(update(tbl).where(_where(tbl, key)).values(**values))
+        result = conn.execute(by.update, {**values, **by.key(key)})
     # On a team server row-level security turns a forbidden write into "0 rows": refuse it, so
     # that no undo stack ever records an edit that did not happen.
     if result.rowcount == 0:
         raise EditError(f"not allowed to change this {name} (it is another coder's work?)")
 
 
-_UNREAD = object()  # a row not read yet
+UNREAD: Any = object()  # a row not read yet (callers that may have read it pass this on)
 
 
 class Recorder:
@@ -72,13 +104,13 @@ class Recorder:
         self.changes: list[RowChange] = []
 
     def put(
-        self, name: str, key: tuple[Any, ...], image: Row | None, *, current: Any = _UNREAD
+        self, name: str, key: tuple[Any, ...], image: Row | None, *, current: Any = UNREAD
     ) -> dict[str, Any] | None:
         """Write ``image`` and record the change; returns the before-image.
 
         ``current``: the row as just read in this transaction, if the caller has it.
         """
-        before = read_row(self.conn, name, key) if current is _UNREAD else current
+        before = read_row(self.conn, name, key) if current is UNREAD else current
         after = dict(image) if image is not None else None
         if after is not None and before is not None:
             # A service's image may leave out columns it does not own (``extra``, ``codable``):
@@ -89,7 +121,8 @@ class Recorder:
         if after is not None and before is not None and "updated" in after:
             # One rule for every writer: a row's stamp never goes backwards (core.clock.advance).
             after["updated"] = clock.advance(after["updated"], before.get("updated"))
-        write_row(self.conn, name, key, after, before)
+        # ``before`` was read in this transaction: no need to look the row up again.
+        write_row(self.conn, name, key, after, before, exists=before is not None)
         self.changes.append(RowChange(name, key, before, after))
         return before
 

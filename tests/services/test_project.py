@@ -125,3 +125,23 @@ def test_settings_round_trip(project: Project) -> None:
     assert project.setting("blind", "auto") == "auto"
     project.set_setting("blind", "on")
     assert project.setting("blind") == "on"
+
+
+def test_untag_takes_off_a_duplicate_a_merge_brought(
+    project: Project, plan: str, coder: str
+) -> None:
+    """Two live whole-clause rows of one category (two files merged): the key removes the tag,
+    both rows, in one undoable edit."""
+    from annotator.services.project import new_annotation
+    from annotator.storage.rows import write_row
+
+    clause = project.clauses(plan)[0]
+    project.toggle_tag(coder, clause.id, "territorial")
+    twin = new_annotation(coder, clause.id, "territorial", None, None, "2020-01-01T00:00:00Z")
+    with project.engine.begin() as conn:
+        write_row(conn, "annotation", (twin["id"],), twin)
+    off = project.toggle_tag(coder, clause.id, "territorial")
+    assert off.label.startswith("Untag") and len(off.changes) == 2
+    assert project.clause_coding(clause.id, coder).tags == frozenset()
+    project.undo(off)
+    assert project.clause_coding(clause.id, coder).tags == {"territorial"}
