@@ -10,20 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,6 +32,15 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import Kind, count
 from annotator.core.codebook import SHORTCUTS, Category
 from annotator.core.edits import Edit
+from annotator.gui.codebook_asks import (
+    AskPath,
+    AskText,
+    DescriptionEdit,
+    ask_colour,
+    ask_name,
+    ask_open,
+    ask_save,
+)
 from annotator.gui.codebook_panel import swatch
 from annotator.gui.colors import category_color
 from annotator.gui.dialog_writes import show_failure, write_from_dialog
@@ -43,45 +50,6 @@ from annotator.services import codebook as service
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 _FIELDS = {"color": "colour", "description": "coding rule", "parent": "place", "retired": "state"}
-FILE_FILTER = "Codebooks (*.json *.qdc);;JSON codebook (*.json);;REFI-QDA codebook (*.qdc)"
-
-#: ``(parent, title, label, text) -> str | None``: asks for a category name.
-AskText = Callable[[QWidget, str, str, str], "str | None"]
-#: ``(parent, title) -> path | None``: asks for a file to read or write.
-AskPath = Callable[[QWidget, str], "str | None"]
-
-
-def _ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
-    from annotator.gui.dialogs import ask_text
-
-    return ask_text(parent, title, label, text)
-
-
-def _ask_open(parent: QWidget, title: str) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", FILE_FILTER)
-    return path or None
-
-
-def _ask_save(parent: QWidget, title: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, "codebook.json", FILE_FILTER)
-    return path or None
-
-
-class DescriptionEdit(QPlainTextEdit):
-    """A coding-rule box that commits on focus-out and on Enter (Shift+Enter for a new line)."""
-
-    committed = Signal(str)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.committed.emit(self.toPlainText())
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.committed.emit(self.toPlainText())
-        super().focusOutEvent(event)
 
 
 class CodebookEditor(QDialog):
@@ -90,9 +58,9 @@ class CodebookEditor(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
-        self.ask_text: AskText = _ask_text
-        self.ask_open_path: AskPath = _ask_open
-        self.ask_save_path: AskPath = _ask_save
+        self.ask_text: AskText = ask_name
+        self.ask_open_path: AskPath = ask_open
+        self.ask_save_path: AskPath = ask_save
         self._all: list[Category] = []
         self._filling = False  # widgets being set from the model: their signals are not edits
         self.setWindowTitle("Codebook")
@@ -366,12 +334,14 @@ class CodebookEditor(QDialog):
         what = f"the {fields} of “{cat.name if cat else key}”"
         self._write(lambda: service.update_category(self.workspace.project, key, **changes), what)
 
-    def add(self) -> str | None:
-        """Ask for a name and add a category (nested under none); returns its key (None while
-        it is saving on a team server: it is selected once saved)."""
-        name = self.ask_text(self, "New category", "Name:", "")
-        if not name or not name.strip():
-            return None
+    def add(self) -> None:
+        """Ask for a name (window-modal: returns at once) and add a category nested under none;
+        it is selected once written (on a team server, once saved)."""
+        self.ask_text(self, "New category", "Name:", "", self._add_named)
+
+    def _add_named(self, name: str) -> None:
+        if not name.strip():
+            return
         added: list[str] = []
 
         def action() -> Edit:
@@ -380,25 +350,31 @@ class CodebookEditor(QDialog):
             return edit
 
         self._write(action, f"the new category “{name.strip()}”", lambda _e: self.select(added[0]))
-        return added[0] if added else None
 
     def rename(self) -> None:
-        """Ask for a new name of the selected category."""
+        """Ask for a new name of the selected category (window-modal: returns at once)."""
         cat = self._category(self.current_key())
         if cat is None:
             return
-        name = self.ask_text(self, "Rename category", f"New name for {cat.name}:", cat.name)
-        if name is not None and name.strip() and name.strip() != cat.name:
-            self._change(cat.key, name=name.strip())
 
-    def recolour(self) -> None:
-        """Pick a new colour for the selected category."""
+        def named(name: str) -> None:
+            if name.strip() and name.strip() != cat.name:
+                self._change(cat.key, name=name.strip())
+
+        self.ask_text(self, "Rename category", f"New name for {cat.name}:", cat.name, named)
+
+    def recolour(self) -> QColorDialog | None:
+        """Pick a new colour for the selected category (window-modal: returns the picker at once;
+        the colour is written once accepted)."""
         cat = self._category(self.current_key())
         if cat is None:
-            return
-        color = QColorDialog.getColor(category_color(cat.color), self, f"Colour of {cat.name}")
-        if color.isValid():
-            self._change(cat.key, color=QColor(color).name())
+            return None
+        return ask_colour(
+            self,
+            f"Colour of {cat.name}",
+            category_color(cat.color),
+            lambda colour: self._change(cat.key, color=colour),
+        )
 
     def _set_description(self, text: str) -> None:
         cat = self._category(self.current_key())

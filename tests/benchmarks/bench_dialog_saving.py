@@ -120,7 +120,7 @@ def main() -> int:
 
         editor = CodebookEditor(ws, window)
         editor.show()
-        editor.ask_text = lambda *_args: "Land"
+        editor.ask_text = lambda *args: args[-1]("Land")
         editor.select("territorial")
         measured("a codebook rename", "category", editor.rename)
         editor.close()

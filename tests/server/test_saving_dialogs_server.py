@@ -112,7 +112,7 @@ def test_a_codebook_edit_waits_for_the_lock_and_the_dialog_answers(
     editor = CodebookEditor(ws, window)
     qtbot.addWidget(editor)
     editor.show()
-    editor.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+    editor.ask_text = lambda *args: args[-1]("Land")  # type: ignore[assignment]
     editor.select("territorial")
     locked = threading.Event()
     holder = hold_lock_on(team, "category", 1.0, locked)
@@ -141,7 +141,7 @@ def test_a_codebook_edit_past_the_lock_timeout_names_what_was_not_saved(
     editor = CodebookEditor(ws, window)
     qtbot.addWidget(editor)
     editor.show()
-    editor.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+    editor.ask_text = lambda *args: args[-1]("Land")  # type: ignore[assignment]
     editor.select("territorial")
     locked = threading.Event()
     holder = hold_lock_on(team, "category", LOCK_TIMEOUT_MS / 1000 + 2, locked)
