@@ -43,7 +43,7 @@ from annotator.gui.codebook_asks import (
 )
 from annotator.gui.codebook_panel import swatch
 from annotator.gui.colors import category_color
-from annotator.gui.dialog_writes import show_failure, write_from_dialog
+from annotator.gui.dialog_writes import RED, show_failure, write_from_dialog
 from annotator.gui.ops import Change
 from annotator.gui.workspace import Workspace
 from annotator.services import codebook as service
@@ -76,7 +76,7 @@ class CodebookEditor(QDialog):
         self.tree.setUniformRowHeights(True)
         self.tree.currentItemChanged.connect(lambda *_: self._show_current())
         self.show_retired = QCheckBox("Show &retired categories")
-        self.show_retired.toggled.connect(lambda _on: self.refresh())
+        self.show_retired.toggled.connect(lambda _on: self.refresh(self._all))
 
         self.description = DescriptionEdit()
         self.description.setPlaceholderText("Coding rule: when does this category apply?")
@@ -152,7 +152,10 @@ class CodebookEditor(QDialog):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, workspace.undo_stack.undo)
         QShortcut(QKeySequence("Ctrl+Shift+Z"), self, workspace.undo_stack.redo)
         workspace.ops.changed.connect(self._edited)
-        self.refresh()
+        self._empty = "Loading the codebook…"  # the heading while no category is current
+        self.buttons["add"].setEnabled(False)  # until the codebook is read: keys are taken
+        self._show_current()
+        self.load()
         self.tree.setFocus()
 
     def _button(self, name: str, text: str, keys: str, slot: Callable[[], object]) -> QPushButton:
@@ -199,11 +202,28 @@ class CodebookEditor(QDialog):
     def _visible(self) -> list[Category]:
         return [c for c in self._all if self.show_retired.isChecked() or not c.retired]
 
+    def load(self) -> None:
+        """Read the codebook and show it: through :meth:`Workspace.read`, so at once locally and
+        off the UI thread on a team server ("Loading the codebook…" until then); a failure is one
+        line on the status line."""
+        project = self.workspace.project
+        self.workspace.read(
+            lambda: project.categories(include_retired=True),
+            self.refresh,
+            title="Cannot open the codebook",
+            on_failed=self._load_failed,
+            owner=self,
+        )
+
     def refresh(self, codebook: list[Category] | None = None) -> None:
-        """Rebuild the tree from ``codebook`` or the project, keeping the selection."""
-        keep = self.current_key()
+        """Rebuild the tree from ``codebook`` (read again if None), keeping the selection."""
         if codebook is None:
-            codebook = self.workspace.project.categories(include_retired=True)
+            self.load()
+            return
+        self._empty = "No category selected"
+        self.heading.setStyleSheet("")
+        self.buttons["add"].setEnabled(True)
+        keep = self.current_key()
         self._all = codebook
         shown = self._visible()
         shown_keys = {c.key for c in shown}
@@ -271,7 +291,7 @@ class CodebookEditor(QDialog):
                 widget.setEnabled(cat is not None)
             self.parent_combo.clear()
             if cat is None:
-                self.heading.setText("No category selected")
+                self.heading.setText(self._empty)
                 self.description.setPlainText("")
                 return
             self.heading.setText(
@@ -315,6 +335,11 @@ class CodebookEditor(QDialog):
         codebook = change.read.codebook if change.read is not None else None
         self.workspace.reload_codebook(codebook)  # on a server: as the write read it back
         self.refresh(codebook)
+
+    def _load_failed(self, why: str) -> None:
+        self._empty = f"Cannot open the codebook: {why}"
+        self.heading.setStyleSheet(f"color: {RED}")
+        self.heading.setText(self._empty)
 
     def _failed(self, message: str) -> None:
         show_failure(self.workspace, self, self.status, message)

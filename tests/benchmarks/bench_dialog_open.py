@@ -52,6 +52,8 @@ def main() -> int:
         while window.ops.running():
             app.processEvents()
         window.open_document(key)
+        while window.ops.running():  # the plan is read in the background
+            app.processEvents()
         ws = window.workspace
         assert ws is not None
         plans = [(key, "Plan")]

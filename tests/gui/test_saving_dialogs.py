@@ -355,8 +355,9 @@ def test_reads_after_a_commit_happen_off_the_ui_thread(
         monkeypatch.setattr(target, name, call)
 
     assert window.workspace is not None
-    editor = CodebookEditor(window.workspace, window)  # reads the codebook as it opens
+    editor = CodebookEditor(window.workspace, window)  # reads the codebook in the background
     qtbot.addWidget(editor)
+    settle(window)
     editor.ask_text = lambda *args: args[-1]("Land")  # type: ignore[assignment]
     editor.select("territorial")
     for name in ("clause_coding", "coding", "clauses", "document", "categories"):
