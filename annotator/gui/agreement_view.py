@@ -322,8 +322,10 @@ class AgreementView(ToolWindow):
     # -- showing -------------------------------------------------------------------------------
 
     def names(self) -> dict[str, str]:
-        """Category key -> display name."""
-        return {c.key: c.name for c in self.workspace.project.categories(include_retired=True)}
+        """Category key -> display name, from the codebook the report was computed with (read
+        on the job's thread, not here)."""
+        cats = (self.exchange or {}).get("codebook", {}).get("categories", [])
+        return {c["key"]: c["name"] for c in cats}
 
     def show_report(self, report: dict[str, Any]) -> None:
         """Fill the overall line, the per-category table and the pair matrix."""

@@ -236,3 +236,37 @@ def test_a_plan_opened_from_code_is_read_in_the_background(
     assert server.clauses.rowCount() > 0 and not server.navigator.loader.note.isVisible()
     settle(server)
     assert server.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_agreement_window_reads_nothing_on_the_ui_thread(
+    qtbot: QtBot, server: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from annotator.services import exchange
+
+    threads: list[tuple[str, str]] = []
+
+    def watched(target: Any, name: str) -> None:
+        original: Callable[..., Any] = getattr(target, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            threads.append((name, threading.current_thread().name))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(target, name, call)
+
+    for name in ("documents", "coders", "categories", "setting"):
+        watched(Project, name)
+    watched(exchange, "export_exchange_dict")
+    server.actions_["agreement"].trigger()
+    wait_for(lambda: "agreement" in server.tools.views)
+    view = server.tools.views["agreement"]
+    assert isinstance(view, AgreementView)
+    wait_for(lambda: view.report is not None)
+    assert {name for name, _ in threads} >= {"documents", "coders", "export_exchange_dict"}
+    assert [name for name, thread in threads if thread == "MainThread"] == []
+    shown = {view.table.item(r, 0).text() for r in range(view.table.rowCount())}  # type: ignore[union-attr]
+    assert "Territorial" in shown  # the names come with the computation's codebook
+    view.close()
+    settle(server)
