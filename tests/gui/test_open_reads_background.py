@@ -270,3 +270,45 @@ def test_the_agreement_window_reads_nothing_on_the_ui_thread(
     assert "Territorial" in shown  # the names come with the computation's codebook
     view.close()
     settle(server)
+
+
+def test_the_comparison_is_read_and_computed_off_the_ui_thread_and_the_latest_rule_wins(
+    qtbot: QtBot, server: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.gui.compare_view import CompareView
+    from annotator.services import exchange
+
+    slowed(exchange, "export_exchange_dict", 0.6, monkeypatch)
+    opens_at_once(server, "compare")
+    wait_for(lambda: "compare" in server.tools.views)
+    view = server.tools.views["compare"]
+    assert isinstance(view, CompareView)
+    assert view.message.text() == "Comparing…" and view.comparison is None
+    view.grab().save(str(screenshots() / "compare-comparing.png"))
+    qtbot.keyClick(view.rule_combo, Qt.Key.Key_Down)  # the window answers: another rule
+    assert view.rule_combo.currentData() == "majority"
+    wait_for(lambda: view.comparison is not None)
+    settle(server)
+    assert view.comparison is not None and view.comparison.rule == "majority"
+    assert view.message.isHidden() and view.table.rowCount() > 1
+    view.close()
+
+
+def test_a_failed_comparison_is_one_line_in_the_window(
+    qtbot: QtBot,
+    server: MainWindow,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from annotator.gui.compare_view import CompareView
+    from annotator.services import exchange
+
+    slowed(exchange, "export_exchange_dict", 0.3, monkeypatch, ProjectError(WHY))
+    opens_at_once(server, "compare")
+    wait_for(lambda: "compare" in server.tools.views)
+    view = server.tools.views["compare"]
+    assert isinstance(view, CompareView)
+    wait_for(lambda: view.message.text() != "Comparing…")
+    assert view.message.text() == f"Cannot compare: {WHY}"
+    assert server.errors == [] and "Traceback" not in capsys.readouterr().err  # type: ignore[attr-defined]
+    view.close()
