@@ -151,6 +151,7 @@ def test_paragraphs_only_in_the_import_preview_cuts_in_the_background(
     assert dialog.preview.table.rowCount() == 32 and dialog.ok.isEnabled()  # cut already
     assert tick(qtbot, dialog) < AT_ONCE
     assert waiting(dialog) and choices[0].mode == "paragraphs"
+    QApplication.processEvents()  # the layout settles, as in the application's loop
     dialog.grab().save(str(screenshots() / "import-preview-cutting.png"))
     # Unticked while the paragraphs are cut: the numbered cut is back at once, and stays.
     assert tick(qtbot, dialog) < AT_ONCE
