@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QMenu,
     QProgressBar,
     QPushButton,
@@ -42,11 +41,14 @@ from annotator.core.agreement.render import (
 )
 from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
+from annotator.gui.agreement_parts import Filters, disagreement_items, read_filters
 from annotator.gui.ops import show_message
 from annotator.gui.tool_windows import ToolWindow, save_file
 
 if TYPE_CHECKING:
-    from annotator.gui.ops import Job
+    from PySide6.QtGui import QAction
+
+    from annotator.gui.ops import Job, Progress
     from annotator.gui.workspace import Workspace
 
 BLIND_WARNING = (
@@ -76,27 +78,34 @@ class AgreementView(ToolWindow):
         self.report: dict[str, Any] | None = None
         self.exchange: dict[str, Any] | None = None  # what the shown report was computed from
         self.confusion: Confusion | None = None
-        self._pending_exchange: dict[str, Any] | None = None
         self._run = 0
-        self._job: Job[dict[str, Any]] | None = None  # the latest computation
+        self._job: Job[tuple[dict[str, Any], dict[str, Any]]] | None = None  # the latest run
         self.setWindowTitle("Inter-coder agreement")
         self.resize(900, 640)
         self._build()
-        self._load_filters()
-        self.recompute()
+        self.coder_actions: list[QAction] = []
+        self.overall.setText("Loading the plans and coders…")
+        self.busy.setRange(0, 0)
+        project = workspace.project
+        # At once locally; on a team server off the UI thread (the window shows meanwhile).
+        workspace.read(
+            lambda: read_filters(project),
+            self._load_filters,
+            title="Cannot open the agreement window",
+            on_failed=lambda why: self._failed(self._run, why, "read the plans and coders"),
+            owner=self,
+        )
 
     # -- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        from annotator.services.review import blind_mode
-
         layout = QVBoxLayout(self)
         self.banner = QLabel(BLIND_WARNING)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
             "background:#fff3cd; color:#5c4400; border:1px solid #e0c060; padding:6px;"
         )
-        self.banner.setVisible(not blind_mode(self.workspace.project))
+        self.banner.hide()  # until blind mode is read
         layout.addWidget(self.banner)
 
         filters = QHBoxLayout()
@@ -206,13 +215,15 @@ class AgreementView(ToolWindow):
         lay.addWidget(self.disagreement_list, 1)
         return box
 
-    def _load_filters(self) -> None:
-        project = self.workspace.project
+    def _load_filters(self, read: Filters) -> None:
+        """The plans and coders are read: fill the filters and compute."""
+        documents, every_coder, blind = read
+        self.banner.setVisible(not blind)
         self.document_combo.addItem("All plans", None)
-        for doc in project.documents():
+        for doc in documents:
             self.document_combo.addItem(doc.title or doc.key[:12], doc.key)
         self.coder_actions = []
-        for coder in project.coders():
+        for coder in every_coder:
             if coder.is_consensus:
                 continue
             action = self.coder_menu.addAction(coder.name)
@@ -223,12 +234,13 @@ class AgreementView(ToolWindow):
             self.coder_actions.append(action)
         self._label_coders()
         self.document_combo.currentIndexChanged.connect(self.recompute)
-        coders = [c for c in project.coders() if not c.is_consensus]
+        coders = [c for c in every_coder if not c.is_consensus]
         for combo, default in ((self.coder_a_combo, 0), (self.coder_b_combo, 1)):
             for coder in coders:
                 combo.addItem(coder.name, coder.id)
             combo.setCurrentIndex(min(default, len(coders) - 1))
             combo.currentIndexChanged.connect(self._show_confusion)
+        self.recompute()
 
     def _label_coders(self) -> None:
         chosen = [a.text() for a in self.coder_actions if a.isChecked()]
@@ -248,11 +260,7 @@ class AgreementView(ToolWindow):
 
         self._label_coders()
         self._run += 1
-        try:
-            exchange = export_exchange_dict(self.workspace.project)
-        except AnnotatorError as exc:
-            self._failed(self._run, str(exc))
-            return
+        project = self.workspace.project
         document = self.document_combo.currentData()
         options: dict[str, Any] = {
             "coders": self.selected_coders(),
@@ -260,16 +268,23 @@ class AgreementView(ToolWindow):
             "bootstrap": self.bootstrap,
             "source": "project",
         }
-        self._pending_exchange = exchange
         if self._job is not None:
             self._job.cancel()  # stops at its next progress report; its result would be stale
         run = self._run
         self.busy.setRange(0, 0)  # busy until the first progress report
         self.busy.show()
         self.overall.setText("Computing…")
+
+        def compute(progress: Progress) -> tuple[dict[str, Any], dict[str, Any]]:
+            from annotator.services.reads import read_mapped
+
+            # Read on the job's thread too: on a team server the whole project crosses the wire.
+            exchange = read_mapped(lambda: export_exchange_dict(project))
+            return exchange, agreement_report(exchange, progress=progress, **options)
+
         self._job = self.workspace.ops.run(
-            lambda progress: agreement_report(exchange, progress=progress, **options),
-            on_done=lambda report: self._finished(run, report),
+            compute,
+            on_done=lambda got: self._finished(run, *got),
             on_failed=lambda message: self._failed(run, message),
             on_progress=lambda done, total: self._progress(run, done, total),
             owner=self,
@@ -280,7 +295,7 @@ class AgreementView(ToolWindow):
             self.busy.setRange(0, total)
             self.busy.setValue(done)
 
-    def _failed(self, run: int, message: str) -> None:
+    def _failed(self, run: int, message: str, what: str = "compute agreement") -> None:
         if run != self._run:
             return
         self.busy.hide()
@@ -288,13 +303,13 @@ class AgreementView(ToolWindow):
         self.table.setRowCount(0)
         self.exchange = None
         self._show_confusion()
-        self.overall.setText(f"Cannot compute agreement: {message}")
+        self.overall.setText(f"Cannot {what}: {message}")
 
-    def _finished(self, run: int, report: dict[str, Any]) -> None:
+    def _finished(self, run: int, exchange: dict[str, Any], report: dict[str, Any]) -> None:
         if run != self._run:
             return
         self.busy.hide()
-        self.exchange = self._pending_exchange
+        self.exchange = exchange
         self.show_report(report)
         self.finished_report.emit(report)
 
@@ -307,8 +322,10 @@ class AgreementView(ToolWindow):
     # -- showing -------------------------------------------------------------------------------
 
     def names(self) -> dict[str, str]:
-        """Category key -> display name."""
-        return {c.key: c.name for c in self.workspace.project.categories(include_retired=True)}
+        """Category key -> display name, from the codebook the report was computed with (read
+        on the job's thread, not here)."""
+        cats = (self.exchange or {}).get("codebook", {}).get("categories", [])
+        return {c["key"]: c["name"] for c in cats}
 
     def show_report(self, report: dict[str, Any]) -> None:
         """Fill the overall line, the per-category table and the pair matrix."""
@@ -441,17 +458,7 @@ class AgreementView(ToolWindow):
             f"{plural(conf.units, 'clause')} coded by both · {len(conf.disagreements)} disagree"
             + (":" if conf.disagreements else "")
         )
-        texts = {d["key"]: d.get("text", "") for d in self.exchange.get("documents", [])}
-        titles = {d["key"]: d.get("title") or d["key"][:8] for d in self.exchange["documents"]}
-        for d in conf.disagreements:
-            all_words = texts.get(d.document, "")[d.start : d.end].split()
-            words = " ".join(all_words[:10]) + ("…" if len(all_words) > 10 else "")
-            who = name_a if d.a_present else name_b
-            label = d.label or f"{d.start}–{d.end}"
-            prefix = "" if document else f"{titles.get(d.document, '')} "
-            entry = QListWidgetItem(f"{prefix}[{label}]  {words}  (only {who})")
-            entry.setData(Qt.ItemDataRole.UserRole, (d.document, d.start, d.end))
-            entry.setToolTip(texts.get(d.document, "")[d.start : d.end])
+        for entry in disagreement_items(self.exchange, conf, document, name_a, name_b):
             self.disagreement_list.addItem(entry)
 
     # -- exports -------------------------------------------------------------------------------

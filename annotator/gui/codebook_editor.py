@@ -10,20 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,54 +32,24 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import Kind, count
 from annotator.core.codebook import SHORTCUTS, Category
 from annotator.core.edits import Edit
+from annotator.gui.codebook_asks import (
+    AskPath,
+    AskText,
+    DescriptionEdit,
+    ask_colour,
+    ask_name,
+    ask_open,
+    ask_save,
+)
 from annotator.gui.codebook_panel import swatch
 from annotator.gui.colors import category_color
-from annotator.gui.dialog_writes import show_failure, write_from_dialog
+from annotator.gui.dialog_writes import RED, show_failure, write_from_dialog
 from annotator.gui.ops import Change
 from annotator.gui.workspace import Workspace
 from annotator.services import codebook as service
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 _FIELDS = {"color": "colour", "description": "coding rule", "parent": "place", "retired": "state"}
-FILE_FILTER = "Codebooks (*.json *.qdc);;JSON codebook (*.json);;REFI-QDA codebook (*.qdc)"
-
-#: ``(parent, title, label, text) -> str | None``: asks for a category name.
-AskText = Callable[[QWidget, str, str, str], "str | None"]
-#: ``(parent, title) -> path | None``: asks for a file to read or write.
-AskPath = Callable[[QWidget, str], "str | None"]
-
-
-def _ask_text(parent: QWidget, title: str, label: str, text: str) -> str | None:
-    from annotator.gui.dialogs import ask_text
-
-    return ask_text(parent, title, label, text)
-
-
-def _ask_open(parent: QWidget, title: str) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", FILE_FILTER)
-    return path or None
-
-
-def _ask_save(parent: QWidget, title: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, "codebook.json", FILE_FILTER)
-    return path or None
-
-
-class DescriptionEdit(QPlainTextEdit):
-    """A coding-rule box that commits on focus-out and on Enter (Shift+Enter for a new line)."""
-
-    committed = Signal(str)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.committed.emit(self.toPlainText())
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.committed.emit(self.toPlainText())
-        super().focusOutEvent(event)
 
 
 class CodebookEditor(QDialog):
@@ -90,9 +58,9 @@ class CodebookEditor(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
-        self.ask_text: AskText = _ask_text
-        self.ask_open_path: AskPath = _ask_open
-        self.ask_save_path: AskPath = _ask_save
+        self.ask_text: AskText = ask_name
+        self.ask_open_path: AskPath = ask_open
+        self.ask_save_path: AskPath = ask_save
         self._all: list[Category] = []
         self._filling = False  # widgets being set from the model: their signals are not edits
         self.setWindowTitle("Codebook")
@@ -108,7 +76,7 @@ class CodebookEditor(QDialog):
         self.tree.setUniformRowHeights(True)
         self.tree.currentItemChanged.connect(lambda *_: self._show_current())
         self.show_retired = QCheckBox("Show &retired categories")
-        self.show_retired.toggled.connect(lambda _on: self.refresh())
+        self.show_retired.toggled.connect(lambda _on: self.refresh(self._all))
 
         self.description = DescriptionEdit()
         self.description.setPlaceholderText("Coding rule: when does this category apply?")
@@ -184,7 +152,10 @@ class CodebookEditor(QDialog):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, workspace.undo_stack.undo)
         QShortcut(QKeySequence("Ctrl+Shift+Z"), self, workspace.undo_stack.redo)
         workspace.ops.changed.connect(self._edited)
-        self.refresh()
+        self._empty = "Loading the codebook…"  # the heading while no category is current
+        self.buttons["add"].setEnabled(False)  # until the codebook is read: keys are taken
+        self._show_current()
+        self.load()
         self.tree.setFocus()
 
     def _button(self, name: str, text: str, keys: str, slot: Callable[[], object]) -> QPushButton:
@@ -231,11 +202,28 @@ class CodebookEditor(QDialog):
     def _visible(self) -> list[Category]:
         return [c for c in self._all if self.show_retired.isChecked() or not c.retired]
 
+    def load(self) -> None:
+        """Read the codebook and show it: through :meth:`Workspace.read`, so at once locally and
+        off the UI thread on a team server ("Loading the codebook…" until then); a failure is one
+        line on the status line."""
+        project = self.workspace.project
+        self.workspace.read(
+            lambda: project.categories(include_retired=True),
+            self.refresh,
+            title="Cannot open the codebook",
+            on_failed=self._load_failed,
+            owner=self,
+        )
+
     def refresh(self, codebook: list[Category] | None = None) -> None:
-        """Rebuild the tree from ``codebook`` or the project, keeping the selection."""
-        keep = self.current_key()
+        """Rebuild the tree from ``codebook`` (read again if None), keeping the selection."""
         if codebook is None:
-            codebook = self.workspace.project.categories(include_retired=True)
+            self.load()
+            return
+        self._empty = "No category selected"
+        self.heading.setStyleSheet("")
+        self.buttons["add"].setEnabled(True)
+        keep = self.current_key()
         self._all = codebook
         shown = self._visible()
         shown_keys = {c.key for c in shown}
@@ -303,7 +291,7 @@ class CodebookEditor(QDialog):
                 widget.setEnabled(cat is not None)
             self.parent_combo.clear()
             if cat is None:
-                self.heading.setText("No category selected")
+                self.heading.setText(self._empty)
                 self.description.setPlainText("")
                 return
             self.heading.setText(
@@ -348,6 +336,11 @@ class CodebookEditor(QDialog):
         self.workspace.reload_codebook(codebook)  # on a server: as the write read it back
         self.refresh(codebook)
 
+    def _load_failed(self, why: str) -> None:
+        self._empty = f"Cannot open the codebook: {why}"
+        self.heading.setStyleSheet(f"color: {RED}")
+        self.heading.setText(self._empty)
+
     def _failed(self, message: str) -> None:
         show_failure(self.workspace, self, self.status, message)
 
@@ -366,12 +359,14 @@ class CodebookEditor(QDialog):
         what = f"the {fields} of “{cat.name if cat else key}”"
         self._write(lambda: service.update_category(self.workspace.project, key, **changes), what)
 
-    def add(self) -> str | None:
-        """Ask for a name and add a category (nested under none); returns its key (None while
-        it is saving on a team server: it is selected once saved)."""
-        name = self.ask_text(self, "New category", "Name:", "")
-        if not name or not name.strip():
-            return None
+    def add(self) -> None:
+        """Ask for a name (window-modal: returns at once) and add a category nested under none;
+        it is selected once written (on a team server, once saved)."""
+        self.ask_text(self, "New category", "Name:", "", self._add_named)
+
+    def _add_named(self, name: str) -> None:
+        if not name.strip():
+            return
         added: list[str] = []
 
         def action() -> Edit:
@@ -380,25 +375,31 @@ class CodebookEditor(QDialog):
             return edit
 
         self._write(action, f"the new category “{name.strip()}”", lambda _e: self.select(added[0]))
-        return added[0] if added else None
 
     def rename(self) -> None:
-        """Ask for a new name of the selected category."""
+        """Ask for a new name of the selected category (window-modal: returns at once)."""
         cat = self._category(self.current_key())
         if cat is None:
             return
-        name = self.ask_text(self, "Rename category", f"New name for {cat.name}:", cat.name)
-        if name is not None and name.strip() and name.strip() != cat.name:
-            self._change(cat.key, name=name.strip())
 
-    def recolour(self) -> None:
-        """Pick a new colour for the selected category."""
+        def named(name: str) -> None:
+            if name.strip() and name.strip() != cat.name:
+                self._change(cat.key, name=name.strip())
+
+        self.ask_text(self, "Rename category", f"New name for {cat.name}:", cat.name, named)
+
+    def recolour(self) -> QColorDialog | None:
+        """Pick a new colour for the selected category (window-modal: returns the picker at once;
+        the colour is written once accepted)."""
         cat = self._category(self.current_key())
         if cat is None:
-            return
-        color = QColorDialog.getColor(category_color(cat.color), self, f"Colour of {cat.name}")
-        if color.isValid():
-            self._change(cat.key, color=QColor(color).name())
+            return None
+        return ask_colour(
+            self,
+            f"Colour of {cat.name}",
+            category_color(cat.color),
+            lambda colour: self._change(cat.key, color=colour),
+        )
 
     def _set_description(self, text: str) -> None:
         cat = self._category(self.current_key())

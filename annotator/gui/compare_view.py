@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.compare import Comparison, compare_plans
-from annotator.core.errors import AnnotatorError
 from annotator.gui.ops import show_message
 from annotator.gui.tool_windows import ToolWindow, save_file
 
@@ -219,6 +218,7 @@ class CompareView(ToolWindow):
         super().__init__(parent)
         self.workspace = workspace
         self.comparison: Comparison | None = None
+        self._asked = 0  # the latest comparison asked for: an older one is not shown
         self.setWindowTitle("Compare plans")
         self.resize(980, 680)
         layout = QVBoxLayout(self)
@@ -271,28 +271,40 @@ class CompareView(ToolWindow):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the project and recompute the comparison."""
+        """Re-read the project and recompute the comparison, through :meth:`Workspace.read`: at
+        once locally; on a team server off the UI thread ("Comparing…" meanwhile; the latest
+        choice of rule wins), a failure one line."""
         from annotator.services.exchange import export_exchange_dict
 
-        rule = self.rule_combo.currentData()
-        try:
-            exchange = export_exchange_dict(self.workspace.project)
+        rule, project = self.rule_combo.currentData(), self.workspace.project
+        self._asked += 1
+        asked = self._asked
+
+        def read() -> Comparison:
+            exchange = export_exchange_dict(project)
             if rule == "consensus":
-                self.comparison = compare_plans(
-                    exchange, consensus=True, rule="coder", source="project"
-                )
-            else:
-                self.comparison = compare_plans(exchange, rule=rule, source="project")
-        except AnnotatorError as exc:
-            self.comparison = None
-            self.message.setText(f"Cannot compare: {exc}")
+                return compare_plans(exchange, consensus=True, rule="coder", source="project")
+            return compare_plans(exchange, rule=rule, source="project")
+
+        def show(comparison: Comparison) -> None:
+            if asked == self._asked:
+                self.comparison = comparison
+                self.message.hide()
+                self._fill_table()
+                self._fill_chart()
+
+        def failed(why: str) -> None:
+            if asked == self._asked:
+                self.comparison = None
+                self.message.setText(f"Cannot compare: {why}")
+                self.message.show()
+                self.table.setRowCount(0)
+                self.chart.set_data([], [], [], percent=True)
+
+        if self.workspace.background:
+            self.message.setText("Comparing…")
             self.message.show()
-            self.table.setRowCount(0)
-            self.chart.set_data([], [], [], percent=True)
-            return
-        self.message.hide()
-        self._fill_table()
-        self._fill_chart()
+        self.workspace.read(read, show, title="Cannot compare", on_failed=failed, owner=self)
 
     def _fill_table(self) -> None:
         """Row 0 is each plan's number of clauses, the base of every share below it."""

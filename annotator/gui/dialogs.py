@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -45,8 +45,13 @@ def ask_coder_name(parent: QWidget | None, known: Sequence[str]) -> str | None:
     return name.strip() if ok and name.strip() else None
 
 
-def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
-    """One line of text, in a dialog wide enough for its whole title; None when cancelled."""
+def ask_text(
+    parent: QWidget | None, title: str, label: str, text: str, answer: Callable[[str], object]
+) -> QDialog:
+    """One line of text asked window-modal, in a dialog wide enough for its whole title; returns
+    the dialog at once, ``answer(text)`` runs once it is accepted (never if cancelled)."""
+    from annotator.gui.modal import accepted, open_modal
+
     dialog = QDialog(parent)
     dialog.setObjectName("askText")
     dialog.setWindowTitle(title)
@@ -66,10 +71,8 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     room = QFontMetrics(dialog.font()).horizontalAdvance(title) + 180
     dialog.setMinimumWidth(max(360, room))
     edit.selectAll()
-    ok = dialog.exec() == QDialog.DialogCode.Accepted
-    value = edit.text()
-    dialog.deleteLater()
-    return value if ok else None
+    open_modal(dialog, lambda code: accepted(code) and answer(edit.text()))
+    return dialog
 
 
 def show_about(parent: QWidget | None, data_folder: str, project_path: str) -> QMessageBox:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +24,13 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.workspace import Workspace
 from annotator.services.documents import STAGES, set_document_properties
-from annotator.services.types import DocumentMeta
+from annotator.services.types import DocumentData, DocumentMeta, DocumentSummary
+
+if TYPE_CHECKING:
+    from annotator.services.project import Project
+
+#: The plan and every plan of the project (:func:`read_properties`).
+Properties = tuple[DocumentData, list[DocumentSummary]]
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -47,11 +54,18 @@ def date_problem(text: str) -> str | None:
 class DocumentDialog(QDialog):
     """Edit one plan's title and metadata."""
 
-    def __init__(self, workspace: Workspace, document_key: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        workspace: Workspace,
+        document_key: str,
+        parent: QWidget | None = None,
+        read: Properties | None = None,
+    ):
+        """``read``: what :func:`read_properties` read (else it is read here)."""
         super().__init__(parent)
         self.workspace = workspace
         self.document_key = document_key
-        self.data = workspace.project.document(document_key)
+        self.data, plans = read or read_properties(workspace.project, document_key)
         meta = self.data.meta
         self.setWindowTitle(f"Properties of {self.data.title}")
         self.setObjectName("documentDialog")
@@ -73,7 +87,7 @@ class DocumentDialog(QDialog):
         self.stage.setCurrentText(meta.stage or "")
         self.revises = QComboBox()
         self.revises.addItem("(none)", None)
-        for doc in workspace.project.documents():
+        for doc in plans:
             if doc.key != document_key:
                 self.revises.addItem(doc.title, doc.key)
         self.revises.setCurrentIndex(max(0, self.revises.findData(meta.revises)))
@@ -181,10 +195,29 @@ class DocumentDialog(QDialog):
         )
 
 
+def read_properties(project: Project, document_key: str) -> Properties:
+    """What the dialog shows: the plan, and every plan (the ones it may revise)."""
+    return project.document(document_key), project.documents()
+
+
 def edit_document_properties(
     workspace: Workspace, document_key: str, parent: QWidget | None = None
-) -> QDialog:
-    """Show the properties dialog window-modal and return at once (no nested event loop)."""
+) -> None:
+    """Read the plan's properties through :meth:`Workspace.read` (at once locally, off the UI
+    thread on a team server, a failure one message), then show the dialog window-modal; returns
+    at once (no nested event loop)."""
     from annotator.gui.modal import open_modal
 
-    return open_modal(DocumentDialog(workspace, document_key, parent))
+    project = workspace.project
+
+    def show(read: Properties) -> None:
+        if workspace.ops.workspace is workspace:  # not another project meanwhile
+            open_modal(DocumentDialog(workspace, document_key, parent, read))
+
+    if workspace.background:
+        workspace.ops.said.emit("Reading the plan's properties…")
+    workspace.read(
+        lambda: read_properties(project, document_key),
+        show,
+        title="Cannot open the plan's properties",
+    )

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.wording import plural
 from annotator.gui.ops import Job, Progress, show_message
 from annotator.gui.workspace import Workspace
@@ -187,11 +186,6 @@ class ExportDialog(QDialog):
             return self.workspace.coder_id, False
         return None, scope == "consensus"
 
-    def _options(self) -> tuple[str | None, bool]:
-        """``(coder, consensus)`` for :func:`write_export` (see :func:`resolve_scope`)."""
-        coder, consensus = self._selection()
-        return resolve_scope(self.workspace.project, self.fmt().key, coder, consensus)
-
     def done(self, result: int) -> None:
         """Closed: a preview still being read is not wanted any more."""
         if self._preview_job is not None:
@@ -295,15 +289,12 @@ class ExportDialog(QDialog):
         path = Path(chosen)
         if not path.suffix:
             path = path.with_suffix(fmt.suffix)
-        try:
-            coder, consensus = self._options()
-        except AnnotatorError as exc:
-            self._failed(str(path), str(exc))
-            return
+        selected = self._selection()
         bom = self.bom.isChecked() and self.bom.isEnabled()
         project = self.workspace.project
 
         def write(_progress: Progress) -> str:  # on the runner's thread: the window stays live
+            coder, consensus = resolve_scope(project, fmt.key, *selected)  # reads the project
             return write_export(project, fmt.key, path, coder=coder, consensus=consensus, bom=bom)
 
         self.export_button.setEnabled(False)

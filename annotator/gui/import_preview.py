@@ -4,6 +4,10 @@ Both show the same :class:`CutPreview`: the notes the segmenter made (points mis
 source, repeated numbers, changes of delimiter ...), a count of points and sub-points, and every
 clause with its label, kind and first words, with a "Paragraphs only" switch that shows the other
 cut at once. Nothing is written until the user accepts; re-segmenting is one undoable edit.
+
+Cutting a long plan takes a while, so a cut not made yet is made as a quiet job of the window's
+runner (:meth:`_CutDialog.show_mode`): the dialog says "Cutting…" and keeps answering keys; the
+latest request wins (an older cut is kept for later, not shown); a failure is one line.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,7 +37,7 @@ from annotator.core.edits import Edit
 from annotator.core.errors import AnnotatorError
 from annotator.core.segment import Clause, Note, Segmentation, segment_plan
 from annotator.gui.modal import accepted, open_modal
-from annotator.gui.ops import Progress, message_for
+from annotator.gui.ops import Operations, Progress, message_for
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -136,11 +141,11 @@ class PlanChoice:
     text: str = ""
     error: str = ""
     mode: str = "auto"
-    #: The text cut in each mode asked for so far (the first one cut off the UI thread).
+    #: The text cut in each mode asked for so far (each cut off the UI thread).
     cuts: dict[str, Segmentation] = field(default_factory=dict)
 
     def cut(self) -> Segmentation:
-        """The text cut in the chosen mode, once only."""
+        """The text cut in the chosen mode, once only (on the reading job's thread)."""
         if self.mode not in self.cuts:
             self.cuts[self.mode] = segment_plan(self.text, self.mode)
         return self.cuts[self.mode]
@@ -149,8 +154,11 @@ class PlanChoice:
 class _CutDialog(QDialog):
     """A preview with a "Paragraphs only" switch; subclasses say what is being cut."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, ops: Operations | None = None):
         super().__init__(parent)
+        #: The window's runner, which cuts; a dialog without a window gets one of its own.
+        self.ops = ops if ops is not None else Operations(self)
+        self._asked = 0  # the latest cut asked for: an older one is not shown
         self.resize(860, 620)
         self.heading = QLabel()
         self.heading.setObjectName("cutHeading")
@@ -186,12 +194,63 @@ class _CutDialog(QDialog):
     def refresh(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    @property
+    def ok(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def show_mode(self, text: str, cuts: dict[str, Segmentation], mode: str) -> None:
+        """Show ``text`` cut in ``mode``: at once if it was cut before (``cuts``), else cut as a
+        quiet job ("Cutting…" meanwhile). Only the latest request is shown; every cut is kept."""
+        self._asked += 1
+        asked = self._asked
+        if mode in cuts:
+            self._show_cut(text, cuts[mode])
+            return
+        self.say("Cutting…")
+
+        def done(cut: Segmentation) -> None:
+            cuts[mode] = cut
+            if asked == self._asked:
+                self._show_cut(text, cut)
+
+        def failed(message: str) -> None:
+            if asked == self._asked:
+                self.say(f"Cannot cut the text: {message}", failed=True)
+
+        self.ops.run(
+            lambda _progress: segment_plan(text, mode),
+            on_done=done,
+            on_failed=failed,
+            owner=self,
+            title="Cannot cut the plan",
+        )
+
+    def say(self, text: str, failed: bool = False) -> None:
+        """No cut to show yet (or none at all): ``text`` where the counts go, an empty table,
+        and nothing to accept (a cut must be seen before it is written)."""
+        self.preview.notes.hide()  # its empty line would push the message down
+        self.preview.counts.setText(text)
+        self.preview.counts.setStyleSheet("color: #b00020;" if failed else "")
+        self.preview.table.setRowCount(0)
+        self.ok.setEnabled(False)
+
+    def _show_cut(self, text: str, cut: Segmentation) -> None:
+        self.preview.notes.show()
+        self.preview.counts.setStyleSheet("")
+        self.preview.show_cut(text, cut.clauses, cut.notes)
+        self.ok.setEnabled(True)
+
 
 class ImportPreviewDialog(_CutDialog):
     """Before an import writes anything: each file's clauses, labels and notes."""
 
-    def __init__(self, choices: list[PlanChoice], parent: QWidget | None = None):
-        super().__init__(parent)
+    def __init__(
+        self,
+        choices: list[PlanChoice],
+        parent: QWidget | None = None,
+        ops: Operations | None = None,
+    ):
+        super().__init__(parent, ops)
         self.setObjectName("importPreview")
         self.choices = choices
         n = len(choices)
@@ -226,16 +285,19 @@ class ImportPreviewDialog(_CutDialog):
         choice = self.current
         self.paragraphs.setEnabled(not choice.error)
         if choice.error:
+            self._asked += 1  # a cut of another file still running is not shown here
             self.heading.setText(f"<b>{_escape(Path(choice.path).name)}</b>: cannot be read")
             self.preview.show_cut("", [], [Note("error", choice.error)])
+            self.preview.notes.show()
+            self.preview.counts.setStyleSheet("")
             self.preview.counts.setText("This file will be skipped.")
+            self.ok.setEnabled(True)
             return
         self.heading.setText(
             f"<b>{_escape(choice.title)}</b> — {_escape(Path(choice.path).name)}. "
             "Check the cut before coding; it can be changed later with Code ▸ Re-segment plan."
         )
-        result = choice.cut()
-        self.preview.show_cut(choice.text, result.clauses, result.notes)
+        self.show_mode(choice.text, choice.cuts, choice.mode)
 
 
 def read_choices(files: Sequence[str], progress: Progress | None = None) -> list[PlanChoice]:
@@ -276,7 +338,7 @@ def review_import(
     finishes meanwhile runs its callbacks in the application's own loop."""
 
     def show(choices: list[PlanChoice]) -> None:
-        dialog = ImportPreviewDialog(choices, parent)
+        dialog = ImportPreviewDialog(choices, parent, parent.ops)
         open_modal(dialog, lambda code: answer(choices if accepted(code) else None))
 
     what = Path(files[0]).name if len(files) == 1 else f"{len(files)} plans"
@@ -290,44 +352,72 @@ def review_import(
 
 
 class ResegmentDialog(_CutDialog):
-    """Re-segmenting the open plan: the new cut with its notes, before anything changes."""
+    """Re-segmenting the open plan: the new cut with its notes, before anything changes.
 
-    def __init__(self, title: str, text: str, mode: str, parent: QWidget | None = None):
-        super().__init__(parent)
+    It opens at once saying "Cutting…"; :meth:`show_plan` gives it the plan's text and current
+    mode once they are read (on a team server off the UI thread), and the cut follows as a job.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None, ops: Operations | None = None):
+        super().__init__(parent, ops)
         self.setObjectName("resegmentDialog")
         self.setWindowTitle(f"Re-segment {title}")
-        self.text = text
+        self.text: str | None = None  # not read yet
+        self.cuts: dict[str, Segmentation] = {}
         self.heading.setText(
             f"<b>Re-segment {_escape(title)}</b>. Annotations on clauses whose text is unchanged "
             "stay; spans move with their text; the rest goes to the clause that holds most of "
             "its old text. Edit ▸ Undo restores the old cut."
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Re-segment")
-        self.paragraphs.setChecked(mode == "paragraphs")
+        self.ok.setText("&Re-segment")
         self._finish_layout()
+        self.paragraphs.setEnabled(False)  # until the plan's current mode is known
+        self.say("Cutting…")
+
+    def show_plan(self, text: str, mode: str) -> None:
+        """The plan was read: tick "Paragraphs only" as it is cut now, and cut it."""
+        blocked = self.paragraphs.blockSignals(True)
+        self.paragraphs.setChecked(mode == "paragraphs")
+        self.paragraphs.blockSignals(blocked)
+        self.paragraphs.setEnabled(True)
+        self.text = text
         self.refresh()
 
+    def failed(self, message: str) -> None:
+        self.say(f"Cannot read the plan: {message}", failed=True)
+
     def refresh(self) -> None:
-        result = segment_plan(self.text, self.mode)
-        self.preview.show_cut(self.text, result.clauses, result.notes)
+        if self.text is not None:
+            self.show_mode(self.text, self.cuts, self.mode)
 
 
 def resegment_current(window: MainWindow) -> None:
-    """Code ▸ Re-segment plan…: preview the new cut, apply it as one undoable edit, report."""
+    """Code ▸ Re-segment plan…: preview the new cut, apply it as one undoable edit, report.
+
+    Returns at once: the dialog opens saying "Cutting…", the plan is read through
+    :meth:`Workspace.read` (on a team server off the UI thread) and cut as a job."""
     ws = window.workspace
     key = window.clauses.document_key
     if ws is None or not key:
         return
     from annotator.services.segmentation import segment_mode
 
-    try:
-        doc = ws.project.document(key)
-        mode = segment_mode(ws.project, key)
-    except AnnotatorError as exc:
-        window.show_error("Cannot re-segment the plan", str(exc))
-        return
-    dialog = ResegmentDialog(doc.title, doc.text, mode, window)
-    open_modal(dialog, lambda code: _resegment(window, ws, key, doc.title, dialog.mode, code))
+    row = window.documents.row_of(key)
+    title = window.documents.summary(row).title if row is not None else key
+    project = ws.project
+    dialog = ResegmentDialog(title, window, ws.ops)
+    open_modal(dialog, lambda code: _resegment(window, ws, key, title, dialog.mode, code))
+
+    def read() -> tuple[str, str]:
+        return project.document(key).text, segment_mode(project, key)
+
+    ws.read(
+        read,
+        lambda got: dialog.show_plan(*got),
+        title="Cannot re-segment the plan",
+        on_failed=dialog.failed,
+        owner=dialog,
+    )
 
 
 def _resegment(

@@ -241,8 +241,9 @@ class MainWindow(QMainWindow):
         return self.projects.open_project(path, import_files, coder_name)
 
     def open_document(self, key: str, clause_id: int | None = None) -> None:
-        """Show the plan ``key`` (see :meth:`ClauseNavigator.open_document`)."""
-        self.navigator.open_document(key, clause_id)
+        """Show the plan ``key`` (see :meth:`ClauseNavigator.show_plan`): at once locally; on a
+        team server read in the background, the clause list saying "Loading …" meanwhile."""
+        self.navigator.show_plan(key, clause_id)
 
     def show_error(self, title: str, message: str) -> None:
         """One message, on top of any open dialog, dismissed with Enter (never blocks a job)."""

@@ -74,13 +74,25 @@ def set_mode(nav: ClauseNavigator, on: bool) -> bool:
     """Switch reviewer mode; off again if blind mode hides other coders' work and the user says
     no. Returns the mode now on."""
     w, ws = nav.w, nav.w.workspace
-    action = w.actions_.get("reviewer")
     if ws is None:
         return False
     if on and not w.clauses.reviewing:
         from annotator.gui.blind import may_show_others
 
-        on = may_show_others(w, ws, w.confirm, "every coder's tags")
+        shown: list[bool] = []
+
+        def allowed() -> None:  # at once locally; on a team server once blind mode is read
+            if w.workspace is ws:
+                shown.append(_switch(nav, True))
+
+        may_show_others(w, ws, w.confirm, "every coder's tags", allowed, title="Reviewer mode")
+        return shown[0] if shown else _switch(nav, False)  # off until it is allowed
+    return _switch(nav, on)
+
+
+def _switch(nav: ClauseNavigator, on: bool) -> bool:
+    w = nav.w
+    action = w.actions_.get("reviewer")
     if on:
         load(nav)
     elif w.clauses.reviewing:

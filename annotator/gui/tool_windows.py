@@ -22,6 +22,7 @@ from annotator.gui.settings import load_bytes, save_bytes
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
+    from annotator.gui.workspace import Workspace
 
 Opener = TypeVar("Opener", bound=Callable[..., Any])
 
@@ -121,16 +122,34 @@ class ToolWindows(QObject):
 
     # -- the windows -----------------------------------------------------------------------------
 
-    @reads_shown("Cannot open the export")
-    def open_export(self) -> None:
+    def _showing_others(
+        self, what: str, title: str, show: Callable[[Workspace], QWidget | None]
+    ) -> QWidget | None:
+        """``show(workspace)`` once other coders' work may be shown (:func:`may_show_others`):
+        its window at once locally; on a team server None here, the window once blind mode is
+        read. A read ``show`` makes that fails is one message titled ``title``."""
+        ws = self.w.workspace
+        if ws is None:
+            return None
         from annotator.gui.blind import may_show_others
+        from annotator.services.reads import read_mapped
 
-        if self.w.workspace is not None and may_show_others(
-            self.w, self.w.workspace, self.w.confirm, "every coder's tags (the export's preview)"
-        ):
+        opened: list[QWidget | None] = []
+
+        def allowed() -> None:
+            opened.append(self.w.ops.call(lambda: read_mapped(lambda: show(ws)), title=title))
+
+        may_show_others(self.w, ws, self.w.confirm, what, allowed, title=title)
+        return opened[0] if opened else None
+
+    def open_export(self) -> QWidget | None:
+        def show(ws: Workspace) -> QWidget:
             from annotator.gui.export_dialog import open_export_dialog
 
-            open_export_dialog(self.w.workspace, self.w)
+            return open_export_dialog(ws, self.w)
+
+        what = "every coder's tags (the export's preview)"
+        return self._showing_others(what, "Cannot open the export", show)
 
     @reads_shown("Cannot open the plan's properties")
     def open_properties(self) -> None:
@@ -147,55 +166,38 @@ class ToolWindows(QObject):
 
             open_codebook_editor(self.w.workspace, self.w)
 
-    @reads_shown("Cannot open the agreement window")
     def open_agreement(self) -> QWidget | None:
-        if self.w.workspace is None:
-            return None
-        from annotator.gui.blind import may_show_others
+        def show(ws: Workspace) -> QWidget:
+            from annotator.gui.agreement_view import AgreementView
 
-        if not may_show_others(
-            self.w, self.w.workspace, self.w.confirm, "agreement between coders"
-        ):
-            return None
-        from annotator.gui.agreement_view import AgreementView
+            return self._open("agreement", AgreementView(ws, self.w))
 
-        view = AgreementView(self.w.workspace, self.w)
-        self.keep("agreement", view)
-        view.open_view()
-        return view
+        what = "agreement between coders"
+        return self._showing_others(what, "Cannot open the agreement window", show)
 
-    @reads_shown("Cannot open the disagreements")
     def open_disagreements(self) -> QWidget | None:
-        if self.w.workspace is None:
-            return None
-        from annotator.gui.blind import may_show_others
+        def show(ws: Workspace) -> QWidget:
+            from annotator.gui.review_view import ReviewView
 
-        if not may_show_others(self.w, self.w.workspace, self.w.confirm, "other coders' tags"):
-            return None
-        from annotator.gui.review_view import ReviewView
+            key = self.w.clauses.document_key
+            docs = self.w.documents
+            plans = [(d.key, d.title) for d in map(docs.summary, range(docs.rowCount()))]
+            view = ReviewView(ws, self.w, document_key=key, plans=plans)
+            return self._open("disagreements", view)
 
-        key = self.w.clauses.document_key
-        docs = self.w.documents
-        plans = [(d.key, d.title) for d in map(docs.summary, range(docs.rowCount()))]
-        view = ReviewView(self.w.workspace, self.w, document_key=key, plans=plans)
-        self.keep("disagreements", view)
-        view.open_view()
-        return view
+        return self._showing_others("other coders' tags", "Cannot open the disagreements", show)
 
-    @reads_shown("Cannot open the comparison")
     def open_compare(self) -> QWidget | None:
-        if self.w.workspace is None:
-            return None
-        from annotator.gui.blind import may_show_others
+        def show(ws: Workspace) -> QWidget:
+            from annotator.gui.compare_view import CompareView
 
-        if not may_show_others(
-            self.w, self.w.workspace, self.w.confirm, "counts of every coder's tags"
-        ):
-            return None
-        from annotator.gui.compare_view import CompareView
+            return self._open("compare", CompareView(ws, self.w))
 
-        view = CompareView(self.w.workspace, self.w)
-        self.keep("compare", view)
+        what = "counts of every coder's tags"
+        return self._showing_others(what, "Cannot open the comparison", show)
+
+    def _open(self, name: str, view: ToolWindow) -> ToolWindow:
+        self.keep(name, view)
         view.open_view()
         return view
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.edits import Edit
-from annotator.gui.ops import Operations
+from annotator.gui.ops import Operations, message_for
 from annotator.gui.saving import (
     Guess,
     guess_none,
@@ -129,15 +129,36 @@ class Workspace(QObject):
             self._named = (self.coder_id, coder.name)  # no edit renames a coder
         return self._named[1]
 
-    def read(self, read: Callable[[], T], show: Callable[[T], None], *, title: str) -> None:
+    def read(
+        self,
+        read: Callable[[], T],
+        show: Callable[[T], None],
+        *,
+        title: str,
+        on_failed: Callable[[str], None] | None = None,
+        owner: QObject | None = None,
+    ) -> None:
         """A read a view asks for: at once locally (a few milliseconds); on a team server off the
-        UI thread, a database error as one line (:func:`annotator.services.reads.read_mapped`)."""
+        UI thread, a database error as one line (:func:`annotator.services.reads.read_mapped`).
+        A failure goes to ``on_failed`` (a view saying it inline) or a message titled ``title``;
+        once ``owner`` is deleted (a dialog closed meanwhile) ``show`` is not called."""
         if not self.background:
-            show(read())
+            try:
+                value = read()
+            except Exception as exc:
+                self.ops.fail(title, message_for(exc), on_failed)
+                return
+            show(value)
             return
         from annotator.services.reads import read_mapped
 
-        self.ops.run(lambda _p: read_mapped(read), on_done=show, title=title)
+        self.ops.run(
+            lambda _p: read_mapped(read),
+            on_done=show,
+            on_failed=on_failed,
+            title=title,
+            owner=owner,
+        )
 
     # -- the coding edits (the runner does the rest) --------------------------------------------
 

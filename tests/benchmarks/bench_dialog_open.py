@@ -24,7 +24,7 @@ HOLD_SECONDS = tiny(1.0, 0.2)
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
@@ -33,7 +33,7 @@ def main() -> int:
     app, tmp = offscreen_app("bench-dialog-open")
     from annotator.gui.agreement_view import AgreementView
     from annotator.gui.codebook_editor import CodebookEditor
-    from annotator.gui.document_dialog import DocumentDialog
+    from annotator.gui.document_dialog import edit_document_properties
     from annotator.gui.main_window import MainWindow
     from annotator.gui.review_view import ReviewView
     from annotator.gui.side_by_side import SideBySideView
@@ -52,25 +52,31 @@ def main() -> int:
         while window.ops.running():
             app.processEvents()
         window.open_document(key)
+        while window.ops.running():  # the plan is read in the background
+            app.processEvents()
         ws = window.workspace
         assert ws is not None
         plans = [(key, "Plan")]
-        dialogs: list[tuple[str, str, Callable[[], QWidget]]] = [
+        dialogs: list[tuple[str, str, Callable[[], QWidget | None]]] = [
             ("codebook editor", "category", lambda: CodebookEditor(ws, window)),
-            ("plan properties", "document", lambda: DocumentDialog(ws, key, window)),
+            # As the menu opens it: read in the background, then shown (window-modal).
+            ("plan properties", "document", lambda: edit_document_properties(ws, key, window)),
             ("agreement window", "coder", lambda: AgreementView(ws, window)),
             ("disagreements window", "annotation", lambda: ReviewView(ws, window, plans=plans)),
             ("side-by-side view", "document", lambda: SideBySideView(ws, window, key)),
         ]
 
-        def opened(make: Callable[[], QWidget]) -> float:
+        def opened(make: Callable[[], QWidget | None]) -> float:
             began = time.perf_counter()
             widget = make()
             took = time.perf_counter() - began
-            widget.close()
-            widget.deleteLater()
-            while window.ops.running():
+            while window.ops.running():  # what it reads in the background, then shows
                 app.processEvents()
+            app.processEvents()
+            widget = widget or QApplication.activeModalWidget()
+            if widget is not None:
+                widget.close()
+                widget.deleteLater()
             app.processEvents()
             return took
 

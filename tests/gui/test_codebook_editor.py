@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QColorDialog
+from PySide6.QtWidgets import QApplication, QColorDialog
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.codebook_editor import KEY_ROLE, CodebookEditor
@@ -37,7 +37,7 @@ def editor(qtbot: QtBot, workspace: Workspace) -> CodebookEditor:
 
 def answering(*answers: str):  # type: ignore[no-untyped-def]
     queue = list(answers)
-    return lambda _parent, _title, _label, _text: queue.pop(0)
+    return lambda _parent, _title, _label, _text, answer: answer(queue.pop(0))
 
 
 def stored(path: Path) -> dict[str, dict[str, object]]:
@@ -91,16 +91,28 @@ def test_add_rename_and_their_undo(
     assert workspace.category("nato_alliances") is None
 
 
+def pick_colour(qtbot: QtBot, editor: CodebookEditor, colour: str | None) -> None:
+    """Colour… (Ctrl+K): the picker opens window-modal over the editor, which returns at once;
+    Enter takes ``colour``, Escape (``None``) cancels."""
+    qtbot.keyClick(editor.tree, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    picker = QApplication.activeModalWidget()
+    assert isinstance(picker, QColorDialog) and picker.objectName() == "categoryColour"
+    assert picker.windowModality() == Qt.WindowModality.WindowModal
+    assert picker.windowTitle() == "Colour of Economic"
+    if colour is None:
+        qtbot.keyClick(picker, Qt.Key.Key_Escape)
+    else:
+        picker.setCurrentColor(QColor(colour))
+        qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert QApplication.activeModalWidget() is None
+
+
 def test_recolour_and_undo(
-    editor: CodebookEditor,
-    workspace: Workspace,
-    project_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot, editor: CodebookEditor, workspace: Workspace, project_path: Path
 ) -> None:
-    monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor("#AA1133"))
     editor.select("economic")
     icon_before = editor.item("economic").icon(0).pixmap(14).toImage()  # type: ignore[union-attr]
-    editor.buttons["color"].click()
+    pick_colour(qtbot, editor, "#AA1133")
     assert stored(project_path)["economic"]["color"] == "#aa1133"
     image = editor.item("economic").icon(0).pixmap(14).toImage()  # type: ignore[union-attr]
     assert image != icon_before
@@ -110,11 +122,10 @@ def test_recolour_and_undo(
 
 
 def test_cancelled_colour_changes_nothing(
-    editor: CodebookEditor, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, editor: CodebookEditor, workspace: Workspace
 ) -> None:
-    monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor())
     editor.select("economic")
-    editor.buttons["color"].click()
+    pick_colour(qtbot, editor, None)
     assert workspace.undo_stack.count() == 0
 
 

@@ -78,8 +78,15 @@ def toggle_paragraphs(qtbot: QtBot, dialog: QDialog) -> None:
     """Space on the "&Paragraphs only" box (Alt+P for a user; offscreen Qt has no mnemonics)."""
     box = dialog.paragraphs  # type: ignore[attr-defined]
     assert box.text().startswith("&Paragraphs only")
+    wait_for(box.isEnabled)  # the re-segment dialog: once the plan's current mode is read
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Space)
+    cut_shown(dialog)
+
+
+def cut_shown(dialog: QDialog) -> None:
+    """Wait until the cut asked for last is shown (it is cut as a job; OK waits for it)."""
+    wait_for(dialog.ok.isEnabled)  # type: ignore[attr-defined]
 
 
 def preview_of(dialog: QDialog) -> CutPreview:

@@ -52,10 +52,6 @@ ALLOWED = {
     ("dialogs.py", "ask_coder_name", "QInputDialog.getItem"): (
         "asked while a project opens, before any job of it runs"
     ),
-    # Inside the codebook editor, whose add() and rename() answer at once (tests and callers rely
-    # on it); a save of the previous change may finish meanwhile: it only updates the status line.
-    ("dialogs.py", "ask_text", "exec"): "one line of text asked inside the codebook editor",
-    ("codebook_editor.py", "recolour", "QColorDialog.getColor"): "the same, for a colour",
 }
 
 

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from annotator.gui.main_window import MainWindow
 from annotator.services.project import Project
 from annotator.storage.server import add_coder_role, open_server_engine, set_blind
-from tests.gui.conftest import activate, wait_for
+from tests.gui.conftest import activate, settle, wait_for
 from tests.server.conftest import Team, pg_url, team  # noqa: F401 - fixtures for server tests
 
 pytestmark = pytest.mark.gui
@@ -58,6 +58,7 @@ def test_a_coders_window_disables_what_the_role_cannot_do(
     shown: list[str] = []
     monkeypatch.setattr(window.ops, "report", lambda _title, text: shown.append(text))
     window.open_document(team.document_key)
+    settle(window)  # on a server the plan is read in the background
     window.clause_view.go_to_row(1)
     window.clause_view.setFocus()
     before = Project(team.owner).clauses(team.document_key)

@@ -81,7 +81,7 @@ def editor(qtbot: QtBot, window: MainWindow) -> Iterator[CodebookEditor]:
     dialog = CodebookEditor(window.workspace, window)
     qtbot.addWidget(dialog)
     dialog.show()
-    dialog.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+    dialog.ask_text = lambda *args: args[-1]("Land")  # type: ignore[assignment]
     dialog.select("territorial")
     yield dialog
     window.ops.changed.disconnect(dialog._edited)
@@ -355,9 +355,10 @@ def test_reads_after_a_commit_happen_off_the_ui_thread(
         monkeypatch.setattr(target, name, call)
 
     assert window.workspace is not None
-    editor = CodebookEditor(window.workspace, window)  # reads the codebook as it opens
+    editor = CodebookEditor(window.workspace, window)  # reads the codebook in the background
     qtbot.addWidget(editor)
-    editor.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+    settle(window)
+    editor.ask_text = lambda *args: args[-1]("Land")  # type: ignore[assignment]
     editor.select("territorial")
     for name in ("clause_coding", "coding", "clauses", "document", "categories"):
         watched(Project, name)

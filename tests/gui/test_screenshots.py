@@ -260,8 +260,6 @@ def test_coding_screen_dark(qtbot: QtBot, window: MainWindow, artefacts: Path) -
 
 
 def test_new_category_prompt_and_cancelled_name(qtbot: QtBot, team: Path, artefacts: Path) -> None:
-    from PySide6.QtCore import QTimer
-
     from annotator.gui.dialogs import ask_text
 
     def answer() -> None:
@@ -272,8 +270,10 @@ def test_new_category_prompt_and_cancelled_name(qtbot: QtBot, team: Path, artefa
         assert dialog.fontMetrics().horizontalAdvance(title) + 120 <= dialog.width()
         dialog.reject()
 
-    QTimer.singleShot(0, answer)
-    assert ask_text(None, "New category", "Name:") is None
+    got: list[str] = []
+    ask_text(None, "New category", "Name:", "", got.append)  # returns at once
+    answer()
+    assert got == []  # cancelled: never answered
     w = make_window(qtbot, lambda *_: None, active=False)  # the name prompt cancelled
     w.resize(1000, 600)
     assert not w.open_project(team)

@@ -45,6 +45,7 @@ def window(qtbot: QtBot, team: Team, monkeypatch: pytest.MonkeyPatch) -> Iterato
     assert w.projects.open_server_project(project, None)  # what a connect answers with
     settle(w)
     w.open_document(team.document_key)
+    settle(w)  # read in the background
     errors: list[tuple[str, str]] = []
     w.ops.report = lambda title, text: errors.append((title, text))
     w.errors = errors  # type: ignore[attr-defined]

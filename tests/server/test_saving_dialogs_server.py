@@ -50,6 +50,7 @@ def window(qtbot: QtBot, team: Team, monkeypatch: pytest.MonkeyPatch) -> Iterato
     assert w.projects.open_server_project(project, None)  # what a connect answers with
     settle(w)
     w.open_document(team.document_key)
+    settle(w)  # read in the background
     w.clause_view.setFocus()
     errors: list[tuple[str, str]] = []
     w.show_error = lambda title, text: errors.append((title, text))  # type: ignore[method-assign]
@@ -112,7 +113,8 @@ def test_a_codebook_edit_waits_for_the_lock_and_the_dialog_answers(
     editor = CodebookEditor(ws, window)
     qtbot.addWidget(editor)
     editor.show()
-    editor.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+    settle(window)  # the codebook is read in the background
+    editor.ask_text = lambda *args: args[-1]("Land")  # type: ignore[assignment]
     editor.select("territorial")
     locked = threading.Event()
     holder = hold_lock_on(team, "category", 1.0, locked)
@@ -141,7 +143,8 @@ def test_a_codebook_edit_past_the_lock_timeout_names_what_was_not_saved(
     editor = CodebookEditor(ws, window)
     qtbot.addWidget(editor)
     editor.show()
-    editor.ask_text = lambda *_args: "Land"  # type: ignore[assignment]
+    settle(window)  # the codebook is read in the background
+    editor.ask_text = lambda *args: args[-1]("Land")  # type: ignore[assignment]
     editor.select("territorial")
     locked = threading.Event()
     holder = hold_lock_on(team, "category", LOCK_TIMEOUT_MS / 1000 + 2, locked)
