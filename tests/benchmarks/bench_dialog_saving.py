@@ -121,6 +121,8 @@ def main() -> int:
 
         editor = CodebookEditor(ws, window)
         editor.show()
+        while window.ops.running():  # the editor reads the codebook in the background
+            app.processEvents()
         editor.ask_text = lambda *args: args[-1]("Land")
         editor.select("territorial")
         measured("a codebook rename", "category", editor.rename)
