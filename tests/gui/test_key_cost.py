@@ -21,21 +21,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
 from annotator.gui.main_window import MainWindow
-from tests.gui.conftest import settle
 from tests.gui.test_coding_features import go
-from tests.gui.test_main_window import KEY1, chips, make_window, row_of_label
+from tests.gui.test_main_window import KEY1, chips, row_of_label
+from tests.gui.test_saving import window as window  # the fixture
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
-    w = make_window(qtbot)
-    assert w.open_project(project_path, [str(p) for p in plan_files])
-    settle(w)
-    w.open_document(KEY1)
-    w.clause_view.setFocus()
-    return w
 
 
 @contextmanager
