@@ -154,6 +154,8 @@ def open_engine(
         engine.dispose()
         if sqlite_code(exc) in DAMAGE_CODES:
             raise damaged(path, _reason(exc)) from exc
+        if isinstance(exc, UnicodeDecodeError):  # SQLite's own message quotes a garbled schema
+            raise damaged(path, "malformed database schema") from exc
         raise ProjectError(f"cannot open the project: {_reason(exc)}", source=str(path)) from exc
     return engine
 
