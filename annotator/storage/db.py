@@ -34,6 +34,7 @@ BUSY_TIMEOUT_MS = 5000
 QUICK_CHECK_BUDGET_S = 2.0
 _SQLITE_INTERRUPT = 9
 _SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ def _saving_error(path: Path) -> Callable[[Any], None]:
             )
         if isinstance(original, sqlite3.OperationalError):
             reason = str(original).splitlines()[0]
+            if sqlite_code(original) == _SQLITE_IOERR and _disk_full(path):
+                reason = "the disk is full"
             raise ProjectError(f"cannot save: {reason}; nothing was changed", source=str(path))
 
     return translate
@@ -156,8 +159,23 @@ def open_engine(
             raise damaged(path, _reason(exc)) from exc
         if isinstance(exc, UnicodeDecodeError):  # SQLite's own message quotes a garbled schema
             raise damaged(path, "malformed database schema") from exc
+        if sqlite_code(exc) == _SQLITE_IOERR and _disk_full(path):
+            raise ProjectError(
+                "cannot open the project: the disk is full (SQLite needs a little room beside "
+                "the file); free some space and open it again; nothing was changed",
+                source=str(path),
+            ) from exc
         raise ProjectError(f"cannot open the project: {_reason(exc)}", source=str(path)) from exc
     return engine
+
+
+def _disk_full(path: Path) -> bool:
+    """Too little room left beside ``path`` for SQLite's -wal and -shm files (it then says only
+    "disk I/O error")."""
+    try:
+        return shutil.disk_usage(path.parent).free < 1 << 20
+    except OSError:
+        return False
 
 
 def open_unwritable(path: str | os.PathLike[str], *, medium_read_only: bool) -> Engine:
