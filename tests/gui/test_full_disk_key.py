@@ -27,7 +27,7 @@ def _tags(path: Path, label: str) -> set[str]:
     with Project.open(path, create=False, seed_samples=False) as project:
         (coder,) = [c.id for c in project.coders()]
         clause = next(c for c in project.clauses(KEY1) if c.label == label)
-        return project.clause_coding(clause.id, coder).tags
+        return set(project.clause_coding(clause.id, coder).tags)
 
 
 @needs_tmpfs
