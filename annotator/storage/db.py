@@ -184,8 +184,10 @@ def open_unwritable(path: str | os.PathLike[str], *, medium_read_only: bool) -> 
     On a read-only medium nothing can change the file, so SQLite may treat it as immutable (it
     then needs no -wal/-shm files beside it). In a folder we may not write but others may, read it
     in place so their writes show; only when SQLite cannot work there either, read it immutable.
+    A -wal left by a writer that was killed holds committed work an immutable read would not see,
+    so then the file is read in place on read-only media too (SQLite reads the -wal there).
     """
-    if not medium_read_only:
+    if not medium_read_only or _holds_wal(Path(path)):
         try:
             return open_engine(path, create=False, read_only=True)
         except DamagedProjectError:
@@ -193,6 +195,13 @@ def open_unwritable(path: str | os.PathLike[str], *, medium_read_only: bool) -> 
         except ProjectError:
             pass  # SQLite cannot keep its shared-memory index beside the file
     return open_engine(path, create=False, immutable=True)
+
+
+def _holds_wal(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def check_integrity(engine: Engine, path: Path, budget_s: float = QUICK_CHECK_BUDGET_S) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from annotator.core.codebook import Category as CategoryValue
 from annotator.storage.lock import lock_path
-from annotator.storage.projectfile import APPLICATION_ID, HEAD_REVISION
+from annotator.storage.projectfile import APPLICATION_ID, HEAD_REVISION, unwritable_part
 
 #: The setting that keeps a plan's segmentation notes (see services/segmentation.py).
 NOTES_PREFIX = "segment/"
@@ -73,7 +73,7 @@ def can_read_quickly(path: Path) -> bool:
         return False
     if lock_path(path).exists():  # open in another window (or a crash left it): read-only there
         return False
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return os.access(path.parent, os.W_OK) and unwritable_part(path) is None
 
 
 def read_rows(

@@ -122,3 +122,12 @@ def newest_backup(path: str | os.PathLike[str]) -> Path | None:
 
 def _glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def unwritable_part(path: str | os.PathLike[str]) -> Path | None:
+    """The project file, or the -wal or -shm file beside it, that may not be written here (a
+    write-protected or immutable file); None when SQLite can write all that exist."""
+    for part in (Path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if part.exists() and not os.access(part, os.W_OK):
+            return part
+    return None
