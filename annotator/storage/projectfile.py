@@ -65,6 +65,10 @@ def is_new_project_file(path: str | os.PathLike[str]) -> bool:
     return _probe_unmarked(p)
 
 
+#: Tables every revision of a project has (an early project carries no application id).
+OUR_TABLES = frozenset({"document", "clause", "coder", "category", "annotation"})
+
+
 def _probe_unmarked(path: Path) -> bool:
     """An SQLite file without our id: empty (new), an early project, or someone else's."""
     try:
@@ -78,8 +82,15 @@ def _probe_unmarked(path: Path) -> bool:
         if sqlite_code(exc) in DAMAGE_CODES:
             raise damaged(path, str(exc)) from None
         return False  # cannot look inside (read-only media, locks): let opening decide
-    if marked == APPLICATION_ID or "alembic_version" in names:
+    if marked == APPLICATION_ID:
         return False
+    if "alembic_version" in names:  # an early project, or another program migrating with Alembic
+        if names >= OUR_TABLES:
+            return False
+        raise ProjectError(
+            "not a Plan Annotator project (another program's database, unknown tables)",
+            source=str(path),
+        )
     if names:
         raise ProjectError("not a Plan Annotator project (unknown tables)", source=str(path))
     return True
