@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 
 from annotator.core.errors import DamagedProjectError, ProjectError
+from annotator.storage.first_screen import checked_unchanged
 from annotator.storage.models import METADATA
 from annotator.storage.projectfile import (
     APPLICATION_ID,
@@ -147,7 +148,7 @@ def open_engine(
             raise ProjectError("no such project", source=str(path))
     engine = sqlite_engine(path, read_only=read_only, immutable=immutable)
     try:
-        if exists:
+        if exists and not checked_unchanged(path):  # checked already by the quick first screen
             check_integrity(engine, path)
         _prepare_schema(engine, path, new=not exists, read_only=read_only)
     except ProjectError:

@@ -94,7 +94,7 @@ def read_rows(
         return None
     try:
         conn.execute("PRAGMA query_only=ON")
-        if not _intact(conn):
+        if not _intact(conn, path):
             return None
         return _read(conn, coder_id, coder_name, document_key)
     except sqlite3.Error:  # damaged, locked for a write, a schema this code does not know
@@ -103,15 +103,41 @@ def read_rows(
         conn.close()
 
 
-def _intact(conn: sqlite3.Connection) -> bool:
+def _intact(conn: sqlite3.Connection, path: Path) -> bool:
     """SQLite's quick check passes within the budget. Damaged pages can read as rows of garbage
     without an error; the normal path would refuse the file, so this screen must not show them."""
+    global _checked
+    stamp = _stamp(path)
     deadline = time.monotonic() + QUICK_CHECK_BUDGET_S
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
-        return conn.execute("PRAGMA quick_check(1)").fetchall() == [("ok",)]
+        ok = conn.execute("PRAGMA quick_check(1)").fetchall() == [("ok",)]
     finally:  # interrupted (too big to check in time) raises sqlite3.Error: the normal path decides
         conn.set_progress_handler(None, 0)
+    _checked = stamp if ok and stamp == _stamp(path) else None
+    return ok
+
+
+#: The file (and its -wal) as it was when the quick check last passed here.
+_checked: tuple[int, ...] | None = None
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        main = path.stat()
+        wal = Path(f"{path}-wal")
+        side = wal.stat() if wal.exists() else None
+    except OSError:
+        return None
+    found = (main.st_dev, main.st_ino, main.st_size, main.st_mtime_ns, main.st_ctime_ns)
+    return found + ((side.st_size, side.st_mtime_ns) if side and side.st_size else (-1, -1))
+
+
+def checked_unchanged(path: Path) -> bool:
+    """The quick read checked ``path`` and nothing has written it since: opening need not check
+    it again (the check reads every page; twice at start-up is twice the cost)."""
+    stamp = _stamp(path.expanduser().resolve())
+    return stamp is not None and stamp == _checked
 
 
 def _read(

@@ -83,3 +83,26 @@ def test_a_garbled_schema_is_damage_offering_the_backup(
         Project.open(path, create=False, seed_samples=False)
     assert str(path) in str(caught.value) and "damaged" in str(caught.value)
     assert caught.value.backup == str(tmp_path / "project.sqlite.bak-0009")
+
+
+def test_opening_checks_once_what_the_quick_read_checked(
+    original: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.storage import db
+
+    checks: list[Path] = []
+    real = db.check_integrity
+    monkeypatch.setattr(db, "check_integrity", lambda e, p: checks.append(p) or real(e, p))
+    path = tmp_path / "project.sqlite"
+    shutil.copy(original[0], path)
+    assert read_first_screen(path, coder_id=original[1], coder_name=None, document_key=None)
+    with Project.open(path, create=False, seed_samples=False):
+        pass
+    assert checks == []  # the quick read checked this very file a moment ago
+    read_first_screen(path, coder_id=original[1], coder_name=None, document_key=None)
+    with path.open("r+b") as fh:  # another program writes between the two reads
+        fh.seek(PAGE * 3 + 100)
+        fh.write(b"\0" * 8)
+    with Project.open(path, create=False, seed_samples=False):
+        pass
+    assert checks == [path]
