@@ -25,7 +25,9 @@ from annotator.storage.projectfile import (
     APPLICATION_ID,
     DAMAGE_CODES,
     HEAD_REVISION,
+    HEADER_SIZE,
     damaged,
+    is_marked,
     is_new_project_file,
     sqlite_code,
 )
@@ -160,6 +162,8 @@ def open_engine(
             raise damaged(path, _reason(exc)) from exc
         if isinstance(exc, UnicodeDecodeError):  # SQLite's own message quotes a garbled schema
             raise damaged(path, "malformed database schema") from exc
+        if "unsupported file format" in _reason(exc) and _marked(path):  # a garbled header
+            raise damaged(path, _reason(exc)) from exc
         if sqlite_code(exc) == _SQLITE_IOERR and _disk_full(path):
             raise ProjectError(
                 "cannot open the project: the disk is full (SQLite needs a little room beside "
@@ -168,6 +172,14 @@ def open_engine(
             ) from exc
         raise ProjectError(f"cannot open the project: {_reason(exc)}", source=str(path)) from exc
     return engine
+
+
+def _marked(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return is_marked(fh.read(HEADER_SIZE))
+    except OSError:
+        return False
 
 
 def _disk_full(path: Path) -> bool:

@@ -50,6 +50,8 @@ def is_new_project_file(path: str | os.PathLike[str]) -> bool:
     if len(header) < len(SQLITE_MAGIC) and SQLITE_MAGIC.startswith(header):
         raise damaged(p, "the file is cut short")
     if not header.startswith(SQLITE_MAGIC):
+        if is_marked(header):  # our project whose first bytes another program overwrote
+            raise damaged(p, "its header is overwritten")
         raise ProjectError("not a Plan Annotator project (not an SQLite file)", source=str(p))
     if len(header) < HEADER_SIZE:
         raise damaged(p, "the file is cut short")
@@ -67,6 +69,11 @@ def is_new_project_file(path: str | os.PathLike[str]) -> bool:
 
 #: Tables every revision of a project has (an early project carries no application id).
 OUR_TABLES = frozenset({"document", "clause", "coder", "category", "annotation"})
+
+
+def is_marked(header: bytes) -> bool:
+    """The first bytes of a file carry our application id (where SQLite keeps it)."""
+    return len(header) >= 72 and int.from_bytes(header[68:72], "big") == APPLICATION_ID
 
 
 def _probe_unmarked(path: Path) -> bool:

@@ -106,3 +106,22 @@ def test_opening_checks_once_what_the_quick_read_checked(
     with Project.open(path, create=False, seed_samples=False):
         pass
     assert checks == [path]
+
+
+@pytest.mark.parametrize(("offset", "size"), [(0, 16), (40, 16), (16, 4), (28, 8)])
+def test_an_overwritten_header_is_damage_offering_the_backup(
+    original: tuple[Path, str], tmp_path: Path, offset: int, size: int
+) -> None:
+    # The header's magic string (0-15) or its schema fields (40-55) garbled used to read as "not
+    # a Plan Annotator project (not an SQLite file)" or "unsupported file format", with no backup
+    # offered, though the file still carries our application id.
+    path = tmp_path / "project.sqlite"
+    shutil.copy(original[0], path)
+    shutil.copy(original[0], tmp_path / "project.sqlite.bak-0009")
+    with path.open("r+b") as fh:
+        fh.seek(offset)
+        fh.write(random.Random(offset).randbytes(size))
+    assert read_first_screen(path, coder_id=original[1], coder_name=None, document_key=None) is None
+    with pytest.raises(DamagedProjectError) as caught:
+        Project.open(path, create=False, seed_samples=False)
+    assert caught.value.backup == str(tmp_path / "project.sqlite.bak-0009")
