@@ -91,7 +91,12 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object]) -> 
         mode = 0o666 & ~umask
     temp: str | None = None
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        from annotator.services.part_files import sweep_stale_parts
+
+        sweep_stale_parts(path)
+        fd, temp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".part"
+        )
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, bytes):
                 handle.write(data)

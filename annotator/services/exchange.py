@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, Literal
 
 from annotator.core.errors import InputError
 from annotator.services import row_extras
+from annotator.services.part_files import sweep_stale_parts
 from annotator.services.project import META_FIELDS, Project
 from annotator.services.row_extras import with_extra
 from annotator.storage import export_rows
@@ -264,6 +265,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     Streaming exports write through it, so a failed or interrupted export leaves no half-written
     file and never clobbers a good one.
     """
+    sweep_stale_parts(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         with open(tmp, "wb") as fh:

@@ -47,7 +47,7 @@ from annotator.storage.connection import Connection, Engine
 from annotator.storage.db import open_engine, open_unwritable
 from annotator.storage.locations import is_server_url
 from annotator.storage.lock import ProjectLockedError, ReadOnlyLocationError, acquire_shared_lock
-from annotator.storage.projectfile import is_new_project_file
+from annotator.storage.projectfile import is_new_project_file, unwritable_part
 from annotator.storage.rows import UNREAD, Recorder, read_row, write_row
 
 Progress = Callable[[int, int], None]
@@ -124,11 +124,16 @@ class Project:
             project.read_only = True
             project.read_only_reason = READ_ONLY_MEDIA
             return project
-        if not os.access(resolved, os.W_OK) and not is_new:  # a write-protected file
+        unwritable = None if is_new else unwritable_part(resolved)
+        if unwritable is not None:  # a write-protected file, or its -wal or -shm
             lock.release()
             project = cls(open_engine(resolved, create=False, read_only=True), resolved)
             project.read_only = True
-            project.read_only_reason = READ_ONLY_MEDIA
+            project.read_only_reason = (
+                READ_ONLY_MEDIA
+                if unwritable == resolved
+                else f"{unwritable.name} beside the project may not be written here"
+            )
             return project
         try:
             engine = open_engine(resolved, create=create)

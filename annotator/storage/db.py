@@ -19,12 +19,15 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 
 from annotator.core.errors import DamagedProjectError, ProjectError
+from annotator.storage.first_screen import checked_unchanged
 from annotator.storage.models import METADATA
 from annotator.storage.projectfile import (
     APPLICATION_ID,
     DAMAGE_CODES,
     HEAD_REVISION,
+    HEADER_SIZE,
     damaged,
+    is_marked,
     is_new_project_file,
     sqlite_code,
 )
@@ -34,6 +37,7 @@ BUSY_TIMEOUT_MS = 5000
 QUICK_CHECK_BUDGET_S = 2.0
 _SQLITE_INTERRUPT = 9
 _SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 if TYPE_CHECKING:
@@ -111,6 +115,8 @@ def _saving_error(path: Path) -> Callable[[Any], None]:
             )
         if isinstance(original, sqlite3.OperationalError):
             reason = str(original).splitlines()[0]
+            if sqlite_code(original) == _SQLITE_IOERR and _disk_full(path):
+                reason = "the disk is full"
             raise ProjectError(f"cannot save: {reason}; nothing was changed", source=str(path))
 
     return translate
@@ -144,7 +150,7 @@ def open_engine(
             raise ProjectError("no such project", source=str(path))
     engine = sqlite_engine(path, read_only=read_only, immutable=immutable)
     try:
-        if exists:
+        if exists and not checked_unchanged(path):  # checked already by the quick first screen
             check_integrity(engine, path)
         _prepare_schema(engine, path, new=not exists, read_only=read_only)
     except ProjectError:
@@ -154,8 +160,35 @@ def open_engine(
         engine.dispose()
         if sqlite_code(exc) in DAMAGE_CODES:
             raise damaged(path, _reason(exc)) from exc
+        if isinstance(exc, UnicodeDecodeError):  # SQLite's own message quotes a garbled schema
+            raise damaged(path, "malformed database schema") from exc
+        if "unsupported file format" in _reason(exc) and _marked(path):  # a garbled header
+            raise damaged(path, _reason(exc)) from exc
+        if sqlite_code(exc) == _SQLITE_IOERR and _disk_full(path):
+            raise ProjectError(
+                "cannot open the project: the disk is full (SQLite needs a little room beside "
+                "the file); free some space and open it again; nothing was changed",
+                source=str(path),
+            ) from exc
         raise ProjectError(f"cannot open the project: {_reason(exc)}", source=str(path)) from exc
     return engine
+
+
+def _marked(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return is_marked(fh.read(HEADER_SIZE))
+    except OSError:
+        return False
+
+
+def _disk_full(path: Path) -> bool:
+    """Too little room left beside ``path`` for SQLite's -wal and -shm files (it then says only
+    "disk I/O error")."""
+    try:
+        return shutil.disk_usage(path.parent).free < 1 << 20
+    except OSError:
+        return False
 
 
 def open_unwritable(path: str | os.PathLike[str], *, medium_read_only: bool) -> Engine:
@@ -164,8 +197,10 @@ def open_unwritable(path: str | os.PathLike[str], *, medium_read_only: bool) -> 
     On a read-only medium nothing can change the file, so SQLite may treat it as immutable (it
     then needs no -wal/-shm files beside it). In a folder we may not write but others may, read it
     in place so their writes show; only when SQLite cannot work there either, read it immutable.
+    A -wal left by a writer that was killed holds committed work an immutable read would not see,
+    so then the file is read in place on read-only media too (SQLite reads the -wal there).
     """
-    if not medium_read_only:
+    if not medium_read_only or _holds_wal(Path(path)):
         try:
             return open_engine(path, create=False, read_only=True)
         except DamagedProjectError:
@@ -173,6 +208,13 @@ def open_unwritable(path: str | os.PathLike[str], *, medium_read_only: bool) -> 
         except ProjectError:
             pass  # SQLite cannot keep its shared-memory index beside the file
     return open_engine(path, create=False, immutable=True)
+
+
+def _holds_wal(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def check_integrity(engine: Engine, path: Path, budget_s: float = QUICK_CHECK_BUDGET_S) -> None:

@@ -50,6 +50,8 @@ def is_new_project_file(path: str | os.PathLike[str]) -> bool:
     if len(header) < len(SQLITE_MAGIC) and SQLITE_MAGIC.startswith(header):
         raise damaged(p, "the file is cut short")
     if not header.startswith(SQLITE_MAGIC):
+        if is_marked(header):  # our project whose first bytes another program overwrote
+            raise damaged(p, "its header is overwritten")
         raise ProjectError("not a Plan Annotator project (not an SQLite file)", source=str(p))
     if len(header) < HEADER_SIZE:
         raise damaged(p, "the file is cut short")
@@ -65,6 +67,15 @@ def is_new_project_file(path: str | os.PathLike[str]) -> bool:
     return _probe_unmarked(p)
 
 
+#: Tables every revision of a project has (an early project carries no application id).
+OUR_TABLES = frozenset({"document", "clause", "coder", "category", "annotation"})
+
+
+def is_marked(header: bytes) -> bool:
+    """The first bytes of a file carry our application id (where SQLite keeps it)."""
+    return len(header) >= 72 and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+
+
 def _probe_unmarked(path: Path) -> bool:
     """An SQLite file without our id: empty (new), an early project, or someone else's."""
     try:
@@ -78,8 +89,15 @@ def _probe_unmarked(path: Path) -> bool:
         if sqlite_code(exc) in DAMAGE_CODES:
             raise damaged(path, str(exc)) from None
         return False  # cannot look inside (read-only media, locks): let opening decide
-    if marked == APPLICATION_ID or "alembic_version" in names:
+    if marked == APPLICATION_ID:
         return False
+    if "alembic_version" in names:  # an early project, or another program migrating with Alembic
+        if names >= OUR_TABLES:
+            return False
+        raise ProjectError(
+            "not a Plan Annotator project (another program's database, unknown tables)",
+            source=str(path),
+        )
     if names:
         raise ProjectError("not a Plan Annotator project (unknown tables)", source=str(path))
     return True
@@ -122,3 +140,12 @@ def newest_backup(path: str | os.PathLike[str]) -> Path | None:
 
 def _glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def unwritable_part(path: str | os.PathLike[str]) -> Path | None:
+    """The project file, or the -wal or -shm file beside it, that may not be written here (a
+    write-protected or immutable file); None when SQLite can write all that exist."""
+    for part in (Path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if part.exists() and not os.access(part, os.W_OK):
+            return part
+    return None

@@ -222,3 +222,18 @@ def test_unwritable_folder_or_medium_opens_read_only(
         seen = {c.name for c in project.coders()}
         if code == errno.EACCES:
             assert seen == names | {"Petro"}  # read in place: a colleague's write shows
+
+
+def test_another_programs_alembic_database_is_not_a_newer_project(tmp_path: Path) -> None:
+    # Many Python programs migrate with Alembic: its version table alone used to make such a file
+    # "made by a newer version of Plan Annotator", and opening it switched it to WAL mode.
+    other = tmp_path / "inventory.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.execute("INSERT INTO alembic_version VALUES ('3f2a9c1b7d4e')")
+        conn.execute("CREATE TABLE item (id INTEGER, name TEXT)")
+    before = sha(other)
+    names = siblings(other)
+    with pytest.raises(ProjectError, match="not a Plan Annotator project"):
+        Project.open(other, seed_samples=False)
+    assert sha(other) == before and siblings(other) == names
