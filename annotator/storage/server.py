@@ -70,7 +70,12 @@ TEAM_FUNCTIONS = (
     "annotator_clause_foreign_work(integer)",
     "annotator_span_free(varchar, integer, integer)",
     "annotator_annotation_exists(varchar)",
+    "annotator_delete_row(text, text, text)",
 )
+# Tables team logins write rows of but may not lock (revision 0011): UPDATE by column and no
+# DELETE (a row goes through annotator_delete_row), since table-level UPDATE or DELETE would let
+# a login take an ACCESS EXCLUSIVE lock and stop the whole team.
+NO_LOCK_TABLES = ("annotation", "review", "clause_note", "clause_link", "clause")
 
 
 # -- URLs and engines --------------------------------------------------------------------------
@@ -358,6 +363,7 @@ def grant_team_privileges(conn: Connection) -> None:
     conn.exec_driver_sql(f"REVOKE UPDATE ON document FROM {reviewers}")
     columns = ", ".join(_ident(c) for c in DOCUMENT_EDITABLE)
     conn.exec_driver_sql(f"GRANT UPDATE ({columns}) ON document TO {reviewers}")
+    _no_table_locks(conn, coders, reviewers)
     members = conn.execute(
         text(
             "SELECT DISTINCT r.rolname FROM pg_auth_members m "
@@ -368,6 +374,31 @@ def grant_team_privileges(conn: Connection) -> None:
     ).scalars()
     for member in list(members):
         _login_defaults(conn, member, database)
+
+
+def _no_table_locks(conn: Connection, coders: str, reviewers: str) -> None:
+    """Column-level UPDATE and no DELETE on NO_LOCK_TABLES, once the schema has the function."""
+    if not conn.execute(
+        text("SELECT to_regprocedure(:f) IS NOT NULL"), {"f": TEAM_FUNCTIONS[-1]}
+    ).scalar_one():
+        return
+    for table in NO_LOCK_TABLES:
+        names = conn.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = :t "
+                "ORDER BY ordinal_position"
+            ),
+            {"t": table},
+        ).scalars()
+        every = ", ".join(_ident(n) for n in names)
+        # Coders move clause boundaries and relabel only; everything else they write is theirs.
+        coder_columns = 'start, "end", label, kind' if table == "clause" else every
+        conn.exec_driver_sql(
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {coders}, {reviewers}"
+        )
+        conn.exec_driver_sql(f"GRANT UPDATE ({coder_columns}) ON {table} TO {coders}")
+        conn.exec_driver_sql(f"GRANT UPDATE ({every}) ON {table} TO {reviewers}")
 
 
 def _login_defaults(conn: Connection, name: str, database: str) -> None:

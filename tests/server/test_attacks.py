@@ -178,7 +178,44 @@ def test_a_login_has_the_apps_timeouts_in_any_client(team: Team) -> None:
     }
 
 
-def test_a_table_lock_left_open_in_psql_is_ended_and_the_team_writes_again(
+TABLES_OF_THE_TEAM = (
+    "annotation",
+    "review",
+    "clause_note",
+    "clause_link",
+    "clause",
+    "document",
+    "category",
+    "setting",
+    "coder",
+    "refi_identity",
+    "alembic_version",
+)
+
+
+def test_no_team_login_can_lock_a_table_against_the_team(team: Team) -> None:
+    """LOCK TABLE ... ACCESS EXCLUSIVE (or SHARE: no writes) in a transaction left open stopped
+    every colleague's reads and writes; table-level UPDATE or DELETE allowed it (revision 0011)."""
+    _coders(team, "taras")
+    server.add_reviewer_role(team.owner, team.role("rev"), "pw")
+    taken = []
+    for login, tables in (("taras", TABLES_OF_THE_TEAM), ("rev", NO_LOCK)):
+        with _sql(team, login) as conn:
+            for table in tables:
+                for mode in ("ACCESS EXCLUSIVE", "EXCLUSIVE", "SHARE"):
+                    try:
+                        with conn.transaction():
+                            conn.execute(f"LOCK TABLE {table} IN {mode} MODE")
+                    except psycopg.errors.InsufficientPrivilege:
+                        continue
+                    taken.append((login, table, mode))
+    assert taken == []
+
+
+NO_LOCK = ("annotation", "review", "clause_note", "clause_link", "clause")
+
+
+def test_a_row_lock_left_open_in_psql_is_ended_and_the_team_writes_again(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(server, "IDLE_IN_TRANSACTION_MS", 1000)  # 60 s in a real team
@@ -188,8 +225,9 @@ def test_a_table_lock_left_open_in_psql_is_ended_and_the_team_writes_again(
     clause = Project(team.owner).clauses(team.document_key)[1]
     taras = _sql(team, "taras")
     taras.execute("BEGIN")
-    taras.execute("LOCK TABLE annotation IN ACCESS EXCLUSIVE MODE")  # then the laptop sleeps
-    time.sleep(1.5)
+    # A clause no one coded yet: Taras may lock its row, which a colleague's tag must share.
+    taras.execute("SELECT id FROM clause WHERE id = %s FOR UPDATE", [clause.id])
+    time.sleep(1.5)  # then the laptop sleeps
     olena.toggle_tag(ids["olena"], clause.id, "economic")  # not a lock timeout: the lock is gone
     with pytest.raises(psycopg.Error, match="idle-in-transaction timeout"):
         taras.execute("SELECT 1")
@@ -225,3 +263,41 @@ def test_a_removed_login_loses_its_open_session_and_cannot_log_in_but_its_work_s
     assert add_coder_role(team.owner, team.role("olena"), "pw2") == ids["olena"]
     with _sql(team, "olena", "pw2") as conn:
         assert conn.execute("SELECT count(*) FROM annotation").fetchone() == (1,)
+
+
+# -- clocks ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stamp", ["2099-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"])
+def test_a_fast_clock_on_the_shared_consensus_layer_neither_refuses_nor_undoes_a_colleague(
+    team: Team, stamp: str
+) -> None:
+    """Two reviewers share the consensus layer. One laptop's clock runs far ahead: its stamp is
+    written over plain SQL here. The other reviewer's later edit must go through, and be stamped
+    no earlier, so that no merge takes the fast laptop's version for the newer one."""
+    consensus = server.add_reviewer_role(team.owner, team.role("rev1"), "pw")
+    server.add_reviewer_role(team.owner, team.role("rev2"), "pw")
+    clause = Project(team.owner).clauses(team.document_key)[1]
+    first = Project(open_server_engine(team.url(team.role("rev1"), "pw")))
+    second = Project(open_server_engine(team.url(team.role("rev2"), "pw")))
+    team.disposables += [first.engine, second.engine]
+    first.toggle_tag(consensus, clause.id, "economic")
+    with _sql(team, "rev1") as conn:
+        assert (
+            conn.execute(
+                "UPDATE annotation SET updated = %s, memo = 'fast' WHERE coder_id = %s",
+                [stamp, consensus],
+            ).rowcount
+            == 1
+        )
+
+    second.toggle_tag(consensus, clause.id, "economic")  # the other reviewer untags it
+
+    with team.owner.connect() as conn:
+        deleted, updated = conn.execute(
+            text("SELECT deleted, updated FROM annotation WHERE coder_id = :c"), {"c": consensus}
+        ).one()
+    assert deleted is True
+    # Same-width RFC 3339 stamps compare as text; nothing is later than the end of year 9999,
+    # where the edit keeps the stamp (and still goes through).
+    assert updated > stamp or updated == stamp == "9999-12-31T23:59:59.999Z"

@@ -17,6 +17,14 @@ model"). On PostgreSQL only; on SQLite this revision changes nothing (one user, 
   a clause a team member inserts or moves must lie inside its plan's text. The constraints are
   added NOT VALID: rows already stored are not re-checked (an upgrade never fails on old data),
   every new or changed row is.
+- **A coder could lock the whole team out.** Table-level UPDATE or DELETE lets a login take any
+  table lock: ``LOCK TABLE annotation IN ACCESS EXCLUSIVE MODE`` in an open transaction stopped
+  every colleague's reads and writes. Team logins now get column-level UPDATE and no DELETE on the
+  coded tables and clauses (``grant_team_privileges``), which allows no lock stronger than ROW
+  EXCLUSIVE; they delete a row (undoing a tag, joining clauses) through
+  ``annotator_delete_row(table, key, key2)``, SECURITY DEFINER with a pinned search_path, which
+  applies exactly the delete policies of revisions 0003 and 0008 (own rows; a clause without
+  others' work that another clause covers) and lets the team owner delete any row.
 
 Revision ID: 0011
 Revises: 0010
@@ -38,6 +46,7 @@ STAMPED = {
     "clause_note": ("updated",),
     "clause_link": ("created", "updated"),
 }
+DELETE_ROW = "annotator_delete_row(text, text, text)"
 EXTRA_TABLES = (
     "coder",
     "category",
@@ -122,6 +131,52 @@ def _identity_read(s: str, *, hide_hidden_codings: bool) -> list[str]:
     ]
 
 
+def _delete_row(s: str) -> str:
+    # session_user: inside SECURITY DEFINER current_user is the owner. "mine" is revision 0008's
+    # acting login's coder rows, and the consensus layer when that login is a reviewer.
+    mine = f"""(SELECT c.id FROM {s}.coder c
+        WHERE c.db_role = session_user
+           OR (c.is_consensus AND EXISTS (
+                SELECT 1 FROM pg_catalog.pg_roles r
+                WHERE r.rolname = pg_catalog.current_database() || '_reviewers'
+                  AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'))))"""
+    return f"""
+        CREATE OR REPLACE FUNCTION {s}.annotator_delete_row(
+            tbl text, k1 text, k2 text DEFAULT NULL) RETURNS boolean
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE
+            -- The team owner (or a superuser), whom row-level security does not confine either.
+            is_owner boolean := pg_catalog.pg_has_role(session_user, (
+                SELECT k.relowner FROM pg_catalog.pg_class k
+                WHERE k.oid = '{s}.clause'::pg_catalog.regclass), 'MEMBER');
+            n integer;
+        BEGIN
+            IF tbl = 'clause' THEN
+                DELETE FROM {s}.clause c WHERE c.id = k1::integer AND (is_owner OR (
+                    NOT {s}.annotator_clause_foreign_work(c.id)
+                    AND {s}.annotator_clause_covered(c.document_key, c.start, c."end", c.id)));
+            ELSIF tbl = 'annotation' THEN
+                DELETE FROM {s}.annotation a WHERE a.id = k1
+                    AND (is_owner OR a.coder_id IN {mine});
+            ELSIF tbl = 'clause_link' THEN
+                DELETE FROM {s}.clause_link l WHERE l.id = k1
+                    AND (is_owner OR l.coder_id IN {mine});
+            ELSIF tbl = 'review' THEN
+                DELETE FROM {s}.review r WHERE r.coder_id = k1 AND r.clause_id = k2::integer
+                    AND (is_owner OR r.coder_id IN {mine});
+            ELSIF tbl = 'clause_note' THEN
+                DELETE FROM {s}.clause_note o WHERE o.coder_id = k1 AND o.clause_id = k2::integer
+                    AND (is_owner OR o.coder_id IN {mine});
+            ELSE
+                RAISE EXCEPTION 'annotator_delete_row does not delete from %', tbl
+                    USING ERRCODE = '42501';
+            END IF;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            RETURN n > 0;
+        END
+        $$"""
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
@@ -133,6 +188,9 @@ def upgrade() -> None:
         op.execute(statement)
     for statement in _identity_read(s, hide_hidden_codings=True):
         op.execute(statement)
+    op.execute(_delete_row(s))
+    # EXECUTE goes to the team's groups (grant_team_privileges), with the privileges it replaces.
+    op.execute(f"REVOKE ALL ON FUNCTION {s}.{DELETE_ROW} FROM PUBLIC")
 
 
 def downgrade() -> None:
@@ -140,6 +198,7 @@ def downgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     s = _ident(str(bind.exec_driver_sql("SELECT current_schema()").scalar_one()))
+    op.execute(f"DROP FUNCTION IF EXISTS {s}.{DELETE_ROW}")
     for statement in _identity_read(s, hide_hidden_codings=False):
         op.execute(statement)
     for statement in _clause_policies(s, inside_text=False):
