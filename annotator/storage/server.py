@@ -325,6 +325,10 @@ def grant_team_privileges(conn: Connection) -> None:
     if exists < 2:  # a database not made by create_team: nothing to grant to yet
         return
     schema = _ident(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+    # PostgreSQL 14 and older let PUBLIC create objects in the public schema: a member could put
+    # a function there that an owner's query picks over pg_catalog's (CVE-2018-1058) and that
+    # then runs with the owner's rights. Not the schema's owner, this is a no-op with a warning.
+    conn.exec_driver_sql(f"REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC")
     for group in (coders, reviewers):
         conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {group}")
         conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {group}")

@@ -301,3 +301,19 @@ def test_a_fast_clock_on_the_shared_consensus_layer_neither_refuses_nor_undoes_a
     # Same-width RFC 3339 stamps compare as text; nothing is later than the end of year 9999,
     # where the edit keeps the stamp (and still goes through).
     assert updated > stamp or updated == stamp == "9999-12-31T23:59:59.999Z"
+
+
+def test_no_member_can_create_objects_in_the_projects_schema_even_where_public_could(
+    team: Team,
+) -> None:
+    """PostgreSQL 14 and older grant CREATE on the public schema to PUBLIC. A member's function
+    there (say ``public.lower(varchar)``) would be picked over pg_catalog's by an owner's query and
+    run with the owner's rights. Granting team privileges takes that CREATE away."""
+    _coders(team, "taras")
+    with team.owner.begin() as conn:
+        conn.exec_driver_sql("GRANT CREATE ON SCHEMA public TO PUBLIC")  # as on PostgreSQL 14
+        server.grant_team_privileges(conn)  # what every upgrade runs
+    with _sql(team, "taras") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(
+            "CREATE FUNCTION public.lower(varchar) RETURNS text LANGUAGE sql AS 'SELECT $1::text'"
+        )
