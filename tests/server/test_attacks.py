@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from annotator.services import clauses as clause_service
 from annotator.services.exchange import export_exchange_dict
 from annotator.services.merge import apply_merge, preview_merge
 from annotator.services.project import Project
@@ -317,3 +319,51 @@ def test_no_member_can_create_objects_in_the_projects_schema_even_where_public_c
         conn.execute(
             "CREATE FUNCTION public.lower(varchar) RETURNS text LANGUAGE sql AS 'SELECT $1::text'"
         )
+
+
+def test_an_owner_without_superuser_rights_removes_a_login_and_deletes_any_row(
+    pg_url: str,
+) -> None:
+    """A real team owner is a CREATEDB CREATEROLE role, not a superuser: ending another login's
+    sessions needs membership it takes for the moment, and the delete function must know it for
+    the owner (who owns the tables) all the same."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from annotator.services.team import create_team_project
+
+    database = f"t{uuid.uuid4().hex[:10]}"
+    lead = f"{database}_lead"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {lead} LOGIN CREATEDB CREATEROLE PASSWORD 'pw'")
+    admin.dispose()
+    owner = create_team_project(
+        make_url(pg_url).set(username=lead, password="pw").render_as_string(False), database
+    )
+    team = Team(pg_url, database, owner.engine, "")
+    try:
+        olena_id = add_coder_role(owner.engine, team.role("olena"), "pw")
+        key = owner.import_text("Plan", "1. One point.\n2. Another point.\n").document_key
+        first, second = owner.clauses(key)[:2]
+        olena = Project(open_server_engine(team.url(team.role("olena"), "pw")))
+        team.disposables.append(olena.engine)
+        olena.toggle_tag(olena_id, second.id, "economic")
+        # The owner joins Olena's clause into the one before: the second clause is deleted
+        # through the function, as the owner, and her tag follows the text.
+        clause_service.merge_with_next(owner, first.id, None)
+        assert [c.id for c in owner.clauses(key)] == [first.id]
+        with owner.engine.connect() as conn:
+            moved = conn.exec_driver_sql("SELECT clause_id FROM annotation").scalars().all()
+        assert moved == [first.id]
+        session = _sql(team, "olena")
+        session.execute("BEGIN")
+        session.execute("SELECT count(*) FROM clause")
+        server.remove_login(owner.engine, team.role("olena"))
+        with pytest.raises(psycopg.OperationalError):
+            session.execute("SELECT 1")
+        session.close()
+    finally:
+        for engine in team.disposables:
+            engine.dispose()
+        owner.close()
