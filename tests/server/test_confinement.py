@@ -367,6 +367,14 @@ def test_a_reviewer_cannot_change_a_plans_text_or_anyones_clause(world: World) -
         'UPDATE clause SET "end" = start + 1 WHERE id = :c1',
         "DELETE FROM clause WHERE id = :c1",
         "UPDATE annotation SET deleted = true WHERE coder_id = :olena",
+        # Revision 0011: the delete function does not widen a reviewer's reach either.
+        "SELECT annotator_delete_row('annotation', a.id) FROM annotation a "
+        "WHERE a.coder_id = :olena",
+        "SELECT annotator_delete_row('clause', CAST(:c1 AS text))",
+        "SELECT annotator_delete_row('clause_note', :olena, CAST(:c1 AS text))",
+        "UPDATE coder SET is_consensus = true WHERE id = :olena",
+        "UPDATE coder SET db_role = current_user WHERE id = :olena",
+        "DELETE FROM annotation WHERE coder_id = :olena",
     ):
         outcome = _run_attack(reviewer, statement, {"c1": c1.id, "olena": world.olena})
         assert outcome in ("refused", "no rows"), (statement, outcome)
