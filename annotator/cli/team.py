@@ -31,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         sub.add_argument("url", metavar="OWNER_URL", help="the team database, as its owner")
         sub.add_argument("role", help="database role name, e.g. peace2026_olena")
         sub.add_argument("--name", help="display name (default: the role name)")
+    remove = actions.add_parser(
+        "remove", help="take a coder's or reviewer's access away at once (their work stays)"
+    )
+    remove.add_argument("url", metavar="OWNER_URL", help="the team database, as its owner")
+    remove.add_argument("role", help="the login to remove, e.g. peace2026_olena")
     blind = actions.add_parser("blind", help="switch blind mode on or off (owner or reviewer)")
     blind.add_argument("url", metavar="URL")
     blind.add_argument("state", choices=("on", "off"))
@@ -73,6 +78,12 @@ def run(args: argparse.Namespace) -> int:
                 name=args.name if args.action == "add-coder" else None,
             )
         print(f"{args.role}: coder id {added}")
+    elif args.action == "remove":
+        with team.open_server_project(args.url) as project:
+            team_access.remove_login(project, args.role)
+        print(
+            f"{args.role} removed: no login, open sessions ended; the work stays", file=sys.stderr
+        )
     elif args.action == "blind":
         with team.open_server_project(args.url) as project:
             team_access.set_blind(project, args.state == "on")

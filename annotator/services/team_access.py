@@ -55,6 +55,11 @@ def add_login(
     return server.add_coder_role(project.engine, role, password, display_name=name)
 
 
+def remove_login(project: Project, role: str) -> None:
+    """Take a coder's or reviewer's access away at once (the team owner only); their work stays."""
+    server.remove_login(project.engine, role)
+
+
 def set_blind(project: Project, on: bool) -> None:
     """Blind mode for the whole team (the team owner only)."""
     server.set_blind(project.engine, on)

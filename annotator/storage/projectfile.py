@@ -21,7 +21,7 @@ APPLICATION_ID = 0x506C416E
 #: The newest schema revision. Opening an up-to-date project compares against this constant and
 #: never imports Alembic (about 190 ms of start-up); a test checks it equals Alembic's head.
 #: Here, not in db.py, so the first screen's reader (stdlib sqlite3) can check it too.
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
 

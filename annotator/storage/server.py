@@ -49,6 +49,9 @@ KEYRING_SERVICE = "plan-annotator"
 STATEMENT_TIMEOUT_MS = 15_000
 LOCK_TIMEOUT_MS = 5_000
 TCP_USER_TIMEOUT_MS = 20_000
+# A team member's session left inside a transaction (psql left at BEGIN, a frozen laptop) holds its
+# locks until the server ends it after this; the app's own transactions are short.
+IDLE_IN_TRANSACTION_MS = 60_000
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CODED_TABLES = ("annotation", "review", "clause_note")
 DOCUMENT_EDITABLE = (
@@ -67,7 +70,12 @@ TEAM_FUNCTIONS = (
     "annotator_clause_foreign_work(integer)",
     "annotator_span_free(varchar, integer, integer)",
     "annotator_annotation_exists(varchar)",
+    "annotator_delete_row(text, text, text)",
 )
+# Tables team logins write rows of but may not lock (revision 0011): UPDATE by column and no
+# DELETE (a row goes through annotator_delete_row), since table-level UPDATE or DELETE would let
+# a login take an ACCESS EXCLUSIVE lock and stop the whole team.
+NO_LOCK_TABLES = ("annotation", "review", "clause_note", "clause_link", "clause")
 
 
 # -- URLs and engines --------------------------------------------------------------------------
@@ -317,6 +325,10 @@ def grant_team_privileges(conn: Connection) -> None:
     if exists < 2:  # a database not made by create_team: nothing to grant to yet
         return
     schema = _ident(conn.exec_driver_sql("SELECT current_schema()").scalar_one())
+    # PostgreSQL 14 and older let PUBLIC create objects in the public schema: a member could put
+    # a function there that an owner's query picks over pg_catalog's (CVE-2018-1058) and that
+    # then runs with the owner's rights. Not the schema's owner, this is a no-op with a warning.
+    conn.exec_driver_sql(f"REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC")
     for group in (coders, reviewers):
         conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {group}")
         conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {group}")
@@ -355,6 +367,60 @@ def grant_team_privileges(conn: Connection) -> None:
     conn.exec_driver_sql(f"REVOKE UPDATE ON document FROM {reviewers}")
     columns = ", ".join(_ident(c) for c in DOCUMENT_EDITABLE)
     conn.exec_driver_sql(f"GRANT UPDATE ({columns}) ON document TO {reviewers}")
+    _no_table_locks(conn, coders, reviewers)
+    members = conn.execute(
+        text(
+            "SELECT DISTINCT r.rolname FROM pg_auth_members m "
+            "JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid "
+            "WHERE g.rolname IN (:a, :b) AND r.rolcanlogin"
+        ),
+        {"a": group_roles(database)[0], "b": group_roles(database)[1]},
+    ).scalars()
+    for member in list(members):
+        _login_defaults(conn, member, database)
+
+
+def _no_table_locks(conn: Connection, coders: str, reviewers: str) -> None:
+    """Column-level UPDATE and no DELETE on NO_LOCK_TABLES, once the schema has the function."""
+    if not conn.execute(
+        text("SELECT to_regprocedure(:f) IS NOT NULL"), {"f": TEAM_FUNCTIONS[-1]}
+    ).scalar_one():
+        return
+    for table in NO_LOCK_TABLES:
+        names = conn.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = :t "
+                "ORDER BY ordinal_position"
+            ),
+            {"t": table},
+        ).scalars()
+        every = ", ".join(_ident(n) for n in names)
+        # Coders move clause boundaries and relabel only; everything else they write is theirs.
+        coder_columns = 'start, "end", label, kind' if table == "clause" else every
+        conn.exec_driver_sql(
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {coders}, {reviewers}"
+        )
+        conn.exec_driver_sql(f"GRANT UPDATE ({coder_columns}) ON {table} TO {coders}")
+        conn.exec_driver_sql(f"GRANT UPDATE ({every}) ON {table} TO {reviewers}")
+
+
+def _login_defaults(conn: Connection, name: str, database: str) -> None:
+    """Timeouts for every session of a team login in the team database, psql's too.
+
+    The app sets the same ones per connection; these hold for a session opened with any other
+    client, so a transaction left open does not hold its locks for ever. They are defaults, which
+    the login can change in its own session: they guard against accidents, not against a member
+    bent on blocking the team (docs/team-server.md, "Threat model").
+    """
+    for setting, value in (
+        ("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION_MS),
+        ("lock_timeout", LOCK_TIMEOUT_MS),
+        ("statement_timeout", STATEMENT_TIMEOUT_MS),
+    ):
+        conn.exec_driver_sql(
+            f"ALTER ROLE {_ident(name)} IN DATABASE {_ident(database)} SET {setting} = {value}"
+        )
 
 
 def hash_password(conn: Connection, name: str, password: str) -> str:
@@ -414,6 +480,7 @@ def add_coder_role(
         database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
         _create_login(conn, name, password)
         conn.exec_driver_sql(f"GRANT {_ident(group_roles(database)[0])} TO {_ident(name)}")
+        _login_defaults(conn, name, database)
         return _coder_row(conn, name, display_name or name, consensus=False)
 
     return _admin_action(admin_engine, action)
@@ -433,6 +500,7 @@ def add_reviewer_role(
         database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
         _create_login(conn, name, password)
         conn.exec_driver_sql(f"GRANT {_ident(group_roles(database)[1])} TO {_ident(name)}")
+        _login_defaults(conn, name, database)
         existing = conn.execute(
             text("SELECT id FROM coder WHERE is_consensus ORDER BY created, id LIMIT 1")
         ).scalar()
@@ -449,6 +517,47 @@ def add_reviewer_role(
         return coder_id
 
     return _admin_action(admin_engine, action)
+
+
+def remove_login(admin_engine: Engine, name: str) -> None:
+    """Take a coder's or reviewer's access to the team away at once; their work stays.
+
+    The login leaves both groups (so even a session still open can no longer read or write a
+    table), may no longer log in, and its open sessions are ended (which also frees any lock
+    they hold). Its coder row keeps its ``db_role``: the role itself is not dropped, so nobody
+    else can be created under that name and take the work over; adding the login again with
+    :func:`add_coder_role` gives the same person their work back.
+    """
+    _check_role_name(name)
+
+    def revoke(conn: Connection) -> None:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": name}).first():
+            raise ProjectError(f"there is no login {name!r} on this server")
+        for group in group_roles(database):
+            conn.exec_driver_sql(f"REVOKE {_ident(group)} FROM {_ident(name)}")
+        conn.exec_driver_sql(f"ALTER ROLE {_ident(name)} NOLOGIN")
+
+    def end_sessions(conn: Connection) -> None:
+        # Ending another role's session needs membership in it: the owner (CREATEROLE) takes it
+        # for this transaction only.
+        superuser = conn.exec_driver_sql(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar_one()
+        if not superuser:
+            conn.exec_driver_sql(f"GRANT {_ident(name)} TO current_user")
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE usename = :r AND pid <> pg_backend_pid()"
+            ),
+            {"r": name},
+        )
+        if not superuser:
+            conn.exec_driver_sql(f"REVOKE {_ident(name)} FROM current_user")
+
+    _admin_action(admin_engine, revoke)  # committed first: a new login is refused from here on
+    _admin_action(admin_engine, end_sessions)
 
 
 def _coder_row(conn: Connection, role: str, display_name: str, *, consensus: bool) -> str:

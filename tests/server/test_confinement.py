@@ -290,6 +290,23 @@ ATTACKS = [
     "GRANT {olena_role} TO {me_role}",
     "SET ROLE {olena_role}",
     "UPDATE alembic_version SET version_num = '0001'",
+    # Revision 0011: the delete function with crafted arguments, and what else a login might try.
+    "SELECT annotator_delete_row('clause', CAST(:c1 AS text))",
+    "SELECT annotator_delete_row('annotation', a.id) FROM annotation a",
+    "SELECT annotator_delete_row('clause_link', l.id) FROM clause_link l",
+    "SELECT annotator_delete_row('review', :olena, CAST(:c1 AS text))",
+    "SELECT annotator_delete_row('clause_note', :olena, CAST(:c1 AS text))",
+    "SELECT annotator_delete_row('coder', :olena)",
+    "SELECT annotator_delete_row('clause', '0 OR true')",
+    "SELECT setval('clause_id_seq', 1)",
+    "UPDATE refi_identity SET local_id = 'x'",
+    "ALTER TABLE annotation DROP CONSTRAINT ck_annotation_span",
+    "ALTER TABLE annotation DISABLE TRIGGER ALL",
+    "SET SESSION AUTHORIZATION {olena_role}",
+    "ALTER ROLE {me_role} CREATEROLE",
+    "CREATE SCHEMA evil",
+    "CREATE TEMPORARY VIEW v AS SELECT 1",
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{olena_role}'",
 ]
 
 
@@ -303,8 +320,10 @@ def _run_attack(engine: Engine, statement: str, params: dict[str, Any]) -> str:
             return "no rows" if result.rowcount <= 0 else f"{result.rowcount} rows changed"
     except DBAPIError as exc:
         state = getattr(exc.orig, "sqlstate", "")
-        # 42501 insufficient privilege or RLS; 42xxx owner-only DDL; 23xxx a constraint.
-        return "refused" if state[:2] in ("42", "23") else f"error {state}: {exc.orig}"
+        # 42501 insufficient privilege or RLS; 42xxx owner-only DDL; 23xxx a constraint;
+        # 22P02 a crafted key the delete function cannot take for a number.
+        refused = state[:2] in ("42", "23") or state == "22P02"
+        return "refused" if refused else f"error {state}: {exc.orig}"
 
 
 @pytest.mark.parametrize("blind", [False, True], ids=["open", "blind"])
@@ -348,6 +367,14 @@ def test_a_reviewer_cannot_change_a_plans_text_or_anyones_clause(world: World) -
         'UPDATE clause SET "end" = start + 1 WHERE id = :c1',
         "DELETE FROM clause WHERE id = :c1",
         "UPDATE annotation SET deleted = true WHERE coder_id = :olena",
+        # Revision 0011: the delete function does not widen a reviewer's reach either.
+        "SELECT annotator_delete_row('annotation', a.id) FROM annotation a "
+        "WHERE a.coder_id = :olena",
+        "SELECT annotator_delete_row('clause', CAST(:c1 AS text))",
+        "SELECT annotator_delete_row('clause_note', :olena, CAST(:c1 AS text))",
+        "UPDATE coder SET is_consensus = true WHERE id = :olena",
+        "UPDATE coder SET db_role = current_user WHERE id = :olena",
+        "DELETE FROM annotation WHERE coder_id = :olena",
     ):
         outcome = _run_attack(reviewer, statement, {"c1": c1.id, "olena": world.olena})
         assert outcome in ("refused", "no rows"), (statement, outcome)

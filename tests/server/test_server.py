@@ -161,10 +161,16 @@ def test_coder_cannot_change_anyone_elses_annotations(team: Team) -> None:
             {"me": olena_id, "id": target},
         )
         assert updated.rowcount == 0
-        deleted = conn.execute(text("DELETE FROM annotation WHERE coder_id = :c"), {"c": taras_id})
-        assert deleted.rowcount == 0
-        reviews = conn.execute(text("DELETE FROM review WHERE coder_id = :c"), {"c": taras_id})
-        assert reviews.rowcount == 0
+        # A team login deletes through the server's function (revision 0011), which applies the
+        # delete policies: none of Taras's rows.
+        deleted = conn.execute(
+            text("SELECT annotator_delete_row('annotation', :id)"), {"id": target}
+        ).scalar()
+        assert deleted is False
+    for table in ("annotation", "review"):  # a plain DELETE is refused outright
+        with pytest.raises(DBAPIError) as denied, olena.engine.begin() as conn:
+            conn.execute(text(f"DELETE FROM {table} WHERE coder_id = :c"), {"c": taras_id})
+        assert getattr(denied.value.orig, "sqlstate", None) == "42501"
     with pytest.raises(DBAPIError) as refused, olena.engine.begin() as conn:
         conn.execute(
             text(

@@ -52,6 +52,14 @@ def test_team_commands_end_to_end(
     assert "refused" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     with Project.open(owner) as project:
         assert project.setting("blind") == "on"
+    # The owner removes her: her login no longer opens the project; her work stays.
+    assert run(["team", "remove", owner, role]) == 0
+    capsys.readouterr()
+    assert run(["team", "offline", coder_url, str(tmp_path / "again.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert "may not connect" in err and "Traceback" not in err
+    with Project.open(owner) as project:
+        assert project.clause_coding(server_clause.id, coder).tags == {"economic"}
 
 
 def test_password_is_never_taken_without_a_prompt(
