@@ -140,7 +140,22 @@ class MainWindow(QMainWindow):
         self.detail.memo_committed.connect(self.commands.save_memo)
         self.codebook.chosen.connect(self.commands.apply_category)
         self._restore_layout()
+        self._show_panels()
         self.clause_view.setFocus()
+
+    def _show_panels(self) -> None:
+        """Show the panels just added to a frame already on screen now, not in a later turn of
+        the event loop as Qt would: activated before then, the window would give the focus to
+        the first panel visible (the plan list), and arrows pressed at start-up would move plans."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QWidget
+
+        if not self.isVisible():
+            return
+        explicit = Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not child.isWindow() and not (child.isHidden() and child.testAttribute(explicit)):
+                child.show()  # a dock the coder closed stays closed
 
     # -- building --------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ fire it, and the keys act in the order pressed, exactly once."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,34 @@ def test_a_widget_context_shortcut_fires_only_with_its_widget_focused(
     held.release()
     settle(window)
     assert fired == [] and len(fresh_coding(project_path, "1").tags) == 1
+
+
+def test_arrows_at_start_up_move_clauses_even_if_the_window_activates_before_its_panels_show(
+    qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]
+) -> None:
+    """Under X the window may be activated between build() and the turn in which Qt would show
+    the panels just added; Qt then focused the first visible one (the plan list, its dock shown
+    by the saved layout), so Down at start-up moved plans instead of clauses."""
+    from PySide6.QtWidgets import QWidget
+
+    earlier = make_window(qtbot)  # a layout saved by an earlier session
+    earlier.close()
+    w = MainWindow(skeleton=True, ask_name=lambda *_: "Olena")
+    qtbot.addWidget(w)
+    w.show()
+    other = QWidget()  # the window is on screen but not yet active
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not w.isActiveWindow())
+    w.build()
+    with warnings.catch_warnings():  # deprecated, but the one way to activate synchronously
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(w)  # activated now, before the event loop turns
+    assert QApplication.focusWidget() is w.clause_view
+    assert w.open_project(project_path, [str(p) for p in plan_files])
+    settle(w)
+    w.open_document(KEY1)
+    before = w.clause_view.current_row()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert w.clause_view.current_row() == before + 1 and w.clauses.document_key == KEY1
