@@ -173,6 +173,9 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.heading.setFont(font)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        # Wrapped, not one line: a long plan title at a large text size would otherwise set the
+        # window's least width past the screen, pushing the clause panel off its right edge.
+        self.heading.setWordWrap(True)
         centre = QWidget()
         box = QVBoxLayout(centre)
         box.setContentsMargins(0, 0, 0, 0)
