@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from annotator.gui.settings import load_bytes, save_bytes
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
     from PySide6.QtWidgets import QDockWidget
 
     from annotator.gui.settings import ProjectSettings
@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         if self.built:
             return
         self.built = True
+        from PySide6.QtCore import QTimer
+
         from annotator.gui import file_actions, menus
         from annotator.gui.codebook_panel import CodebookPanel
         from annotator.gui.commands import Commands
@@ -142,6 +144,12 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._show_panels()
         self.clause_view.setFocus()
+        QTimer.singleShot(0, self._make_room)  # once the panels are laid out at this size
+
+    def _make_room(self) -> None:
+        from annotator.gui.dock_room import make_room
+
+        make_room(self, list(self.docks.values()))
 
     def _show_panels(self) -> None:
         """Show the panels just added to a frame already on screen now, not in a later turn of
@@ -191,6 +199,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QDockWidget, QVBoxLayout
 
+        from annotator.gui.dock_room import scrolled
+
         plans = QDockWidget("&Plans", self)
         plans.setObjectName("plansDock")
         plans.setWidget(self.document_view)
@@ -203,7 +213,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.detail, 1)
         codebook = QDockWidget("&Codebook and clause", self)
         codebook.setObjectName("codebookDock")
-        codebook.setWidget(right)
+        codebook.setWidget(scrolled(right))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, codebook)
         self.resizeDocks([plans, codebook], [280, 380], Qt.Orientation.Horizontal)
         self.docks: dict[str, QDockWidget] = {"plans": plans, "codebook": codebook}
@@ -298,6 +308,11 @@ class MainWindow(QMainWindow):
         state = load_bytes("window/state")
         if state is not None:
             self.restoreState(state)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.built:
+            self._make_room()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_bytes("window/geometry", self.saveGeometry())
