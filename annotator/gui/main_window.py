@@ -96,8 +96,6 @@ class MainWindow(QMainWindow):
         if self.built:
             return
         self.built = True
-        from PySide6.QtCore import QTimer
-
         from annotator.gui import file_actions, menus
         from annotator.gui.codebook_panel import CodebookPanel
         from annotator.gui.commands import Commands
@@ -144,12 +142,17 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._show_panels()
         self.clause_view.setFocus()
-        QTimer.singleShot(0, self._make_room)  # once the panels are laid out at this size
+        self._make_room()  # now, before rows are laid out (first screen): no reflow after it
 
     def _make_room(self) -> None:
         from annotator.gui.dock_room import make_room
 
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the panels' widths at this size, not those of the last turn
         make_room(self, list(self.docks.values()))
+        if layout is not None:
+            layout.activate()
 
     def _show_panels(self) -> None:
         """Show the panels just added to a frame already on screen now, not in a later turn of
