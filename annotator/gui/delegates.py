@@ -117,11 +117,12 @@ class ClauseDelegate(QStyledItemDelegate):
 
     # -- geometry ------------------------------------------------------------------------------
 
-    def _label_width(self, fm: QFontMetrics) -> int:
-        return self.label_width
+    def _label_width(self, fm: QFontMetrics, width: int) -> int:
+        # At most a quarter of a narrow row (large text, small window): the text keeps its words
+        return min(self.label_width, max(fm.horizontalAdvance("00.0") + 4, width // 4))
 
     def _text_width(self, width: int, fm: QFontMetrics) -> int:
-        return max(80, width - 2 * PAD_X - 14 - self._label_width(fm) - GAP)
+        return max(80, width - 2 * PAD_X - 14 - self._label_width(fm, width) - GAP)
 
     def _chip_height(self, fm: QFontMetrics) -> int:
         return fm.height() + 4
@@ -238,7 +239,7 @@ class ClauseDelegate(QStyledItemDelegate):
         label_font.setBold(True)
         painter.setFont(label_font)
         painter.setPen(text_color)
-        label_w = self._label_width(fm)
+        label_w = self._label_width(fm, self.view.viewport().width())
         label = QFontMetrics(label_font).elidedText(
             index.data(Role.LABEL) or "", Qt.TextElideMode.ElideRight, label_w
         )

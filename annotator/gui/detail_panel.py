@@ -114,6 +114,8 @@ class MemoEdit(QPlainTextEdit):
     typing (:data:`SAVE_AFTER_MS`), never per keystroke."""
 
     committed = Signal(str)
+    #: Ctrl+Enter or Esc: the coder is done with the memo.
+    escaped = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -170,12 +172,16 @@ class MemoEdit(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        # Either way back to the clause list, as from the clause text: a coding key or J pressed
+        # next must code or move, not be typed into the memo and saved with it.
         if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.commit()
+            self.escaped.emit()
             return
         if event.key() == Qt.Key.Key_Escape:  # drop the unsaved change
             self.setPlainText(self.saved)
             self.pause.stop()
+            self.escaped.emit()
             return
         super().keyPressEvent(event)
 
@@ -258,6 +264,7 @@ class DetailPanel(QWidget):
         self._coding: tuple[ClauseCoding, dict[str, Category]] = (ClauseCoding(), {})
         self.memo_target.currentIndexChanged.connect(self._target_chosen)
         self.memo_edit.committed.connect(self._memo_committed)
+        self.memo_edit.escaped.connect(self.escaped)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)

@@ -16,9 +16,9 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from annotator.gui.segment_notes import notes_messages
 from annotator.gui.settings import ProjectSettings
@@ -168,28 +168,61 @@ class HeldKeys(QObject):
         return True
 
     def release(self) -> None:
-        """Stop holding and deliver what was held: a key an enabled action has as its shortcut
-        triggers it (as Qt's shortcut map would), any other goes to the focused widget; a click
-        goes to the widget clicked, if it is still there."""
+        """Stop holding and deliver what was held, each key as Qt's own dispatch would
+        (:func:`deliver_key`); a click goes to the widget clicked, if it is still there."""
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
         held, self.held = self.held, []
-        actions = [a for a in self.window_.findChildren(QAction) if a.shortcuts()]
         for widget, event in held:
             if widget is not None:  # a click
                 with contextlib.suppress(RuntimeError):  # the widget clicked is gone since
                     QApplication.sendEvent(widget, event)
                 continue
             assert isinstance(event, QKeyEvent)
-            sequence = QKeySequence(event.keyCombination())
-            action = next((a for a in actions if a.isEnabled() and sequence in a.shortcuts()), None)
-            if action is not None:
-                action.trigger()
-                continue
-            target = QApplication.focusWidget() or self.window_
-            QApplication.sendEvent(target, event)
+            deliver_key(self.window_, event)
         self.deleteLater()
+
+
+def deliver_key(window: QWidget, event: QKeyEvent) -> None:
+    """Send a held key press as Qt's shortcut map would: the focused widget first may claim it
+    (a text field takes the digits and Ctrl+Z typed into it); otherwise the one enabled, visible
+    action whose shortcut it is, in that action's context, is triggered; otherwise (none, or
+    several: ambiguous, as Qt does nothing) the focused widget gets the key."""
+    target = QApplication.focusWidget() or window
+    override = QKeyEvent(QEvent.Type.ShortcutOverride, event.key(), event.modifiers(), event.text())
+    override.ignore()
+    QApplication.sendEvent(target, override)
+    if not override.isAccepted():
+        sequence = QKeySequence(event.keyCombination())
+        matches = [
+            a
+            for a in window.findChildren(QAction)
+            if sequence in a.shortcuts() and _in_context(a, target)
+        ]
+        if len(matches) == 1:
+            matches[0].trigger()
+            return
+        if matches:
+            return  # ambiguous: Qt triggers none and the key goes nowhere
+    QApplication.sendEvent(target, event)
+
+
+def _in_context(action: QAction, focus: QWidget) -> bool:
+    """Whether ``action``'s shortcut is live with ``focus`` focused (Qt's context rules)."""
+    if not (action.isEnabled() and action.isVisible()):
+        return False
+    context = action.shortcutContext()
+    if context == Qt.ShortcutContext.ApplicationShortcut:
+        return True
+    widgets = [w for w in action.associatedObjects() if isinstance(w, QWidget)]
+    if context == Qt.ShortcutContext.WidgetShortcut:
+        return focus in widgets
+    if context == Qt.ShortcutContext.WidgetWithChildrenShortcut:
+        return any(w is focus or w.isAncestorOf(focus) for w in widgets)
+    return any(
+        not isinstance(w, QMenu) and w.isVisible() and w.window() is focus.window() for w in widgets
+    )
 
 
 _HELD = frozenset(

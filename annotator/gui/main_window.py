@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from annotator.gui.settings import load_bytes, save_bytes
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QResizeEvent
     from PySide6.QtWidgets import QDockWidget
 
     from annotator.gui.settings import ProjectSettings
@@ -140,7 +140,33 @@ class MainWindow(QMainWindow):
         self.detail.memo_committed.connect(self.commands.save_memo)
         self.codebook.chosen.connect(self.commands.apply_category)
         self._restore_layout()
+        self._show_panels()
         self.clause_view.setFocus()
+        self._make_room()  # now, before rows are laid out (first screen): no reflow after it
+
+    def _make_room(self) -> None:
+        from annotator.gui.dock_room import make_room
+
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the panels' widths at this size, not those of the last turn
+        make_room(self, list(self.docks.values()))
+        if layout is not None:
+            layout.activate()
+
+    def _show_panels(self) -> None:
+        """Show the panels just added to a frame already on screen now, not in a later turn of
+        the event loop as Qt would: activated before then, the window would give the focus to
+        the first panel visible (the plan list), and arrows pressed at start-up would move plans."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QWidget
+
+        if not self.isVisible():
+            return
+        explicit = Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not child.isWindow() and not (child.isHidden() and child.testAttribute(explicit)):
+                child.show()  # a dock the coder closed stays closed
 
     # -- building --------------------------------------------------------------------------------
 
@@ -158,6 +184,9 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.heading.setFont(font)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        # Wrapped, not one line: a long plan title at a large text size would otherwise set the
+        # window's least width past the screen, pushing the clause panel off its right edge.
+        self.heading.setWordWrap(True)
         centre = QWidget()
         box = QVBoxLayout(centre)
         box.setContentsMargins(0, 0, 0, 0)
@@ -173,6 +202,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QDockWidget, QVBoxLayout
 
+        from annotator.gui.dock_room import scrolled
+
         plans = QDockWidget("&Plans", self)
         plans.setObjectName("plansDock")
         plans.setWidget(self.document_view)
@@ -185,7 +216,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.detail, 1)
         codebook = QDockWidget("&Codebook and clause", self)
         codebook.setObjectName("codebookDock")
-        codebook.setWidget(right)
+        codebook.setWidget(scrolled(right))
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, codebook)
         self.resizeDocks([plans, codebook], [280, 380], Qt.Orientation.Horizontal)
         self.docks: dict[str, QDockWidget] = {"plans": plans, "codebook": codebook}
@@ -280,6 +311,11 @@ class MainWindow(QMainWindow):
         state = load_bytes("window/state")
         if state is not None:
             self.restoreState(state)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.built:
+            self._make_room()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_bytes("window/geometry", self.saveGeometry())

@@ -79,3 +79,16 @@ def markup(text: str) -> list[Mark]:
             Mark(m.end(2), m.end(), "marker"),
         ]
     return sorted(marks)
+
+
+def without_markers(text: str) -> str:
+    """``text`` as read, for places that show it plain (tables): the heading ``#``s and the
+    emphasis ``*`` markers that :func:`markup` formats away are dropped."""
+    drop = sorted((m.start, m.end) for m in markup(text) if m.style == "marker")
+    out, at = [], 0
+    for start, end in drop:
+        if start >= at:
+            out.append(text[at:start])
+            at = end
+    out.append(text[at:])
+    return "".join(out)

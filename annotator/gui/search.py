@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -57,11 +59,18 @@ class SearchBar(QWidget):
         close.setText("✕")
         close.setToolTip("Close the search (Esc)")
         close.setAutoRaise(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 6, 4)
+        outer = self._outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 4, 6, 4)
+        outer.setSpacing(4)
+        layout = self._top = QHBoxLayout()
         layout.setSpacing(6)
+        self._below = QHBoxLayout()  # the options, when the bar is too narrow for one row
+        self._below.setSpacing(6)
+        outer.addLayout(layout)
+        outer.addLayout(self._below)
         label = QLabel("&Find:", self)
         label.setBuddy(self.edit)
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("x" * 12))
         layout.addWidget(label)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.regex)
@@ -69,6 +78,9 @@ class SearchBar(QWidget):
         layout.addWidget(self.prev_button)
         layout.addWidget(self.next_button)
         layout.addWidget(close)
+        self._options = (self.regex, self.count)
+        self._rows = ([label, self.edit, self.prev_button, self.next_button, close], self._options)
+        self._narrow = False
         # Searching 10,000 clauses takes a few ms, but not on every key of a fast typist.
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -80,6 +92,32 @@ class SearchBar(QWidget):
         self.next_button.clicked.connect(lambda: self.step.emit(1))
         close.clicked.connect(self.close_bar)
         self.edit.installEventFilter(self)
+
+    def _least(self, widgets: Sequence[QWidget]) -> int:
+        widths = [max(w.minimumWidth(), w.minimumSizeHint().width()) for w in widgets]
+        return sum(widths) + self._top.spacing() * (len(widths) - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the options on a row of their own allow (large text, a small window):
+        one long row would widen the window past the screen and overlap its parts."""
+        margins = self._outer.contentsMargins()
+        width = max(self._least(row) for row in self._rows) + margins.left() + margins.right()
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        margins = self._outer.contentsMargins()
+        room = event.size().width() - margins.left() - margins.right()
+        narrow = room < self._least([*self._rows[0], *self._options])
+        if narrow != self._narrow:
+            self._narrow = narrow
+            for widget in self._options:
+                (self._top if narrow else self._below).removeWidget(widget)
+                if narrow:
+                    self._below.addWidget(widget)
+            if not narrow:
+                self._top.insertWidget(2, self.regex)
+                self._top.insertWidget(3, self.count)
 
     def pattern(self) -> re.Pattern[str] | None:
         return compile_query(self.edit.text(), self.regex.isChecked())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,8 +26,8 @@ WIDGET_KEYS = (
     ("Clause text", "Shift+arrows, Ctrl+Shift+← / →", "select characters, whole words"),
     ("Clause text", "a category key (1–9)", "tag the selected words as a span"),
     ("Clause text", "Esc", "back to the clause list"),
-    ("Memo", "Ctrl+Enter", "save the memo (leaving the memo saves it too)"),
-    ("Memo", "Esc", "drop the unsaved change"),
+    ("Memo", "Ctrl+Enter", "save the memo, back to the clause list (leaving it saves it too)"),
+    ("Memo", "Esc", "drop the unsaved change, back to the clause list"),
     ("Find bar", "Enter / Shift+Enter", "next / previous match"),
     ("Find bar", "Esc", "close the bar (the query is kept for next time)"),
     ("Disagreements", "1–9, 0", "toggle a category in the consensus, clear it"),
@@ -39,6 +40,16 @@ def _plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
+def on_a_usual_keyboard(sequence: QKeySequence) -> bool:
+    """False for the platform's extra bindings of a standard key (Undo is also F14 and the
+    Undo key on X11): listed, they read as keys the coder is meant to find."""
+    if sequence.isEmpty():
+        return False
+    key = sequence[0].key()  # type: ignore[index]  # QKeySequence[i] is a QKeyCombination
+    extra = Qt.Key.Key_F13.value <= key.value <= Qt.Key.Key_F35.value
+    return not extra and key.value < Qt.Key.Key_Back.value  # media and office keys beyond
+
+
 def menu_keys(window: QMainWindow) -> list[tuple[str, str, str]]:
     """(menu, keys, action) for every menu action that has a shortcut, in menu order."""
     rows: list[tuple[str, str, str]] = []
@@ -49,7 +60,11 @@ def menu_keys(window: QMainWindow) -> list[tuple[str, str, str]]:
             if isinstance(sub, QMenu):
                 walk(sub, f"{title} ▸ {_plain(sub.title())}")
                 continue
-            keys = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
+            keys = [
+                s.toString(QKeySequence.SequenceFormat.NativeText)
+                for s in action.shortcuts()
+                if on_a_usual_keyboard(s)
+            ]
             keys = [k for k in keys if k]
             if keys and not action.isSeparator() and action.isVisible():
                 rows.append((title, " or ".join(keys), _plain(action.text())))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core.links import ADDED, DROPPED, LINKED, MOVED, align
 from annotator.gui.colors import category_color, text_on
 from annotator.gui.delegates import compact_text
+from annotator.gui.markdown import without_markers
 from annotator.gui.workspace import Workspace
 from annotator.services import links as link_service
 from annotator.services.types import ClauseInfo
@@ -90,7 +91,8 @@ class SideBySideModel(QAbstractTableModel):
         self.endResetModel()
 
     def clause_text(self, side: int, clause: ClauseInfo) -> str:
-        return compact_text(self.texts[side][clause.start : clause.end]).strip()
+        raw = self.texts[side][clause.start : clause.end]
+        return compact_text(without_markers(raw)).strip()  # as the clause list shows it
 
     # -- Qt model ------------------------------------------------------------------------------
 

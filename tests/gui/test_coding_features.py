@@ -61,7 +61,10 @@ def test_clause_memo_saved_on_ctrl_enter_as_one_undo_step(
     assert window.actions_["undo"].text() == "Undo Edit memo of 2"
     assert fresh_coding(project_path, "2").memo == "Check the sum"
     assert window.clauses.index(row_of_label(window, "2")).data(Role.CODING).memo == "Check the sum"
-    # Leaving the editor with more text saves again (focus-out); undo takes back only that.
+    assert window.clause_view.hasFocus()  # Ctrl+Enter went back to the clause list
+    # Back in the editor, leaving it with more text saves again (focus-out); undo takes back
+    # only that.
+    memo.setFocus()
     qtbot.keyClicks(memo, "!")
     window.clause_view.setFocus()
     assert fresh_coding(project_path, "2").memo == "Check the sum!"
