@@ -72,6 +72,9 @@ def run_gui(argv: list[str], *, on_shown: Callable[[MainWindow], None] | None = 
             return
         started = True
         window.build()
+        from annotator.gui.session_end import quit_on_session_end
+
+        quit_on_session_end(app)  # a logout's SIGTERM saves and closes, as Quit does
         from annotator.gui import first_screen
 
         first = first_screen.read_for(args)

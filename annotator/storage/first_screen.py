@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.codebook import Category as CategoryValue
-from annotator.storage.lock import lock_path
+from annotator.storage.lock import holder_gone, lock_path
 from annotator.storage.projectfile import APPLICATION_ID, HEAD_REVISION, unwritable_part
 
 #: The setting that keeps a plan's segmentation notes (see services/segmentation.py).
@@ -71,7 +71,7 @@ def can_read_quickly(path: Path) -> bool:
         return False
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         return False
-    if lock_path(path).exists():  # open in another window (or a crash left it): read-only there
+    if lock_path(path).exists() and not holder_gone(path):  # open in another window: read-only
         return False
     return os.access(path.parent, os.W_OK) and unwritable_part(path) is None
 

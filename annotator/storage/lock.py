@@ -190,6 +190,25 @@ def read_lock_holder(path: str | os.PathLike[str]) -> dict[str, Any]:
         os.close(fd)
 
 
+def holder_gone(path: str | os.PathLike[str]) -> bool:
+    """The lock file beside ``path`` was left by a process of this machine that has ended (a
+    crash, a kill): nobody holds the project. False when unsure (another host, no pid, the
+    process still there, or its pid reused by another): the caller then treats it as held."""
+    holder = read_lock_holder(path)
+    pid = holder.get("pid")
+    if holder.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid() or sys.platform == "win32":  # Windows' os.kill would end the process
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, someone else's (EPERM), or a platform without signal 0
+        return False
+    return False
+
+
 def _write_holder(fd: int) -> None:
     info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
     data = json.dumps(info).encode()

@@ -9,8 +9,11 @@ Every case the quick read must not handle falls back (None), and the file is nev
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +33,7 @@ from annotator.services.first_screen import FirstScreen, read_first_screen
 from annotator.services.project import Project
 from annotator.services.segmentation import segment_mode, segment_notes
 from annotator.storage.first_screen import can_read_quickly
+from annotator.storage.lock import lock_path
 from tests.helpers.properties import examples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -264,6 +268,32 @@ def test_a_project_held_by_another_process_falls_back(samples: tuple[Path, str])
         holder.stdin.close()
         holder.wait(30)
     assert quick(path, coder=coder) is not None
+
+
+def test_a_lock_file_left_by_a_killed_process_does_not_stop_the_quick_read(
+    samples: tuple[Path, str],
+) -> None:
+    """SIGKILL (a crash, a forced logout) leaves ``<project>.lock`` behind with a dead pid in it:
+    nobody holds the project, so the next start still shows it at once."""
+    path, coder = samples
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.lock_holder", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().startswith("locked")
+    assert quick(path, coder=coder) is None  # alive: held
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(30)
+    assert lock_path(path).exists()  # left behind
+    assert quick(path, coder=coder) is not None
+    # A pid that is alive but not ours to hold it (here: this test's parent) is still "held".
+    lock_path(path).write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname()}))
+    assert quick(path, coder=coder) is None
+    lock_path(path).write_text(json.dumps({"pid": 4_000_000, "host": "another-machine"}))
+    assert quick(path, coder=coder) is None  # another machine's process: cannot tell
 
 
 def test_a_read_only_file_or_folder_falls_back(samples: tuple[Path, str], tmp_path: Path) -> None:
