@@ -73,13 +73,17 @@ class DocumentListModel(QAbstractListModel):
     def summary(self, row: int) -> DocumentSummary:
         return self._docs[row]
 
-    def set_coded(self, key: str, coded: int) -> None:
-        """Update one document's progress (after an edit) without touching the others."""
+    def set_coded(self, key: str, coded: int, clauses: int | None = None) -> None:
+        """Update one document's progress (after an edit; ``clauses``: its count after a split
+        or join) without touching the others."""
         row = self._row_of.get(key)
-        if row is None or self._docs[row].coded == coded:
+        if row is None:
             return
         doc = self._docs[row]
-        self._docs[row] = DocumentSummary(doc.key, doc.title, doc.clauses, coded, doc.position)
+        total = doc.clauses if clauses is None else clauses
+        if (doc.coded, doc.clauses) == (coded, total):
+            return
+        self._docs[row] = DocumentSummary(doc.key, doc.title, total, coded, doc.position)
         index = self.index(row)
         self.dataChanged.emit(index, index)
 

@@ -189,7 +189,7 @@ class ClauseNavigator(QObject):
         key = w.clauses.document_key
         coded, total = w.clauses.coded_count, w.clauses.rowCount()
         if key is not None:
-            w.documents.set_coded(key, coded)
+            w.documents.set_coded(key, coded, total)
         w.progress_label.setText(f"{coded} of {total} clauses coded")
         row = w.documents.row_of(key) if key else None
         title = w.documents.summary(row).title if row is not None else ""

@@ -33,6 +33,6 @@ def recount_left_plan(w: MainWindow, key: str, read: ReadBack | None) -> None:
         shown = w.navigator.shown_key()
         for doc in documents:
             if doc.key != shown:  # the plan shown counts its own rows, saving ones too
-                w.documents.set_coded(doc.key, doc.coded)
+                w.documents.set_coded(doc.key, doc.coded, doc.clauses)
 
     ws.read(lambda: ws.project.documents(coder), show, title="Cannot count the plans")

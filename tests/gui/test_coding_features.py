@@ -108,6 +108,13 @@ def labels(w: MainWindow) -> list[str]:
     return [w.clauses.clause(r).label for r in range(w.clauses.rowCount())]
 
 
+def plan_total(w: MainWindow) -> int:
+    """The clause count the plan list shows for the plan shown."""
+    row = w.documents.row_of(KEY1)
+    assert row is not None
+    return w.documents.summary(row).clauses
+
+
 def db_labels(path: Path) -> list[str]:
     with Project.open(path) as fresh:
         return [c.label for c in fresh.clauses(KEY1)]
@@ -132,6 +139,7 @@ def test_split_merge_and_move_boundary(
     after = labels(window)
     assert len(after) == len(before) + 1 and "2bis" in after
     assert db_labels(project_path) == after
+    assert plan_total(window) == len(after)  # the plan list counts the new clause too
     row = row_of_label(window, "2bis")
     assert window.clauses.clause_text(row).startswith("supports")
     assert window.clauses.clause_text(row - 1).endswith("🕊")  # split in code points, not UTF-16
@@ -144,12 +152,14 @@ def test_split_merge_and_move_boundary(
     )
     joined = labels(window)
     assert len(joined) == len(before) and "2bis" not in joined
+    assert plan_total(window) == len(joined)
     assert joined == db_labels(project_path)
     assert window.clauses.clause_text(2) == text  # the whole clause again
     window.workspace.undo_stack.undo()  # type: ignore[union-attr]
     assert labels(window) == after == db_labels(project_path)
     window.workspace.undo_stack.undo()  # type: ignore[union-attr]
     assert labels(window) == before
+    assert plan_total(window) == len(before)
     # Move the end of clause 3 back to after "forces".
     go(window, "3")
     cursor = window.detail.editor.textCursor()
