@@ -54,6 +54,9 @@ class Commands(QObject):
             ws.mark_none(clause_id)
             return
         span = self.w.detail.selected_span()
+        if span is None and self.w.detail.editor.textCursor().hasSelection():
+            self.w.statusBar().showMessage("Nothing tagged: the selection is only spaces.", 4000)
+            return
         if span is not None:
             if ws.toggle_span(clause_id, category, *span) is not None or ws.background:
                 self.w.detail.clear_selection()

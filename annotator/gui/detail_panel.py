@@ -480,6 +480,12 @@ class DetailPanel(QWidget):
             return None
         start = self._offsets.from_utf16(cursor.selectionStart())
         end = self._offsets.from_utf16(cursor.selectionEnd())
+        # Selecting by words (Ctrl+Shift+→) takes the space after the last word too: a span is
+        # the words, so white space at either end is left out.
+        while start < end and self._text[start].isspace():
+            start += 1
+        while end > start and self._text[end - 1].isspace():
+            end -= 1
         if end <= start:
             return None
         return self.clause.start + start, self.clause.start + end

@@ -70,7 +70,25 @@ def test_a_phrase_is_tagged_in_eight_keys(
     assert not coding.tags  # a span, not the whole clause
     [span] = coding.spans
     assert span.category == cat.key
-    assert text[span.start : span.end].strip() == "parties agree"
+    assert text[span.start : span.end] == "parties agree"  # the words, not the space after
+
+
+def test_a_selection_of_spaces_only_tags_nothing(
+    qtbot: QtBot, window: MainWindow, project_path: Path
+) -> None:
+    editor = window.detail.editor
+    at = editor.toPlainText().index(" ")
+    cursor = editor.textCursor()
+    cursor.setPosition(at)
+    cursor.setPosition(at + 1, QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    qtbot.keyClick(editor, Qt.Key.Key_2)
+    assert window.workspace is not None
+    with Project.open(project_path) as fresh:
+        clause = next(c for c in fresh.clauses(KEY1) if c.label == "1")
+        coding = fresh.clause_coding(clause.id, window.workspace.coder_id)
+    assert not coding.tags and not coding.spans  # neither a span nor the whole clause
+    assert "only spaces" in window.statusBar().currentMessage()
 
 
 def test_the_focus_frame_is_visible(qtbot: QtBot, window: MainWindow) -> None:
