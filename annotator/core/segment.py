@@ -95,6 +95,18 @@ from annotator.core.segment_result import MODES, Clause, Note, Segmentation
 
 __all__ = ["MODES", "Clause", "Note", "Segmentation", "segment", "segment_plan"]
 
+# Invisible characters copies carry (zero-width space and joiners, direction marks, a stray BOM,
+# a soft hyphen): a line that starts with them still starts with its marker, and they may stand
+# between a marker and its text.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u202a-\u202e\u2066-\u2069\ufeff"
+_LEAD = re.compile(rf"[\s{_INVISIBLE}]*")
+
+
+def _lstrip(line: str) -> str:
+    """``line`` without its leading white space and invisible characters."""
+    return line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
+
+
 _KEYWORDS = "point|paragraph|article|clause|item|пункт|стаття|статья|параграф"
 _LETTER = "a-zA-Zа-яА-ЯіїєґІЇЄҐёЁ"
 
@@ -103,7 +115,7 @@ _LINE_MARKER = re.compile(
     (?P<hashes>\#{{1,6}}[ \t]+)?
     (?P<open>\*\*|__)?
     (?:
-        (?P<kw>(?i:{_KEYWORDS}))[ \t]+(?P<kwnum>\d{{1,5}})
+        (?P<kw>(?i:{_KEYWORDS}))[ \t\u00a0\u202f]+(?P<kwnum>\d{{1,5}})
             (?P<kwdelim>[ \t]*[.:)]|[ \t]+[—–-](?=\s)|)
       | (?P<dnum>\d{{1,3}})\.(?P<dsub>\d{{1,3}})\.?
       | (?P<num>\d{{1,5}})(?P<numdelim>\\?\.[º°]|[º°]|\\?\.|\))
@@ -112,7 +124,7 @@ _LINE_MARKER = re.compile(
       | (?P<let>[{_LETTER}]{{1,6}})(?P<letdelim>[.)])
     )
     (?P<close>\*\*|__)?
-    (?=\s|$)
+    (?=[\s{_INVISIBLE}]|$)
     """,
     re.VERBOSE,
 )
@@ -130,14 +142,14 @@ _AFTER_TEXT = "text"  # _scan_inline: the text of a point, where a bullet must r
 _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
-_MARKS = r"(?:[ \t]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
+_MARKS = r"(?:[ \t\u00a0\u202f]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
 # A marker inside a line, found in one scan of the text: sentence punctuation (or a closing
 # bracket), editorial marks, spaces, then a number that may be a point ("… forces. 5. The …",
 # "… [B] 6. …", "… sea. 7 – …", "… sea. 10 [There will be] …") or a nested marker ("a)", "(b)",
 # "c.", "(ii)", "(2)") -- the latter only after punctuation. The marker is looked at, not consumed,
 # so that its own "." can end the sentence before the next one ("… 1994. 5. The …").
 _INLINE = re.compile(
-    rf"(?:(?P<p>[.!?;:…])[\"'»”’)\]]*|\]){_MARKS}[ \t]+"
+    rf"(?:(?P<p>[.!?;:…])[\"'»”’)\]]*|\]){_MARKS}[ \t\u00a0\u202f]+"
     r"(?=(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?(?=\s)"
     r"|(?P<ln>\d{1,3})(?:(?P<dash>[ \t]+[—–-])(?=[ \t])|(?=[ \t]+\[))"
     r"|(?:\((?:\d{1,3}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]\.)(?=\s)))"
@@ -943,7 +955,7 @@ class _Segmenter:
 
     # -- lines ------------------------------------------------------------------------------------
     def _is_marker_line(self, line: str) -> bool:
-        body = line.lstrip()
+        body = _lstrip(line)
         return bool(_LINE_MARKER.match(body) or _BULLET.match(body) or _MD_HEADING.match(body))
 
     def _heading(self, start: int, end: int) -> None:
@@ -964,7 +976,7 @@ class _Segmenter:
         leads: list[int] = []  # where each line's text starts (its end when blank)
         match = _LINE_MARKER.match
         for ls, le in lines:
-            lead = le - len(text[ls:le].lstrip())
+            lead = le - len(_lstrip(text[ls:le]))
             leads.append(lead)
             matches.append(match(text, lead, le) if lead < le else None)
         inline = list(_INLINE.finditer(text))
@@ -985,7 +997,7 @@ class _Segmenter:
         prev_end_char = ""
         for idx, (ls, le) in enumerate(lines):
             line = text[ls:le]
-            body = line.lstrip()
+            body = _lstrip(line)
             if not body or _RULE.fullmatch(line):
                 blank_before = True
                 continue
