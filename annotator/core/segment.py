@@ -107,7 +107,9 @@ def _lstrip(line: str) -> str:
     return line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
 
 
-_KEYWORDS = "point|paragraph|article|clause|item|пункт|стаття|статья|параграф"
+_KEYWORDS = r"point|paragraph|article|art\.|clause|item|пункт|стаття|статья|параграф"
+# "Art. 2" continues "Article 1": one numbering, whichever way each header is written.
+_KW_SAME = {"art.": "article"}
 _LETTER = "a-zA-Zа-яА-ЯіїєґІЇЄҐёЁ"
 
 _LINE_MARKER = re.compile(
@@ -115,7 +117,7 @@ _LINE_MARKER = re.compile(
     (?P<hashes>\#{{1,6}}[ \t]+)?
     (?P<open>\*\*|__)?
     (?:
-        (?P<kw>(?i:{_KEYWORDS}))[ \t\u00a0\u202f]+(?P<kwnum>\d{{1,5}})
+        (?P<kw>(?i:{_KEYWORDS})(?=[ \t\u00a0\u202f])|§)[ \t\u00a0\u202f]*(?P<kwnum>\d{{1,5}})
             (?P<kwdelim>[ \t]*[.:)]|[ \t]+[—–-](?=\s)|)
       | (?P<dnum>\d{{1,3}})\.(?P<dsub>\d{{1,3}})\.?
       | (?P<num>\d{{1,5}})(?P<numdelim>\\?\.[º°]|[º°]|\\?\.|\))
@@ -157,7 +159,7 @@ _INLINE = re.compile(
 # A point inside a line with no punctuation before it: only ever the next number.
 _WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
 _REFERENCE_WORD = re.compile(
-    r"(?i:article|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
+    r"(?i:article|art\.|§|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
     r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
 )
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
@@ -258,6 +260,18 @@ def _letter_interps(token: str, delim: str) -> list[Interp]:
     return out
 
 
+def _kw_style(keyword: str) -> Style:
+    low = keyword.lower()
+    return ("kw", _KW_SAME.get(low, low))
+
+
+def _kw_header(m: re.Match[str], rest: str) -> bool:
+    """ "Article 5." or "Article 5" alone or before a title ("§ 1 Ceasefire", "Art. 4 The …"),
+    not "Article 5 of the Washington Treaty" (a reference a wrapped line starts with)."""
+    rest = rest.strip()
+    return bool(m["kwdelim"]) or not rest or rest[0].isupper()
+
+
 def _num_style(delim: str) -> Style:
     delim = delim.replace("\\", "").replace("*", "")
     return ("num", "º" if delim[-1] in "º°" else delim)
@@ -267,7 +281,7 @@ def _interpret(m: re.Match[str]) -> list[Interp]:
     """Every reading of a marker match: "i)" may be the letter i or the roman one."""
     if m["kw"] is not None:
         n = int(m["kwnum"])
-        return [(("kw", m["kw"].lower()), n, str(n))]
+        return [(_kw_style(m["kw"]), n, str(n))]
     if m["dnum"] is not None:  # "12.1." is sub-point 1 of point 12 (the style names its point)
         n = int(m["dsub"])
         return [(("dec", str(int(m["dnum"]))), n, str(n))]
@@ -434,8 +448,8 @@ class _PointFinder:
             if m is not None:
                 rest = text[m.end() : le]
                 if m["kw"] is not None:
-                    if m["kwdelim"] or not rest.strip():
-                        style, value = ("kw", m["kw"].lower()), int(m["kwnum"])
+                    if _kw_header(m, rest):
+                        style, value = _kw_style(m["kw"]), int(m["kwnum"])
                 elif m["num"] is not None:
                     style, value = _num_style(m["numdelim"]), int(m["num"])
                 elif m["pnum"] is not None:
@@ -1100,7 +1114,7 @@ class _Segmenter:
         rest = ""
         if m is not None:
             rest = self.text[m.end() : content_end].strip()
-            if m["kw"] is not None and not m["kwdelim"] and rest:
+            if m["kw"] is not None and not _kw_header(m, rest):
                 m = None  # "Article 5 of the Washington Treaty": a reference, not a marker
         if m is not None:
             interps = _interpret(m)
