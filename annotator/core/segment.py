@@ -142,6 +142,13 @@ _CLOSERS = frozenset("\"'»”’)]")
 _AFTER_GLYPH = re.compile(r"[ \t]+\S")
 _AFTER_TEXT = "text"  # _scan_inline: the text of a point, where a bullet must repeat to count
 _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
+# A page's header or footer left in a PDF's text ("Page 3 of 12", "Page 3", "- 3 -"): it belongs to
+# no clause and is passed over, so that the point it interrupts goes on after it.
+_PAGE_FURNITURE = re.compile(
+    r"(?i:page|p\.|сторінка|стор\.|страница|стр\.)[ \t]*\d{1,4}"
+    r"(?:[ \t]*(?i:of|/|з|із|из)[ \t]*\d{1,4})?"
+    r"|[-–—][ \t]*\d{1,4}[ \t]*[-–—]"
+)
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
 _MARKS = r"(?:[ \t\u00a0\u202f]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
@@ -1009,11 +1016,15 @@ class _Segmenter:
         blank_before = True
         prev_heading = False
         prev_end_char = ""
+        furniture = 0
         for idx, (ls, le) in enumerate(lines):
             line = text[ls:le]
             body = _lstrip(line)
             if not body or _RULE.fullmatch(line):
                 blank_before = True
+                continue
+            if _PAGE_FURNITURE.fullmatch(body.rstrip()):
+                furniture += 1
                 continue
             lead = le - len(body)
             content_end = ls + len(line.rstrip())
@@ -1033,6 +1044,15 @@ class _Segmenter:
             prev_end_char = end_char
         clauses = self._finish()
         notes = finder.notes
+        if furniture:
+            notes = [
+                *notes,
+                Note(
+                    "page_furniture",
+                    f"{furniture} page header{'s' if furniture > 1 else ''} or footer"
+                    f'{"s" if furniture > 1 else ""} ("Page 3 of 12") left out of the clauses',
+                ),
+            ]
         if self.run_on_bullets:
             shown = self.run_on_bullets
             notes = [
@@ -1201,6 +1221,8 @@ class _Segmenter:
         following = self.text[ns:ne]
         if _QUALIFIER_LINE.fullmatch(following):  # the title's qualifier on its own line
             return self._heading_context(lines, idx + 1, following, title or body)
+        if _PAGE_FURNITURE.fullmatch(following.strip()):
+            return self._heading_context(lines, idx + 1, body, title)
         if not following.strip() or self._is_marker_line(following):
             return True
         # The copy's title with its qualifier, the preamble straight under it: only as the

@@ -1,0 +1,104 @@
+"""The segmenter against the defects of plan texts it did not write: page headers and footers,
+invisible characters, OCR'd numbers, keyword headers -- and, over generated documents that mix
+them, the laws of Contract 1: offsets are code points into the normalised text, clauses are in
+order and never overlap, their union and the gaps between them is the text (a gap holds only
+white space, invisible characters, rule lines and page furniture), and labels are unique.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.core.segment import segment_plan
+from annotator.core.text import normalise
+
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u202a\u202c\u2066\u2069\ufeff"
+FURNITURE = re.compile(
+    r"(?i:page|p\.)[ \t]*\d+(?:[ \t]*(?:of|/)[ \t]*\d+)?|[-–—][ \t]*\d+[ \t]*[-–—]"
+)
+RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
+
+
+def spans(text: str) -> dict[str, str]:
+    return {c.label: text[c.start : c.end] for c in segment_plan(text).clauses}
+
+
+# -- page headers and footers -------------------------------------------------------------------
+
+
+def test_page_furniture_between_points_is_in_no_clause() -> None:
+    text = (
+        "PLAN\nPage 1 of 2\n\n1. The ceasefire holds.\n2. Monitors are deployed.\nPage 2 of 2\n"
+        "3. Elections follow.\n"
+    )
+    result = segment_plan(text)
+    found = spans(text)
+    assert list(found) == ["H1", "1", "2", "3"]
+    assert found["H1"] == "PLAN"
+    assert found["2"] == "2. Monitors are deployed."
+    assert [n.kind for n in result.notes] == ["page_furniture"]
+    assert "2 page headers or footers" in result.notes[0].message
+
+
+def test_a_point_interrupted_by_a_page_footer_goes_on_after_it() -> None:
+    text = "1. The fund is financed by the Parties,\n- 3 -\nand by the guarantors.\n2. Next.\n"
+    found = spans(text)
+    assert list(found) == ["1", "2"]
+    assert found["1"].endswith("and by the guarantors.")
+
+
+def test_a_title_above_a_page_header_is_a_heading() -> None:
+    text = "Framework for Peace\nPage 1 of 3\n\nThe Parties agree as follows.\n\n1. One.\n2. Two.\n"
+    assert list(spans(text)) == ["H1", "Preamble", "1", "2"]
+
+
+def test_page_words_inside_a_sentence_stay_text() -> None:
+    text = "1. See the map on\npage 3 of the annex.\n2. Two.\n"
+    assert spans(text)["1"] == "1. See the map on\npage 3 of the annex."
+
+
+# -- the laws, over documents that mix the defects ------------------------------------------------
+
+PIECES = st.sampled_from(
+    ["1. ", "2. ", "3) ", "(4) ", "7. ", "7. ", "1O. ", "l2. ", "Article 1\n", "Art. 2 ", "§ 3 ",
+     "§3 ", "Point 4. ", "Part II\n", "I. ", "II. ", "(a) ", "a) ", "i. ", "ii. ", "а) ",
+     "within 30 days", "UN Resolution 2202", "1.5 million", "24 February 2022",
+     "Article 5 of the treaty", "Page 3 of 12", "\nPage 3 of 12\n", "- 4 -", "[text missing]",
+     "[...]", "[sic]", "compre-\nhensive", "\u00a0", "\u200b", "\u00ad", "\u200f", "\ufeff",
+     "１. ", "Повне припинення", "guarantees. 12. Ukraine", ". ", "; ", ":\n", "\n", "\n\n",
+     "  ", "The Parties agree", "---", "🕊"]
+)  # fmt: skip
+
+
+def gap_is_empty(gap: str) -> bool:
+    """A gap between clauses: white space, invisible characters, rules and page furniture."""
+    for line in gap.split("\n"):
+        body = line.strip(" \t\u00a0\u3000" + INVISIBLE)
+        if body and not RULE.fullmatch(body) and not FURNITURE.fullmatch(body):
+            return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=60).map("".join), st.sampled_from(["auto", "paragraphs"]))
+def test_laws_over_documents_with_defects(raw: str, mode: str) -> None:
+    text = normalise(raw)
+    result = segment_plan(text, mode)
+    labels = [c.label for c in result.clauses]
+    assert len(labels) == len(set(labels))
+    cursor = 0
+    pieces = []
+    for c in result.clauses:
+        assert cursor <= c.start < c.end <= len(text)  # in order, never overlapping
+        span = text[c.start : c.end]
+        assert span == span.strip() and span
+        gap = text[cursor : c.start]
+        assert gap_is_empty(gap), (gap, c)
+        pieces += [gap, span]
+        cursor = c.end
+    assert gap_is_empty(text[cursor:])
+    assert "".join(pieces) + text[cursor:] == text  # the clauses and the gaps are the text
+    assert result == segment_plan(text, mode)
