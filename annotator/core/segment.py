@@ -132,6 +132,10 @@ _LINE_MARKER = re.compile(
 )
 # A number without "." or ")": "14 – The parties…" (a dash style) or "10 [There will be] …".
 _LOOSE_NUMBER = re.compile(r"(?:\*\*)?(?P<num>\d{1,3})(?:(?P<dash>[ \t]+[—–-])[ \t]|[ \t]+(?=\[))")
+# A number misread by OCR, a letter O for 0 or l/I for 1 ("1O. The …", "l2. …"): a point only
+# where the numbering needs it, as any number.
+_OCR_NUMBER = re.compile(r"(?=[0-9OlI]*\d)(?P<num>[0-9OlI]{2,3})(?P<delim>[.)])(?=\s)")
+_OCR_DIGITS = str.maketrans("OlI", "011")
 _BULLET = re.compile(r"(?P<bullet>[-•*–—▪◦‣])[ \t]+(?=\S)")
 # Bullets run together on one line ("• roads • bridges", "… signed. - Monitors …"): a dash or "*"
 # only after the end of a sentence or a colon, never as a dash inside a sentence ("a – b").
@@ -377,6 +381,7 @@ class _Cand:
     score: float = 0.0
     prev: _Cand | None = None
     how: str = ""  # "start", "late", "next", "repeat", "restart"
+    misread: bool = False  # written with a letter for a digit ("1O.")
 
 
 @dataclass(slots=True)
@@ -471,6 +476,18 @@ class _PointFinder:
                     rest = text[end:le]
                     if style[1] == "[":
                         end = lead + len(loose.group().rstrip())  # the number, not the bracket
+                else:
+                    ocr = _OCR_NUMBER.match(text, lead, le)
+                    if ocr is not None and _HAS_LETTER.search(ocr["num"]):
+                        value = int(ocr["num"].translate(_OCR_DIGITS))
+                        rest = text[ocr.end() : le]
+                        if _HAS_LETTER.search(rest):
+                            cand = _Cand(
+                                lead, ocr.end(), value, _num_style(ocr["delim"]), _W_LINE, True
+                            )
+                            cand.misread = True
+                            self.cands.append(cand)
+                    continue
             if style is None:
                 continue
             if not _HAS_LETTER.search(rest) and _HAS_DIGIT.search(rest):
@@ -690,6 +707,14 @@ class _PointFinder:
                         "delimiter",
                         f'point {c.value} is written "{self._written(c)}"'
                         + (f' among "{example}" points' if example else ""),
+                    )
+                )
+            if c.misread:
+                self.notes.append(
+                    Note(
+                        "misread",
+                        f'point {c.value} is written "{self._written(c)}" (a letter for a digit, '
+                        "as OCR misreads it?)",
                     )
                 )
             if not c.line_start and prev is not None:

@@ -25,7 +25,7 @@ class Note:
     """Something the segmenter noticed: ``kind`` is stable for programs, ``message`` is for people.
 
     Kinds: ``gap``, ``late_start``, ``repeated``, ``restart``, ``footnotes``, ``delimiter``,
-    ``run_together``, ``table``, ``unfollowable``, ``paragraphs``, ``page_furniture``.
+    ``run_together``, ``table``, ``unfollowable``, ``paragraphs``, ``page_furniture``, ``misread``.
     """
 
     kind: str
