@@ -136,6 +136,16 @@ _LOOSE_NUMBER = re.compile(r"(?:\*\*)?(?P<num>\d{1,3})(?:(?P<dash>[ \t]+[—–-
 # where the numbering needs it, as any number.
 _OCR_NUMBER = re.compile(r"(?=[0-9OlI]*\d)(?P<num>[0-9OlI]{2,3})(?P<delim>[.)])(?=\s)")
 _OCR_DIGITS = str.maketrans("OlI", "011")
+# A number with no delimiter at all before a capital ("1 The ceasefire …", as PDFs lose the dot):
+# points only when such lines alone make the numbering, never a hole filled in another one.
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Січня|Лютого|Березня|Квітня|Травня|Червня|Липня|Серпня|Вересня|Жовтня|Листопада|Грудня|"
+    "Января|Февраля|Марта|Апреля|Мая|Июня|Июля|Августа|Сентября|Октября|Ноября|Декабря"
+)
+_BARE_NUMBER = re.compile(
+    rf"(?P<num>\d{{1,3}})[ \t]+(?=[A-ZА-ЯІЇЄҐ])(?!(?i:{_MONTHS})\b)"  # not "1 March 2026"
+)
 _BULLET = re.compile(r"(?P<bullet>[-•*–—▪◦‣])[ \t]+(?=\S)")
 # Bullets run together on one line ("• roads • bridges", "… signed. - Monitors …"): a dash or "*"
 # only after the end of a sentence or a colon, never as a dash inside a sentence ("a – b").
@@ -212,7 +222,8 @@ _CYR_SET = frozenset(_UK + _RU)
 _FAMILY_RANK = {
     "kw": 0, "dec": 3, "LAT": 4, "ROM": 4, "CYR": 4, "lat": 5, "cyr": 5, "rom": 6, "bul": 7,
 }  # fmt: skip
-_NUM_RANK = {".": 1, "º": 1, "–": 1, "[": 1, ")": 2, "()": 3}
+_NUM_RANK = {".": 1, "º": 1, "–": 1, "[": 1, ")": 2, "()": 3, " ": 4}
+_BARE: Style = ("num", " ")
 _NUMERIC = frozenset({"num", "kw"})
 
 Style = tuple[str, str]  # (family, delimiter or keyword or bullet character)
@@ -487,6 +498,10 @@ class _PointFinder:
                             )
                             cand.misread = True
                             self.cands.append(cand)
+                    bare = _BARE_NUMBER.match(text, lead, le)
+                    if bare is not None:
+                        end = lead + len(bare["num"])
+                        self.cands.append(_Cand(lead, end, int(bare["num"]), _BARE, _W_LINE, True))
                     continue
             if style is None:
                 continue
@@ -547,10 +562,12 @@ class _PointFinder:
             if style == ("num", "["):
                 continue  # "10 [There will be] …" only ever fills a hole
             score, chain = _chain(members)
+            if style == _BARE and len(chain) < 3:
+                continue  # "1 January 2026 …" at a wrapped line's start
             if chain:
                 results.append((score, -_rank(style), style, chain))
         if not results:
-            numbers = [c.value for c in cands if c.line_start]
+            numbers = [c.value for c in cands if c.line_start and c.style != _BARE]
             if numbers:
                 shown = ", ".join(str(n) for n in numbers[:8]) + (" …" if len(numbers) > 8 else "")
                 self.notes.append(
@@ -574,7 +591,7 @@ class _PointFinder:
                 break
         self.top_style = style
         chain = self._without_footnotes(chain)
-        chain = self._fill(chain, [c for c in cands if c.style != style])
+        chain = self._fill(chain, [c for c in cands if c.style not in (style, _BARE)])
         self._label(chain)
 
     def _without_footnotes(self, chain: list[_Cand]) -> list[_Cand]:

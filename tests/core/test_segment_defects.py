@@ -69,7 +69,7 @@ PIECES = st.sampled_from(
      "Article 5 of the treaty", "Page 3 of 12", "\nPage 3 of 12\n", "- 4 -", "[text missing]",
      "[...]", "[sic]", "compre-\nhensive", "\u00a0", "\u200b", "\u00ad", "\u200f", "\ufeff",
      "１. ", "Повне припинення", "guarantees. 12. Ukraine", ". ", "; ", ":\n", "\n", "\n\n",
-     "  ", "The Parties agree", "---", "🕊"]
+     "  ", "The Parties agree", "---", "🕊", "1 The ", "2 Forces ", "3 March ", "\n4 Talks "]
 )  # fmt: skip
 
 
@@ -102,3 +102,17 @@ def test_laws_over_documents_with_defects(raw: str, mode: str) -> None:
     assert gap_is_empty(text[cursor:])
     assert "".join(pieces) + text[cursor:] == text  # the clauses and the gaps are the text
     assert result == segment_plan(text, mode)
+
+
+# -- numbers without a delimiter ----------------------------------------------------------------
+
+
+def test_points_numbered_without_a_delimiter() -> None:
+    text = "Plan\n\n1 The ceasefire begins.\n2 Forces withdraw.\n3 Prisoners are exchanged.\n"
+    assert [c.label for c in segment_plan(text).clauses] == ["H1", "1", "2", "3"]
+
+
+def test_a_date_at_a_wrapped_line_start_is_not_a_point() -> None:
+    text = "The Parties met in Geneva on\n1 March 2026 and agreed to talk again.\n"
+    result = segment_plan(text)
+    assert [c.kind for c in result.clauses] == ["paragraph"]
