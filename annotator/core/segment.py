@@ -64,6 +64,18 @@ never inside its text (a tag on point 6 must not cover the translator's notes) a
 ``"2:1"``, ``"2:2"``, which would count them among the plan's points. A note says so. Without a
 notes heading or marks, a fresh numbering is an annex (``"2:1"``).
 
+Front matter: when the numbering starts again at 1 after its first run, and that run is a table of
+contents (every line ends with its page: "1. Ceasefire ...... 2") or a list inside the preamble's
+sentence (every item starts in lower case: "recalling: 1. the Charter; 2. …"), those lines are
+text and the plan's points keep their own numbers ("1", not "2:1"). A note says so.
+
+Copies' defects: invisible characters (zero-width space, direction marks, a stray BOM) before a
+marker and no-break spaces around it are passed over; "Art. 2" continues "Article 1" and "§ 3"
+is a header like "Article 3"; a number misread by OCR ("1O.", "l2.") is the point the numbering
+needs there; numbers with no delimiter ("1 The …", never "1 March 2026") are points when at least
+three such lines alone make the numbering. Page headers and footers ("Page 3 of 12", "- 3 -")
+belong to no clause and a point they interrupt goes on after them.
+
 Text that belongs to no marker: a line continues the current clause unless it starts a paragraph
 (after a blank line or a heading). A paragraph after a blank line is its own clause unless the
 current item has no text yet ("Article 7" on its own line takes the next paragraph) or the paragraph
@@ -163,6 +175,8 @@ _PAGE_FURNITURE = re.compile(
     r"(?:[ \t]*(?i:of|/|з|із|из)[ \t]*\d{1,4})?"
     r"|[-–—][ \t]*\d{1,4}[ \t]*[-–—]"
 )
+# A table of contents' entry ends with its page: "Ceasefire ....... 2", "Ceasefire . . . 2".
+_TOC_ENTRY = re.compile(r"(?:(?:[ \t]*[.…·]){2,}|[ \t]{2,}|\t)[ \t]*\d{1,4}$")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
 _MARKS = r"(?:[ \t\u00a0\u202f]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
@@ -591,6 +605,7 @@ class _PointFinder:
                 break
         self.top_style = style
         chain = self._without_footnotes(chain)
+        chain = self._without_front_list(chain)
         chain = self._fill(chain, [c for c in cands if c.style not in (style, _BARE)])
         self._label(chain)
 
@@ -630,6 +645,43 @@ class _PointFinder:
             )
         )
         return chain[: starts[-1]]
+
+    def _without_front_list(self, chain: list[_Cand]) -> list[_Cand]:
+        """The chain without its first run when that run is a list in the front matter and the
+        plan's own points start again at 1 after it: a table of contents ("1. Ceasefire ....
+        2") or a list inside the preamble's sentence ("recalling: 1. the Charter; 2. the
+        Helsinki Final Act, have agreed"). Its items stay text, and the plan's points keep
+        their own numbers ("1", not "2:1").
+        """
+        starts = [i for i, c in enumerate(chain) if c.how == "restart"]
+        if not starts:
+            return chain
+        run, after = chain[: starts[0]], chain[starts[0] :]
+        if not all(c.line_start for c in run):
+            return chain
+        rests = [self._rest_of_line(c) for c in run]
+        if all(_TOC_ENTRY.search(rest) for rest in rests):
+            what = "a table of contents"
+        elif all(r[:1].islower() for r in rests) and not all(
+            self._rest_of_line(c)[:1].islower() for c in after
+        ):
+            what = "a list in the preamble"
+        else:
+            return chain
+        self.footnotes |= {c.pos for c in run}
+        after[0].how = "start"
+        self.notes.append(
+            Note(
+                "front_list",
+                f"the lines numbered {_numbers([c.value for c in run])} before point 1 are "
+                f"{what}: kept as text, not as points",
+            )
+        )
+        return after
+
+    def _rest_of_line(self, c: _Cand) -> str:
+        end = self.text.find("\n", c.end)
+        return self.text[c.end : end if end >= 0 else len(self.text)].strip(" \t*_")
 
     def _fill(self, chain: list[_Cand], others: list[_Cand]) -> list[_Cand]:
         """Put numbers written in another style into the holes of the chain."""
@@ -1219,7 +1271,7 @@ class _Segmenter:
         in_item = cur is not None and cur.kind in _LIST_KINDS
         stripped = body.rstrip()
         bold = stripped.startswith(("**", "__")) and stripped.endswith(("**", "__"))
-        may_head = not self._tops_in(lead, content_end)
+        may_head = not self._tops_in(lead, content_end) and lead not in self.footnotes
         if para_start:
             indented = lead > 0 and text[lead - 1] != "\n"
             if in_item and cur is not None and (not cur.has_body or (indented and was_blank)):
