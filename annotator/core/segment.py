@@ -1111,13 +1111,16 @@ class _Segmenter:
         prev_heading = False
         prev_end_char = ""
         furniture = 0
+        running, firsts = self._running_heads(lines, matches)
         for idx, (ls, le) in enumerate(lines):
             line = text[ls:le]
             body = _lstrip(line)
             if not body or _RULE.fullmatch(line):
                 blank_before = True
                 continue
-            if _PAGE_FURNITURE.fullmatch(body.rstrip()):
+            if _PAGE_FURNITURE.fullmatch(body.rstrip()) or (
+                body.rstrip() in running and idx not in firsts
+            ):
                 furniture += 1
                 continue
             lead = le - len(body)
@@ -1168,6 +1171,32 @@ class _Segmenter:
                 ),
             ]
         return Segmentation(clauses, notes)
+
+    def _running_heads(
+        self, lines: list[tuple[int, int]], matches: list[re.Match[str] | None]
+    ) -> tuple[set[str], set[int]]:
+        """A page's running header left in a PDF's text: the title's line again, or a line in
+        capitals three times or more. Returns those lines and where each first stands (that one
+        is the title; the others are page furniture)."""
+        text = self.text
+        seen: dict[str, list[int]] = {}
+        title = ""
+        for idx, (ls, le) in enumerate(lines):
+            body = _lstrip(text[ls:le]).rstrip()
+            if not body or matches[idx] is not None or len(body) > 100:
+                continue
+            title = title or body
+            seen.setdefault(body, []).append(idx)
+        running: set[str] = set()
+        firsts: set[int] = set()
+        for body, where in seen.items():
+            capitals = body.upper() == body and _HAS_LETTER.search(body) is not None
+            if (len(where) >= 2 and body == title and (capitals or _looks_like_heading(body))) or (
+                len(where) >= 3 and capitals
+            ):
+                running.add(body)
+                firsts.add(where[0])
+        return running, firsts
 
     def _paragraphs(self, lines: list[tuple[int, int]]) -> Segmentation:
         text = self.text
