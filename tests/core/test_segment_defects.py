@@ -58,8 +58,7 @@ def test_a_title_above_a_page_header_is_a_heading() -> None:
 def test_a_running_title_repeated_on_every_page_is_furniture_after_the_first() -> None:
     title = "PEACE FRAMEWORK — WORKING DRAFT"
     text = (
-        f"{title}\n1. The fund is financed by\n{title}\nthe Parties.\n2. Two.\n{title}\n"
-        "3. Three.\n"
+        f"{title}\n1. The fund is financed by\n{title}\nthe Parties.\n2. Two.\n{title}\n3. Three.\n"
     )
     found = spans(text)
     assert list(found) == ["H1", "1", "2", "3"]
