@@ -177,6 +177,12 @@ _PAGE_FURNITURE = re.compile(
 )
 # A table of contents' entry ends with its page: "Ceasefire ....... 2", "Ceasefire . . . 2".
 _TOC_ENTRY = re.compile(r"(?:(?:[ \t]*[.…·]){2,}|[ \t]{2,}|\t)[ \t]*\d{1,4}$")
+# Line breaks other than "\n" that copies carry inside a line: a form feed between a PDF's pages
+# (pdftotext), a vertical tab (Word's manual line break), Unicode's line and paragraph separators.
+# Right after a "\n" they are only white space before the next line's text.
+_BREAKS = "\n\f\v\u2028\u2029\x85"
+_OTHER_BREAK = re.compile(r"[\f\v\u2028\u2029\x85]")
+_LINE_BREAK = re.compile(r"\n|(?<=[^\n])[\f\v\u2028\u2029\x85]")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
 _MARKS = r"(?:[ \t\u00a0\u202f]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
@@ -1082,9 +1088,15 @@ class _Segmenter:
         text = self.text
         lines: list[tuple[int, int]] = []
         pos = 0
-        for line in text.split("\n"):
-            lines.append((pos, pos + len(line)))
-            pos += len(line) + 1
+        if _OTHER_BREAK.search(text) is None:
+            for line in text.split("\n"):
+                lines.append((pos, pos + len(line)))
+                pos += len(line) + 1
+        else:
+            for m in _LINE_BREAK.finditer(text):
+                lines.append((pos, m.start()))
+                pos = m.end()
+            lines.append((pos, len(text)))
         if mode == "paragraphs":
             return self._paragraphs(lines)
         matches: list[re.Match[str] | None] = []
@@ -1302,7 +1314,7 @@ class _Segmenter:
         bold = stripped.startswith(("**", "__")) and stripped.endswith(("**", "__"))
         may_head = not self._tops_in(lead, content_end) and lead not in self.footnotes
         if para_start:
-            indented = lead > 0 and text[lead - 1] != "\n"
+            indented = lead > 0 and text[lead - 1] not in _BREAKS
             if in_item and cur is not None and (not cur.has_body or (indented and was_blank)):
                 return self._continue(lead, content_end)
             if (  # "(working translation)" under its title, as its next line or paragraph

@@ -8,10 +8,12 @@ white space, invisible characters, rule lines and page furniture), and labels ar
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotator.core.readers import read_plan
 from annotator.core.segment import segment_plan
 from annotator.core.text import normalise
 
@@ -76,6 +78,26 @@ def test_page_words_inside_a_sentence_stay_text() -> None:
     assert spans(text)["1"] == "1. See the map on\npage 3 of the annex."
 
 
+# -- line breaks other than "\n" ---------------------------------------------------------------
+
+
+def test_form_feeds_and_line_separators_break_lines(tmp_path: Path) -> None:
+    """pdftotext puts a form feed between pages, Word a vertical tab for a manual line break,
+    web copies a Unicode line separator: each ends a line, and a point after it is a point."""
+    raw = (
+        "Plan\n\n1. The fund is financed by\n\fthe Parties.\f2. Forces withdraw.\n"
+        "3. Talks\u2028begin.\u20284. Elections.\x0b5. Sanctions end.\n"
+    )
+    path = tmp_path / "pdftotext.txt"
+    path.write_bytes(raw.encode("utf-8"))
+    text = read_plan(path).text
+    found = spans(text)
+    assert list(found) == ["H1", "1", "2", "3", "4", "5"]
+    assert found["1"] == "1. The fund is financed by\n\fthe Parties."
+    assert found["3"] == "3. Talks\u2028begin."
+    assert segment_plan(text).notes == []
+
+
 # -- the laws, over documents that mix the defects ------------------------------------------------
 
 PIECES = st.sampled_from(
@@ -85,19 +107,24 @@ PIECES = st.sampled_from(
      "Article 5 of the treaty", "Page 3 of 12", "\nPage 3 of 12\n", "- 4 -", "[text missing]",
      "[...]", "[sic]", "compre-\nhensive", "\u00a0", "\u200b", "\u00ad", "\u200f", "\ufeff",
      "１. ", "Повне припинення", "guarantees. 12. Ukraine", ". ", "; ", ":\n", "\n", "\n\n",
-     "  ", "The Parties agree", "---", "🕊", "1 The ", "2 Forces ", "3 March ", "\n4 Talks "]
+     "  ", "The Parties agree", "---", "🕊", "1 The ", "2 Forces ", "3 March ", "\n4 Talks ",
+     "\f", "\n\f", "\u2028", "\x0b"]
 )  # fmt: skip
 
 
+BREAKS = re.compile(r"[\n\f\v\u2028\u2029\x85]")
+SPACES = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+
+
 def _body(line: str) -> str:
-    return line.strip(" \t\u00a0\u3000" + INVISIBLE)
+    return line.strip(SPACES + INVISIBLE)
 
 
 def gap_is_empty(gap: str, text: str) -> bool:
     """A gap between clauses: white space, invisible characters, rules and page furniture (a
     page number, or a running title: a line the text repeats)."""
-    lines = [_body(line) for line in text.split("\n")]
-    for line in gap.split("\n"):
+    lines = [_body(line) for line in BREAKS.split(text)]
+    for line in BREAKS.split(gap):
         body = _body(line)
         furniture = RULE.fullmatch(body) or FURNITURE.fullmatch(body) or lines.count(body) > 1
         if body and not furniture:
