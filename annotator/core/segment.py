@@ -236,6 +236,10 @@ def _cyrillic_successors() -> dict[str, frozenset[str]]:
 
 
 _CYR_NEXT = _cyrillic_successors()
+# Latin and Cyrillic letters that look alike, as a list typed on two keyboards mixes them.
+_HOMOGLYPHS = dict(zip("aceiopxy", "асеіорху", strict=True)) | dict(
+    zip("асеіорху", "aceiopxy", strict=True)
+)
 _CYR_SET = frozenset(_UK + _RU)
 
 # Lower rank = outer level. Families: kw, num, LAT/ROM/CYR (capitals), lat/cyr, rom, bul.
@@ -333,9 +337,24 @@ def _interpret(m: re.Match[str]) -> list[Interp]:
     if m["pnum"] is not None:
         n = int(m["pnum"])
         return [(("num", "()"), n, str(n))]
-    if m["plet"] is not None:
-        return _letter_interps(m["plet"], "()")
-    return _letter_interps(m["let"], m["letdelim"])
+    token, delim = (m["plet"], "()") if m["plet"] is not None else (m["let"], m["letdelim"])
+    out = _letter_interps(token, delim)
+    twin = _HOMOGLYPHS.get(token)
+    if twin is not None:  # "е)" typed with a Latin "e" after "д)": it continues either alphabet
+        out += [i for i in _letter_interps(twin, delim) if i[0][0] in ("lat", "cyr")]
+    return out
+
+
+def _twin(level: _Level) -> tuple[Style, Value] | None:
+    """The level's letter in the other alphabet when it looks the same ("a" and "а")."""
+    family = level.style[0]
+    if family == "lat" and isinstance(level.value, int) and 1 <= level.value <= 26:
+        twin = _HOMOGLYPHS.get(chr(level.value + 96))
+        return (("cyr", level.style[1]), twin) if twin is not None else None
+    if family == "cyr" and isinstance(level.value, str):
+        twin = _HOMOGLYPHS.get(level.value)
+        return (("lat", level.style[1]), ord(twin) - 96) if twin is not None else None
+    return None
 
 
 def _is_first(style: Style, value: Value) -> bool:
@@ -892,6 +911,14 @@ class _Segmenter:
                 if _same_sequence(level.style, interp[0]) and _is_next(
                     interp[0], level.value, interp[1]
                 ):
+                    return "continue", depth, interp
+                twin = _twin(level)
+                if (
+                    twin is not None
+                    and interp[0][0] == twin[0][0]
+                    and _is_next(interp[0], twin[1], interp[1])
+                ):
+                    level.style = interp[0]  # "a)" was typed in Latin: "б)" goes on
                     return "continue", depth, interp
         if not (line_start or after_colon):
             return None
