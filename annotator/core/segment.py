@@ -73,8 +73,9 @@ Copies' defects: invisible characters (zero-width space, direction marks, a stra
 marker and no-break spaces around it are passed over; "Art. 2" continues "Article 1" and "§ 3"
 is a header like "Article 3"; a number misread by OCR ("1O.", "l2.") is the point the numbering
 needs there; numbers with no delimiter ("1 The …", never "1 March 2026") are points when at least
-three such lines alone make the numbering. Page headers and footers ("Page 3 of 12", "- 3 -")
-belong to no clause and a point they interrupt goes on after them.
+three such lines alone make the numbering; a point an amendment inserted ("2a.", "3bis.") after
+the point of its number is a point labelled as written. Page headers and footers ("Page 3 of
+12", "- 3 -") belong to no clause and a point they interrupt goes on after them.
 
 Text that belongs to no marker: a line continues the current clause unless it starts a paragraph
 (after a blank line or a heading). A paragraph after a blank line is its own clause unless the
@@ -157,6 +158,10 @@ _MONTHS = (
 )
 _BARE_NUMBER = re.compile(
     rf"(?P<num>\d{{1,3}})[ \t]+(?=[A-ZА-ЯІЇЄҐ])(?!(?i:{_MONTHS})\b)"  # not "1 March 2026"
+)
+# A point an amendment inserted: "2a.", "3bis.", "**4ter)**".
+_INSERTED = re.compile(
+    r"(?:\*\*)?(?P<num>\d{1,3})(?P<suffix>[a-z]|bis|ter|quater)[.)](?:\*\*)?(?=\s)"
 )
 _BULLET = re.compile(r"(?P<bullet>[-•*–—▪◦‣])[ \t]+(?=\S)")
 # Bullets run together on one line ("• roads • bridges", "… signed. - Monitors …"): a dash or "*"
@@ -633,6 +638,7 @@ class _PointFinder:
         chain = self._without_front_list(chain)
         chain = self._fill(chain, [c for c in cands if c.style not in (style, _BARE)])
         self._label(chain)
+        self._inserted(leads)
 
     def _without_footnotes(self, chain: list[_Cand]) -> list[_Cand]:
         """The chain without its last run when that run is the plan's numbered footnotes.
@@ -670,6 +676,43 @@ class _PointFinder:
             )
         )
         return chain[: starts[-1]]
+
+    def _inserted(self, leads: list[int]) -> None:
+        """Points an amendment put between two numbered ones ("2a.", "3bis."): each is a point
+        labelled as written, when it follows the point of its number."""
+        if not self.tops:
+            return
+        text = self.text
+        positions = sorted(self.tops)
+        labels = {t.label for t in self.tops.values()}
+        found: list[str] = []
+        for lead in leads:
+            m = _INSERTED.match(text, lead)
+            if m is None or lead in self.tops:
+                continue
+            i = bisect.bisect_left(positions, lead)
+            if i == 0:
+                continue
+            before = self.tops[positions[i - 1]]
+            if before.value != int(m["num"]):
+                continue
+            prefix = before.label[: before.label.find(":") + 1]
+            label = f"{prefix}{m['num']}{m['suffix']}"
+            if label in labels:
+                continue
+            labels.add(label)
+            self.tops[lead] = _Top(m.end(), before.style, before.value, label)
+            found.append(label)
+        if found:
+            self.notes.append(
+                Note(
+                    "inserted",
+                    f"{_points_word(found)} {', '.join(found[:12])}"
+                    f"{' …' if len(found) > 12 else ''} "
+                    f"{'stands' if len(found) == 1 else 'stand'} between the numbered points "
+                    "(added by an amendment?)",
+                )
+            )
 
     def _without_front_list(self, chain: list[_Cand]) -> list[_Cand]:
         """The chain without its first run when that run is a list in the front matter and the

@@ -26,7 +26,7 @@ class Note:
 
     Kinds: ``gap``, ``late_start``, ``repeated``, ``restart``, ``footnotes``, ``delimiter``,
     ``run_together``, ``table``, ``unfollowable``, ``paragraphs``, ``page_furniture``,
-    ``misread``, ``front_list``.
+    ``misread``, ``front_list``, ``inserted``.
     """
 
     kind: str

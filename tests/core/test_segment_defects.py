@@ -108,7 +108,7 @@ PIECES = st.sampled_from(
      "[...]", "[sic]", "compre-\nhensive", "\u00a0", "\u200b", "\u00ad", "\u200f", "\ufeff",
      "１. ", "Повне припинення", "guarantees. 12. Ukraine", ". ", "; ", ":\n", "\n", "\n\n",
      "  ", "The Parties agree", "---", "🕊", "1 The ", "2 Forces ", "3 March ", "\n4 Talks ",
-     "\f", "\n\f", "\u2028", "\x0b", "б) ", "e) ", "\nв) "]
+     "\f", "\n\f", "\u2028", "\x0b", "б) ", "e) ", "\nв) ", "\n2a. ", "\n3bis. "]
 )  # fmt: skip
 
 
