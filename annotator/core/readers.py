@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from annotator.core.docx_text import body_blocks, paragraph_text
 from annotator.core.errors import FormatError, InputError
 from annotator.core.safezip import DOCX_LIMITS, SafeZip, checked_archive
 from annotator.core.segment import segment
@@ -463,10 +464,10 @@ def _docx_text(document: Any) -> tuple[str, str]:
     numbering = _Numbering(document)
     blocks: list[str] = []
     title = ""
-    for child in document.element.body.iterchildren():
+    for child in body_blocks(document.element.body):
         if child.tag == f"{_W}p":
             paragraph = Paragraph(child, document)
-            text = paragraph.text.strip()
+            text = paragraph_text(child).strip()
             if not text:
                 continue
             style_name = paragraph.style.name if paragraph.style is not None else ""
@@ -491,7 +492,8 @@ def _table_text(table: Any) -> str:
             if id(cell._tc) in seen:  # a merged cell is repeated for every grid column it spans
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+            texts = (paragraph_text(p._p).strip() for p in cell.paragraphs)
+            cells.append(" ".join(t for t in texts if t))
         rows.append(" | ".join(c for c in cells if c))
     return "\n".join(r for r in rows if r)
 
