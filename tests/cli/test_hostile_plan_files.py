@@ -15,7 +15,7 @@ from annotator.core.readers import read_plan
 from tests.helpers import hostile_plans
 
 NAMES = [
-    "notes-archive.docx", "saved-as-odt.docx", "bomb.docx", "scan.pdf", "locked.pdf",
+    "notes-archive.docx", "saved-as-odt.docx", "bomb.docx", "laughs.docx", "scan.pdf", "locked.pdf",
     "html-named.pdf", "empty.txt", "bom-only.txt", "photo.txt", "nuls.txt", "broken-utf8.txt",
     "big.txt",
 ]  # fmt: skip
@@ -86,3 +86,8 @@ def test_a_page_with_scripts_styles_and_frames_imports_its_visible_text(tmp_path
     assert text == "1. A visible point.\n\n2. Another."
     project = tmp_path / "p.sqlite"
     assert run(["import", str(path), "--project", str(project)]) == 0
+
+
+def test_an_external_entity_in_a_docx_reads_nothing_from_the_disk(tmp_path: Path) -> None:
+    path = hostile_plans.build_external_entity(tmp_path)
+    assert read_plan(path).text == "1. A point."

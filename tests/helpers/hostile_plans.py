@@ -26,6 +26,39 @@ def _encrypted_pdf(path: Path, plain: Path) -> Path:
     return path
 
 
+_BODY = (
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    "<w:body><w:p><w:r><w:t>1. {}</w:t></w:r></w:p></w:body></w:document>"
+)
+# "Billion laughs": entities that expand to gigabytes when a parser resolves them.
+_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>"
+    + _BODY.format("&lol9;")
+)
+# An external entity that would read a local file into the plan.
+_EXTERNAL = (
+    '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+    + _BODY.format("A point.&xxe;")
+)
+
+
+def _docx_with_body(path: Path, document_xml: str) -> Path:
+    """A real Word document whose word/document.xml is replaced by ``document_xml``."""
+    import io
+
+    import docx
+
+    blank = io.BytesIO()
+    docx.Document().save(blank)
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(path, "w") as out:
+        for name in source.namelist():
+            data = document_xml.encode() if name == "word/document.xml" else source.read(name)
+            out.writestr(name, data)
+    return path
+
+
 def build(folder: Path) -> dict[str, tuple[Path, str]]:
     folder.mkdir(parents=True, exist_ok=True)
     made: dict[str, tuple[Path, str]] = {}
@@ -51,6 +84,8 @@ def build(folder: Path) -> dict[str, tuple[Path, str]]:
             for _ in range(600):
                 fh.write(bytes(1 << 20))
     made[bomb.name] = (bomb, "zip bomb")
+    laughs = _docx_with_body(folder / "laughs.docx", _LAUGHS)
+    made[laughs.name] = (laughs, "not a readable .docx")
     scan = build_blank_pdf(folder / "scan.pdf")
     made[scan.name] = (scan, "no text layer")
     plain = build_pdf(folder / "plain.pdf.tmp", ["1. One point.", "2. Two points."])
@@ -84,3 +119,8 @@ def build_accepted(folder: Path) -> Path:
     path = folder / "page-with-scripts.html"
     path.write_text(HOSTILE_PAGE, encoding="utf-8")
     return path
+
+
+def build_external_entity(folder: Path) -> Path:
+    """A .docx whose XML asks for a local file: it must read as its own text only."""
+    return _docx_with_body(folder / "external-entity.docx", _EXTERNAL)
