@@ -205,9 +205,10 @@ _INLINE = re.compile(
 # A point inside a line with no punctuation before it: only ever the next number.
 _WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
 _REFERENCE_WORD = re.compile(
-    r"(?i:article|art\.|§|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
+    r"(?i:article|art\.?|§|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
     r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
 )
+_ABBREVIATIONS = frozenset({"no.", "nr.", "art.", "p.", "pp.", "para.", "ст.", "п.", "№."})
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
 _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
 _HAS_LETTER = re.compile(rf"[{_LETTER}]")
@@ -316,9 +317,21 @@ def _kw_style(keyword: str) -> Style:
     return ("kw", _KW_SAME.get(low, low))
 
 
+def _quotes_a_number(word: str) -> bool:
+    """True for a word the next number belongs to: "No.", "Art.", "§", "Resolution", "point" --
+    not a sentence that ends with such a word ("… of the annex.")."""
+    word = word.strip("(\"'«“[")
+    if word.endswith("."):
+        return word.lower() in _ABBREVIATIONS
+    return bool(_REFERENCE_WORD.search(word))
+
+
 def _kw_header(m: re.Match[str], rest: str) -> bool:
     """ "Article 5." or "Article 5" alone or before a title ("§ 1 Ceasefire", "Art. 4 The …"),
-    not "Article 5 of the Washington Treaty" (a reference a wrapped line starts with)."""
+    not "Article 5 of the Washington Treaty" nor "point 4)" (references a wrapped line starts
+    with)."""
+    if m["kw"][0].islower():
+        return False  # "… (see\npoint 4) …": a header is capitalised, a wrapped reference not
     rest = rest.strip()
     return bool(m["kwdelim"]) or not rest or rest[0].isupper()
 
@@ -437,6 +450,7 @@ class _Cand:
     prev: _Cand | None = None
     how: str = ""  # "start", "late", "next", "repeat", "restart"
     misread: bool = False  # written with a letter for a digit ("1O.")
+    lower: bool = False  # its text starts in lower case ("2) second …" on a wrapped line)
 
 
 @dataclass(slots=True)
@@ -470,14 +484,16 @@ def _chain(cands: list[_Cand]) -> tuple[float, list[_Cand]]:
                 score, prev, how = p.score + w - _MISSING_COST * missing, p, "next"
         if c.line_start:
             p = best_by_value.get(v)
-            if p is not None and p.line_start and p.score + w - _REPEAT_COST > score:
+            # "3. above" on a wrapped line is no point 3 to repeat, nor "2) second" a repeat.
+            repeats = p is not None and p.line_start and not c.lower and not p.lower
+            if p is not None and repeats and p.score + w - _REPEAT_COST > score:
                 score, prev, how = p.score + w - _REPEAT_COST, p, "repeat"
             if v == 1 and best_any is not None and best_any.score + w - _RESTART_COST > score:
                 score, prev, how = best_any.score + w - _RESTART_COST, best_any, "restart"
         c.score, c.prev, c.how = score, prev, how
         held = best_by_value.get(v)
-        if held is None or score > held.score:
-            best_by_value[v] = c
+        if held is None or score > held.score or (score == held.score and held.lower > c.lower):
+            best_by_value[v] = c  # on a tie, the number before a capital
         if best_any is None or score > best_any.score:
             best_any = c
         top_score = max(top_score, score)
@@ -552,7 +568,28 @@ class _PointFinder:
             if not _HAS_LETTER.search(rest) and _HAS_DIGIT.search(rest):
                 self.figures += 1  # "3. 750,000 1,000": a row of a table of figures
                 continue
-            self.cands.append(_Cand(lead, end, value, style, _W_LINE, True))
+            if self._wrapped_reference(lead):
+                continue  # "… No.\n12. …": the number a wrapped reference goes on with
+            cand = _Cand(lead, end, value, style, _W_LINE, True)
+            cand.lower = rest.lstrip(" \t*_")[:1].islower()
+            self.cands.append(cand)
+
+    def _wrapped_reference(self, lead: int) -> bool:
+        """True when the line straight above ``lead`` ends with a reference word after other
+        words ("… under Art.\n3."), not when it is a heading ("ANNEX", "Humanitarian Annex")."""
+        text = self.text
+        start = text.rfind("\n", 0, max(0, lead - 1)) + 1
+        above = text[start:lead]
+        if not above.endswith("\n") or "\n" in above[:-1]:
+            return False
+        words = above.split()
+        if len(words) < 2 or not _quotes_a_number(words[-1]):
+            return False
+        word = words[-1]
+        # A title ending in such a word ("Humanitarian Annex") stands above a first point.
+        return (
+            not word[:1].isupper() or word.endswith(".") or not _looks_like_heading(above.strip())
+        )
 
     def _inline_candidates(self, inline: list[re.Match[str]]) -> None:
         text = self.text
@@ -563,6 +600,9 @@ class _PointFinder:
                     _Cand(m.start("m"), m.end("m"), int(m["ln"]), style, _W_INLINE, False)
                 )
             elif m["n"] is not None:
+                before = text[max(0, m.start() - 20) : m.start() + 1].split()
+                if before and _quotes_a_number(before[-1]):
+                    continue  # "… No. 12. …", "… Art. 3. …": a quoted number
                 self.cands.append(
                     _Cand(
                         m.start("m"), m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False
@@ -725,10 +765,8 @@ class _PointFinder:
         if not starts:
             return chain
         run, after = chain[: starts[0]], chain[starts[0] :]
-        if not all(c.line_start for c in run):
-            return chain
         rests = [self._rest_of_line(c) for c in run]
-        if all(_TOC_ENTRY.search(rest) for rest in rests):
+        if all(c.line_start for c in run) and all(_TOC_ENTRY.search(rest) for rest in rests):
             what = "a table of contents"
         elif all(r[:1].islower() for r in rests) and not all(
             self._rest_of_line(c)[:1].islower() for c in after
@@ -1273,8 +1311,8 @@ class _Segmenter:
         firsts: set[int] = set()
         for body, where in seen.items():
             capitals = body.upper() == body and _HAS_LETTER.search(body) is not None
-            if (len(where) >= 2 and body == title and (capitals or _looks_like_heading(body))) or (
-                len(where) >= 3 and capitals
+            if _looks_like_heading(body) and (
+                (len(where) >= 2 and body == title) or (len(where) >= 3 and capitals)
             ):
                 running.add(body)
                 firsts.add(where[0])

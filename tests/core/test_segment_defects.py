@@ -7,7 +7,9 @@ white space, invisible characters, rule lines and page furniture), and labels ar
 
 from __future__ import annotations
 
+import random
 import re
+import textwrap
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -166,3 +168,91 @@ def test_a_date_at_a_wrapped_line_start_is_not_a_point() -> None:
     text = "The Parties met in Geneva on\n1 March 2026 and agreed to talk again.\n"
     result = segment_plan(text)
     assert [c.kind for c in result.clauses] == ["paragraph"]
+
+
+# -- numbers a wrapped line starts with ---------------------------------------------------------
+
+
+def test_a_wrapped_reference_is_never_a_point() -> None:
+    text = (
+        "1. The guarantee applies (see\npoint 4) as agreed.\n2. Forces withdraw in two stages:\n"
+        "1) first,\n2) second.\n3. The fund is set up under No.\n12. Then Art.\n4. applies.\n"
+        "4. Talks begin.\n"
+    )
+    assert [c.label for c in segment_plan(text).clauses if c.kind == "point"] == [
+        "1", "2", "3", "4",
+    ]  # fmt: skip
+
+
+def test_a_number_before_lower_case_is_no_repeated_point() -> None:
+    text = "1. One.\n2. Two, as per\n3. above.\n3. Three.\n4. Four.\n"
+    found = spans(text)
+    assert list(found) == ["1", "2", "3", "4"]
+    assert found["3"] == "3. Three."
+
+
+def test_a_list_inside_the_preamble_sentence_is_text() -> None:
+    text = "Plan\n\nThe Parties act in two stages: 1) first,\n2) second.\n\n1) One.\n2) Two.\n"
+    result = segment_plan(text)
+    assert [c.label for c in result.clauses] == ["H1", "Preamble", "1", "2"]
+    assert any(n.kind == "front_list" for n in result.notes)
+
+
+# -- generated plans keep their authors' numbering ----------------------------------------------
+
+PROSE = [
+    "within 30 days", "under UN Resolution 2202", "of 1.5 million euros", "on 24 February 2022",
+    "as in Article 5 of the treaty", "by 600,000 troops", "in 2026", "at 15 kilometres",
+    "as point 7 of the Minsk package says", "by 1 June 2026", "(see point 4)", "(2022)",
+    "in two stages: 1) first, 2) second", "as per 3. above", "by 2027. 5,000 monitors", "[...]",
+    "[sic]", "No. 12", "12.5 percent", "§ 4 of the law", "Art. 3",
+]  # fmt: skip
+WORDS = [
+    "the",
+    "parties",
+    "agree",
+    "guarantee",
+    "forces",
+    "withdraw",
+    "monitors",
+    "deploy",
+    "sanctions",
+    "lift",
+    "fund",
+]
+
+
+def generated_plan(seed: int) -> tuple[str, list[str]]:
+    """A plan with prose numbers, page footers, wrapped at a random width, some lines joined."""
+    r = random.Random(seed)
+    n = r.randint(3, 28)
+    lines = [r.choice(["Peace Plan", "FRAMEWORK FOR PEACE", "Twenty-Point Plan (draft)"]), ""]
+    delimiter = r.choice([". ", ") "])
+
+    def sentence() -> str:
+        words = [r.choice(WORDS) for _ in range(r.randint(3, 9))]
+        words.insert(r.randint(0, len(words)), r.choice(PROSE))
+        joined = " ".join(words)
+        return joined[0].upper() + joined[1:] + "."
+
+    if r.random() < 0.5:
+        lines += [sentence(), ""]
+    for i in range(1, n + 1):
+        lines.append(f"{i}{delimiter}" + " ".join(sentence() for _ in range(r.randint(1, 3))))
+        if r.random() < 0.2:
+            lines.append(r.choice(["Page 2 of 9", "- 4 -"]))
+    width = r.choice([0, 25, 40, 60, 75])
+    wrapped = []
+    for line in lines:
+        wrapped.extend(textwrap.wrap(line, width) if width and line else [line])
+    text = "\n".join(wrapped)
+    if r.random() < 0.3:  # a copy that lost some line breaks
+        text = text.replace(".\n", ". ", r.randint(1, 5))
+    return normalise(text), [str(i) for i in range(1, n + 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32))
+def test_generated_plans_keep_their_numbering(seed: int) -> None:
+    text, expected = generated_plan(seed)
+    assert [c.label for c in segment_plan(text).clauses if c.kind == "point"] == expected
