@@ -768,8 +768,10 @@ class _PointFinder:
         rests = [self._rest_of_line(c) for c in run]
         if all(c.line_start for c in run) and all(_TOC_ENTRY.search(rest) for rest in rests):
             what = "a table of contents"
-        elif all(r[:1].islower() for r in rests) and not all(
-            self._rest_of_line(c)[:1].islower() for c in after
+        elif (
+            len(run) < len(after)  # a plan's own points outnumber the list before them
+            and all(r[:1].islower() for r in rests)
+            and not all(self._rest_of_line(c)[:1].islower() for c in after)
         ):
             what = "a list in the preamble"
         else:

@@ -256,3 +256,10 @@ def generated_plan(seed: int) -> tuple[str, list[str]]:
 def test_generated_plans_keep_their_numbering(seed: int) -> None:
     text, expected = generated_plan(seed)
     assert [c.label for c in segment_plan(text).clauses if c.kind == "point"] == expected
+
+
+def test_a_plan_in_lower_case_before_its_annex_keeps_its_points() -> None:
+    text = "Plan\n\n1. the ceasefire holds. 2. forces withdraw. 3. prisoners go home.\n\n"
+    text += "ANNEX\n\n1. The map.\n2. The list.\n"
+    labels = [c.label for c in segment_plan(text).clauses]
+    assert labels == ["H1", "1", "2", "3", "H2", "2:1", "2:2"]
