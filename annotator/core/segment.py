@@ -769,7 +769,7 @@ class _PointFinder:
         if all(c.line_start for c in run) and all(_TOC_ENTRY.search(rest) for rest in rests):
             what = "a table of contents"
         elif (
-            len(run) < len(after)  # a plan's own points outnumber the list before them
+            len(run) <= len(after)  # a list no longer than the plan after it
             and all(r[:1].islower() for r in rests)
             and not all(self._rest_of_line(c)[:1].islower() for c in after)
         ):
