@@ -211,6 +211,11 @@ _REFERENCE_WORD = re.compile(
 _ABBREVIATIONS = frozenset({"no.", "nr.", "art.", "p.", "pp.", "para.", "ст.", "п.", "№."})
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
 _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
+# ... and the next number of an open numbered sub-list after a list's comma or "and" ("stages:
+# 1) first, 2) second and 3) third"), never one in brackets mid-sentence ("(see point 2)").
+_LOOSE_SUB_NUMBER = re.compile(
+    r"(?:[,;]|[ \t](?:and|or|і|й|та|и|или|або))[ \t]+(?P<m>\(\d{1,3}\)|\d{1,3}\))(?=\s)"
+)
 _HAS_LETTER = re.compile(rf"[{_LETTER}]")
 _HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
@@ -488,7 +493,8 @@ def _chain(cands: list[_Cand]) -> tuple[float, list[_Cand]]:
             repeats = p is not None and p.line_start and not c.lower and not p.lower
             if p is not None and repeats and p.score + w - _REPEAT_COST > score:
                 score, prev, how = p.score + w - _REPEAT_COST, p, "repeat"
-            if v == 1 and best_any is not None and best_any.score + w - _RESTART_COST > score:
+            restarts = v == 1 and best_any is not None and not c.lower  # not "stages:\n1) first"
+            if restarts and best_any is not None and best_any.score + w - _RESTART_COST > score:
                 score, prev, how = best_any.score + w - _RESTART_COST, best_any, "restart"
         c.score, c.prev, c.how = score, prev, how
         held = best_by_value.get(v)
@@ -980,7 +986,12 @@ class _Segmenter:
 
     # -- markers --------------------------------------------------------------------------------
     def _accept(
-        self, interps: list[Interp], line_start: bool, after_colon: bool, loose: bool = False
+        self,
+        interps: list[Interp],
+        line_start: bool,
+        after_colon: bool,
+        loose: bool = False,
+        numbers: bool = False,
     ) -> tuple[str, int, Interp] | None:
         stack = self.stack
         for depth in range(len(stack) - 1, -1, -1):
@@ -989,8 +1000,8 @@ class _Segmenter:
                 numeric = interp[0][0] in _NUMERIC
                 if numeric and self.has_points and depth == 0:
                     continue  # the points come from pass 1 only
-                if loose and numeric:
-                    continue
+                if loose and numeric and not (numbers and depth > 0):
+                    continue  # a loose number only goes on with a numbered sub-list
                 if _same_sequence(level.style, interp[0]) and _is_next(
                     interp[0], level.value, interp[1]
                 ):
@@ -1114,7 +1125,7 @@ class _Segmenter:
         text = self.text
         events: list[
             tuple[int, int, bool]
-        ] = []  # position, 0 point / 1 after punctuation / 2 loose
+        ] = []  # position, 0 point / 1 after punctuation / 2 loose / 3 bullet / 4 number
         tops = self.top_positions
         i = bisect.bisect_left(tops, start)
         while i < len(tops) and tops[i] < end:
@@ -1129,6 +1140,8 @@ class _Segmenter:
             j += 1
         if text.find(")", start, end) >= 0:
             events.extend((m.start("m"), 2, False) for m in _LOOSE_SUB.finditer(text, start, end))
+            for m in _LOOSE_SUB_NUMBER.finditer(text, start, end):
+                events.append((m.start("m"), 4, False))
         if bullet:
             events.extend((p, 3, False) for p in self._run_on_bullets(start, end, bullet))
         if not events:
@@ -1151,7 +1164,7 @@ class _Segmenter:
             if marker is None:
                 continue
             interps = _interpret(marker)
-            decision = self._accept(interps, False, colon, loose=how == 2)
+            decision = self._accept(interps, False, colon, loose=how in (2, 4), numbers=how == 4)
             if decision is None and self._list_follows(interps, marker.end(), end):
                 decision = self._accept(interps, False, True)  # "including a) … b) …"
             if decision is None:

@@ -263,3 +263,12 @@ def test_a_plan_in_lower_case_before_its_annex_keeps_its_points() -> None:
     text += "ANNEX\n\n1. The map.\n2. The list.\n"
     labels = [c.label for c in segment_plan(text).clauses]
     assert labels == ["H1", "1", "2", "3", "H2", "2:1", "2:2"]
+
+
+def test_a_numbered_list_inside_a_line_goes_on_after_commas_and_and() -> None:
+    text = "1. Forces withdraw in two stages: 1) first, 2) second and 3) third.\n"
+    text += "2. Talks (see point 2) begin, as 1) says.\n"
+    found = spans(text)
+    assert list(found) == ["1", "1.1", "1.2", "1.3", "2"]
+    assert found["1.2"] == "2) second and"
+    assert found["2"] == "2. Talks (see point 2) begin, as 1) says."
