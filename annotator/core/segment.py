@@ -115,9 +115,18 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u202a-\u202e\u2066-\u20
 _LEAD = re.compile(rf"[\s{_INVISIBLE}]*")
 
 
+_INVISIBLE_CHARS = frozenset(
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+    + "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+)
+
+
 def _lstrip(line: str) -> str:
     """``line`` without its leading white space and invisible characters."""
-    return line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
+    body = line.lstrip()
+    if body[:1] in _INVISIBLE_CHARS:  # rare: only then the slower pattern
+        return line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
+    return body
 
 
 _KEYWORDS = r"point|paragraph|article|art\.|clause|item|пункт|стаття|статья|параграф"
@@ -209,10 +218,12 @@ _REFERENCE_WORD = re.compile(
     r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
 )
 _ABBREVIATIONS = frozenset({"no.", "nr.", "art.", "p.", "pp.", "para.", "ст.", "п.", "№."})
+_ABBREV_ENDS = tuple(_ABBREVIATIONS)
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
 _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
 # ... and the next number of an open numbered sub-list after a list's comma or "and" ("stages:
 # 1) first, 2) second and 3) third"), never one in brackets mid-sentence ("(see point 2)").
+_DIGIT_PAREN = re.compile(r"\d\)")
 _LOOSE_SUB_NUMBER = re.compile(
     r"(?:[,;]|[ \t](?:and|or|і|й|та|и|или|або))[ \t]+(?P<m>\(\d{1,3}\)|\d{1,3}\))(?=\s)"
 )
@@ -584,18 +595,20 @@ class _PointFinder:
         """True when the line straight above ``lead`` ends with a reference word after other
         words ("… under Art.\n3."), not when it is a heading ("ANNEX", "Humanitarian Annex")."""
         text = self.text
-        start = text.rfind("\n", 0, max(0, lead - 1)) + 1
-        above = text[start:lead]
-        if not above.endswith("\n") or "\n" in above[:-1]:
+        if lead < 2 or text[lead - 1] != "\n":
             return False
-        words = above.split()
-        if len(words) < 2 or not _quotes_a_number(words[-1]):
+        last = text[lead - 2]
+        if last.isdigit() or (
+            last == "." and not text[max(0, lead - 7) : lead - 1].lower().endswith(_ABBREV_ENDS)
+        ):
+            return False  # the common case, decided without slicing the line
+        above = text[text.rfind("\n", 0, lead - 1) + 1 : lead - 1].rstrip()
+        space = max(above.rfind(" "), above.rfind("\t"))
+        word = above[space + 1 :]
+        if space < 0 or not above[:space].strip() or not _quotes_a_number(word):
             return False
-        word = words[-1]
         # A title ending in such a word ("Humanitarian Annex") stands above a first point.
-        return (
-            not word[:1].isupper() or word.endswith(".") or not _looks_like_heading(above.strip())
-        )
+        return not word[:1].isupper() or word.endswith(".") or not _looks_like_heading(above)
 
     def _inline_candidates(self, inline: list[re.Match[str]]) -> None:
         text = self.text
@@ -1140,8 +1153,9 @@ class _Segmenter:
             j += 1
         if text.find(")", start, end) >= 0:
             events.extend((m.start("m"), 2, False) for m in _LOOSE_SUB.finditer(text, start, end))
-            for m in _LOOSE_SUB_NUMBER.finditer(text, start, end):
-                events.append((m.start("m"), 4, False))
+            if _DIGIT_PAREN.search(text, start, end) is not None:
+                for m in _LOOSE_SUB_NUMBER.finditer(text, start, end):
+                    events.append((m.start("m"), 4, False))
         if bullet:
             events.extend((p, 3, False) for p in self._run_on_bullets(start, end, bullet))
         if not events:
@@ -1246,7 +1260,7 @@ class _Segmenter:
         prev_heading = False
         prev_end_char = ""
         furniture = 0
-        running, firsts = self._running_heads(lines, matches)
+        running, firsts = self._running_heads(lines, matches, leads)
         for idx, (ls, le) in enumerate(lines):
             line = text[ls:le]
             body = _lstrip(line)
@@ -1308,7 +1322,7 @@ class _Segmenter:
         return Segmentation(clauses, notes)
 
     def _running_heads(
-        self, lines: list[tuple[int, int]], matches: list[re.Match[str] | None]
+        self, lines: list[tuple[int, int]], matches: list[re.Match[str] | None], leads: list[int]
     ) -> tuple[set[str], set[int]]:
         """A page's running header left in a PDF's text: the title's line again, or a line in
         capitals three times or more. Returns those lines and where each first stands (that one
@@ -1316,10 +1330,10 @@ class _Segmenter:
         text = self.text
         seen: dict[str, list[int]] = {}
         title = ""
-        for idx, (ls, le) in enumerate(lines):
-            body = _lstrip(text[ls:le]).rstrip()
-            if not body or matches[idx] is not None or len(body) > 100:
+        for idx, (_, le) in enumerate(lines):
+            if matches[idx] is not None or le - leads[idx] > 100 or leads[idx] == le:
                 continue
+            body = text[leads[idx] : le].rstrip()
             title = title or body
             seen.setdefault(body, []).append(idx)
         running: set[str] = set()
