@@ -20,8 +20,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from annotator.core.docx_text import body_blocks, paragraph_text
 from annotator.core.errors import FormatError, InputError
-from annotator.core.safezip import DOCX_LIMITS, checked_archive, has_entry
+from annotator.core.safezip import DOCX_LIMITS, SafeZip, checked_archive
 from annotator.core.segment import segment
 from annotator.core.text import document_key, normalise
 
@@ -112,8 +113,15 @@ def sniff_plan_format(path: str | os.PathLike[str]) -> str:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        if ext == ".docx" or _zip_has(p, "word/document.xml"):
+        entries = _zip_entries(p)
+        if entries is None and ext == ".docx":
+            return "docx"  # a damaged archive or a zip bomb: the reader says which
+        if entries is not None and "word/document.xml" in entries:
             return "docx"
+        if ext == ".docx" and "[Content_Types].xml" in (entries or ()):
+            return "docx"  # a Word package without its text: the reader says so
+        if ext == ".docx":
+            raise _fail(p, "a zip archive without word/document.xml, not a Word document")
         raise _fail(p, _REFUSED.get(ext, "a zip archive, not a plan (expected .docx)"))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _fail(p, _REFUSED[".doc"])
@@ -134,8 +142,13 @@ def sniff_plan_format(path: str | os.PathLike[str]) -> str:
     return "txt"
 
 
-def _zip_has(path: Path, member: str) -> bool:
-    return has_entry(path, member, DOCX_LIMITS)
+def _zip_entries(path: Path) -> frozenset[str] | None:
+    """The entry names of a sane zip within the .docx limits; None for a damaged one or a bomb."""
+    try:
+        with SafeZip(path, str(path), DOCX_LIMITS) as archive:
+            return frozenset(archive.entries)
+    except FormatError:
+        return None
 
 
 def _at(exc: FormatError) -> str:
@@ -167,14 +180,31 @@ def decode_text(data: bytes, name: str, declared: str | None = None) -> str:
             text = data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             text = None
+    bad_utf8: UnicodeDecodeError | None = None
     if text is None:
         try:
             text = data.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            bad_utf8 = exc
             text = _guess(data)
     if text is None or len(_CONTROL.findall(text[:65536])) > 2 + len(text[:65536]) // 200:
+        if bad_utf8 is not None and _mostly_utf8(data):
+            at = bad_utf8.start
+            line = data.count(b"\n", 0, at) + 1
+            raise _fail(
+                name,
+                f"not valid UTF-8: invalid bytes at byte {at} (line {line}); "
+                "save it as UTF-8 again",
+            )
         raise _fail(name, "binary or undecodable file, not a plan")
     return text
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """A UTF-8 text with a few broken bytes (a bad copy or a truncated file), not binary data:
+    nearly all of it decodes."""
+    text = data.decode("utf-8", errors="replace")
+    return text.count("\ufffd") <= max(3, len(text) // 1000)
 
 
 # A word that mixes scripts ("Propuestй") means a Latin text was decoded as Cyrillic.
@@ -434,10 +464,10 @@ def _docx_text(document: Any) -> tuple[str, str]:
     numbering = _Numbering(document)
     blocks: list[str] = []
     title = ""
-    for child in document.element.body.iterchildren():
+    for child in body_blocks(document.element.body):
         if child.tag == f"{_W}p":
             paragraph = Paragraph(child, document)
-            text = paragraph.text.strip()
+            text = paragraph_text(child).strip()
             if not text:
                 continue
             style_name = paragraph.style.name if paragraph.style is not None else ""
@@ -462,7 +492,8 @@ def _table_text(table: Any) -> str:
             if id(cell._tc) in seen:  # a merged cell is repeated for every grid column it spans
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+            texts = (paragraph_text(p._p).strip() for p in cell.paragraphs)
+            cells.append(" ".join(t for t in texts if t))
         rows.append(" | ".join(c for c in cells if c))
     return "\n".join(r for r in rows if r)
 

@@ -64,6 +64,19 @@ never inside its text (a tag on point 6 must not cover the translator's notes) a
 ``"2:1"``, ``"2:2"``, which would count them among the plan's points. A note says so. Without a
 notes heading or marks, a fresh numbering is an annex (``"2:1"``).
 
+Front matter: when the numbering starts again at 1 after its first run, and that run is a table of
+contents (every line ends with its page: "1. Ceasefire ...... 2") or a list inside the preamble's
+sentence (every item starts in lower case: "recalling: 1. the Charter; 2. …"), those lines are
+text and the plan's points keep their own numbers ("1", not "2:1"). A note says so.
+
+Copies' defects: invisible characters (zero-width space, direction marks, a stray BOM) before a
+marker and no-break spaces around it are passed over; "Art. 2" continues "Article 1" and "§ 3"
+is a header like "Article 3"; a number misread by OCR ("1O.", "l2.") is the point the numbering
+needs there; numbers with no delimiter ("1 The …", never "1 March 2026") are points when at least
+three such lines alone make the numbering; a point an amendment inserted ("2a.", "3bis.") after
+the point of its number is a point labelled as written. Page headers and footers ("Page 3 of
+12", "- 3 -") belong to no clause and a point they interrupt goes on after them.
+
 Text that belongs to no marker: a line continues the current clause unless it starts a paragraph
 (after a blank line or a heading). A paragraph after a blank line is its own clause unless the
 current item has no text yet ("Article 7" on its own line takes the next paragraph) or the paragraph
@@ -95,7 +108,30 @@ from annotator.core.segment_result import MODES, Clause, Note, Segmentation
 
 __all__ = ["MODES", "Clause", "Note", "Segmentation", "segment", "segment_plan"]
 
-_KEYWORDS = "point|paragraph|article|clause|item|пункт|стаття|статья|параграф"
+# Invisible characters copies carry (zero-width space and joiners, direction marks, a stray BOM,
+# a soft hyphen): a line that starts with them still starts with its marker, and they may stand
+# between a marker and its text.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u202a-\u202e\u2066-\u2069\ufeff"
+_LEAD = re.compile(rf"[\s{_INVISIBLE}]*")
+
+
+_INVISIBLE_CHARS = frozenset(
+    "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+    + "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+)
+
+
+def _lstrip(line: str) -> str:
+    """``line`` without its leading white space and invisible characters."""
+    body = line.lstrip()
+    if body[:1] in _INVISIBLE_CHARS:  # rare: only then the slower pattern
+        return line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
+    return body
+
+
+_KEYWORDS = r"point|paragraph|article|art\.|clause|item|пункт|стаття|статья|параграф"
+# "Art. 2" continues "Article 1": one numbering, whichever way each header is written.
+_KW_SAME = {"art.": "article"}
 _LETTER = "a-zA-Zа-яА-ЯіїєґІЇЄҐёЁ"
 
 _LINE_MARKER = re.compile(
@@ -103,7 +139,7 @@ _LINE_MARKER = re.compile(
     (?P<hashes>\#{{1,6}}[ \t]+)?
     (?P<open>\*\*|__)?
     (?:
-        (?P<kw>(?i:{_KEYWORDS}))[ \t]+(?P<kwnum>\d{{1,5}})
+        (?P<kw>(?i:{_KEYWORDS})(?=[ \t\u00a0\u202f])|§)[ \t\u00a0\u202f]*(?P<kwnum>\d{{1,5}})
             (?P<kwdelim>[ \t]*[.:)]|[ \t]+[—–-](?=\s)|)
       | (?P<dnum>\d{{1,3}})\.(?P<dsub>\d{{1,3}})\.?
       | (?P<num>\d{{1,5}})(?P<numdelim>\\?\.[º°]|[º°]|\\?\.|\))
@@ -112,12 +148,30 @@ _LINE_MARKER = re.compile(
       | (?P<let>[{_LETTER}]{{1,6}})(?P<letdelim>[.)])
     )
     (?P<close>\*\*|__)?
-    (?=\s|$)
+    (?=[\s{_INVISIBLE}]|$)
     """,
     re.VERBOSE,
 )
 # A number without "." or ")": "14 – The parties…" (a dash style) or "10 [There will be] …".
 _LOOSE_NUMBER = re.compile(r"(?:\*\*)?(?P<num>\d{1,3})(?:(?P<dash>[ \t]+[—–-])[ \t]|[ \t]+(?=\[))")
+# A number misread by OCR, a letter O for 0 or l/I for 1 ("1O. The …", "l2. …"): a point only
+# where the numbering needs it, as any number.
+_OCR_NUMBER = re.compile(r"(?=[0-9OlI]*\d)(?P<num>[0-9OlI]{2,3})(?P<delim>[.)])(?=\s)")
+_OCR_DIGITS = str.maketrans("OlI", "011")
+# A number with no delimiter at all before a capital ("1 The ceasefire …", as PDFs lose the dot):
+# points only when such lines alone make the numbering, never a hole filled in another one.
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Січня|Лютого|Березня|Квітня|Травня|Червня|Липня|Серпня|Вересня|Жовтня|Листопада|Грудня|"
+    "Января|Февраля|Марта|Апреля|Мая|Июня|Июля|Августа|Сентября|Октября|Ноября|Декабря"
+)
+_BARE_NUMBER = re.compile(
+    rf"(?P<num>\d{{1,3}})[ \t]+(?=[A-ZА-ЯІЇЄҐ])(?!(?i:{_MONTHS})\b)"  # not "1 March 2026"
+)
+# A point an amendment inserted: "2a.", "3bis.", "**4ter)**".
+_INSERTED = re.compile(
+    r"(?:\*\*)?(?P<num>\d{1,3})(?P<suffix>[a-z]|bis|ter|quater)[.)](?:\*\*)?(?=\s)"
+)
 _BULLET = re.compile(r"(?P<bullet>[-•*–—▪◦‣])[ \t]+(?=\S)")
 # Bullets run together on one line ("• roads • bridges", "… signed. - Monitors …"): a dash or "*"
 # only after the end of a sentence or a colon, never as a dash inside a sentence ("a – b").
@@ -128,16 +182,31 @@ _CLOSERS = frozenset("\"'»”’)]")
 _AFTER_GLYPH = re.compile(r"[ \t]+\S")
 _AFTER_TEXT = "text"  # _scan_inline: the text of a point, where a bullet must repeat to count
 _RULE = re.compile(r"[ \t]*([-*_=~])(?:[ \t]*\1){2,}[ \t]*")
+# A page's header or footer left in a PDF's text ("Page 3 of 12", "Page 3", "- 3 -"): it belongs to
+# no clause and is passed over, so that the point it interrupts goes on after it.
+_PAGE_FURNITURE = re.compile(
+    r"(?i:page|p\.|сторінка|стор\.|страница|стр\.)[ \t]*\d{1,4}"
+    r"(?:[ \t]*(?i:of|/|з|із|из)[ \t]*\d{1,4})?"
+    r"|[-–—][ \t]*\d{1,4}[ \t]*[-–—]"
+)
+# A table of contents' entry ends with its page: "Ceasefire ....... 2", "Ceasefire . . . 2".
+_TOC_ENTRY = re.compile(r"(?:(?:[ \t]*[.…·]){2,}|[ \t]{2,}|\t)[ \t]*\d{1,4}$")
+# Line breaks other than "\n" that copies carry inside a line: a form feed between a PDF's pages
+# (pdftotext), a vertical tab (Word's manual line break), Unicode's line and paragraph separators.
+# Right after a "\n" they are only white space before the next line's text.
+_BREAKS = "\n\f\v\u2028\u2029\x85"
+_OTHER_BREAK = re.compile(r"[\f\v\u2028\u2029\x85]")
+_LINE_BREAK = re.compile(r"\n|(?<=[^\n])[\f\v\u2028\u2029\x85]")
 _MD_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
 # Editorial marks between a sentence and the next point: "[B]", "[…]", "[...truncated]", "[2]", "¹".
-_MARKS = r"(?:[ \t]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
+_MARKS = r"(?:[ \t\u00a0\u202f]*(?:\[[^\]\n]{0,40}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))*"
 # A marker inside a line, found in one scan of the text: sentence punctuation (or a closing
 # bracket), editorial marks, spaces, then a number that may be a point ("… forces. 5. The …",
 # "… [B] 6. …", "… sea. 7 – …", "… sea. 10 [There will be] …") or a nested marker ("a)", "(b)",
 # "c.", "(ii)", "(2)") -- the latter only after punctuation. The marker is looked at, not consumed,
 # so that its own "." can end the sentence before the next one ("… 1994. 5. The …").
 _INLINE = re.compile(
-    rf"(?:(?P<p>[.!?;:…])[\"'»”’)\]]*|\]){_MARKS}[ \t]+"
+    rf"(?:(?P<p>[.!?;:…])[\"'»”’)\]]*|\]){_MARKS}[ \t\u00a0\u202f]+"
     r"(?=(?P<m>(?:\*\*)?(?P<n>\d{1,3})(?P<d>\.[º°]|[.)º])(?:\*\*)?(?=\s)"
     r"|(?P<ln>\d{1,3})(?:(?P<dash>[ \t]+[—–-])(?=[ \t])|(?=[ \t]+\[))"
     r"|(?:\((?:\d{1,3}|[a-zа-яіїєґ]{1,5})\)|[a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]\.)(?=\s)))"
@@ -145,11 +214,19 @@ _INLINE = re.compile(
 # A point inside a line with no punctuation before it: only ever the next number.
 _WEAK_POINT = re.compile(r"[ \t]+(?P<m>(?P<n>\d{1,3})\.)[ \t]+(?=[A-ZА-ЯІЇЄҐ\"“«\[])")
 _REFERENCE_WORD = re.compile(
-    r"(?i:article|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
+    r"(?i:article|art\.?|§|point|paragraph|section|clause|item|chapter|annex|no|nr|number|resolution|"
     r"пункт|пункту|стаття|статті|статья|статьи|розділ|раздел)$"
 )
+_ABBREVIATIONS = frozenset({"no.", "nr.", "art.", "p.", "pp.", "para.", "ст.", "п.", "№."})
+_ABBREV_ENDS = tuple(_ABBREVIATIONS)
 # ... or after any space, but then only the next letter of an open sequence ("a) x, (b) y").
 _LOOSE_SUB = re.compile(r"[ \t](?P<m>\([a-zа-яіїєґ]{1,5}\)|[a-zа-яіїєґ]{1,5}\))(?=\s)")
+# ... and the next number of an open numbered sub-list after a list's comma or "and" ("stages:
+# 1) first, 2) second and 3) third"), never one in brackets mid-sentence ("(see point 2)").
+_DIGIT_PAREN = re.compile(r"\d\)")
+_LOOSE_SUB_NUMBER = re.compile(
+    r"(?:[,;]|[ \t](?:and|or|і|й|та|и|или|або))[ \t]+(?P<m>\(\d{1,3}\)|\d{1,3}\))(?=\s)"
+)
 _HAS_LETTER = re.compile(rf"[{_LETTER}]")
 _HAS_DIGIT = re.compile(r"\d")
 _NO_HEADING_END = ".,;:!?…"
@@ -181,13 +258,18 @@ def _cyrillic_successors() -> dict[str, frozenset[str]]:
 
 
 _CYR_NEXT = _cyrillic_successors()
+# Latin and Cyrillic letters that look alike, as a list typed on two keyboards mixes them.
+_HOMOGLYPHS = dict(zip("aceiopxy", "асеіорху", strict=True)) | dict(
+    zip("асеіорху", "aceiopxy", strict=True)
+)
 _CYR_SET = frozenset(_UK + _RU)
 
 # Lower rank = outer level. Families: kw, num, LAT/ROM/CYR (capitals), lat/cyr, rom, bul.
 _FAMILY_RANK = {
     "kw": 0, "dec": 3, "LAT": 4, "ROM": 4, "CYR": 4, "lat": 5, "cyr": 5, "rom": 6, "bul": 7,
 }  # fmt: skip
-_NUM_RANK = {".": 1, "º": 1, "–": 1, "[": 1, ")": 2, "()": 3}
+_NUM_RANK = {".": 1, "º": 1, "–": 1, "[": 1, ")": 2, "()": 3, " ": 4}
+_BARE: Style = ("num", " ")
 _NUMERIC = frozenset({"num", "kw"})
 
 Style = tuple[str, str]  # (family, delimiter or keyword or bullet character)
@@ -246,6 +328,30 @@ def _letter_interps(token: str, delim: str) -> list[Interp]:
     return out
 
 
+def _kw_style(keyword: str) -> Style:
+    low = keyword.lower()
+    return ("kw", _KW_SAME.get(low, low))
+
+
+def _quotes_a_number(word: str) -> bool:
+    """True for a word the next number belongs to: "No.", "Art.", "§", "Resolution", "point" --
+    not a sentence that ends with such a word ("… of the annex.")."""
+    word = word.strip("(\"'«“[")
+    if word.endswith("."):
+        return word.lower() in _ABBREVIATIONS
+    return bool(_REFERENCE_WORD.search(word))
+
+
+def _kw_header(m: re.Match[str], rest: str) -> bool:
+    """ "Article 5." or "Article 5" alone or before a title ("§ 1 Ceasefire", "Art. 4 The …"),
+    not "Article 5 of the Washington Treaty" nor "point 4)" (references a wrapped line starts
+    with)."""
+    if m["kw"][0].islower():
+        return False  # "… (see\npoint 4) …": a header is capitalised, a wrapped reference not
+    rest = rest.strip()
+    return bool(m["kwdelim"]) or not rest or rest[0].isupper()
+
+
 def _num_style(delim: str) -> Style:
     delim = delim.replace("\\", "").replace("*", "")
     return ("num", "º" if delim[-1] in "º°" else delim)
@@ -255,7 +361,7 @@ def _interpret(m: re.Match[str]) -> list[Interp]:
     """Every reading of a marker match: "i)" may be the letter i or the roman one."""
     if m["kw"] is not None:
         n = int(m["kwnum"])
-        return [(("kw", m["kw"].lower()), n, str(n))]
+        return [(_kw_style(m["kw"]), n, str(n))]
     if m["dnum"] is not None:  # "12.1." is sub-point 1 of point 12 (the style names its point)
         n = int(m["dsub"])
         return [(("dec", str(int(m["dnum"]))), n, str(n))]
@@ -265,9 +371,24 @@ def _interpret(m: re.Match[str]) -> list[Interp]:
     if m["pnum"] is not None:
         n = int(m["pnum"])
         return [(("num", "()"), n, str(n))]
-    if m["plet"] is not None:
-        return _letter_interps(m["plet"], "()")
-    return _letter_interps(m["let"], m["letdelim"])
+    token, delim = (m["plet"], "()") if m["plet"] is not None else (m["let"], m["letdelim"])
+    out = _letter_interps(token, delim)
+    twin = _HOMOGLYPHS.get(token)
+    if twin is not None:  # "е)" typed with a Latin "e" after "д)": it continues either alphabet
+        out += [i for i in _letter_interps(twin, delim) if i[0][0] in ("lat", "cyr")]
+    return out
+
+
+def _twin(level: _Level) -> tuple[Style, Value] | None:
+    """The level's letter in the other alphabet when it looks the same ("a" and "а")."""
+    family = level.style[0]
+    if family == "lat" and isinstance(level.value, int) and 1 <= level.value <= 26:
+        twin = _HOMOGLYPHS.get(chr(level.value + 96))
+        return (("cyr", level.style[1]), twin) if twin is not None else None
+    if family == "cyr" and isinstance(level.value, str):
+        twin = _HOMOGLYPHS.get(level.value)
+        return (("lat", level.style[1]), ord(twin) - 96) if twin is not None else None
+    return None
 
 
 def _is_first(style: Style, value: Value) -> bool:
@@ -344,6 +465,8 @@ class _Cand:
     score: float = 0.0
     prev: _Cand | None = None
     how: str = ""  # "start", "late", "next", "repeat", "restart"
+    misread: bool = False  # written with a letter for a digit ("1O.")
+    lower: bool = False  # its text starts in lower case ("2) second …" on a wrapped line)
 
 
 @dataclass(slots=True)
@@ -377,14 +500,17 @@ def _chain(cands: list[_Cand]) -> tuple[float, list[_Cand]]:
                 score, prev, how = p.score + w - _MISSING_COST * missing, p, "next"
         if c.line_start:
             p = best_by_value.get(v)
-            if p is not None and p.line_start and p.score + w - _REPEAT_COST > score:
+            # "3. above" on a wrapped line is no point 3 to repeat, nor "2) second" a repeat.
+            repeats = p is not None and p.line_start and not c.lower and not p.lower
+            if p is not None and repeats and p.score + w - _REPEAT_COST > score:
                 score, prev, how = p.score + w - _REPEAT_COST, p, "repeat"
-            if v == 1 and best_any is not None and best_any.score + w - _RESTART_COST > score:
+            restarts = v == 1 and best_any is not None and not c.lower  # not "stages:\n1) first"
+            if restarts and best_any is not None and best_any.score + w - _RESTART_COST > score:
                 score, prev, how = best_any.score + w - _RESTART_COST, best_any, "restart"
         c.score, c.prev, c.how = score, prev, how
         held = best_by_value.get(v)
-        if held is None or score > held.score:
-            best_by_value[v] = c
+        if held is None or score > held.score or (score == held.score and held.lower > c.lower):
+            best_by_value[v] = c  # on a tie, the number before a capital
         if best_any is None or score > best_any.score:
             best_any = c
         top_score = max(top_score, score)
@@ -422,8 +548,8 @@ class _PointFinder:
             if m is not None:
                 rest = text[m.end() : le]
                 if m["kw"] is not None:
-                    if m["kwdelim"] or not rest.strip():
-                        style, value = ("kw", m["kw"].lower()), int(m["kwnum"])
+                    if _kw_header(m, rest):
+                        style, value = _kw_style(m["kw"]), int(m["kwnum"])
                 elif m["num"] is not None:
                     style, value = _num_style(m["numdelim"]), int(m["num"])
                 elif m["pnum"] is not None:
@@ -438,12 +564,51 @@ class _PointFinder:
                     rest = text[end:le]
                     if style[1] == "[":
                         end = lead + len(loose.group().rstrip())  # the number, not the bracket
+                else:
+                    ocr = _OCR_NUMBER.match(text, lead, le)
+                    if ocr is not None and _HAS_LETTER.search(ocr["num"]):
+                        value = int(ocr["num"].translate(_OCR_DIGITS))
+                        rest = text[ocr.end() : le]
+                        if _HAS_LETTER.search(rest):
+                            cand = _Cand(
+                                lead, ocr.end(), value, _num_style(ocr["delim"]), _W_LINE, True
+                            )
+                            cand.misread = True
+                            self.cands.append(cand)
+                    bare = _BARE_NUMBER.match(text, lead, le)
+                    if bare is not None:
+                        end = lead + len(bare["num"])
+                        self.cands.append(_Cand(lead, end, int(bare["num"]), _BARE, _W_LINE, True))
+                    continue
             if style is None:
                 continue
             if not _HAS_LETTER.search(rest) and _HAS_DIGIT.search(rest):
                 self.figures += 1  # "3. 750,000 1,000": a row of a table of figures
                 continue
-            self.cands.append(_Cand(lead, end, value, style, _W_LINE, True))
+            if self._wrapped_reference(lead):
+                continue  # "… No.\n12. …": the number a wrapped reference goes on with
+            cand = _Cand(lead, end, value, style, _W_LINE, True)
+            cand.lower = rest.lstrip(" \t*_")[:1].islower()
+            self.cands.append(cand)
+
+    def _wrapped_reference(self, lead: int) -> bool:
+        """True when the line straight above ``lead`` ends with a reference word after other
+        words ("… under Art.\n3."), not when it is a heading ("ANNEX", "Humanitarian Annex")."""
+        text = self.text
+        if lead < 2 or text[lead - 1] != "\n":
+            return False
+        last = text[lead - 2]
+        if last.isdigit() or (
+            last == "." and not text[max(0, lead - 7) : lead - 1].lower().endswith(_ABBREV_ENDS)
+        ):
+            return False  # the common case, decided without slicing the line
+        above = text[text.rfind("\n", 0, lead - 1) + 1 : lead - 1].rstrip()
+        space = max(above.rfind(" "), above.rfind("\t"))
+        word = above[space + 1 :]
+        if space < 0 or not above[:space].strip() or not _quotes_a_number(word):
+            return False
+        # A title ending in such a word ("Humanitarian Annex") stands above a first point.
+        return not word[:1].isupper() or word.endswith(".") or not _looks_like_heading(above)
 
     def _inline_candidates(self, inline: list[re.Match[str]]) -> None:
         text = self.text
@@ -454,6 +619,9 @@ class _PointFinder:
                     _Cand(m.start("m"), m.end("m"), int(m["ln"]), style, _W_INLINE, False)
                 )
             elif m["n"] is not None:
+                before = text[max(0, m.start() - 20) : m.start() + 1].split()
+                if before and _quotes_a_number(before[-1]):
+                    continue  # "… No. 12. …", "… Art. 3. …": a quoted number
                 self.cands.append(
                     _Cand(
                         m.start("m"), m.end("m"), int(m["n"]), _num_style(m["d"]), _W_INLINE, False
@@ -497,10 +665,12 @@ class _PointFinder:
             if style == ("num", "["):
                 continue  # "10 [There will be] …" only ever fills a hole
             score, chain = _chain(members)
+            if style == _BARE and len(chain) < 3:
+                continue  # "1 January 2026 …" at a wrapped line's start
             if chain:
                 results.append((score, -_rank(style), style, chain))
         if not results:
-            numbers = [c.value for c in cands if c.line_start]
+            numbers = [c.value for c in cands if c.line_start and c.style != _BARE]
             if numbers:
                 shown = ", ".join(str(n) for n in numbers[:8]) + (" …" if len(numbers) > 8 else "")
                 self.notes.append(
@@ -524,8 +694,10 @@ class _PointFinder:
                 break
         self.top_style = style
         chain = self._without_footnotes(chain)
-        chain = self._fill(chain, [c for c in cands if c.style != style])
+        chain = self._without_front_list(chain)
+        chain = self._fill(chain, [c for c in cands if c.style not in (style, _BARE)])
         self._label(chain)
+        self._inserted(leads)
 
     def _without_footnotes(self, chain: list[_Cand]) -> list[_Cand]:
         """The chain without its last run when that run is the plan's numbered footnotes.
@@ -563,6 +735,80 @@ class _PointFinder:
             )
         )
         return chain[: starts[-1]]
+
+    def _inserted(self, leads: list[int]) -> None:
+        """Points an amendment put between two numbered ones ("2a.", "3bis."): each is a point
+        labelled as written, when it follows the point of its number."""
+        if not self.tops:
+            return
+        text = self.text
+        positions = sorted(self.tops)
+        labels = {t.label for t in self.tops.values()}
+        found: list[str] = []
+        for lead in leads:
+            m = _INSERTED.match(text, lead)
+            if m is None or lead in self.tops:
+                continue
+            i = bisect.bisect_left(positions, lead)
+            if i == 0:
+                continue
+            before = self.tops[positions[i - 1]]
+            if before.value != int(m["num"]):
+                continue
+            prefix = before.label[: before.label.find(":") + 1]
+            label = f"{prefix}{m['num']}{m['suffix']}"
+            if label in labels:
+                continue
+            labels.add(label)
+            self.tops[lead] = _Top(m.end(), before.style, before.value, label)
+            found.append(label)
+        if found:
+            self.notes.append(
+                Note(
+                    "inserted",
+                    f"{_points_word(found)} {', '.join(found[:12])}"
+                    f"{' …' if len(found) > 12 else ''} "
+                    f"{'stands' if len(found) == 1 else 'stand'} between the numbered points "
+                    "(added by an amendment?)",
+                )
+            )
+
+    def _without_front_list(self, chain: list[_Cand]) -> list[_Cand]:
+        """The chain without its first run when that run is a list in the front matter and the
+        plan's own points start again at 1 after it: a table of contents ("1. Ceasefire ....
+        2") or a list inside the preamble's sentence ("recalling: 1. the Charter; 2. the
+        Helsinki Final Act, have agreed"). Its items stay text, and the plan's points keep
+        their own numbers ("1", not "2:1").
+        """
+        starts = [i for i, c in enumerate(chain) if c.how == "restart"]
+        if not starts:
+            return chain
+        run, after = chain[: starts[0]], chain[starts[0] :]
+        rests = [self._rest_of_line(c) for c in run]
+        if all(c.line_start for c in run) and all(_TOC_ENTRY.search(rest) for rest in rests):
+            what = "a table of contents"
+        elif (
+            len(run) <= len(after)  # a list no longer than the plan after it
+            and all(r[:1].islower() for r in rests)
+            and not all(self._rest_of_line(c)[:1].islower() for c in after)
+        ):
+            what = "a list in the preamble"
+        else:
+            return chain
+        self.footnotes |= {c.pos for c in run}
+        after[0].how = "start"
+        self.notes.append(
+            Note(
+                "front_list",
+                f"the lines numbered {_numbers([c.value for c in run])} before point 1 are "
+                f"{what}: kept as text, not as points",
+            )
+        )
+        return after
+
+    def _rest_of_line(self, c: _Cand) -> str:
+        end = self.text.find("\n", c.end)
+        return self.text[c.end : end if end >= 0 else len(self.text)].strip(" \t*_")
 
     def _fill(self, chain: list[_Cand], others: list[_Cand]) -> list[_Cand]:
         """Put numbers written in another style into the holes of the chain."""
@@ -659,6 +905,14 @@ class _PointFinder:
                         + (f' among "{example}" points' if example else ""),
                     )
                 )
+            if c.misread:
+                self.notes.append(
+                    Note(
+                        "misread",
+                        f'point {c.value} is written "{self._written(c)}" (a letter for a digit, '
+                        "as OCR misreads it?)",
+                    )
+                )
             if not c.line_start and prev is not None:
                 run_together.append(label)
             self.tops[c.pos] = _Top(c.end, self.top_style or c.style, c.value, label)
@@ -745,7 +999,12 @@ class _Segmenter:
 
     # -- markers --------------------------------------------------------------------------------
     def _accept(
-        self, interps: list[Interp], line_start: bool, after_colon: bool, loose: bool = False
+        self,
+        interps: list[Interp],
+        line_start: bool,
+        after_colon: bool,
+        loose: bool = False,
+        numbers: bool = False,
     ) -> tuple[str, int, Interp] | None:
         stack = self.stack
         for depth in range(len(stack) - 1, -1, -1):
@@ -754,11 +1013,19 @@ class _Segmenter:
                 numeric = interp[0][0] in _NUMERIC
                 if numeric and self.has_points and depth == 0:
                     continue  # the points come from pass 1 only
-                if loose and numeric:
-                    continue
+                if loose and numeric and not (numbers and depth > 0):
+                    continue  # a loose number only goes on with a numbered sub-list
                 if _same_sequence(level.style, interp[0]) and _is_next(
                     interp[0], level.value, interp[1]
                 ):
+                    return "continue", depth, interp
+                twin = _twin(level)
+                if (
+                    twin is not None
+                    and interp[0][0] == twin[0][0]
+                    and _is_next(interp[0], twin[1], interp[1])
+                ):
+                    level.style = interp[0]  # "a)" was typed in Latin: "б)" goes on
                     return "continue", depth, interp
         if not (line_start or after_colon):
             return None
@@ -871,7 +1138,7 @@ class _Segmenter:
         text = self.text
         events: list[
             tuple[int, int, bool]
-        ] = []  # position, 0 point / 1 after punctuation / 2 loose
+        ] = []  # position, 0 point / 1 after punctuation / 2 loose / 3 bullet / 4 number
         tops = self.top_positions
         i = bisect.bisect_left(tops, start)
         while i < len(tops) and tops[i] < end:
@@ -886,6 +1153,9 @@ class _Segmenter:
             j += 1
         if text.find(")", start, end) >= 0:
             events.extend((m.start("m"), 2, False) for m in _LOOSE_SUB.finditer(text, start, end))
+            if _DIGIT_PAREN.search(text, start, end) is not None:
+                for m in _LOOSE_SUB_NUMBER.finditer(text, start, end):
+                    events.append((m.start("m"), 4, False))
         if bullet:
             events.extend((p, 3, False) for p in self._run_on_bullets(start, end, bullet))
         if not events:
@@ -908,7 +1178,7 @@ class _Segmenter:
             if marker is None:
                 continue
             interps = _interpret(marker)
-            decision = self._accept(interps, False, colon, loose=how == 2)
+            decision = self._accept(interps, False, colon, loose=how in (2, 4), numbers=how == 4)
             if decision is None and self._list_follows(interps, marker.end(), end):
                 decision = self._accept(interps, False, True)  # "including a) … b) …"
             if decision is None:
@@ -943,7 +1213,7 @@ class _Segmenter:
 
     # -- lines ------------------------------------------------------------------------------------
     def _is_marker_line(self, line: str) -> bool:
-        body = line.lstrip()
+        body = _lstrip(line)
         return bool(_LINE_MARKER.match(body) or _BULLET.match(body) or _MD_HEADING.match(body))
 
     def _heading(self, start: int, end: int) -> None:
@@ -955,16 +1225,22 @@ class _Segmenter:
         text = self.text
         lines: list[tuple[int, int]] = []
         pos = 0
-        for line in text.split("\n"):
-            lines.append((pos, pos + len(line)))
-            pos += len(line) + 1
+        if _OTHER_BREAK.search(text) is None:
+            for line in text.split("\n"):
+                lines.append((pos, pos + len(line)))
+                pos += len(line) + 1
+        else:
+            for m in _LINE_BREAK.finditer(text):
+                lines.append((pos, m.start()))
+                pos = m.end()
+            lines.append((pos, len(text)))
         if mode == "paragraphs":
             return self._paragraphs(lines)
         matches: list[re.Match[str] | None] = []
         leads: list[int] = []  # where each line's text starts (its end when blank)
         match = _LINE_MARKER.match
         for ls, le in lines:
-            lead = le - len(text[ls:le].lstrip())
+            lead = le - len(_lstrip(text[ls:le]))
             leads.append(lead)
             matches.append(match(text, lead, le) if lead < le else None)
         inline = list(_INLINE.finditer(text))
@@ -983,11 +1259,18 @@ class _Segmenter:
         blank_before = True
         prev_heading = False
         prev_end_char = ""
+        furniture = 0
+        running, firsts = self._running_heads(lines, matches, leads)
         for idx, (ls, le) in enumerate(lines):
             line = text[ls:le]
-            body = line.lstrip()
+            body = _lstrip(line)
             if not body or _RULE.fullmatch(line):
                 blank_before = True
+                continue
+            if _PAGE_FURNITURE.fullmatch(body.rstrip()) or (
+                body.rstrip() in running and idx not in firsts
+            ):
+                furniture += 1
                 continue
             lead = le - len(body)
             content_end = ls + len(line.rstrip())
@@ -1007,6 +1290,15 @@ class _Segmenter:
             prev_end_char = end_char
         clauses = self._finish()
         notes = finder.notes
+        if furniture:
+            notes = [
+                *notes,
+                Note(
+                    "page_furniture",
+                    f"{furniture} page header{'s' if furniture > 1 else ''} or footer"
+                    f'{"s" if furniture > 1 else ""} ("Page 3 of 12") left out of the clauses',
+                ),
+            ]
         if self.run_on_bullets:
             shown = self.run_on_bullets
             notes = [
@@ -1028,6 +1320,32 @@ class _Segmenter:
                 ),
             ]
         return Segmentation(clauses, notes)
+
+    def _running_heads(
+        self, lines: list[tuple[int, int]], matches: list[re.Match[str] | None], leads: list[int]
+    ) -> tuple[set[str], set[int]]:
+        """A page's running header left in a PDF's text: the title's line again, or a line in
+        capitals three times or more. Returns those lines and where each first stands (that one
+        is the title; the others are page furniture)."""
+        text = self.text
+        seen: dict[str, list[int]] = {}
+        title = ""
+        for idx, (_, le) in enumerate(lines):
+            if matches[idx] is not None or le - leads[idx] > 100 or leads[idx] == le:
+                continue
+            body = text[leads[idx] : le].rstrip()
+            title = title or body
+            seen.setdefault(body, []).append(idx)
+        running: set[str] = set()
+        firsts: set[int] = set()
+        for body, where in seen.items():
+            capitals = body.upper() == body and _HAS_LETTER.search(body) is not None
+            if _looks_like_heading(body) and (
+                (len(where) >= 2 and body == title) or (len(where) >= 3 and capitals)
+            ):
+                running.add(body)
+                firsts.add(where[0])
+        return running, firsts
 
     def _paragraphs(self, lines: list[tuple[int, int]]) -> Segmentation:
         text = self.text
@@ -1088,7 +1406,7 @@ class _Segmenter:
         rest = ""
         if m is not None:
             rest = self.text[m.end() : content_end].strip()
-            if m["kw"] is not None and not m["kwdelim"] and rest:
+            if m["kw"] is not None and not _kw_header(m, rest):
                 m = None  # "Article 5 of the Washington Treaty": a reference, not a marker
         if m is not None:
             interps = _interpret(m)
@@ -1131,9 +1449,9 @@ class _Segmenter:
         in_item = cur is not None and cur.kind in _LIST_KINDS
         stripped = body.rstrip()
         bold = stripped.startswith(("**", "__")) and stripped.endswith(("**", "__"))
-        may_head = not self._tops_in(lead, content_end)
+        may_head = not self._tops_in(lead, content_end) and lead not in self.footnotes
         if para_start:
-            indented = lead > 0 and text[lead - 1] != "\n"
+            indented = lead > 0 and text[lead - 1] not in _BREAKS
             if in_item and cur is not None and (not cur.has_body or (indented and was_blank)):
                 return self._continue(lead, content_end)
             if (  # "(working translation)" under its title, as its next line or paragraph
@@ -1175,6 +1493,8 @@ class _Segmenter:
         following = self.text[ns:ne]
         if _QUALIFIER_LINE.fullmatch(following):  # the title's qualifier on its own line
             return self._heading_context(lines, idx + 1, following, title or body)
+        if _PAGE_FURNITURE.fullmatch(following.strip()):
+            return self._heading_context(lines, idx + 1, body, title)
         if not following.strip() or self._is_marker_line(following):
             return True
         # The copy's title with its qualifier, the preamble straight under it: only as the

@@ -25,7 +25,8 @@ class Note:
     """Something the segmenter noticed: ``kind`` is stable for programs, ``message`` is for people.
 
     Kinds: ``gap``, ``late_start``, ``repeated``, ``restart``, ``footnotes``, ``delimiter``,
-    ``run_together``, ``table``, ``unfollowable``, ``paragraphs``.
+    ``run_together``, ``table``, ``unfollowable``, ``paragraphs``, ``page_furniture``,
+    ``misread``, ``front_list``, ``inserted``.
     """
 
     kind: str

@@ -89,6 +89,8 @@ def _zip_kind(p: Path) -> str:
         return "plan"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if p.suffix.lower() == ".docx":
+        return "plan"  # the plan reader names what a .docx without its text is
     return "zip"
 
 

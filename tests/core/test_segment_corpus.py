@@ -36,11 +36,13 @@ REQUIRED = {
 LISTS = [
     "gap-28-draft", "late-start-excerpt", "subpoints-restart", "subpoint-letters-then-gap",
     "bullets-under-points", "repeated-number", "line-wrapped", "paren-numbers",
-    "bullets-top-and-under", "preamble-and-closing",
+    "bullets-top-and-under", "preamble-and-closing", "parts-restart", "cyrillic-paren-points",
+    "wrapped-subpoints", "ocr-misread-numbers", "amended-inserted-points",
 ]  # fmt: skip
 WORD_LISTS = [
     "gap-28-draft", "late-start-excerpt", "subpoint-letters-then-gap", "bullets-under-points",
-    "line-wrapped", "preamble-and-closing", "repeated-number",
+    "line-wrapped", "preamble-and-closing", "repeated-number", "parts-restart",
+    "wrapped-subpoints", "ocr-misread-numbers", "amended-inserted-points",
 ]  # fmt: skip
 
 
