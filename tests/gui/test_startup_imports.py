@@ -34,6 +34,8 @@ NOT_FOR_FIRST_CLAUSES = (
     "fastjsonschema",
     "annotator.core.agreement",
     "annotator.core.segment",
+    "annotator.core.segment_markers",
+    "annotator.core.segment_points",
     "annotator.core.readers",
     "annotator.core.merge",
     "annotator.core.rebase",
