@@ -221,9 +221,13 @@ def _remember(
             "source": "",
         }
     existing = {(k, f): (loc, fp, src) for k, f, loc, fp, src in refi_rows.identity_rows(conn)}
-    gone = refi_rows.identities_without_row(conn, ROW_OF_KIND)
-    refi_rows.delete_identities(conn, [*_superseded(source, existing, rows), *gone])
-    existing = {(k, f): (loc, fp, src) for k, f, loc, fp, src in refi_rows.identity_rows(conn)}
+    gone = [
+        *_superseded(source, existing, rows),
+        *refi_rows.identities_without_row(conn, ROW_OF_KIND),
+    ]
+    refi_rows.delete_identities(conn, gone)
+    for key in gone:  # what is left, without reading the table a second time
+        existing.pop(key, None)
     inserts = []
     for (kind, foreign), values in rows.items():
         old = existing.get((kind, foreign))
