@@ -10,7 +10,8 @@ lock or its statement timeout, and the window must not freeze meanwhile. So on a
 2. The service call runs as a *serial* job of the runner: one thread for every background write,
    so two keys pressed quickly are committed in the order they were pressed.
 3. **Committed**: "saving…" goes away, the :class:`Edit` goes on the undo stack and is announced as
-   a :class:`Change` like any edit (the navigator then reloads the clause from the database).
+   a :class:`Change` like any edit (the navigator then shows the clause as the write read it back
+   on its own thread, ``Change.read``).
 4. **Failed**: the row returns to the database state and says "not saved: <why>"; the reason is
    also shown once by the runner. Nothing goes on the undo stack.
 

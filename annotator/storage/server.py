@@ -209,8 +209,12 @@ def _prepare_server_schema(engine: Engine, where: str, *, upgrade: bool) -> None
     if current is None and has_tables:
         raise ProjectError("not a Plan Annotator project (unknown tables)", source=where)
     if current is not None and current not in _known_revisions():
+        # Ours are numbered "0001", "0002"…: anything else is another program's Alembic schema.
+        newer = len(current) == 4 and current.isdigit() and current > head_revision()
         raise ProjectError(
-            f"made by a newer version of Plan Annotator (schema {current}); please update the app",
+            f"made by a newer version of Plan Annotator (schema {current}); please update the app"
+            if newer
+            else f"not a Plan Annotator project (schema revision {current!r} is not one of ours)",
             source=where,
         )
     if not upgrade:

@@ -107,6 +107,14 @@ def test_newer_schema_is_refused(team: Team) -> None:
     assert "\n" not in str(caught.value)
 
 
+def test_another_programs_alembic_schema_is_not_called_newer(team: Team) -> None:
+    with team.owner.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ae1027a6acf'")
+    with pytest.raises(ProjectError, match="not a Plan Annotator project") as caught:
+        open_server_engine(team.url())
+    assert "newer" not in str(caught.value)
+
+
 def test_a_foreign_database_is_refused(team: Team) -> None:
     with team.owner.begin() as conn:
         conn.exec_driver_sql("DROP TABLE alembic_version")
