@@ -13,23 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui.main_window import MainWindow
 from tests.gui.conftest import settle
-from tests.gui.test_coding_features import fresh_coding, go
-from tests.gui.test_main_window import KEY1, make_window
+from tests.gui.test_coding_features import fresh_coding
+from tests.gui.test_held_keys import window as window  # the fixture: clause 1 current
 
 pytestmark = pytest.mark.gui
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
-    w = make_window(qtbot)
-    assert w.open_project(project_path, [str(p) for p in plan_files])
-    settle(w)
-    w.open_document(KEY1)
-    go(w, "1")
-    w.clause_view.setFocus()
-    return w
 
 
 def press(

@@ -4,18 +4,14 @@ not run: its Shortcut event is caught), and it lists no platform extras nobody c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtTest import QTest
-from pytestqt.qtbot import QtBot
 
 from annotator.gui.main_window import MainWindow
 from annotator.gui.shortcut_sheet import menu_keys, sheet_html
-from tests.gui.conftest import settle
-from tests.gui.test_main_window import KEY1, make_window
+from tests.gui.test_saving import window as window  # the fixture
 
 pytestmark = pytest.mark.gui
 
@@ -32,16 +28,6 @@ class Caught(QObject):
             self.seen.append(obj.text())
             return True
         return False
-
-
-@pytest.fixture
-def window(qtbot: QtBot, project_path: Path, plan_files: tuple[Path, Path]) -> MainWindow:
-    w = make_window(qtbot)
-    assert w.open_project(project_path, [str(p) for p in plan_files])
-    settle(w)
-    w.open_document(KEY1)
-    w.clause_view.setFocus()
-    return w
 
 
 def test_every_key_on_the_sheet_reaches_its_action(window: MainWindow) -> None:

@@ -251,8 +251,8 @@ def test_a_damaged_file_falls_back(samples: tuple[Path, str]) -> None:
     assert quick(path, coder=coder) is None
 
 
-def test_a_project_held_by_another_process_falls_back(samples: tuple[Path, str]) -> None:
-    path, coder = samples
+def hold_lock(path: Path) -> subprocess.Popen[str]:
+    """Another process holding the project's lock (until its stdin closes or it is killed)."""
     holder = subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.lock_holder", str(path)],
         stdin=subprocess.PIPE,
@@ -260,8 +260,14 @@ def test_a_project_held_by_another_process_falls_back(samples: tuple[Path, str])
         text=True,
         cwd=ROOT,
     )
+    assert holder.stdout is not None and holder.stdout.readline().startswith("locked")
+    return holder
+
+
+def test_a_project_held_by_another_process_falls_back(samples: tuple[Path, str]) -> None:
+    path, coder = samples
+    holder = hold_lock(path)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().startswith("locked")
         assert quick(path, coder=coder) is None  # the normal path opens it read-only, and says so
     finally:
         assert holder.stdin is not None
@@ -276,14 +282,7 @@ def test_a_lock_file_left_by_a_killed_process_does_not_stop_the_quick_read(
     """SIGKILL (a crash, a forced logout) leaves ``<project>.lock`` behind with a dead pid in it:
     nobody holds the project, so the next start still shows it at once."""
     path, coder = samples
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.helpers.lock_holder", str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().startswith("locked")
+    holder = hold_lock(path)
     assert quick(path, coder=coder) is None  # alive: held
     holder.send_signal(signal.SIGKILL)
     holder.wait(30)
